@@ -1,0 +1,14 @@
+"""mxjax: Apache MXNet 1.x programs on JAX and XLA.  ``import mxjax as mx``."""
+import jax as _jax
+
+_jax.config.update("jax_enable_x64", True)  # MXNet has float64/int64 arrays; every mxjax op passes explicit dtypes
+
+from . import base, context  # noqa: E402
+from .base import MXNetError  # noqa: E402,F401
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  # noqa: E402,F401
+from . import ndarray  # noqa: E402
+from . import ndarray as nd  # noqa: E402,F401
+from . import autograd, random, symbol  # noqa: E402,F401
+from . import symbol as sym  # noqa: E402,F401
+
+__version__ = "0.1.0"

@@ -1,0 +1,162 @@
+"""The trace: immutable values, the op applications that produce them, and op instances.
+
+A ``Value`` is one immutable array version: either concrete (``data`` holds a
+jax.Array or numpy array) or pending (``node`` will compute it).  NDArray
+handles point at Values; an in-place write rebinds the handle to a new Value,
+so everything recorded earlier still sees the old version.
+
+A ``Node`` is one op application: an ``OpInstance`` plus the input Values.
+Nodes created under ``autograd.record()`` are *recorded*: backward
+differentiates through them.  ``freed`` marks a recorded node whose graph a
+backward without ``retain_graph`` has released.
+
+An ``OpInstance`` is an op specialised to static attributes and input
+shapes/dtypes.  It is created once per (op, attrs, input avals) and caches
+the output avals (so shape inference runs ``jax.eval_shape`` once per
+combination, not per call) and the per-op jitted forward and vjp used by the
+cold tier.  Its identity is what the structure keys of whole traces hash.
+"""
+import itertools
+import weakref
+
+import jax
+import numpy as np
+
+from ..base import MXNetError
+
+_node_ids = itertools.count()
+
+
+class VarInfo:
+    """Autograd bookkeeping of a variable (an array after ``attach_grad``)."""
+    __slots__ = ("grad", "req")
+
+    def __init__(self, grad, req):
+        self.grad = grad  # the NDArray handle returned by x.grad (None after a backward with 'null')
+        self.req = req    # 'write', 'add' or 'null'
+
+
+class Value:
+    __slots__ = ("node", "index", "shape", "dtype", "ctx", "data", "var", "owner", "depth", "__weakref__")
+
+    def __init__(self, shape, dtype, ctx, data=None, node=None, index=0, depth=0):
+        self.shape = shape
+        self.dtype = dtype
+        self.ctx = ctx
+        self.data = data
+        self.node = node
+        self.index = index
+        self.var = None
+        self.owner = None
+        self.depth = depth
+
+    def is_recorded(self):
+        """In a computational graph: a variable, or the output of a live recorded node."""
+        if self.var is not None:
+            return True
+        node = self.node
+        return node is not None and node.recorded and not node.freed
+
+    def has_live_owner(self):
+        owner = self.owner
+        if owner is None:
+            return False
+        handle = owner()
+        return handle is not None and handle._value is self
+
+
+def constant(data, ctx):
+    """A concrete leaf Value holding ``data`` (jax.Array or numpy array)."""
+    return Value(tuple(data.shape), np.dtype(data.dtype), ctx, data=data)
+
+
+class Node:
+    __slots__ = ("inst", "inputs", "recorded", "freed", "id")
+
+    def __init__(self, inst, inputs, recorded):
+        self.inst = inst
+        self.inputs = inputs
+        self.recorded = recorded
+        self.freed = False
+        self.id = next(_node_ids)
+
+
+class OpInstance:
+    """An op with its static attributes bound, for one combination of input avals.
+
+    ``cacheable`` False (custom Functions) keeps traces containing it in the cold tier."""
+    __slots__ = ("name", "attrs", "fn", "out_avals", "_fwd", "_vjp", "__weakref__")
+    cacheable = True
+
+    def __init__(self, name, attrs, fn, out_avals):
+        self.name = name
+        self.attrs = attrs      # tuple of (key, value) pairs, for get_symbol and messages
+        self.fn = fn            # pure: (*arrays) -> tuple of arrays
+        self.out_avals = out_avals
+        self._fwd = None
+        self._vjp = None
+
+    def fwd(self, *arrays):
+        """Forward through a per-op ``jax.jit`` (the cold tier)."""
+        if self._fwd is None:
+            self._fwd = jax.jit(self.fn)
+        return self._fwd(*arrays)
+
+    def vjp(self, arrays, cotangents):
+        """Input cotangents for output cotangents (``None`` = zero) through a per-op jitted vjp."""
+        if self._vjp is None:
+            fn = self.fn
+
+            def vjp(arrays, cotangents):
+                outs, pullback = jax.vjp(fn, *arrays)
+                cts = tuple(jax.numpy.zeros_like(o) if c is None else c.astype(o.dtype)
+                            for o, c in zip(outs, cotangents))
+                return pullback(cts)
+            self._vjp = jax.jit(vjp)
+        return self._vjp(tuple(arrays), tuple(cotangents))
+
+
+_instances = {}
+
+
+def instance(op, attrs, avals):
+    """The OpInstance of ``op`` for static ``attrs`` and input ``avals``; infers output avals once."""
+    key = (op, attrs, avals)
+    inst = _instances.get(key)
+    if inst is None:
+        inst = _instances[key] = _make_instance(op, attrs, avals)
+    return inst
+
+
+def _make_instance(op, attrs, avals):
+    fn = op.bind(attrs)
+    specs = [jax.ShapeDtypeStruct(s, d) for s, d in avals]
+    try:
+        outs = jax.eval_shape(fn, *specs)
+    except MXNetError:
+        raise
+    except Exception as exc:  # shape/dtype errors from JAX become MXNetError naming the op
+        shapes = ", ".join(str(tuple(s)) for s, _ in avals)
+        raise MXNetError(f"{op.name}: invalid inputs of shapes {shapes} "
+                         f"with {dict(attrs) or 'no attributes'}: {exc}") from None
+    out_avals = tuple((tuple(o.shape), np.dtype(o.dtype)) for o in outs)
+    return OpInstance(op.name, attrs, fn, out_avals)
+
+
+def apply(inst, inputs, recorded, ctx):
+    """Append one node to the trace; returns its output Values (pending)."""
+    node = Node(inst, inputs, recorded)
+    depth = 0
+    for v in inputs:
+        if v.depth > depth:
+            depth = v.depth
+    depth += 1
+    avals = inst.out_avals
+    if len(avals) == 1:
+        (shape, dtype), = avals
+        return [Value(shape, dtype, ctx, None, node, 0, depth)]
+    return [Value(s, d, ctx, None, node, i, depth) for i, (s, d) in enumerate(avals)]
+
+
+def set_owner(value, handle):
+    value.owner = weakref.ref(handle)

@@ -1,0 +1,212 @@
+"""``mx.autograd``: recording scopes, backward, grad, variables, custom Functions.
+
+MXNet 1.9.1's semantics, on ``jax.vjp`` of the recorded trace (see
+``_engine/executor.py``).  Differences from MXNet: every operator is
+differentiable to any order through ``grad(create_graph=True)`` (MXNet
+refuses second order for most operators); ``backward``'s ``train_mode``
+has no effect, because mode-dependent operators fix their mode when recorded.
+"""
+from .base import MXNetAssertionError, MXNetError
+from ._engine import executor
+from ._engine.function import FunctionInstance
+from ._engine.graph import VarInfo, apply, constant
+from ._engine.state import state
+from .ndarray.ndarray import NDArray, from_value
+
+__all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
+           "set_recording", "set_training", "backward", "grad", "mark_variables", "get_symbol", "Function"]
+
+
+def set_recording(is_recording):
+    """Set recording on or off; returns the previous state."""
+    prev, state.recording = state.recording, bool(is_recording)
+    return prev
+
+
+def set_training(train_mode):
+    """Set training (True) or predicting (False) mode; returns the previous state."""
+    prev, state.training = state.training, bool(train_mode)
+    return prev
+
+
+def is_recording():
+    return state.recording
+
+
+def is_training():
+    return state.training
+
+
+class _RecordingStateScope:
+    """Sets recording and/or training (None leaves it alone) inside a ``with`` block."""
+
+    def __init__(self, is_record, train_mode):
+        self._enter_is_record = is_record
+        self._enter_train_mode = train_mode
+        self._prev = []
+
+    def __enter__(self):
+        self._prev.append((state.recording, state.training))
+        if self._enter_is_record is not None:
+            state.recording = self._enter_is_record
+        if self._enter_train_mode is not None:
+            state.training = self._enter_train_mode
+        return self
+
+    def __exit__(self, *exc):
+        state.recording, state.training = self._prev.pop()
+
+
+def record(train_mode=True):
+    """Scope in which operations are recorded for gradients (training mode by default)."""
+    return _RecordingStateScope(True, train_mode)
+
+
+def pause(train_mode=False):
+    """Scope in which nothing is recorded (predicting mode by default)."""
+    return _RecordingStateScope(False, train_mode)
+
+
+def train_mode():
+    """Scope in training mode, recording unchanged."""
+    return _RecordingStateScope(None, True)
+
+
+def predict_mode():
+    """Scope in predicting mode, recording unchanged."""
+    return _RecordingStateScope(None, False)
+
+
+def _as_list(x, what):
+    if isinstance(x, NDArray):
+        return [x], True
+    if isinstance(x, (list, tuple)) and all(isinstance(a, NDArray) for a in x):
+        return list(x), False
+    raise MXNetError(f"{what} must be an NDArray or a list of NDArrays, got {type(x).__name__}")
+
+
+def _head_grads(heads, head_grads):
+    if head_grads is None:
+        return [None] * len(heads)
+    if isinstance(head_grads, NDArray):
+        head_grads = [head_grads]
+    if len(head_grads) != len(heads):
+        raise MXNetError(f"got {len(head_grads)} head gradient(s) for {len(heads)} head(s): "
+                         "pass one per head (None for ones)")
+    out = []
+    for h, g in zip(heads, head_grads):
+        if g is not None and not isinstance(g, NDArray):
+            raise MXNetError(f"head gradients must be NDArrays or None, got {type(g).__name__}")
+        out.append(None if g is None else g._value)
+    return out
+
+
+def mark_variables(variables, gradients, grad_reqs="write"):
+    """Make ``variables`` autograd variables whose gradients are written into ``gradients``."""
+    variables, _ = _as_list(variables, "variables")
+    gradients, _ = _as_list(gradients, "gradients")
+    if isinstance(grad_reqs, str):
+        grad_reqs = [grad_reqs] * len(variables)
+    if not len(variables) == len(gradients) == len(grad_reqs):
+        raise MXNetError("mark_variables: variables, gradients and grad_reqs must have the same length")
+    for var, g, req in zip(variables, gradients, grad_reqs):
+        if req not in ("write", "add", "null"):
+            raise MXNetError(f"grad_req must be 'write', 'add' or 'null', got {req!r}")
+        info = VarInfo(g, req)
+        leaf = constant(var._data(), var.context)
+        leaf.var = info
+        var._rebind(leaf)
+        var._var = info
+
+
+def _old_grad(value):
+    info = value.var
+    return info.grad._data() if info.req == "add" else None
+
+
+def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
+    """Compute the gradients of ``heads`` w.r.t. every variable and store them in ``.grad``
+    (overwriting for grad_req 'write', adding for 'add').  Non-scalar heads get ones."""
+    heads, _ = _as_list(heads, "heads")
+    hg = _head_grads(heads, head_grads)
+    targets, grads, leaves = executor.run_backward([h._value for h in heads], hg, None, retain_graph, _old_grad)
+    for value, g in zip(targets, grads):
+        info = value.var
+        buffer = info.grad
+        buffer._rebind(constant(g.astype(buffer._value.dtype), buffer.context))
+    for value in leaves:
+        if value.var is not None and value.var.req == "null":
+            value.var.grad = None
+
+
+def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False, train_mode=True):
+    """Gradients of ``heads`` w.r.t. ``variables``, returned as new NDArrays (a list).
+
+    With ``create_graph=True`` the gradient computation is itself recorded, so the
+    result can be differentiated again, to any order."""
+    heads, _ = _as_list(heads, "heads")
+    variables, _ = _as_list(variables, "variables")
+    hg = _head_grads(heads, head_grads)
+    targets = []
+    for i, v in enumerate(variables):
+        if v._value.var is None:
+            raise MXNetError(f"Cannot differentiate with respect to the {i + 1}-th variable because it does "
+                             "not require gradient: call attach_grad() on it before record()")
+        targets.append(v._value)
+    if retain_graph is None:
+        retain_graph = create_graph
+    head_values = [h._value for h in heads]
+    if create_graph:
+        return [from_value(v) for v in executor.record_gradient(head_values, hg, targets, retain_graph)]
+    _, grads, _ = executor.run_backward(head_values, hg, targets, retain_graph)
+    return [from_value(constant(g, v.ctx)) for g, v in zip(grads, targets)]
+
+
+def get_symbol(x):
+    """The recorded computation that produced ``x``, as a Symbol."""
+    from .symbol.graph_symbol import symbol_from_trace
+    return symbol_from_trace(x._value)
+
+
+class Function:
+    """Customize differentiation: subclass, define ``forward`` and ``backward`` on NDArrays.
+
+    ``forward`` runs with recording off (training mode kept) and may use numpy;
+    ``backward`` gets one gradient per output (zeros for outputs nobody used) and
+    returns one per input.  An instance can be called once."""
+
+    def __init__(self):
+        self._used = False
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *args):
+        self.saved_tensors = args
+
+    def forward(self, *inputs):
+        raise NotImplementedError
+
+    def backward(self, *output_grads):
+        raise NotImplementedError
+
+    def __call__(self, *inputs):
+        if self._used:
+            raise MXNetAssertionError("Each Function instance can only be called once. "
+                                      "Please create another instance.")
+        self._used = True
+        recording = set_recording(False)
+        try:
+            outputs = self.forward(*inputs)
+        finally:
+            set_recording(recording)
+        single = isinstance(outputs, NDArray)
+        outputs = [outputs] if single else list(outputs)
+        if recording:
+            self._mx_ctx = inputs[0].context if inputs else outputs[0].context
+            datas = [o._data() for o in outputs]
+            in_values = tuple(x._value for x in inputs)
+            inst = FunctionInstance(self, tuple((v.shape, v.dtype) for v in in_values), datas)
+            values = apply(inst, in_values, True, self._mx_ctx)
+            for v, d in zip(values, datas):
+                v.data = d
+            outputs = [from_value(v) for v in values]
+        return outputs[0] if single else outputs

@@ -1,0 +1,120 @@
+"""Devices. ``mx.cpu(i)`` and ``mx.gpu(i)`` map onto ``jax.devices()``.
+
+``mx.gpu(i)`` is the i-th accelerator JAX sees (GPU or TPU); using it where
+there is none raises MXNetError (MXNet raises when the first array is
+created on it, and so does mxjax).  ``mx.cpu(i)`` for i > 0 exists only when
+XLA simulates several host devices (``--xla_force_host_platform_device_count``).
+"""
+import threading
+
+import jax
+
+from .base import MXNetError
+
+__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
+
+
+def _accelerators():
+    try:
+        return [d for d in jax.devices() if d.platform != "cpu"]
+    except RuntimeError:
+        return []
+
+
+class Context:
+    """A device: ``Context('cpu', 0)``, ``Context('gpu', 1)``; also a ``with`` scope."""
+
+    devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
+    devstr2type = {v: k for k, v in devtype2str.items()}
+    _default = threading.local()
+
+    _interned = {}
+
+    def __new__(cls, device_type, device_id=0):
+        """Contexts are interned: ``mx.cpu(0) is mx.cpu(0)``, so comparing and hashing them is cheap."""
+        if isinstance(device_type, Context):
+            return device_type
+        key = (device_type, int(device_id))
+        ctx = cls._interned.get(key)
+        if ctx is None:
+            if device_type not in cls.devstr2type:
+                raise MXNetError(f"Unknown device type {device_type!r}: use 'cpu' or 'gpu'")
+            ctx = object.__new__(cls)
+            ctx.device_type, ctx.device_id = key
+            ctx._old = []
+            ctx._jax_device = None
+            cls._interned[key] = ctx
+        return ctx
+
+    @property
+    def device_typeid(self):
+        return self.devstr2type[self.device_type]
+
+    @property
+    def jax_device(self):
+        """The jax.Device this context names; MXNetError if there is none."""
+        if self._jax_device is None:
+            self._jax_device = self._find_device()
+        return self._jax_device
+
+    def _find_device(self):
+        if self.device_type == "gpu":
+            accel = _accelerators()
+            if self.device_id >= len(accel):
+                raise MXNetError(
+                    f"gpu({self.device_id}) is not available: JAX sees {len(accel)} accelerator(s). "
+                    "Use mx.cpu(), or install jax with CUDA support (pip install 'mxjax[cuda]').")
+            return accel[self.device_id]
+        cpus = jax.devices("cpu")
+        if self.device_id >= len(cpus):
+            raise MXNetError(
+                f"cpu({self.device_id}) is not available: JAX sees {len(cpus)} CPU device(s). Set "
+                "XLA_FLAGS=--xla_force_host_platform_device_count=N before importing mxjax to simulate more.")
+        return cpus[self.device_id]
+
+    def __reduce__(self):
+        return Context, (self.device_type, self.device_id)
+
+    def __repr__(self):
+        return f"{self.device_type}({self.device_id})"
+
+    __str__ = __repr__
+
+    def __enter__(self):
+        self._old.append(current_context())
+        Context._default.value = self
+        return self
+
+    def __exit__(self, *exc):
+        Context._default.value = self._old.pop()
+
+    def empty_cache(self):
+        """MXNet frees its memory pool here; XLA manages its own, so this does nothing."""
+
+
+def cpu(device_id=0):
+    return Context("cpu", device_id)
+
+
+def cpu_pinned(device_id=0):
+    return Context("cpu_pinned", device_id)
+
+
+def gpu(device_id=0):
+    return Context("gpu", device_id)
+
+
+def num_gpus():
+    """Number of accelerators JAX sees (GPUs or TPUs)."""
+    return len(_accelerators())
+
+
+def current_context():
+    return getattr(Context._default, "value", None) or cpu(0)
+
+
+def context_of_device(device):
+    """The Context naming a jax.Device."""
+    if device.platform == "cpu":
+        return Context("cpu", jax.devices("cpu").index(device))
+    return Context("gpu", _accelerators().index(device))

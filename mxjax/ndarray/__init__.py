@@ -1,0 +1,116 @@
+"""``mx.nd``: NDArray, creation functions, and one function per registered operator.
+
+The operator functions (``nd.sin``, ``nd.dot``, ``nd.Dropout`` ...) and the
+NDArray methods (``x.sum()``, ``x.softmax()``...) are generated from the
+registry in ``registry.py``; nothing here is written out per operator.
+"""
+import sys
+import types
+
+import jax.numpy as jnp
+import numpy as np
+
+from ..base import as_dtype
+from ..context import current_context
+from .._engine.graph import constant
+from . import ops  # noqa: F401  (fills the registry)
+from . import indexing, view  # noqa: F401  (registers _getitem/_setitem/Reshape)
+from . import random
+from .ndarray import NDArray, array, from_value, invoke, waitall
+from .registry import OPS
+
+__all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "waitall", "random",
+           "op", "_internal"] + sorted(n for n in OPS if not n.startswith("_"))
+
+
+def _make_function(op):
+    def function(*args, out=None, name=None, **kwargs):
+        arrays, attrs = op.parse(args, kwargs)
+        result = invoke(op, arrays, attrs)
+        if out is None:
+            return result
+        out._assign(result._value)
+        return out
+    function.__name__ = op.name
+    function.__qualname__ = op.name
+    function.__doc__ = op.__doc__
+    return function
+
+
+def _make_method(function):
+    def method(self, *args, **kwargs):
+        return function(self, *args, **kwargs)
+    method.__name__ = function.__name__
+    method.__doc__ = function.__doc__
+    return method
+
+
+op = types.ModuleType(__name__ + ".op", "Every registered operator by its MXNet name (``nd.op.sin``).")
+_internal = types.ModuleType(__name__ + "._internal", "Operators by their internal names (``nd._internal._plus``).")
+_module = sys.modules[__name__]
+for _name, _op in OPS.items():
+    _fn = _make_function(_op)
+    setattr(op, _name, _fn)
+    setattr(_internal, _name, _fn)
+    if not _name.startswith("_"):
+        setattr(_module, _name, _fn)
+    if _op.method and _name == _op.name and not hasattr(NDArray, _op.method):
+        setattr(NDArray, _op.method, _make_method(_fn))
+sys.modules[op.__name__] = op
+sys.modules[_internal.__name__] = _internal
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+
+
+def _filled(shape, value, ctx, dtype):
+    ctx = ctx or current_context()
+    data = jnp.full(_shape(shape), value, as_dtype(dtype), device=ctx.jax_device)
+    return from_value(constant(data, ctx))
+
+
+def zeros(shape, ctx=None, dtype=None, **kwargs):
+    """An array of zeros (float32 unless ``dtype`` is given)."""
+    return _filled(shape, 0, ctx, dtype)
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs):
+    return _filled(shape, 1, ctx, dtype)
+
+
+def full(shape, val, ctx=None, dtype=None, out=None):
+    result = _filled(shape, val, ctx, dtype)
+    if out is not None:
+        out._assign(result._value)
+        return out
+    return result
+
+
+def empty(shape, ctx=None, dtype=None):
+    """MXNet leaves the memory uninitialised; mxjax gives zeros."""
+    return _filled(shape, 0, ctx, dtype)
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=None):
+    """``nd.arange``: float32 by default, each value repeated ``repeat`` times."""
+    if stop is None:
+        start, stop = 0, start
+    values = np.arange(start, stop, step, dtype=np.float64)
+    if repeat != 1:
+        values = np.repeat(values, repeat)
+    return array(values, ctx=ctx, dtype=dtype)
+
+
+def concatenate(arrays, axis=0, always_copy=True):
+    return _module.concat(*arrays, dim=axis)
+
+
+def moveaxis(tensor, source, destination):
+    axes = list(range(tensor.ndim))
+    axes.insert(destination % tensor.ndim, axes.pop(source % tensor.ndim))
+    return tensor.transpose(axes=tuple(axes))
+
+
+def onehot_encode(indices, out):
+    return _module.one_hot(indices, depth=out.shape[1], out=out)

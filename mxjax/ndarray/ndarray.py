@@ -1,0 +1,401 @@
+"""NDArray: MXNet's imperative array, as a handle over a Value of the trace.
+
+Operators never run here: ``invoke`` appends a node to the trace (shape and
+dtype come from the op instance's cached inference, so errors are raised at
+the call) and the value is computed at a sync point: ``asnumpy``,
+``asscalar``, printing, ``wait_to_read``, ``backward``.  This is MXNet's
+asynchronous engine, and it is what lets a repeated trace run as one
+compiled XLA call.
+
+In-place writes (``+=``, ``x[:] = v``, ``out=``) rebind the handle to a new
+Value.  First-axis basic slices (``x[1:3]``, ``x[0]``) and ``reshape`` are
+views, as in MXNet: writing into them writes the base, and they see later
+writes to the base.
+"""
+import numpy as np
+
+import jax
+import jax.numpy as jnp
+
+from ..base import MXNetError, MXNetValueError, as_dtype, numeric_types
+from ..context import Context, current_context
+from .._engine import executor
+from .._engine.graph import Value, VarInfo, apply, constant, instance, set_owner
+from .._engine.state import state
+from .registry import OPS
+
+__all__ = ["NDArray", "invoke", "from_value", "array", "waitall"]
+
+#: a chain of pending operations deeper than this is computed right away, so a loop that
+#: never reads a value keeps a bounded trace
+MAX_PENDING_DEPTH = 512
+
+_NOT_RECORDED_WRITE = (
+    "Assigning to NDArrays that are already in a computational graph will cause undefined behavior "
+    "when evaluating gradients. Please call backward first to clear the graph or do this out side of "
+    "a record section. Also note that you cannot use inplace operations like +=, *=, relu(x, out=x), "
+    "y[idx]=x, etc inside a record section.")
+
+
+def from_value(value):
+    arr = NDArray.__new__(NDArray)
+    arr._value = value
+    arr._var = None
+    set_owner(value, arr)
+    return arr
+
+
+_scalars = {}
+
+
+def scalar_value(x, dtype, ctx):
+    """A cached concrete 0-d leaf for a Python scalar, cast to ``dtype`` as MXNet does
+    (an int32 array times 1.5 multiplies by 1)."""
+    key = (x, type(x), dtype, ctx)
+    v = _scalars.get(key)
+    if v is None:
+        if len(_scalars) > 4096:
+            _scalars.clear()
+        data = jax.device_put(np.asarray(x).astype(dtype), ctx.jax_device)
+        v = _scalars[key] = constant(data, ctx)
+    return v
+
+
+def invoke(op, args, attrs, ctx=None):
+    """Apply registered ``op`` to NDArray/scalar ``args``; returns NDArray or list of NDArrays.
+
+    A Python scalar input takes the dtype of the first NDArray input.  ``ctx`` places ops
+    without array inputs (random sampling)."""
+    ref = None
+    for a in args:
+        if isinstance(a, NDArray):
+            ref = a._value
+            break
+    if ref is None:
+        if ctx is None:
+            raise MXNetError(f"Operator {op.name}: at least one input must be an NDArray")
+    else:
+        ctx = ref.ctx
+    values = [a._value if isinstance(a, NDArray) else scalar_value(a, ref.dtype, ctx) for a in args]
+    if op.uses_training:
+        attrs = attrs + (("_training", state.training),)
+    if op.random:
+        from .. import random as _random
+        values.insert(0, _random.next_key_value(ctx))
+    return _apply(op, attrs, values, ctx)
+
+
+def _apply(op, attrs, values, ctx):
+    inst = instance(op, attrs, tuple([(v.shape, v.dtype) for v in values]))
+    outs = apply(inst, tuple(values), state.recording, ctx)
+    if outs[0].depth > MAX_PENDING_DEPTH:
+        executor.materialize(outs)
+    if len(outs) == 1:
+        return from_value(outs[0])
+    return [from_value(v) for v in outs]
+
+
+def _call(name, *args, **attrs):
+    op = OPS[name]
+    arrays, attr_tuple = op.parse(args, attrs)
+    return invoke(op, arrays, attr_tuple)
+
+
+class NDArray:
+    """MXNet's NDArray (dense storage)."""
+    __slots__ = ("_value", "_var", "__weakref__")
+    __array_priority__ = 1000.0
+
+    # ---- properties -------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self._value.shape
+
+    @property
+    def dtype(self):
+        """The numpy scalar type, as MXNet returns it (``numpy.float32``, not ``dtype('float32')``)."""
+        return self._value.dtype.type
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def context(self):
+        return self._value.ctx
+
+    ctx = context
+
+    @property
+    def stype(self):
+        return "default"
+
+    @property
+    def handle(self):
+        return self
+
+    @property
+    def T(self):
+        return _call("transpose", self)
+
+    @property
+    def grad(self):
+        return None if self._var is None else self._var.grad
+
+    # ---- values -----------------------------------------------------------------------------
+    def _data(self):
+        v = self._value
+        if v.data is None:
+            executor.materialize([v])
+        return v.data
+
+    def asnumpy(self):
+        return np.array(self._data())
+
+    def asscalar(self):
+        if self.shape != (1,):
+            raise MXNetValueError(f"The current array is not a scalar: asscalar() needs shape (1,), "
+                                  f"this array has shape {self.shape}; index or reduce it first")
+        return self.asnumpy()[0]
+
+    def wait_to_read(self):
+        data = self._data()
+        if hasattr(data, "block_until_ready"):
+            data.block_until_ready()
+
+    def __repr__(self):
+        shape = "x".join(str(s) for s in self.shape)
+        return f"\n{self.asnumpy()}\n<NDArray {shape} @{self.context}>"
+
+    __str__ = __repr__
+
+    def __bool__(self):
+        size = self.size
+        if size == 0:
+            return False
+        if size == 1:
+            return bool(self.asnumpy().reshape(-1)[0])
+        raise MXNetValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __iter__(self):
+        for i in range(self.shape[0]):
+            yield self[i]
+
+    def __hash__(self):
+        return id(self)
+
+    def __getstate__(self):
+        return {"array": self.asnumpy(), "ctx": str(self.context)}
+
+    def __setstate__(self, state_):
+        value = constant(jnp.asarray(state_["array"]), current_context())
+        self._value = value
+        self._var = None
+
+    # ---- copies and conversion --------------------------------------------------------------
+    def copy(self):
+        return _call("_copy", self)
+
+    def copyto(self, other):
+        if isinstance(other, NDArray):
+            if other.shape != self.shape:
+                raise MXNetError(f"copyto: shape mismatch, source {self.shape} vs target {other.shape}")
+            other._assign(self.as_in_context(other.context).astype(other.dtype, copy=False)._value)
+            return other
+        if isinstance(other, Context):
+            return self.as_in_context(other).copy()
+        raise MXNetError(f"copyto does not support type {type(other).__name__}: pass an NDArray or a Context")
+
+    def as_in_context(self, context):
+        if context == self.context:
+            return self
+        data = jax.device_put(self._data(), context.jax_device)
+        return from_value(constant(data, context))
+
+    def as_nd_ndarray(self):
+        return self
+
+    def astype(self, dtype, copy=True):
+        dtype = as_dtype(dtype)
+        if not copy and np.dtype(self.dtype) == dtype:
+            return self
+        return _call("cast", self, dtype=dtype)
+
+    def tostype(self, stype):
+        if stype != "default":
+            raise MXNetError(f"sparse storage type '{stype}' is not supported by mxjax; use dense arrays")
+        return self
+
+    def detach(self):
+        """A handle on the same value, cut from the autograd graph."""
+        v = self._value
+        if v.data is not None:
+            return from_value(constant(v.data, v.ctx))
+        return _call("BlockGrad", self)
+
+    def reshape(self, *shape, **kwargs):
+        """Reshape with MXNet's special codes 0, -1, -2, -3, -4 (and ``reverse``); a view."""
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = shape[0]
+        if "shape" in kwargs:
+            shape = kwargs.pop("shape")
+        reverse = kwargs.pop("reverse", False)
+        if kwargs:
+            raise MXNetError(f"reshape got unexpected arguments {sorted(kwargs)}; it takes shape and reverse")
+        from .view import make_view
+        return make_view(self, ("reshape", tuple(int(s) for s in shape), bool(reverse)))
+
+    def reshape_like(self, other):
+        return _call("reshape_like", self, other)
+
+    def broadcast_to(self, shape):
+        return _call("broadcast_to", self, shape=shape)
+
+    def broadcast_like(self, other):
+        return _call("broadcast_like", self, other)
+
+    def zeros_like(self):
+        return _call("zeros_like", self)
+
+    def ones_like(self):
+        return _call("ones_like", self)
+
+    # ---- autograd -----------------------------------------------------------------------------
+    def attach_grad(self, grad_req="write", stype=None):
+        """Allocate a zero gradient buffer and make this array a variable for autograd.
+
+        Inside ``record()`` this cuts the array from the graph it came from, as in MXNet."""
+        if grad_req not in ("write", "add", "null"):
+            raise MXNetError(f"grad_req must be 'write', 'add' or 'null', got {grad_req!r}")
+        if stype not in (None, "default"):
+            raise MXNetError(f"sparse gradient storage '{stype}' is not supported by mxjax")
+        data = self._data()
+        zeros = from_value(constant(jnp.zeros(self.shape, data.dtype, device=self.context.jax_device), self.context))
+        var = VarInfo(zeros, grad_req)
+        leaf = constant(data, self.context)
+        leaf.var = var
+        self._rebind(leaf)
+        self._var = var
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        from .. import autograd
+        autograd.backward([self], None if out_grad is None else [out_grad], retain_graph, train_mode)
+
+    # ---- mutation ---------------------------------------------------------------------------------
+    def _rebind(self, value):
+        self._value = value
+        set_owner(value, self)
+
+    def _assign(self, value):
+        """Write ``value`` (a Value of this array's shape) into this array, in place."""
+        current = self._value
+        if state.recording and current.is_recorded():
+            raise MXNetError(_NOT_RECORDED_WRITE)
+        if value.shape != current.shape:
+            raise MXNetError(f"cannot assign an array of shape {value.shape} to an array of shape {current.shape}")
+        if value.dtype != current.dtype or value.ctx != current.ctx:
+            value = _call("cast", from_value(value), dtype=current.dtype).as_in_context(current.ctx)._value
+        if self._var is not None:
+            value = _call("_copy", from_value(value))._value
+            value.var = self._var
+        self._rebind(value)
+
+    def __setitem__(self, key, value):
+        from .indexing import setitem
+        setitem(self, key, value)
+
+    def __getitem__(self, key):
+        from .indexing import getitem
+        return getitem(self, key)
+
+    # ---- arithmetic ---------------------------------------------------------------------------------
+    def _binary(self, op, other, reflected=False):
+        value = self._value
+        if isinstance(other, NDArray):
+            other = other._value
+        elif isinstance(other, numeric_types):
+            other = scalar_value(other, value.dtype, value.ctx)
+        elif isinstance(other, np.ndarray):
+            other = array(other, ctx=value.ctx, dtype=value.dtype)._value
+        else:
+            return NotImplemented
+        return _apply(op, (), [other, value] if reflected else [value, other], value.ctx)
+
+    def _inplace(self, name, other):
+        result = self._binary(name, other)
+        if result is NotImplemented:
+            return result
+        self._assign(result._value)
+        return self
+
+    def __neg__(self):
+        return _call("negative", self)
+
+    def __abs__(self):
+        return _call("abs", self)
+
+    def __pos__(self):
+        return self
+
+    def __invert__(self):
+        return _call("logical_not", self)
+
+    def __eq__(self, other):
+        if other is None:
+            return False
+        return self._binary(OPS["broadcast_equal"], other)
+
+    def __ne__(self, other):
+        if other is None:
+            return True
+        return self._binary(OPS["broadcast_not_equal"], other)
+
+
+def _add_binary_dunders():
+    table = {
+        "add": "broadcast_add", "sub": "broadcast_sub", "mul": "broadcast_mul", "truediv": "broadcast_div",
+        "div": "broadcast_div", "mod": "broadcast_mod", "pow": "broadcast_power",
+        "lt": "broadcast_lesser", "le": "broadcast_lesser_equal", "gt": "broadcast_greater",
+        "ge": "broadcast_greater_equal",
+    }
+    reflected = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
+
+    def make(op, refl=False):
+        return lambda self, other: self._binary(op, other, refl)
+
+    def make_inplace(op):
+        return lambda self, other: self._inplace(op, other)
+    for dunder, name in table.items():
+        op = OPS[name]
+        setattr(NDArray, f"__{dunder}__", make(op))
+        if dunder not in reflected:
+            setattr(NDArray, f"__r{dunder}__", make(op, True))
+            setattr(NDArray, f"__i{dunder}__", make_inplace(op))
+
+
+_add_binary_dunders()
+
+
+def array(source_array, ctx=None, dtype=None):
+    """``nd.array``: float32 unless ``dtype`` is given (an NDArray source keeps its dtype)."""
+    ctx = ctx or current_context()
+    if isinstance(source_array, NDArray):
+        dtype = source_array.dtype if dtype is None else dtype
+        source = source_array.asnumpy()
+    else:
+        source = source_array
+    np_array = np.asarray(source, dtype=as_dtype(dtype))
+    return from_value(constant(jax.device_put(np_array, ctx.jax_device), ctx))
+
+
+def waitall():
+    """Wait for all computation.  Values still pending in mxjax's trace are computed when
+    read (their errors surface there, as MXNet's asynchronous errors do)."""
+    jax.effects_barrier()

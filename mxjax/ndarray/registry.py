@@ -1,0 +1,138 @@
+"""The one operator registry.
+
+An operator is a JAX implementation plus an attribute spec::
+
+    register("sin", method=True)(jnp.sin)
+
+    @register("sum", attrs=dict(axis=None, keepdims=False, exclude=False), method=True)
+    def _sum(data, axis, keepdims, exclude): ...
+
+From this table come the ``mx.nd.*`` functions (with MXNet's positional
+order: array inputs, then attributes in declaration order), the NDArray
+methods and the ``nd.op`` / ``nd._internal`` aliases.  Attributes are static
+(part of the op instance, hashed into trace keys); array inputs are dynamic.
+"""
+import numpy as np
+
+from ..base import MXNetError
+
+REQUIRED = object()
+
+OPS = {}
+
+
+def _hashable(value):
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return tuple(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, type) and issubclass(value, np.generic):
+        return np.dtype(value).name
+    if isinstance(value, np.dtype):
+        return value.name
+    return value
+
+
+class Op:
+    """One MXNet operator: name, JAX implementation and attribute spec.
+
+    ``impl(*arrays, **attrs)`` returns an array or a tuple of arrays.
+    ``variadic``: the array inputs are ``*data`` (concat, stack, add_n).
+    ``uses_training``: receives ``_training`` = ``autograd.is_training()`` at call time.
+    ``random``: receives a PRNG key as its first array input, drawn from mx.random's state.
+    """
+
+    def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc):
+        self.name = name
+        self.impl = impl
+        self.inputs = tuple(inputs)
+        self.attrs = dict(attrs)
+        self.variadic = variadic
+        self.uses_training = uses_training
+        self.random = random
+        self.method = method
+        self.__doc__ = doc or impl.__doc__
+        defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
+        self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults
+
+    def bind(self, attrs):
+        """The pure function ``(*arrays) -> tuple of arrays`` for static ``attrs``."""
+        impl, kwargs = self.impl, dict(attrs)
+
+        def fn(*arrays):
+            out = impl(*arrays, **kwargs)
+            return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        fn.__name__ = self.name
+        return fn
+
+    def parse(self, args, kwargs):
+        """Split a call's arguments into array inputs and the static attribute tuple."""
+        if not kwargs and not self.variadic and len(args) == len(self.inputs) and self._defaults is not None:
+            for a in args:  # the common call: arrays only, default attributes
+                if not isinstance(a, NDArray):
+                    break
+            else:
+                return args, self._defaults
+        if self.variadic:
+            arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
+            rest = ()
+        else:
+            n = len(self.inputs)
+            arrays, rest = list(args[:n]), args[n:]
+            for name in self.inputs[len(arrays):]:
+                if name not in kwargs:
+                    raise MXNetError(f"Operator {self.name}: missing required input '{name}'")
+                arrays.append(kwargs.pop(name))
+        names = list(self.attrs)
+        if len(rest) > len(names):
+            raise MXNetError(f"Operator {self.name} takes at most {len(self.inputs) + len(names)} positional "
+                             f"arguments ({', '.join(self.inputs + tuple(names))}), got {len(args)}")
+        values = dict(zip(names, rest))
+        for key, val in kwargs.items():
+            if key in values:
+                raise MXNetError(f"Operator {self.name}: argument '{key}' given twice")
+            if key not in self.attrs:
+                if self.variadic and key == "num_args":
+                    continue
+                raise MXNetError(f"Operator {self.name} got an unexpected argument '{key}'; "
+                                 f"it takes {', '.join(self.inputs + tuple(names)) or 'no arguments'}")
+            values[key] = val
+        attrs = []
+        for key, default in self.attrs.items():
+            val = values.get(key, default)
+            if val is REQUIRED:
+                raise MXNetError(f"Operator {self.name}: required argument '{key}' is missing")
+            attrs.append((key, _hashable(val)))
+        for a in arrays:
+            if not isinstance(a, (NDArray, int, float, np.generic, bool)):
+                raise MXNetError(f"Operator {self.name}: inputs must be NDArray, got {type(a).__name__}")
+        return arrays, tuple(attrs)
+
+
+class _LazyNDArray:
+    """``isinstance(x, NDArray)`` without importing ndarray.py at module load (it imports us)."""
+    def __instancecheck__(self, obj):
+        global NDArray
+        from .ndarray import NDArray
+        return isinstance(obj, NDArray)
+
+
+NDArray = _LazyNDArray()
+
+
+def register(name, inputs=("data",), attrs=(), variadic=False, uses_training=False, random=False,
+             method=False, aliases=(), doc=None):
+    """Decorator adding ``impl`` to the registry under ``name`` (and ``aliases``).
+
+    ``method``: True to expose it as an NDArray method of the same name, or a method name."""
+    def deco(impl):
+        op = Op(name, impl, inputs, attrs, variadic, uses_training, random,
+                name if method is True else method or None, doc)
+        for n in (name,) + tuple(aliases):
+            if n in OPS:
+                raise ValueError(f"operator {n} registered twice")
+            OPS[n] = op
+        return impl
+    return deco

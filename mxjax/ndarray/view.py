@@ -1,0 +1,134 @@
+"""Views: ``x[0]``, ``x[1:3]`` and ``x.reshape(...)`` share ``x``'s storage in MXNet.
+
+A view holds its base and how it derives from it.  Reading derives the value
+from the base's current value (re-deriving after the base was written);
+writing computes the base's new value and writes that into the base.
+"""
+import numpy as np
+
+from ..base import MXNetError
+from .._engine.graph import set_owner
+from .ndarray import NDArray, _call, from_value
+from .registry import register
+
+
+def infer_reshape(src, spec, reverse=False):
+    """Target shape for MXNet's reshape codes: 0 copy, -1 infer, -2 rest, -3 merge two, -4 split one."""
+    if reverse:
+        return tuple(reversed(infer_reshape(tuple(reversed(src)), _reverse_spec(spec))))
+    out, i, j = [], 0, 0
+    while j < len(spec):
+        s = spec[j]
+        if s == 0:
+            out.append(src[i])
+            i += 1
+        elif s == -1:
+            out.append(-1)
+            i += 1
+        elif s == -2:
+            out.extend(src[i:])
+            i = len(src)
+        elif s == -3:
+            out.append(src[i] * src[i + 1])
+            i += 2
+        elif s == -4:
+            a, b = spec[j + 1], spec[j + 2]
+            d = src[i]
+            a = d // b if a == -1 else a
+            b = d // a if b == -1 else b
+            if a * b != d:
+                raise MXNetError(f"reshape: cannot split dimension {d} into ({spec[j + 1]}, {spec[j + 2]})")
+            out += [a, b]
+            i += 1
+            j += 2
+        elif s > 0:
+            out.append(s)
+            i += 1
+        else:
+            raise MXNetError(f"reshape: invalid code {s} in shape {spec}")
+        j += 1
+    total = int(np.prod(src, dtype=np.int64))
+    if out.count(-1) > 1:
+        raise MXNetError(f"reshape: more than one -1 in shape {spec}")
+    if -1 in out:
+        known = int(np.prod([d for d in out if d != -1], dtype=np.int64))
+        if known == 0 or total % known:
+            raise MXNetError(f"reshape: cannot reshape array of shape {src} into {spec}")
+        out[out.index(-1)] = total // known
+    if int(np.prod(out, dtype=np.int64)) != total:
+        raise MXNetError(f"reshape: cannot reshape array of shape {src} (size {total}) into shape {tuple(out)}")
+    return tuple(out)
+
+
+def _reverse_spec(spec):
+    # -4 takes its two following numbers; keep them in order when reversing the list
+    groups, j = [], 0
+    while j < len(spec):
+        if spec[j] == -4:
+            groups.append((-4, spec[j + 1], spec[j + 2]))
+            j += 3
+        else:
+            groups.append((spec[j],))
+            j += 1
+    out = []
+    for g in reversed(groups):
+        out.extend((g[0], g[2], g[1]) if g[0] == -4 else g)
+    return tuple(out)
+
+
+@register("Reshape", attrs=dict(shape=(), reverse=False), aliases=("reshape",))
+def _reshape(data, shape, reverse):
+    return data.reshape(infer_reshape(data.shape, shape, reverse))
+
+
+def _derive(base, how):
+    if how[0] == "reshape":
+        return _call("Reshape", base, shape=how[1], reverse=how[2])
+    return _call("_getitem", base, key=how[1])
+
+
+class View(NDArray):
+    """An NDArray that shares its base's storage."""
+    __slots__ = ("_base", "_how", "_src", "_cache")
+
+    @property
+    def _value(self):
+        base = self._base
+        if base is None:
+            return self._cache
+        src = base._value
+        if src is not self._src:
+            self._cache = _derive(self._base, self._how)._value
+            self._src = src
+            set_owner(self._cache, self)
+        return self._cache
+
+    @_value.setter
+    def _value(self, value):
+        """Rebinding a view (attach_grad, mark_variables) detaches it from its base."""
+        self._base = None
+        self._cache = value
+
+    def _assign(self, value):
+        if self._base is None:
+            return NDArray._assign(self, value)
+        if value.shape != self.shape:
+            raise MXNetError(f"cannot assign an array of shape {value.shape} to an array of shape {self.shape}")
+        base, how = self._base, self._how
+        new = from_value(value)
+        if how[0] == "reshape":
+            base._assign(_call("Reshape", new, shape=base.shape)._value)
+        else:
+            from .indexing import _setitem_spec
+            base._assign(_setitem_spec(base, new, how[1])._value)
+
+
+def make_view(base, how):
+    view = View.__new__(View)
+    view._var = None
+    view._base = base
+    view._how = how
+    view._src = None
+    view._cache = None
+    view._value  # derive now: shape errors surface at the call
+    return view
