@@ -91,8 +91,8 @@ def _head_grads(heads, head_grads):
     if isinstance(head_grads, NDArray):
         head_grads = [head_grads]
     if len(head_grads) != len(heads):
-        raise MXNetError(f"got {len(head_grads)} head gradient(s) for {len(heads)} head(s): "
-                         "pass one per head (None for ones)")
+        raise MXNetAssertionError(f"heads and head_grads must be lists of the same length: got "
+                                  f"{len(head_grads)} head gradient(s) for {len(heads)} head(s)")
     out = []
     for h, g in zip(heads, head_grads):
         if g is not None and not isinstance(g, NDArray):
@@ -146,6 +146,8 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     result can be differentiated again, to any order."""
     heads, _ = _as_list(heads, "heads")
     variables, _ = _as_list(variables, "variables")
+    if not variables:
+        raise MXNetAssertionError("variables cannot be an empty list.")
     hg = _head_grads(heads, head_grads)
     targets = []
     for i, v in enumerate(variables):
@@ -206,6 +208,7 @@ class Function:
             in_values = tuple(x._value for x in inputs)
             inst = FunctionInstance(self, tuple((v.shape, v.dtype) for v in in_values), datas)
             values = apply(inst, in_values, True, self._mx_ctx)
+            values[0].node.recorded = True  # a Function's outputs are recorded whatever its inputs
             for v, d in zip(values, datas):
                 v.data = d
             outputs = [from_value(v) for v in values]

@@ -20,6 +20,8 @@ variables' values; unrecorded nodes see ``stop_gradient`` inputs.  With
 ``create_graph`` the whole vjp becomes one recorded node of the trace (a
 *composite* op), so a later backward differentiates through it: any order.
 """
+import functools
+import threading
 from collections import OrderedDict
 
 import jax
@@ -37,29 +39,48 @@ _NOT_IN_GRAPH = (
 PLAN_CACHE_SIZE = 2048
 
 
+def _jax_errors_as_mxnet(fn):
+    """A failure inside JAX/XLA while computing reaches the user as MXNetError, not as a
+    bare XLA traceback (errors from user code, e.g. a Function's backward, pass through)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except MXNetError:
+            raise
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in ("jax", "jaxlib"):
+                raise
+            raise MXNetError(f"computation failed in XLA: {exc}") from exc
+    return wrapper
+
+
 class _PlanCache:
     """Structure key -> jitted whole-trace function, compiled from the second sighting on."""
 
     def __init__(self, size):
         self.size = size
         self.entries = OrderedDict()   # key -> compiled function, or None after one sighting
-        self.compiles = 0
-        self.hits = 0
+        self.compiles = 0              # whole-trace functions built (each compiles once)
+        self.hits = 0                  # sync points served by an existing one
+        self._lock = threading.Lock()
 
     def lookup(self, key, build):
-        entries = self.entries
-        if key in entries:
-            fn = entries[key]
-            if fn is None:
-                fn = entries[key] = jax.jit(build())
-                self.compiles += 1
-            else:
-                self.hits += 1
-            return fn
-        entries[key] = None
-        if len(entries) > self.size:
-            entries.popitem(last=False)
-        return None
+        """The compiled function for ``key``, or None on its first sighting (run it cold)."""
+        with self._lock:
+            entries = self.entries
+            if key in entries:
+                fn = entries[key]
+                if fn is None:
+                    fn = entries[key] = jax.jit(build())
+                    self.compiles += 1
+                else:
+                    self.hits += 1
+                return fn
+            entries[key] = None
+            if len(entries) > self.size:
+                entries.popitem(last=False)
+            return None
 
     def clear(self):
         self.entries.clear()
@@ -218,6 +239,7 @@ def _collect_live(plan, requested):
     return list(dict.fromkeys(list(requested) + plan.live))
 
 
+@_jax_errors_as_mxnet
 def materialize(values):
     """Compute pending ``values`` (and live pending values they depend on); forward only."""
     values = [v for v in values if v.data is None]
@@ -233,9 +255,18 @@ def materialize(values):
         results = [env[s] for s in out_slots]
     else:
         results = fn([v.data for v in plan.leaves])
-    for v, r in zip(outs, results):
+    _store(outs, results)
+
+
+def _store(values, results):
+    """Give computed ``values`` their data.  A value no backward can need (its node is not
+    recorded, or its graph was freed) forgets its node, so its history can be collected."""
+    for v, r in zip(values, results):
         v.data = r
         v.depth = 0
+        node = v.node
+        if node is not None and (not node.recorded or node.freed):
+            v.node = None
 
 
 def _check_heads(heads, head_grads):
@@ -259,15 +290,13 @@ def _plan_for_grad(heads, head_grads):
     return plan
 
 
-def _free(plan, outs):
+def _free(plan):
     for node in plan.node_objs:
         if node.recorded:
             node.freed = True
-    for v in outs:
-        if v.node is not None and v.node.freed:
-            v.node = None
 
 
+@_jax_errors_as_mxnet
 def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     """Gradients of ``heads`` w.r.t. the variable Values ``targets`` (None: every variable
     reached whose grad_req is not 'null').  ``old_grad(value)`` gives the gradient to add to
@@ -299,11 +328,9 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
         results = [env[s] for s in out_slots]
     else:
         results, grads = fn([v.data for v in plan.leaves], list(old_grads))
-    for v, r in zip(outs, results):
-        v.data = r
-        v.depth = 0
     if not retain_graph:
-        _free(plan, outs)
+        _free(plan)
+    _store(outs, results)
     return targets, grads, plan.leaves
 
 
@@ -315,7 +342,7 @@ def _check_reachable(plan, targets):
                              "unreachable from the outputs: it was not used to compute them inside record().")
 
 
-_composites = {}
+_composites = OrderedDict()
 
 
 def record_gradient(heads, head_grads, targets, retain_graph):
@@ -337,7 +364,10 @@ def record_gradient(heads, head_grads, targets, retain_graph):
             return tuple(run(list(leaves), [None] * len(var_slots))[1])
         avals = tuple((v.shape, v.dtype) for v in targets)
         inst = _composites[key] = OpInstance("_backward", (), grads_of, avals)
+        if len(_composites) > PLAN_CACHE_SIZE:
+            _composites.popitem(last=False)
     values = apply(inst, tuple(plan.leaves), True, heads[0].ctx)
+    values[0].node.recorded = True  # the gradient graph is recorded whatever its inputs
     if not retain_graph:
-        _free(plan, [])
+        _free(plan)
     return values

@@ -143,8 +143,18 @@ def _make_instance(op, attrs, avals):
     return OpInstance(op.name, attrs, fn, out_avals)
 
 
-def apply(inst, inputs, recorded, ctx):
-    """Append one node to the trace; returns its output Values (pending)."""
+def apply(inst, inputs, recording, ctx):
+    """Append one node to the trace; returns its output Values (pending).
+
+    While recording, the node is recorded only if an input is in a computational graph
+    (as MXNet: operations on constants alone are not part of any graph)."""
+    recorded = False
+    if recording:
+        for v in inputs:
+            node = v.node
+            if v.var is not None or (node is not None and node.recorded and not node.freed):
+                recorded = True
+                break
     node = Node(inst, inputs, recorded)
     depth = 0
     for v in inputs:

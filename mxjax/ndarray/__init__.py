@@ -16,7 +16,7 @@ from .._engine.graph import constant
 from . import ops  # noqa: F401  (fills the registry)
 from . import indexing, view  # noqa: F401  (registers _getitem/_setitem/Reshape)
 from . import random
-from .ndarray import NDArray, array, from_value, invoke, waitall
+from .ndarray import NDArray, _apply, array, from_value, invoke, waitall
 from .registry import OPS
 
 __all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "waitall", "random",
@@ -24,7 +24,14 @@ __all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "wait
 
 
 def _make_function(op):
+    unary_fast_path = (len(op.inputs) == 1 and op._defaults is not None and not op.variadic
+                       and not op.uses_training and not op.random)
+    defaults = op._defaults
+
     def function(*args, out=None, name=None, **kwargs):
+        if unary_fast_path and len(args) == 1 and not kwargs and out is None and isinstance(args[0], NDArray):
+            value = args[0]._value   # nd.sin(x): skip argument parsing
+            return _apply(op, defaults, [value], value.ctx)
         arrays, attrs = op.parse(args, kwargs)
         result = invoke(op, arrays, attrs)
         if out is None:
@@ -96,7 +103,12 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     """``nd.arange``: float32 by default, each value repeated ``repeat`` times."""
     if stop is None:
         start, stop = 0, start
-    values = np.arange(start, stop, step, dtype=np.float64)
+    dtype = as_dtype(dtype)
+    count = int(np.ceil((stop - start) / step).clip(0))  # (this module shadows the max builtin)
+    if np.issubdtype(dtype, np.floating):  # start + i * step, computed in the target dtype as MXNet does
+        values = dtype.type(start) + np.arange(count, dtype=dtype) * dtype.type(step)
+    else:
+        values = np.arange(start, stop, step).astype(dtype)
     if repeat != 1:
         values = np.repeat(values, repeat)
     return array(values, ctx=ctx, dtype=dtype)

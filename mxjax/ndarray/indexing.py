@@ -9,7 +9,7 @@ plus index arrays, which are dynamic inputs of the ``_getitem`` /
 import numpy as np
 import jax.numpy as jnp
 
-from ..base import MXNetError
+from ..base import MXNetError, MXNetValueError
 from .ndarray import NDArray, _call, array, scalar_value
 from .registry import register
 
@@ -86,25 +86,41 @@ def _setitem(data, value, *index_arrays, key):
             value = jnp.broadcast_to(value, target_shape)
         except ValueError:
             if value.size != int(np.prod(target_shape)):
-                raise MXNetError(f"cannot assign a value of shape {value.shape} to a selection of shape "
+                raise MXNetValueError(f"cannot assign a value of shape {value.shape} to a selection of shape "
                                  f"{target_shape}") from None
             value = value.reshape(target_shape)
     return data.at[k].set(value)
 
 
-def _is_view_key(key):
-    if isinstance(key, tuple):
-        if len(key) != 1:
+def _is_view_key(arr, key):
+    """MXNet returns a view for a basic index (ints, step-1 slices, None) that selects a
+    contiguous block of the row-major buffer: ``x[1]``, ``x[1:3]``, ``x[1, 2:4]``, ``x[1:3, :]``."""
+    items = key if isinstance(key, tuple) else (key,)
+    lengths = []
+    axis = 0
+    for item in items:
+        if item is None:
+            continue
+        if axis >= arr.ndim:
             return False
-        key = key[0]
-    if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
-        return True
-    return isinstance(key, slice) and key.step in (None, 1)
+        if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
+            lengths.append(1)
+        elif isinstance(item, slice):
+            start, stop, step = item.indices(arr.shape[axis])
+            if step != 1 or stop <= start:
+                return False
+            lengths.append(stop - start)
+        else:
+            return False
+        axis += 1
+    lengths += arr.shape[axis:]
+    partial = [i for i, n in enumerate(lengths) if n != 1]
+    return not partial or all(lengths[i] == arr.shape[i] for i in range(partial[0] + 1, arr.ndim))
 
 
 def getitem(arr, key):
     spec, arrays = _normalize(arr, key)
-    if _is_view_key(key) and arr.ndim > 0:
+    if arr.ndim > 0 and _is_view_key(arr, key):
         from .view import make_view
         return make_view(arr, ("index", spec))
     return _call("_getitem", arr, *arrays, key=spec)
@@ -122,11 +138,21 @@ def _value_for(arr, value):
 def setitem(arr, key, value):
     value = _value_for(arr, value)
     if isinstance(key, slice) and key == slice(None):
-        new = value if value.shape == arr.shape else _call("broadcast_to", value, shape=arr.shape)
-        arr._assign(new._value)
+        if value.shape != arr.shape:
+            _check_broadcastable(value.shape, arr.shape)
+            value = _call("broadcast_to", value, shape=arr.shape)
+        arr._assign(value._value)
         return
     spec, arrays = _normalize(arr, key)
     arr._assign(_setitem_spec(arr, value, spec, arrays)._value)
+
+
+def _check_broadcastable(src, dst):
+    try:
+        np.broadcast_shapes(src, dst)
+    except ValueError:
+        raise MXNetValueError(f"cannot assign an array of shape {src} to an array of shape {dst}: "
+                              "operands could not be broadcast together") from None
 
 
 def _setitem_spec(arr, value, spec, arrays=()):

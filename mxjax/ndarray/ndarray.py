@@ -12,6 +12,8 @@ Value.  First-axis basic slices (``x[1:3]``, ``x[0]``) and ``reshape`` are
 views, as in MXNet: writing into them writes the base, and they see later
 writes to the base.
 """
+import weakref
+
 import numpy as np
 
 import jax
@@ -20,7 +22,7 @@ import jax.numpy as jnp
 from ..base import MXNetError, MXNetValueError, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine import executor
-from .._engine.graph import Value, VarInfo, apply, constant, instance, set_owner
+from .._engine.graph import VarInfo, _instances, apply, constant, instance, set_owner
 from .._engine.state import state
 from .registry import OPS
 
@@ -38,26 +40,29 @@ _NOT_RECORDED_WRITE = (
 
 
 def from_value(value):
-    arr = NDArray.__new__(NDArray)
+    """A new NDArray handle on ``value``."""
+    arr = _new(NDArray)
     arr._value = value
     arr._var = None
-    set_owner(value, arr)
+    value.owner = _weakref(arr)
     return arr
 
 
+_new = object.__new__
+_weakref = weakref.ref
 _scalars = {}
 
 
 def scalar_value(x, dtype, ctx):
     """A cached concrete 0-d leaf for a Python scalar, cast to ``dtype`` as MXNet does
-    (an int32 array times 1.5 multiplies by 1)."""
+    (an int32 array times 1.5 multiplies by 1).  It stays a numpy scalar: XLA calls take it
+    as an argument (a changing learning rate never recompiles) without a device_put here."""
     key = (x, type(x), dtype, ctx)
     v = _scalars.get(key)
     if v is None:
         if len(_scalars) > 4096:
             _scalars.clear()
-        data = jax.device_put(np.asarray(x).astype(dtype), ctx.jax_device)
-        v = _scalars[key] = constant(data, ctx)
+        v = _scalars[key] = constant(np.asarray(x).astype(dtype), ctx)
     return v
 
 
@@ -86,7 +91,9 @@ def invoke(op, args, attrs, ctx=None):
 
 
 def _apply(op, attrs, values, ctx):
-    inst = instance(op, attrs, tuple([(v.shape, v.dtype) for v in values]))
+    """The hot path of every operator call: op instance (cached), node, output handles."""
+    avals = tuple([(v.shape, v.dtype) for v in values])
+    inst = _instances.get((op, attrs, avals)) or instance(op, attrs, avals)
     outs = apply(inst, tuple(values), state.recording, ctx)
     if outs[0].depth > MAX_PENDING_DEPTH:
         executor.materialize(outs)
@@ -157,10 +164,13 @@ class NDArray:
         return np.array(self._data())
 
     def asscalar(self):
-        if self.shape != (1,):
-            raise MXNetValueError(f"The current array is not a scalar: asscalar() needs shape (1,), "
+        """The single element, as a numpy scalar.  MXNet checks only the size, and returns a
+        numpy *array* for e.g. shape (1, 1); mxjax returns the scalar, which modern numpy's
+        ``float()`` accepts where it refuses a 2-d array."""
+        if self.size != 1:
+            raise MXNetValueError(f"The current array is not a scalar: asscalar() needs one element, "
                                   f"this array has shape {self.shape}; index or reduce it first")
-        return self.asnumpy()[0]
+        return self.asnumpy().reshape(-1)[0]
 
     def wait_to_read(self):
         data = self._data()
@@ -234,11 +244,9 @@ class NDArray:
         return self
 
     def detach(self):
-        """A handle on the same value, cut from the autograd graph."""
-        v = self._value
-        if v.data is not None:
-            return from_value(constant(v.data, v.ctx))
-        return _call("BlockGrad", self)
+        """A handle on the same storage, outside the autograd graph (writes go through)."""
+        from .view import make_view
+        return make_view(self, ("detach",))
 
     def reshape(self, *shape, **kwargs):
         """Reshape with MXNet's special codes 0, -1, -2, -3, -4 (and ``reverse``); a view."""
@@ -368,7 +376,16 @@ def _add_binary_dunders():
     reflected = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le"}
 
     def make(op, refl=False):
-        return lambda self, other: self._binary(op, other, refl)
+        def dunder(self, other):
+            value = self._value
+            if isinstance(other, NDArray):
+                other = other._value
+            elif isinstance(other, numeric_types):
+                other = scalar_value(other, value.dtype, value.ctx)
+            else:
+                return self._binary(op, other, refl)
+            return _apply(op, (), [other, value] if refl else [value, other], value.ctx)
+        return dunder
 
     def make_inplace(op):
         return lambda self, other: self._inplace(op, other)
@@ -377,6 +394,7 @@ def _add_binary_dunders():
         setattr(NDArray, f"__{dunder}__", make(op))
         if dunder not in reflected:
             setattr(NDArray, f"__r{dunder}__", make(op, True))
+        if dunder not in reflected and dunder != "pow":  # MXNet has no __ipow__: x **= y rebinds x
             setattr(NDArray, f"__i{dunder}__", make_inplace(op))
 
 

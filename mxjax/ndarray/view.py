@@ -7,9 +7,9 @@ writing computes the base's new value and writes that into the base.
 import numpy as np
 
 from ..base import MXNetError
-from .._engine.graph import set_owner
+from .._engine.graph import apply, constant, instance, set_owner
 from .ndarray import NDArray, _call, from_value
-from .registry import register
+from .registry import OPS, register
 
 
 def infer_reshape(src, spec, reverse=False):
@@ -84,6 +84,12 @@ def _reshape(data, shape, reverse):
 def _derive(base, how):
     if how[0] == "reshape":
         return _call("Reshape", base, shape=how[1], reverse=how[2])
+    if how[0] == "detach":
+        src = base._value
+        if src.data is not None:
+            return from_value(constant(src.data, src.ctx))
+        inst = instance(OPS["BlockGrad"], (), ((src.shape, src.dtype),))
+        return from_value(apply(inst, (src,), False, src.ctx)[0])
     return _call("_getitem", base, key=how[1])
 
 
@@ -118,6 +124,8 @@ class View(NDArray):
         new = from_value(value)
         if how[0] == "reshape":
             base._assign(_call("Reshape", new, shape=base.shape)._value)
+        elif how[0] == "detach":
+            base._assign(value)
         else:
             from .indexing import _setitem_spec
             base._assign(_setitem_spec(base, new, how[1])._value)

@@ -1,7 +1,7 @@
 """Shape and layout operators (the core set; the full family comes with the operator issue)."""
 import jax.numpy as jnp
 
-from ...base import MXNetError
+from ...base import MXNetError, MXNetValueError
 from ..registry import REQUIRED, register
 
 
@@ -37,7 +37,8 @@ def _broadcast_to(data, shape):
     try:
         return jnp.broadcast_to(data, target)
     except ValueError:
-        raise MXNetError(f"broadcast_to: cannot broadcast shape {data.shape} to {tuple(shape)}") from None
+        raise MXNetValueError(f"broadcast_to: cannot broadcast shape {data.shape} to {tuple(shape)}: "
+                              "operands could not be broadcast together") from None
 
 
 @register("broadcast_like", inputs=("lhs", "rhs"))
