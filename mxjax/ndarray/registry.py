@@ -39,6 +39,8 @@ class Op:
     """One MXNet operator: name, JAX implementation and attribute spec.
 
     ``impl(*arrays, **attrs)`` returns an array or a tuple of arrays.
+    ``inputs``: names of the array inputs; a trailing ``?`` marks an optional one (optional
+    inputs come last, and absent ones are not passed to ``impl``).
     ``variadic``: the array inputs are ``*data`` (concat, stack, add_n).
     ``uses_training``: receives ``_training`` = ``autograd.is_training()`` at call time.
     ``random``: receives a PRNG key as its first array input, drawn from mx.random's state.
@@ -47,7 +49,8 @@ class Op:
     def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc):
         self.name = name
         self.impl = impl
-        self.inputs = tuple(inputs)
+        self.inputs = tuple(n.rstrip("?") for n in inputs)
+        self.optional = frozenset(n.rstrip("?") for n in inputs if n.endswith("?"))
         self.attrs = dict(attrs)
         self.variadic = variadic
         self.uses_training = uses_training
@@ -82,9 +85,15 @@ class Op:
             n = len(self.inputs)
             arrays, rest = list(args[:n]), args[n:]
             for name in self.inputs[len(arrays):]:
-                if name not in kwargs:
+                if name in kwargs and kwargs[name] is not None:
+                    arrays.append(kwargs.pop(name))
+                elif name in self.optional:
+                    kwargs.pop(name, None)
+                    break   # optional inputs are trailing: the rest are absent too
+                else:
                     raise MXNetError(f"Operator {self.name}: missing required input '{name}'")
-                arrays.append(kwargs.pop(name))
+            while arrays and arrays[-1] is None and self.inputs[len(arrays) - 1] in self.optional:
+                arrays.pop()
         names = list(self.attrs)
         if len(rest) > len(names):
             raise MXNetError(f"Operator {self.name} takes at most {len(self.inputs) + len(names)} positional "

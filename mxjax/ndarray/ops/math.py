@@ -31,8 +31,17 @@ def _rsqrt(x):
     return lax.rsqrt(x)
 
 
+@jax.custom_jvp
+def _abs(x):
+    """|x| with MXNet's gradient sign(x): 0 at 0 (JAX's abs gives 1 there)."""
+    return jnp.abs(x)
+
+
+_abs.defjvp(lambda primals, tangents: (_abs(primals[0]), jnp.sign(primals[0]) * tangents[0]))
+
+
 UNARY = {
-    "abs": jnp.abs, "negative": jnp.negative, "sign": jnp.sign, "square": jnp.square,
+    "abs": _abs, "negative": jnp.negative, "sign": jnp.sign, "square": jnp.square,
     "sqrt": jnp.sqrt, "rsqrt": _rsqrt, "cbrt": jnp.cbrt, "rcbrt": lambda x: 1.0 / jnp.cbrt(x),
     "exp": jnp.exp, "expm1": jnp.expm1, "log": jnp.log, "log1p": jnp.log1p, "log2": jnp.log2, "log10": jnp.log10,
     "sin": jnp.sin, "cos": jnp.cos, "tan": jnp.tan, "arcsin": jnp.arcsin, "arccos": jnp.arccos, "arctan": jnp.arctan,
@@ -91,9 +100,26 @@ def _cmp(fn):
     return lambda a, b: fn(a, b).astype(a.dtype)
 
 
+def _select_binary(pick_lhs):
+    """maximum/minimum whose gradient goes wholly to lhs on ties, as MXNet's backward does."""
+    @jax.custom_jvp
+    def fn(a, b):
+        return jnp.where(pick_lhs(a, b), a, b.astype(a.dtype))
+
+    @fn.defjvp
+    def fn_jvp(primals, tangents):
+        (a, b), (ta, tb) = primals, tangents
+        return fn(a, b), jnp.where(pick_lhs(a, b), ta, tb.astype(ta.dtype))
+    return fn
+
+
+_maximum = _select_binary(jnp.greater_equal)
+_minimum = _select_binary(jnp.less_equal)
+
+
 BINARY = {
     "add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply, "div": _div, "mod": _mod,
-    "power": jnp.power, "maximum": jnp.maximum, "minimum": jnp.minimum, "hypot": jnp.hypot,
+    "power": jnp.power, "maximum": _maximum, "minimum": _minimum, "hypot": jnp.hypot,
     "equal": _cmp(jnp.equal), "not_equal": _cmp(jnp.not_equal), "greater": _cmp(jnp.greater),
     "greater_equal": _cmp(jnp.greater_equal), "lesser": _cmp(jnp.less), "lesser_equal": _cmp(jnp.less_equal),
     "logical_and": _cmp(lambda a, b: (a != 0) & (b != 0)), "logical_or": _cmp(lambda a, b: (a != 0) | (b != 0)),
@@ -141,7 +167,21 @@ for _name in ("add", "subtract", "multiply", "divide"):
 
 @register("clip", attrs=dict(a_min=None, a_max=None), method=True)
 def _clip(data, a_min, a_max):
-    return jnp.clip(data, a_min, a_max).astype(data.dtype)
+    """Gradient 1 inside the closed range [a_min, a_max], 0 strictly outside (as MXNet)."""
+    @jax.custom_jvp
+    def clip(x):
+        return jnp.clip(x, a_min, a_max).astype(x.dtype)
+
+    @clip.defjvp
+    def clip_jvp(primals, tangents):
+        (x,), (t,) = primals, tangents
+        inside = jnp.ones(x.shape, bool)
+        if a_min is not None:
+            inside &= x >= a_min
+        if a_max is not None:
+            inside &= x <= a_max
+        return clip(x), jnp.where(inside, t, jnp.zeros_like(t))
+    return clip(data)
 
 
 @register("where", inputs=("condition", "x", "y"))

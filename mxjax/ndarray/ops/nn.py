@@ -34,11 +34,11 @@ register("log_softmax", attrs=dict(axis=-1, temperature=None, dtype=None, use_le
          method=True)(_softmax_axis(jax.nn.log_softmax))
 
 
-@register("FullyConnected", inputs=("data", "weight", "bias"), attrs=dict(num_hidden=0, no_bias=False, flatten=True))
-def _fully_connected(data, weight, bias, num_hidden, no_bias, flatten):
+@register("FullyConnected", inputs=("data", "weight", "bias?"), attrs=dict(num_hidden=0, no_bias=False, flatten=True))
+def _fully_connected(data, weight, bias=None, *, num_hidden, no_bias, flatten):
     x = data.reshape((data.shape[0], -1)) if flatten else data
     out = jnp.matmul(x, weight.T)
-    return out if no_bias else out + bias
+    return out if no_bias or bias is None else out + bias
 
 
 @register("Dropout", attrs=dict(p=0.5, mode="training", axes=(), cudnn_off=False), uses_training=True, random=True)

@@ -52,7 +52,11 @@ def _multinomial(key, data, shape, get_prob, dtype):
         n *= s
     draws = jax.random.categorical(key, logits, axis=-1, shape=(max(n, 1),) + data.shape[:-1])
     draws = jnp.moveaxis(draws, 0, -1).reshape(data.shape[:-1] + tuple(shape))
-    return draws.astype(dtype)
+    if not get_prob:
+        return draws.astype(dtype)
+    flat = draws.reshape(data.shape[:-1] + (-1,))
+    log_prob = jnp.take_along_axis(logits, flat, axis=-1).reshape(draws.shape)
+    return draws.astype(dtype), log_prob
 
 
 @register("_shuffle", inputs=("data",), random=True)

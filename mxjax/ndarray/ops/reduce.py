@@ -3,6 +3,7 @@
 Reducing to a single value gives shape (1,), not (); argmax/argmin return
 float32 indices, as MXNet does.
 """
+import jax
 import jax.numpy as jnp
 
 from ...base import MXNetError
@@ -36,11 +37,28 @@ def _reduction(name, fn, aliases=()):
     register(name, attrs=_REDUCE_ATTRS, method=True, aliases=aliases)(impl)
 
 
+def _extremum(fn):
+    """max/min reduction whose gradient goes in full to every tied element (MXNet's
+    ``_backward_max`` uses an equality mask; JAX splits it among ties)."""
+    def reduce(data, axis, keepdims):
+        @jax.custom_jvp
+        def f(x):
+            return fn(x, axis=axis, keepdims=keepdims)
+
+        @f.defjvp
+        def f_jvp(primals, tangents):
+            (x,), (t,) = primals, tangents
+            mask = x == fn(x, axis=axis, keepdims=True)
+            return f(x), jnp.sum(jnp.where(mask, t, jnp.zeros_like(t)), axis=axis, keepdims=keepdims)
+        return f(data)
+    return reduce
+
+
 _reduction("sum", jnp.sum, aliases=("sum_axis",))
 _reduction("mean", jnp.mean)
 _reduction("prod", jnp.prod)
-_reduction("max", jnp.max, aliases=("max_axis",))
-_reduction("min", jnp.min, aliases=("min_axis",))
+_reduction("max", _extremum(jnp.max), aliases=("max_axis",))
+_reduction("min", _extremum(jnp.min), aliases=("min_axis",))
 _reduction("nansum", jnp.nansum)
 _reduction("nanprod", jnp.nanprod)
 

@@ -64,7 +64,8 @@ def _dot(lhs, rhs, transpose_a, transpose_b):
     if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[0]:
         raise MXNetError(f"dot shape error: {tuple(lhs.shape)} X {tuple(rhs.shape)} (transpose_a={transpose_a}, "
                          f"transpose_b={transpose_b}): the last axis of lhs must match the first axis of rhs")
-    return jnp.tensordot(a, b, axes=1)
+    out = jnp.tensordot(a, b, axes=1)
+    return out.reshape((1,)) if out.ndim == 0 else out
 
 
 @register("batch_dot", inputs=("lhs", "rhs"), attrs=dict(transpose_a=False, transpose_b=False))
