@@ -26,6 +26,7 @@ from collections import OrderedDict
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from ..base import MXNetError
@@ -150,8 +151,23 @@ class Plan:
         s = self.slot_of.get(v)
         return self._base[v.node] + v.index if s is None else s
 
-    def leaf_key(self, targets=()):
-        return tuple([(v.shape, v.dtype, v in targets) for v in self.leaves])
+    def leaf_args(self, targets=()):
+        """(key, arrays, packs) for the leaves.  Host scalars (0-d numpy leaves: the program's
+        Python scalars) are packed into one array per dtype, so a trace with a hundred
+        constants passes a handful of arguments; their slots hold None in ``arrays``."""
+        key, arrays, groups = [], [], {}
+        for v in self.leaves:
+            data = v.data
+            if v.shape == () and type(data) is np.ndarray and v.var is None:
+                group = groups.setdefault(v.dtype, [])
+                key.append((v.dtype, len(group)))
+                group.append(data)
+                arrays.append(None)
+            else:
+                key.append((v.shape, v.dtype, v in targets))
+                arrays.append(data)
+        packs = {dtype.str: np.array(vals, dtype=dtype) for dtype, vals in groups.items()}
+        return tuple(key), arrays, packs
 
 
 def _replay(nodes, env):
@@ -162,9 +178,17 @@ def _replay(nodes, env):
         env.extend(inst.fn(*args))
 
 
-def _forward_fn(nodes, out_slots):
-    def run(leaves):
-        env = list(leaves)
+def _unpack(leaf_key, arrays, packs):
+    leaves = list(arrays)
+    for i, entry in enumerate(leaf_key):
+        if len(entry) == 2:
+            leaves[i] = packs[entry[0].str][entry[1]]
+    return leaves
+
+
+def _forward_fn(leaf_key, nodes, out_slots):
+    def run(arrays, packs):
+        env = _unpack(leaf_key, arrays, packs)
         _replay(nodes, env)
         return [env[s] for s in out_slots]
     return run
@@ -174,9 +198,10 @@ def _zeros_for_ints(grads, var_vals):
     return [jnp.zeros(v.shape, v.dtype) if g.dtype == jax.dtypes.float0 else g for g, v in zip(grads, var_vals)]
 
 
-def _backward_fn(nodes, var_slots, head_slots, ct_slots, out_slots, add_mask):
-    """(leaves, old grads for 'add' variables) -> (output values, variable gradients)."""
-    def run(leaves, old_grads):
+def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, add_mask):
+    """(leaf arrays, packed scalars, old grads for 'add' variables) -> (outputs, variable gradients)."""
+    def run(arrays, packs, old_grads):
+        leaves = _unpack(leaf_key, arrays, packs) if packs is not None else arrays
         var_vals = [leaves[i] for i in var_slots]
 
         def f(vv):
@@ -248,13 +273,14 @@ def materialize(values):
     plan = Plan(values, grad_mode=False)
     outs = _collect_live(plan, values)
     out_slots = tuple(plan.slot(v) for v in outs)
-    key = ("fwd", plan.leaf_key(), plan.nodes, out_slots)
-    fn = plan.cacheable and plan_cache.lookup(key, lambda: _forward_fn(plan.nodes, out_slots))
+    leaf_key, arrays, packs = plan.leaf_args()
+    key = ("fwd", leaf_key, plan.nodes, out_slots)
+    fn = plan.cacheable and plan_cache.lookup(key, lambda: _forward_fn(leaf_key, plan.nodes, out_slots))
     if not fn:
         env = _cold_forward(plan)
         results = [env[s] for s in out_slots]
     else:
-        results = fn([v.data for v in plan.leaves])
+        results = fn(arrays, packs)
     _store(outs, results)
 
 
@@ -317,17 +343,17 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     out_slots = tuple(plan.slot(v) for v in outs)
     old_grads = [old_grad(v) if old_grad else None for v in targets]
     add_mask = tuple(g is not None for g in old_grads)
-    target_ids = set(targets)
-    key = ("bwd", plan.leaf_key(target_ids), plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
+    leaf_key, arrays, packs = plan.leaf_args(set(targets))
+    key = ("bwd", leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
     fn = plan.cacheable and plan_cache.lookup(
-        key, lambda: _backward_fn(plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask))
+        key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask))
     if not fn:
         env = _cold_forward(plan)
         grads = _cold_backward(plan, env, var_slots, head_slots, ct_slots)
         grads = [g + o if o is not None else g for g, o in zip(grads, old_grads)]
         results = [env[s] for s in out_slots]
     else:
-        results, grads = fn([v.data for v in plan.leaves], list(old_grads))
+        results, grads = fn(arrays, packs, list(old_grads))
     if not retain_graph:
         _free(plan)
     _store(outs, results)
@@ -354,14 +380,15 @@ def record_gradient(heads, head_grads, targets, retain_graph):
     var_slots = tuple(plan.slot(v) for v in targets)
     head_slots = tuple(plan.slot(h) for h in heads)
     ct_slots = tuple(None if g is None else plan.slot(g) for g in head_grads)
-    target_ids = set(targets)
-    key = (plan.leaf_key(target_ids), plan.nodes, var_slots, head_slots, ct_slots)
+    target_set = set(targets)
+    leaf_key = tuple([(v.shape, v.dtype, v in target_set) for v in plan.leaves])
+    key = (leaf_key, plan.nodes, var_slots, head_slots, ct_slots)
     inst = _composites.get(key)
     if inst is None:
-        run = _backward_fn(plan.nodes, var_slots, head_slots, ct_slots, (), (False,) * len(targets))
+        run = _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, (), (False,) * len(targets))
 
         def grads_of(*leaves):
-            return tuple(run(list(leaves), [None] * len(var_slots))[1])
+            return tuple(run(list(leaves), None, [None] * len(var_slots))[1])
         avals = tuple((v.shape, v.dtype) for v in targets)
         inst = _composites[key] = OpInstance("_backward", (), grads_of, avals)
         if len(_composites) > PLAN_CACHE_SIZE:

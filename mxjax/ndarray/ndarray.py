@@ -55,8 +55,9 @@ _scalars = {}
 
 def scalar_value(x, dtype, ctx):
     """A cached concrete 0-d leaf for a Python scalar, cast to ``dtype`` as MXNet does
-    (an int32 array times 1.5 multiplies by 1).  It stays a numpy scalar: XLA calls take it
-    as an argument (a changing learning rate never recompiles) without a device_put here."""
+    (an int32 array times 1.5 multiplies by 1).  Scalars are arguments of the compiled
+    trace, never baked in, so a changing learning rate does not recompile.  A new scalar
+    starts as a numpy value (free to make); one used again moves to the device once."""
     key = (x, type(x), dtype, ctx)
     v = _scalars.get(key)
     if v is None:
