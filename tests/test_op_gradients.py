@@ -28,9 +28,10 @@ without an entry in either table.  A few operators are checked to third order
 against analytic derivatives, and a few non-smooth points against MXNet's own
 subgradient conventions (read from MXNet 1.9.1's sources).
 """
-import dataclasses
+import glob
+import importlib
+import os
 import zlib
-from typing import Callable, Optional
 
 import chex
 import jax
@@ -42,72 +43,7 @@ import mxjax as mx
 from mxjax import autograd, nd
 from mxjax.ndarray.registry import OPS
 
-EPS = 1e-6
-RTOL = 1e-5
-ATOL = 1e-6
-
-
-# ---- input generators: rng -> float64 numpy array ------------------------------------------------
-
-def uniform(lo, hi, shape=(2, 3)):
-    return lambda rng: rng.uniform(lo, hi, shape)
-
-
-def away(kinks=(0.0,), lo=-1.0, hi=1.0, shape=(2, 3), margin=0.1):
-    """Uniform in [lo, hi], at least ``margin`` from every kink (non-smooth point)."""
-    kinks = np.asarray(kinks, dtype=np.float64)
-
-    def gen(rng):
-        out = rng.uniform(lo, hi, shape)
-        while True:
-            bad = (np.abs(out[..., None] - kinks) < margin).any(-1)
-            if not bad.any():
-                return out
-            out[bad] = rng.uniform(lo, hi, int(bad.sum()))
-    return gen
-
-
-def fixed(values):
-    values = np.asarray(values, dtype=np.float64)
-    return lambda rng: values.copy()
-
-
-def magnitude(lo, hi, shape=(2, 3)):
-    """Random sign, magnitude in [lo, hi] (away from 0 for rsqrt-like or kinked functions)."""
-    return lambda rng: rng.uniform(lo, hi, shape) * rng.choice([-1.0, 1.0], shape)
-
-
-@dataclasses.dataclass
-class Case:
-    """One way to call an operator.
-
-    ``inputs``: one generator per array input.  ``call(*xs)`` replaces the default
-    ``nd.op.<name>(*xs, **attrs)`` (indexing, methods, public wrappers).  ``const``:
-    input positions whose gradient must be exactly zero and that finite differences
-    leave alone.  ``train``: record and evaluate in training mode.  ``seed``: reseed
-    ``mx.random`` before every evaluation, so a random operator draws the same sample
-    each time."""
-    inputs: tuple
-    attrs: dict = dataclasses.field(default_factory=dict)
-    call: Optional[Callable] = None
-    const: tuple = ()
-    label: str = ""
-    train: bool = False
-    seed: Optional[int] = None
-    out_dtype: Optional[str] = None
-    out_shape: Optional[tuple] = None
-    eps: float = EPS
-    rtol: float = RTOL
-    atol: float = ATOL
-
-
-def unary(gen, **kw):
-    return [Case((gen,), **kw)]
-
-
-def binary(lhs, rhs, **kw):
-    return [Case((lhs, rhs), **kw)]
-
+from gradcheck import ATOL, EPS, RTOL, Case, away, binary, fixed, magnitude, uniform, unary  # noqa: F401
 
 def _multinomial_log_prob(data):
     out = nd.op._sample_multinomial(data, shape=(3,), get_prob=True)
@@ -416,6 +352,21 @@ NON_DIFFERENTIABLE = {
     "_random_negative_binomial": _sampler(
         lambda: nd.random.negative_binomial(3, 0.4, shape=(2, 3), dtype="float64")),
 }
+
+
+def _merge_family_cases():
+    """Add the tables of every ``tests/grad_cases_<family>.py`` module."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "grad_cases_*.py"))):
+        module = importlib.import_module(os.path.splitext(os.path.basename(path))[0])
+        for table, extra in ((CASES, getattr(module, "CASES", {})),
+                             (NON_DIFFERENTIABLE, getattr(module, "NON_DIFFERENTIABLE", {}))):
+            clash = set(table) & set(extra)
+            assert not clash, f"{path} redefines cases for {sorted(clash)}"
+            table.update(extra)
+
+
+_merge_family_cases()
 
 
 # ---- registry-driven parametrisation --------------------------------------------------------------

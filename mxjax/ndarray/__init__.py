@@ -34,14 +34,30 @@ def _make_function(op):
             return _apply(op, defaults, [value], value.ctx)
         arrays, attrs = op.parse(args, kwargs)
         result = invoke(op, arrays, attrs)
+        if op.mutates:
+            result = _write_back_aux_states(op, arrays, result)
         if out is None:
             return result
+        if isinstance(out, (list, tuple)):
+            for o, r in zip(out, result):
+                o._assign(r._value)
+            return out
         out._assign(result._value)
         return out
     function.__name__ = op.name
     function.__qualname__ = op.name
     function.__doc__ = op.__doc__
     return function
+
+
+def _write_back_aux_states(op, arrays, result):
+    """Ops with auxiliary states (BatchNorm's moving mean/var) return their new values last;
+    MXNet updates those input arrays in place, outside the autograd graph."""
+    k = len(op.mutates)
+    visible, new_states = result[:-k], result[-k:]
+    for name, new in zip(op.mutates, new_states):
+        arrays[op.inputs.index(name)]._write_unrecorded(new._value)
+    return visible[0] if len(visible) == 1 else visible
 
 
 def _make_method(function):

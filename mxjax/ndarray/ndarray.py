@@ -316,6 +316,15 @@ class NDArray:
             value.var = self._var
         self._rebind(value)
 
+    def _write_unrecorded(self, value):
+        """Write ``value`` in place as a constant of no graph (auxiliary-state updates)."""
+        if value.data is None:
+            inst = instance(OPS["BlockGrad"], (), ((value.shape, value.dtype),))
+            value = apply(inst, (value,), False, value.ctx)[0]
+        else:
+            value = constant(value.data, value.ctx)
+        self._rebind(value)
+
     def __setitem__(self, key, value):
         from .indexing import setitem
         setitem(self, key, value)

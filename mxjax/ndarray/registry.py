@@ -44,9 +44,12 @@ class Op:
     ``variadic``: the array inputs are ``*data`` (concat, stack, add_n).
     ``uses_training``: receives ``_training`` = ``autograd.is_training()`` at call time.
     ``random``: receives a PRNG key as its first array input, drawn from mx.random's state.
+    ``mutates``: names of inputs the op updates in place (auxiliary states such as BatchNorm's
+    moving_mean/moving_var): ``impl`` returns their new values after its outputs, and the
+    generated function writes them into those input arrays, outside the autograd graph.
     """
 
-    def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc):
+    def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=()):
         self.name = name
         self.impl = impl
         self.inputs = tuple(n.rstrip("?") for n in inputs)
@@ -56,6 +59,7 @@ class Op:
         self.uses_training = uses_training
         self.random = random
         self.method = method
+        self.mutates = tuple(mutates)
         self.__doc__ = doc or impl.__doc__
         defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
         self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults
@@ -132,13 +136,13 @@ NDArray = _LazyNDArray()
 
 
 def register(name, inputs=("data",), attrs=(), variadic=False, uses_training=False, random=False,
-             method=False, aliases=(), doc=None):
+             method=False, aliases=(), doc=None, mutates=()):
     """Decorator adding ``impl`` to the registry under ``name`` (and ``aliases``).
 
     ``method``: True to expose it as an NDArray method of the same name, or a method name."""
     def deco(impl):
         op = Op(name, impl, inputs, attrs, variadic, uses_training, random,
-                name if method is True else method or None, doc)
+                name if method is True else method or None, doc, mutates)
         for n in (name,) + tuple(aliases):
             if n in OPS:
                 raise ValueError(f"operator {n} registered twice")
