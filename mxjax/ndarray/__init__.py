@@ -20,7 +20,7 @@ from .ndarray import NDArray, _apply, array, from_value, invoke, waitall
 from .registry import OPS
 
 __all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "waitall", "random",
-           "op", "_internal"] + sorted(n for n in OPS if not n.startswith("_"))
+           "op", "_internal", "linalg", "contrib"] + sorted(n for n in OPS if not n.startswith("_"))
 
 
 def _make_function(op):
@@ -70,6 +70,10 @@ def _make_method(function):
 
 op = types.ModuleType(__name__ + ".op", "Every registered operator by its MXNet name (``nd.op.sin``).")
 _internal = types.ModuleType(__name__ + "._internal", "Operators by their internal names (``nd._internal._plus``).")
+linalg = types.ModuleType(__name__ + ".linalg", "Linear algebra: the ``_linalg_*`` operators (``nd.linalg.gemm2``).")
+contrib = types.ModuleType(__name__ + ".contrib", "The ``_contrib_*`` operators (``nd.contrib.arange_like``).")
+#: MXNet's naming convention: an operator registered as ``_linalg_gemm2`` is ``nd.linalg.gemm2``
+NAMESPACES = {"_linalg_": linalg, "_contrib_": contrib}
 _module = sys.modules[__name__]
 for _name, _op in OPS.items():
     _fn = _make_function(_op)
@@ -77,10 +81,13 @@ for _name, _op in OPS.items():
     setattr(_internal, _name, _fn)
     if not _name.startswith("_"):
         setattr(_module, _name, _fn)
+    for _prefix, _namespace in NAMESPACES.items():
+        if _name.startswith(_prefix):
+            setattr(_namespace, _name[len(_prefix):], _fn)
     if _op.method and _name == _op.name and not hasattr(NDArray, _op.method):
         setattr(NDArray, _op.method, _make_method(_fn))
-sys.modules[op.__name__] = op
-sys.modules[_internal.__name__] = _internal
+for _namespace in (op, _internal, linalg, contrib):
+    sys.modules[_namespace.__name__] = _namespace
 
 
 def _shape(shape):
