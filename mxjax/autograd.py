@@ -206,7 +206,7 @@ class Function:
             self._mx_ctx = inputs[0].context if inputs else outputs[0].context
             datas = [o._data() for o in outputs]
             in_values = tuple(x._value for x in inputs)
-            inst = FunctionInstance(self, tuple((v.shape, v.dtype) for v in in_values), datas)
+            inst = FunctionInstance(self, tuple(v.aval for v in in_values), datas)
             values = apply(inst, in_values, True, self._mx_ctx)
             values[0].node.recorded = True  # a Function's outputs are recorded whatever its inputs
             for v, d in zip(values, datas):

@@ -164,7 +164,7 @@ class Plan:
                 group.append(data)
                 arrays.append(None)
             else:
-                key.append((v.shape, v.dtype, v in targets))
+                key.append((v.aval, v in targets))
                 arrays.append(data)
         packs = {dtype.str: np.array(vals, dtype=dtype) for dtype, vals in groups.items()}
         return tuple(key), arrays, packs
@@ -181,7 +181,7 @@ def _replay(nodes, env):
 def _unpack(leaf_key, arrays, packs):
     leaves = list(arrays)
     for i, entry in enumerate(leaf_key):
-        if len(entry) == 2:
+        if isinstance(entry[0], np.dtype):
             leaves[i] = packs[entry[0].str][entry[1]]
     return leaves
 
@@ -381,7 +381,7 @@ def record_gradient(heads, head_grads, targets, retain_graph):
     head_slots = tuple(plan.slot(h) for h in heads)
     ct_slots = tuple(None if g is None else plan.slot(g) for g in head_grads)
     target_set = set(targets)
-    leaf_key = tuple([(v.shape, v.dtype, v in target_set) for v in plan.leaves])
+    leaf_key = tuple([(v.aval, v in target_set) for v in plan.leaves])
     key = (leaf_key, plan.nodes, var_slots, head_slots, ct_slots)
     inst = _composites.get(key)
     if inst is None:
@@ -389,7 +389,7 @@ def record_gradient(heads, head_grads, targets, retain_graph):
 
         def grads_of(*leaves):
             return tuple(run(list(leaves), None, [None] * len(var_slots))[1])
-        avals = tuple((v.shape, v.dtype) for v in targets)
+        avals = tuple(v.aval for v in targets)
         inst = _composites[key] = OpInstance("_backward", (), grads_of, avals)
         if len(_composites) > PLAN_CACHE_SIZE:
             _composites.popitem(last=False)

@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .graph import OpInstance
+from .graph import Aval, OpInstance
 
 
 class FunctionInstance(OpInstance):
@@ -22,7 +22,7 @@ class FunctionInstance(OpInstance):
     def __init__(self, function, in_avals, outputs):
         self.function = function
         self.outputs = outputs  # the forward's concrete output arrays
-        out_avals = tuple((tuple(o.shape), np.dtype(o.dtype)) for o in outputs)
+        out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outputs)
         super().__init__(type(function).__name__, (), self._compiled_fn(in_avals, out_avals), out_avals)
 
     def fwd(self, *arrays):
@@ -53,8 +53,8 @@ class FunctionInstance(OpInstance):
                      for g, s, d in zip(grads, shapes, dtypes))
 
     def _compiled_fn(self, in_avals, out_avals):
-        out_specs = tuple(jax.ShapeDtypeStruct(s, d) for s, d in out_avals)
-        in_specs = tuple(jax.ShapeDtypeStruct(s, d) for s, d in in_avals)
+        out_specs = tuple(jax.ShapeDtypeStruct(a.shape, a.dtype) for a in out_avals)
+        in_specs = tuple(jax.ShapeDtypeStruct(a.shape, a.dtype) for a in in_avals)
         instance = self
 
         @jax.custom_vjp

@@ -36,12 +36,33 @@ class VarInfo:
         self.req = req    # 'write', 'add' or 'null'
 
 
-class Value:
-    __slots__ = ("node", "index", "shape", "dtype", "ctx", "data", "var", "owner", "depth", "__weakref__")
+class Aval:
+    """An interned (shape, dtype) pair: equal avals are the same object, so tuples of them
+    hash and compare by identity (cheap keys for op instances and trace structures)."""
+    __slots__ = ("shape", "dtype", "__weakref__")
+    _interned = {}
 
-    def __init__(self, shape, dtype, ctx, data=None, node=None, index=0, depth=0):
-        self.shape = shape
-        self.dtype = dtype
+    def __new__(cls, shape, dtype):
+        key = (shape, dtype)
+        aval = cls._interned.get(key)
+        if aval is None:
+            aval = object.__new__(cls)
+            aval.shape, aval.dtype = shape, dtype
+            cls._interned[key] = aval
+        return aval
+
+    def __repr__(self):
+        return f"Aval({self.shape}, {self.dtype})"
+
+
+class Value:
+    __slots__ = ("node", "index", "aval", "shape", "dtype", "ctx", "data", "var", "owner", "depth",
+                 "__weakref__")
+
+    def __init__(self, aval, ctx, data=None, node=None, index=0, depth=0):
+        self.aval = aval
+        self.shape = aval.shape
+        self.dtype = aval.dtype
         self.ctx = ctx
         self.data = data
         self.node = node
@@ -67,7 +88,7 @@ class Value:
 
 def constant(data, ctx):
     """A concrete leaf Value holding ``data`` (jax.Array or numpy array)."""
-    return Value(tuple(data.shape), np.dtype(data.dtype), ctx, data=data)
+    return Value(Aval(tuple(data.shape), np.dtype(data.dtype)), ctx, data=data)
 
 
 class Node:
@@ -120,7 +141,8 @@ _instances = {}
 
 
 def instance(op, attrs, avals):
-    """The OpInstance of ``op`` for static ``attrs`` and input ``avals``; infers output avals once."""
+    """The OpInstance of ``op`` for static ``attrs`` and input ``avals`` (a tuple of Aval);
+    infers the output avals once."""
     key = (op, attrs, avals)
     inst = _instances.get(key)
     if inst is None:
@@ -130,16 +152,16 @@ def instance(op, attrs, avals):
 
 def _make_instance(op, attrs, avals):
     fn = op.bind(attrs)
-    specs = [jax.ShapeDtypeStruct(s, d) for s, d in avals]
+    specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in avals]
     try:
         outs = jax.eval_shape(fn, *specs)
     except MXNetError:
         raise
     except Exception as exc:  # shape/dtype errors from JAX become MXNetError naming the op
-        shapes = ", ".join(str(tuple(s)) for s, _ in avals)
+        shapes = ", ".join(str(a.shape) for a in avals)
         raise MXNetError(f"{op.name}: invalid inputs of shapes {shapes} "
                          f"with {dict(attrs) or 'no attributes'}: {exc}") from None
-    out_avals = tuple((tuple(o.shape), np.dtype(o.dtype)) for o in outs)
+    out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outs)
     return OpInstance(op.name, attrs, fn, out_avals)
 
 
@@ -163,9 +185,8 @@ def apply(inst, inputs, recording, ctx):
     depth += 1
     avals = inst.out_avals
     if len(avals) == 1:
-        (shape, dtype), = avals
-        return [Value(shape, dtype, ctx, None, node, 0, depth)]
-    return [Value(s, d, ctx, None, node, i, depth) for i, (s, d) in enumerate(avals)]
+        return [Value(avals[0], ctx, None, node, 0, depth)]
+    return [Value(a, ctx, None, node, i, depth) for i, a in enumerate(avals)]
 
 
 def set_owner(value, handle):

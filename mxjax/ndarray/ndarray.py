@@ -93,7 +93,7 @@ def invoke(op, args, attrs, ctx=None):
 
 def _apply(op, attrs, values, ctx):
     """The hot path of every operator call: op instance (cached), node, output handles."""
-    avals = tuple([(v.shape, v.dtype) for v in values])
+    avals = tuple([v.aval for v in values])
     inst = _instances.get((op, attrs, avals)) or instance(op, attrs, avals)
     outs = apply(inst, tuple(values), state.recording, ctx)
     if outs[0].depth > MAX_PENDING_DEPTH:
@@ -319,7 +319,7 @@ class NDArray:
     def _write_unrecorded(self, value):
         """Write ``value`` in place as a constant of no graph (auxiliary-state updates)."""
         if value.data is None:
-            inst = instance(OPS["BlockGrad"], (), ((value.shape, value.dtype),))
+            inst = instance(OPS["BlockGrad"], (), (value.aval,))
             value = apply(inst, (value,), False, value.ctx)[0]
         else:
             value = constant(value.data, value.ctx)

@@ -88,7 +88,7 @@ def _derive(base, how):
         src = base._value
         if src.data is not None:
             return from_value(constant(src.data, src.ctx))
-        inst = instance(OPS["BlockGrad"], (), ((src.shape, src.dtype),))
+        inst = instance(OPS["BlockGrad"], (), (src.aval,))
         return from_value(apply(inst, (src,), False, src.ctx)[0])
     return _call("_getitem", base, key=how[1])
 
