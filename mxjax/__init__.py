@@ -9,6 +9,9 @@ from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  #
 from . import ndarray  # noqa: E402
 from . import ndarray as nd  # noqa: E402,F401
 from . import autograd, random, symbol  # noqa: E402,F401
+from . import initializer, name, optimizer  # noqa: E402,F401
+from . import initializer as init  # noqa: E402,F401
+from . import gluon  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
 
 __version__ = "0.1.0"

@@ -134,6 +134,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
         info = value.var
         buffer = info.grad
         buffer._rebind(constant(g.astype(buffer._value.dtype), buffer.context))
+        info.fresh = True
     for value in leaves:
         if value.var is not None and value.var.req == "null":
             value.var.grad = None

@@ -7,6 +7,10 @@ mask in backward and in the compiled tier.  ``seed(s)`` restarts the stream:
 the same seed gives the same numbers (not MXNet's numbers: its generator
 differs).
 """
+import contextlib
+import threading
+
+import jax
 import numpy as np
 
 from ._engine.graph import constant
@@ -22,8 +26,26 @@ def seed(seed_state, ctx="all"):
     _state["counter"] = 0
 
 
+_traced = threading.local()
+
+
 def next_key_value(ctx):
     """A concrete leaf Value holding a fresh raw PRNG key (uint32[2])."""
+    base = getattr(_traced, "key", None)
+    if base is not None:  # inside a hybridized block's trace: keys derive from the op's key input
+        _traced.count += 1
+        return constant(jax.random.fold_in(base, _traced.count), ctx)
     _state["counter"] += 1
     key = np.array([_state["seed"], _state["counter"] & 0xFFFFFFFF], dtype=np.uint32)
     return constant(key, ctx)
+
+
+@contextlib.contextmanager
+def traced_keys(key):
+    """Inside a traced function: draw every key from ``key`` (a traced input), in call order."""
+    old = getattr(_traced, "key", None), getattr(_traced, "count", 0)
+    _traced.key, _traced.count = key, 0
+    try:
+        yield
+    finally:
+        _traced.key, _traced.count = old

@@ -170,10 +170,14 @@ class Plan:
         return tuple(key), arrays, packs
 
 
-def _replay(nodes, env):
+def _replay(nodes, env, cut_unrecorded):
+    """Run ``nodes`` appending their outputs to ``env``.  For gradients (``cut_unrecorded``),
+    nodes recorded outside ``autograd.record()`` see stop_gradient inputs.  A forward-only
+    replay stays fully differentiable: inside a hybridized block's trace it is the block's
+    function, which the outer graph differentiates."""
     for inst, ins, recorded in nodes:
         args = [env[i] for i in ins]
-        if not recorded:
+        if cut_unrecorded and not recorded:
             args = [lax.stop_gradient(a) for a in args]
         env.extend(inst.fn(*args))
 
@@ -189,7 +193,7 @@ def _unpack(leaf_key, arrays, packs):
 def _forward_fn(leaf_key, nodes, out_slots):
     def run(arrays, packs):
         env = _unpack(leaf_key, arrays, packs)
-        _replay(nodes, env)
+        _replay(nodes, env, False)
         return [env[s] for s in out_slots]
     return run
 
@@ -208,7 +212,7 @@ def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, ad
             env = list(leaves)
             for i, v in zip(var_slots, vv):
                 env[i] = v
-            _replay(nodes, env)
+            _replay(nodes, env, True)
             return [env[s] for s in head_slots], [env[s] for s in out_slots]
         heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
         cts = [jnp.ones_like(h) if s is None else leaves[s].astype(h.dtype) for h, s in zip(heads, ct_slots)]

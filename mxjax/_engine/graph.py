@@ -29,11 +29,12 @@ _node_ids = itertools.count()
 
 class VarInfo:
     """Autograd bookkeeping of a variable (an array after ``attach_grad``)."""
-    __slots__ = ("grad", "req")
+    __slots__ = ("grad", "req", "fresh")
 
     def __init__(self, grad, req):
-        self.grad = grad  # the NDArray handle returned by x.grad (None after a backward with 'null')
-        self.req = req    # 'write', 'add' or 'null'
+        self.grad = grad    # the NDArray handle returned by x.grad (None after a backward with 'null')
+        self.req = req      # 'write', 'add' or 'null'
+        self.fresh = False  # gradient written by a backward since the last Trainer step
 
 
 class Aval:

@@ -140,7 +140,7 @@ def setitem(arr, key, value):
     if isinstance(key, slice) and key == slice(None):
         if value.shape != arr.shape:
             _check_broadcastable(value.shape, arr.shape)
-            value = _call("broadcast_to", value, shape=arr.shape)
+            value = _setitem_spec(arr, value, (("s", None, None, None),))
         arr._assign(value._value)
         return
     spec, arrays = _normalize(arr, key)

@@ -316,6 +316,18 @@ class NDArray:
             value.var = self._var
         self._rebind(value)
 
+    def _set_variable_data(self, data):
+        """Replace the data by a concrete array, keeping the variable status and gradient
+        buffer (a parameter update)."""
+        leaf = constant(data, self.context)
+        leaf.var = self._var
+        self._rebind(leaf)
+
+    def _drop_variable(self):
+        """Stop being an autograd variable (grad_req 'null')."""
+        self._var = None
+        self._rebind(constant(self._data(), self.context))
+
     def _write_unrecorded(self, value):
         """Write ``value`` in place as a constant of no graph (auxiliary-state updates)."""
         if value.data is None:

@@ -1,0 +1,5 @@
+"""``mx.gluon``: the imperative/hybrid neural-network API."""
+from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict  # noqa: F401
+from .block import Block, HybridBlock, SymbolBlock  # noqa: F401
+from .trainer import Trainer  # noqa: F401
+from . import nn, loss  # noqa: F401

@@ -1,0 +1,449 @@
+"""``Block`` and ``HybridBlock``: MXNet's Gluon containers, names and hybridization.
+
+Naming follows MXNet 1.9.1 exactly: a block without a prefix takes the next
+``<classname><n>_`` from the current name scope (``dense0_``); inside a parent's
+``name_scope()`` children are named from the parent's own counters
+(``hybridsequential0_dense1_``), and parameters are ``prefix + name``.
+
+``hybridize()`` compiles a HybridBlock's whole forward (its children included)
+into one op of the trace whose implementation is the block traced with JAX:
+one node per call, one XLA executable per input signature and mode.  Random
+operators inside draw from a key that is an input of that op; auxiliary
+states (BatchNorm's running statistics) come out as extra outputs and are
+written back after the call.  Unhybridized blocks run op by op (and the
+engine still compiles a repeated trace as a whole).
+"""
+import re
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from .. import autograd
+from .. import ndarray as nd
+from .. import random as mx_random
+from ..base import MXNetError
+from ..name import NameManager, Prefix
+from .._engine.graph import constant
+from .._engine.state import state
+from ..ndarray.ndarray import NDArray, _apply, from_value
+from .parameter import DeferredInitializationError, Parameter, ParameterDict
+
+__all__ = ["Block", "HybridBlock", "SymbolBlock"]
+
+
+class _BlockScope:
+    """The name scope of a block (``with block.name_scope():``)."""
+    _current = threading.local()
+
+    def __init__(self, block):
+        self._block = block
+        self._counter = {}
+        self._old_scope = None
+        self._name_scope = None
+
+    @staticmethod
+    def create(prefix, params, hint):
+        current = getattr(_BlockScope._current, "value", None)
+        if current is None:
+            if prefix is None:
+                from ..name import current as current_names
+                prefix = current_names().get(None, hint) + "_"
+            params = ParameterDict(prefix) if params is None else ParameterDict(params.prefix, params)
+            return prefix, params
+        if prefix is None:
+            count = current._counter.get(hint, 0)
+            prefix = f"{hint}{count}_"
+            current._counter[hint] = count + 1
+        if params is None:
+            parent = current._block.params
+            params = ParameterDict(parent.prefix + prefix, parent._shared)
+        else:
+            params = ParameterDict(params.prefix, params)
+        return current._block.prefix + prefix, params
+
+    def __enter__(self):
+        if self._block._empty_prefix:
+            return self
+        self._old_scope = getattr(_BlockScope._current, "value", None)
+        _BlockScope._current.value = self
+        self._name_scope = Prefix(self._block.prefix)
+        self._name_scope.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._block._empty_prefix:
+            return
+        self._name_scope.__exit__(*exc)
+        self._name_scope = None
+        _BlockScope._current.value = self._old_scope
+
+
+def _indent(text, spaces):
+    lines = text.split("\n")
+    return "\n".join([lines[0]] + [" " * spaces + line for line in lines[1:]])
+
+
+class Block:
+    """Base class of all layers and models: holds child blocks and parameters."""
+
+    def __init__(self, prefix=None, params=None):
+        self._empty_prefix = prefix == ""
+        self._prefix, self._params = _BlockScope.create(prefix, params, self._alias())
+        self._name = self._prefix[:-1] if self._prefix.endswith("_") else self._prefix
+        self._scope = _BlockScope(self)
+        self._children = OrderedDict()
+        self._reg_params = OrderedDict()
+        self._forward_hooks = OrderedDict()
+        self._forward_pre_hooks = OrderedDict()
+
+    def __repr__(self):
+        modstr = "\n".join(f"  ({key}): {_indent(repr(block), 2)}" for key, block in self._children.items())
+        return f"{type(self).__name__}(\n{modstr}\n)"
+
+    def __setattr__(self, name, value):
+        """Registers child blocks and parameters assigned as attributes."""
+        if hasattr(self, name) and not name.startswith("_"):
+            existing = getattr(self, name)
+            if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
+                raise TypeError(f"Changing attribute type for {name} from {type(existing)} to {type(value)} "
+                                "is not allowed.")
+        if isinstance(value, Block):
+            self.register_child(value, name)
+        elif isinstance(value, Parameter):
+            self._reg_params[name] = value
+        super().__setattr__(name, value)
+
+    def _alias(self):
+        return type(self).__name__.lower()
+
+    @property
+    def prefix(self):
+        return self._prefix
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def params(self):
+        """This block's own parameters (not its children's)."""
+        return self._params
+
+    def name_scope(self):
+        return self._scope
+
+    def collect_params(self, select=None):
+        """A ParameterDict of this block's and all descendants' parameters (``select``: a regex)."""
+        ret = ParameterDict(self._params.prefix)
+        if not select:
+            ret.update(self.params)
+        else:
+            pattern = re.compile(select)
+            ret.update({name: value for name, value in self.params.items() if pattern.match(name)})
+        for child in self._children.values():
+            ret.update(child.collect_params(select=select))
+        return ret
+
+    def _collect_params_with_prefix(self, prefix=""):
+        if prefix:
+            prefix += "."
+        ret = {prefix + key: val for key, val in self._reg_params.items()}
+        for name, child in self._children.items():
+            ret.update(child._collect_params_with_prefix(prefix + name))
+        return ret
+
+    def register_child(self, block, name=None):
+        if name is None:
+            name = str(len(self._children))
+        self._children[name] = block
+
+    def register_forward_pre_hook(self, hook):
+        key = id(hook)
+        self._forward_pre_hooks[key] = hook
+        return _HookHandle(self._forward_pre_hooks, key)
+
+    def register_forward_hook(self, hook):
+        key = id(hook)
+        self._forward_hooks[key] = hook
+        return _HookHandle(self._forward_hooks, key)
+
+    def apply(self, fn):
+        for child in self._children.values():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False):
+        from .. import initializer
+        self.collect_params().initialize(init or initializer.Uniform(), ctx, verbose, force_reinit)
+
+    def hybridize(self, active=True, **kwargs):
+        for child in self._children.values():
+            child.hybridize(active, **kwargs)
+
+    def cast(self, dtype):
+        for child in self._children.values():
+            child.cast(dtype)
+        for param in self.params.values():
+            param.cast(dtype)
+
+    def zero_grad(self):
+        self.collect_params().zero_grad()
+
+    def reset_ctx(self, ctx):
+        self.collect_params().reset_ctx(ctx)
+
+    def save_parameters(self, filename, deduplicate=False):
+        """Save parameters by their structural names (``0.weight``), MXNet's own file format."""
+        params = self._collect_params_with_prefix()
+        arrays = {}
+        seen = {}
+        for key, param in params.items():
+            if deduplicate and id(param) in seen:
+                continue
+            seen[id(param)] = key
+            arrays[key] = param._check_and_get(None)
+        nd.save(filename, arrays)
+
+    def load_parameters(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
+                        cast_dtype=False, dtype_source="current"):
+        loaded = nd.load(filename)
+        params = self._collect_params_with_prefix()
+        if not loaded and not params:
+            return
+        if not any("." in k for k in loaded):  # a file saved by ParameterDict.save (full names)
+            self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
+                                       cast_dtype=cast_dtype, dtype_source=dtype_source)
+            return
+        if not allow_missing:
+            for name in params:
+                if name not in loaded:
+                    raise MXNetError(f"Parameter '{name}' is missing in file '{filename}', which contains "
+                                     f"parameters: {_brief(loaded)}. Set allow_missing=True to ignore missing "
+                                     "parameters.")
+        for name, value in loaded.items():
+            if name not in params:
+                if ignore_extra:
+                    continue
+                raise MXNetError(f"Parameter '{name}' loaded from file '{filename}' is not present in "
+                                 f"Block, which contains parameters: {_brief(params)}. Set ignore_extra=True "
+                                 "to ignore.")
+            params[name]._load_init(value, ctx, cast_dtype=cast_dtype, dtype_source=dtype_source)
+
+    save_params = save_parameters
+    load_params = load_parameters
+
+    def __call__(self, *args):
+        for hook in self._forward_pre_hooks.values():
+            hook(self, args)
+        out = self.forward(*args)
+        for hook in self._forward_hooks.values():
+            hook(self, args, out)
+        return out
+
+    def forward(self, *args):
+        raise NotImplementedError
+
+    def summary(self, *inputs):
+        """Print each layer's output shape and parameter count (MXNet's table, simplified)."""
+        rows = []
+
+        def hook(block, _, out):
+            shapes = [o.shape for o in (out if isinstance(out, (list, tuple)) else [out])]
+            n = sum(int(np.prod(p.shape)) for p in block._reg_params.values() if p.shape)
+            rows.append((f"{type(block).__name__}-{len(rows) + 1}", shapes, n))
+        handles = []
+        self.apply(lambda b: handles.append(b.register_forward_hook(hook)))
+        try:
+            self(*inputs)
+        finally:
+            for h in handles:
+                h.detach()
+        line = "-" * 80
+        print(line)
+        print(f"{'Layer (type)':>25}{'Output Shape':>42}{'Param #':>13}")
+        print("=" * 80)
+        for name, shapes, n in rows:
+            print(f"{name:>25}{str(shapes[0] if len(shapes) == 1 else shapes):>42}{n:>13}")
+        print("=" * 80)
+        total = sum(int(np.prod(p.shape)) for p in self.collect_params().values())
+        print(f"Parameters in forward computation graph, duplicate included\n   Total params: {total}")
+        print(line)
+
+
+def _brief(names):
+    names = list(names)
+    return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+
+
+class _HookHandle:
+    def __init__(self, hooks, key):
+        self._hooks, self._key = hooks, key
+
+    def detach(self):
+        self._hooks.pop(self._key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.detach()
+
+
+_tracing = threading.local()
+
+
+class HybridBlock(Block):
+    """A block written with ``hybrid_forward(self, F, x, *args, **params)``; F is ``mx.nd``."""
+
+    def __init__(self, prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+        self._active = False
+        self._hybrid_op = None
+
+    def hybridize(self, active=True, static_alloc=False, static_shape=False, **kwargs):
+        self._active = active
+        self._hybrid_op = None
+        super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape, **kwargs)
+
+    def cast(self, dtype):
+        self._hybrid_op = None
+        super().cast(dtype)
+
+    def infer_shape(self, *args):
+        """Complete deferred parameter shapes from the inputs; layers override this (MXNet infers
+        them symbolically)."""
+        raise DeferredInitializationError(
+            f"{type(self).__name__} cannot infer the shapes of its deferred parameters: give their sizes "
+            "(in_units, in_channels...) when creating it")
+
+    def _deferred_params(self):
+        return [p for p in self._reg_params.values() if p._data is None and p._deferred_init]
+
+    def _ensure_initialized(self, *args):
+        deferred = self._deferred_params()
+        if deferred:
+            self.infer_shape(*args)
+            for p in deferred:
+                p._finish_deferred_init()
+
+    def forward(self, x, *args):
+        if not isinstance(x, NDArray):
+            raise MXNetError(f"{type(self).__name__}: HybridBlock inputs must be NDArrays (the symbolic API "
+                             f"is not provided by mxjax yet), got {type(x).__name__}")
+        if self._active and not getattr(_tracing, "active", False):
+            return self._call_hybridized(x, *args)
+        self._ensure_initialized(x, *args)
+        ctx = x.context
+        params = {name: p.data(ctx) for name, p in self._reg_params.items()}
+        return self.hybrid_forward(nd, x, *args, **params)
+
+    def hybrid_forward(self, F, x, *args, **kwargs):
+        raise NotImplementedError
+
+    def export(self, path, epoch=0, remove_amp_cast=True):
+        from ..base import NotImplementedForMXJax
+        raise NotImplementedForMXJax("HybridBlock.export needs mx.sym, which mxjax does not provide yet")
+
+    # ---- hybridization --------------------------------------------------------------------------
+    def _call_hybridized(self, *args):
+        for block in _all_blocks(self):  # deferred shapes need one eager pass
+            if isinstance(block, HybridBlock) and block._deferred_params():
+                with _Tracing():
+                    self.forward(*args)
+                break
+        if self._hybrid_op is None:
+            self._hybrid_op = _HybridOp(self)
+        return self._hybrid_op(args)
+
+
+def _all_blocks(block):
+    yield block
+    for child in block._children.values():
+        yield from _all_blocks(child)
+
+
+class _Tracing:
+    """Children run inline while their parent is being traced."""
+
+    def __enter__(self):
+        self._old = getattr(_tracing, "active", False)
+        _tracing.active = True
+
+    def __exit__(self, *exc):
+        _tracing.active = self._old
+
+
+class _HybridOp:
+    """The whole forward of a hybridized block as one op of the trace (cf. registry.Op).
+
+    Inputs: a PRNG key, the block's parameters, the call's arrays.  Outputs: the forward's
+    outputs, then the new values of parameters the forward wrote (auxiliary states)."""
+
+    def __init__(self, block):
+        self.block = block
+        self.name = f"_hybrid_{block.name}"
+        self.params = list(block.collect_params().values())
+        self.layouts = {}   # (attrs, avals) -> (output structure, aux parameter positions)
+        self.__doc__ = f"hybridized {type(block).__name__}"
+
+    def bind(self, attrs):
+        training = dict(attrs)["_training"]
+        n_params = len(self.params)
+        op = self
+
+        def fn(key, *arrays):
+            param_arrays, inputs = arrays[:n_params], arrays[n_params:]
+            ctx = op._ctx
+            handles = []
+            saved = [p._data for p in op.params]
+            try:
+                for p, a in zip(op.params, param_arrays):
+                    handle = from_value(constant(a, ctx))
+                    handle._var = None
+                    handles.append(handle)
+                    p._data = OrderedDict([(ctx, handle)])
+                with _Tracing(), mx_random.traced_keys(key), autograd.pause(train_mode=training):
+                    out = op.block.forward(*[from_value(constant(a, ctx)) for a in inputs])
+                outs = list(out) if isinstance(out, (list, tuple)) else [out]
+                aux = [i for i, (h, a) in enumerate(zip(handles, param_arrays)) if h._data() is not a]
+                op._last_layout = (type(out) if isinstance(out, (list, tuple)) else None, len(outs), aux)
+                return tuple(o._data() for o in outs) + tuple(handles[i]._data() for i in aux)
+            finally:
+                for p, d in zip(op.params, saved):
+                    p._data = d
+        return fn
+
+    def __call__(self, args):
+        x = args[0]
+        ctx = x.context
+        self._ctx = ctx
+        params = [p.data(ctx) for p in self.params]
+        values = [mx_random.next_key_value(ctx)] + [p._value for p in params] + [a._value for a in args]
+        attrs = (("_training", state.training),)
+        self._last_layout = None
+        result = _apply(self, attrs, values, ctx)
+        results = result if isinstance(result, list) else [result]
+        key = (attrs, tuple(v.aval for v in values))
+        if self._last_layout is not None:  # traced just now (first call for this signature)
+            self.layouts[key] = self._last_layout
+        container, n_out, aux = self.layouts[key]
+        for i, new in zip(aux, results[n_out:]):
+            params[i]._write_unrecorded(new._value)
+        outs = results[:n_out]
+        return container(outs) if container is not None else outs[0]
+
+
+class SymbolBlock(HybridBlock):
+    """Not provided yet: needs mx.sym."""
+
+    def __init__(self, *args, **kwargs):
+        from ..base import NotImplementedForMXJax
+        raise NotImplementedForMXJax("mxnet.gluon.SymbolBlock needs mx.sym, which mxjax does not provide yet")
+
+    @staticmethod
+    def imports(*args, **kwargs):
+        from ..base import NotImplementedForMXJax
+        raise NotImplementedForMXJax("mxnet.gluon.SymbolBlock.imports needs mx.sym, which mxjax does not "
+                                     "provide yet")

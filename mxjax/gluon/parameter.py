@@ -1,0 +1,406 @@
+"""Gluon parameters: ``Parameter``, ``Constant`` and ``ParameterDict``, as MXNet 1.9.1 names them.
+
+A Parameter holds one NDArray per context (``list_data``) and, unless its
+``grad_req`` is 'null', a gradient buffer for each (``attach_grad`` on the
+data).  A shape with unknown dimensions (0, or None) defers initialization
+until the first forward pass tells the layer its input size; reading the data
+before that raises ``DeferredInitializationError`` (an MXNetError), reading an
+uninitialized parameter raises RuntimeError, both with MXNet's messages.
+"""
+import re
+import warnings
+from collections import OrderedDict
+
+import numpy as np
+
+from .. import initializer
+from .. import ndarray as nd
+from ..base import MXNetError, as_dtype
+from ..context import Context, current_context
+
+__all__ = ["DeferredInitializationError", "Parameter", "Constant", "ParameterDict"]
+
+
+class DeferredInitializationError(MXNetError):
+    """A parameter's data was read before its deferred initialization happened."""
+
+
+def _shape_known(shape):
+    return shape is not None and all(d > 0 for d in shape)
+
+
+class Parameter:
+    def __init__(self, name, grad_req="write", shape=None, dtype=np.float32, lr_mult=1.0, wd_mult=1.0,
+                 init=None, allow_deferred_init=False, differentiable=True, stype="default",
+                 grad_stype="default"):
+        self.name = name
+        self._shape = (shape,) if isinstance(shape, int) else (tuple(shape) if shape is not None else None)
+        self.dtype = dtype
+        self.lr_mult = lr_mult
+        self.wd_mult = wd_mult
+        self.init = init
+        self.allow_deferred_init = allow_deferred_init
+        self._differentiable = differentiable
+        self._grad_req = grad_req if differentiable else "null"
+        if self._grad_req not in ("write", "add", "null"):
+            raise MXNetError(f"grad_req must be one of 'write', 'add', or 'null', but got '{grad_req}'")
+        self._data = None            # OrderedDict ctx -> NDArray
+        self._deferred_init = ()     # (init, ctx list, default_init) while waiting for a shape
+        self.stype, self.grad_stype = stype, grad_stype
+
+    def __repr__(self):
+        return f"Parameter {self.name} (shape={self.shape}, dtype={self.dtype})"
+
+    # ---- shape and requirements ---------------------------------------------------------------
+    @property
+    def shape(self):
+        return self._shape
+
+    @shape.setter
+    def shape(self, new_shape):
+        new_shape = tuple(new_shape)
+        if self._shape is not None:
+            ok = len(self._shape) == len(new_shape) and all(
+                old in (0, new) for old, new in zip(self._shape, new_shape))
+            if not ok:
+                raise MXNetError(f"Expected shape {new_shape} is incompatible with given shape {self._shape} "
+                                 f"for Parameter {self.name}")
+        self._shape = new_shape
+
+    @property
+    def grad_req(self):
+        return self._grad_req
+
+    @grad_req.setter
+    def grad_req(self, req):
+        if req not in ("write", "add", "null"):
+            raise MXNetError(f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'")
+        if not self._differentiable:
+            req = "null"
+        if self._grad_req == req:
+            return
+        self._grad_req = req
+        if self._data is not None:
+            for arr in self._data.values():
+                self._attach(arr)
+
+    def _attach(self, arr):
+        if self._grad_req == "null":
+            arr._drop_variable()
+        else:
+            arr.attach_grad(self._grad_req)
+
+    # ---- initialization ----------------------------------------------------------------------------
+    def initialize(self, init=None, ctx=None, default_init=initializer.Uniform(), force_reinit=False):
+        """Allocate and fill the data (deferred until the shape is known, if allowed)."""
+        if self._data is not None and not force_reinit:
+            warnings.warn(f"Parameter '{self.name}' is already initialized, ignoring. "
+                          "Set force_reinit=True to re-initialize.", stacklevel=2)
+            return
+        self._data = None
+        ctx = _contexts(ctx)
+        if init is None:
+            init = default_init if self.init is None else self.init
+        if not _shape_known(self._shape):
+            if self.allow_deferred_init:
+                self._deferred_init = (init, ctx, default_init)
+                return
+            raise MXNetError(f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
+                             f"{self._shape}.")
+        self._deferred_init = (init, ctx, default_init)
+        self._finish_deferred_init()
+
+    def _finish_deferred_init(self):
+        if not self._deferred_init:
+            return
+        init, ctx, default_init = self._deferred_init
+        if not _shape_known(self._shape):
+            raise DeferredInitializationError(
+                f"Cannot initialize Parameter '{self.name}' because it has invalid shape: {self._shape}. "
+                "Please specify in_units, in_channels, etc for `Block`s.")
+        self._deferred_init = ()
+        data = nd.zeros(self._shape, ctx=ctx[0], dtype=self.dtype)
+        initializer.create(default_init)(initializer.InitDesc(self.name, {"__init__": init}), data)
+        self._init_impl(data, ctx)
+
+    def _init_impl(self, data, ctx_list):
+        self._data = OrderedDict()
+        for ctx in ctx_list:
+            arr = nd.array(data, ctx=ctx, dtype=data.dtype)
+            self._attach(arr)
+            self._data[ctx] = arr
+
+    def _load_init(self, data, ctx, cast_dtype=False, dtype_source="current"):
+        """Set the data from a loaded array (``load_parameters``)."""
+        if self._shape is not None:
+            self.shape = data.shape  # checks compatibility
+        if cast_dtype:
+            if dtype_source == "saved":
+                self.dtype = data.dtype
+            data = data.astype(self.dtype)
+        elif np.dtype(data.dtype) != as_dtype(self.dtype):
+            raise MXNetError(f"Failed loading Parameter '{self.name}' from saved params: dtype incompatible "
+                             f"expected {as_dtype(self.dtype)} vs saved {np.dtype(data.dtype)}. "
+                             "Set cast_dtype=True to cast the dtype of saved params.")
+        self._shape = tuple(data.shape)
+        if self._data is None:
+            ctx = self._deferred_init[1] if self._deferred_init else _contexts(ctx)
+            self._deferred_init = ()
+            self._init_impl(data, ctx)
+        else:
+            self.set_data(data)
+
+    # ---- data and gradients ------------------------------------------------------------------------
+    def _check_and_get(self, ctx):
+        if self._data is not None:
+            if ctx is None:
+                return next(iter(self._data.values())) if len(self._data) == 1 else \
+                    self._data.get(current_context(), next(iter(self._data.values())))
+            if ctx in self._data:
+                return self._data[ctx]
+            raise RuntimeError(f"Parameter '{self.name}' was not initialized on context {ctx}. It was only "
+                               f"initialized on {list(self._data)}.")
+        if self._deferred_init:
+            raise DeferredInitializationError(
+                f"Parameter '{self.name}' has not been initialized yet because initialization was deferred. "
+                "Actual initialization happens during the first forward pass. Please pass one batch of data "
+                "through the network before accessing Parameters. You can also avoid deferred initialization "
+                "by specifying in_units, num_features, etc., for network layers.")
+        raise RuntimeError(f"Parameter '{self.name}' has not been initialized. Note that you should initialize "
+                           "parameters and create Trainer with Block.collect_params() instead of Block.params "
+                           "because the later does not include Parameters of nested child Blocks")
+
+    def data(self, ctx=None):
+        return self._check_and_get(ctx)
+
+    def list_data(self):
+        self._check_and_get(None)
+        return list(self._data.values())
+
+    def grad(self, ctx=None):
+        data = self._check_and_get(ctx)
+        if self._grad_req == "null":
+            raise RuntimeError(f"Cannot get gradient array for Parameter '{self.name}' because grad_req='null'")
+        return data.grad
+
+    def list_grad(self):
+        if self._grad_req == "null":
+            raise RuntimeError(f"Cannot get gradient array for Parameter '{self.name}' because grad_req='null'")
+        return [d.grad for d in self.list_data()]
+
+    def list_ctx(self):
+        if self._data is None:
+            if self._deferred_init:
+                return self._deferred_init[1]
+            raise RuntimeError(f"Parameter '{self.name}' has not been initialized")
+        return list(self._data)
+
+    def set_data(self, data):
+        """Overwrite the data on every context (keeps the gradient buffers)."""
+        self.shape = data.shape
+        if self._data is None:
+            if not self._deferred_init:
+                raise RuntimeError(f"Parameter '{self.name}' has not been initialized")
+            init, ctx, default = self._deferred_init
+            self._deferred_init = ()
+            self._init_impl(data if isinstance(data, nd.NDArray) else nd.array(data), ctx)
+            return
+        for ctx, arr in self._data.items():
+            src = data if isinstance(data, nd.NDArray) else nd.array(data, ctx=ctx, dtype=arr.dtype)
+            arr._set_variable_data(src.as_in_context(ctx).astype(arr.dtype, copy=False)._data())
+
+    def zero_grad(self):
+        if self._data is None or self._grad_req == "null":
+            return
+        for arr in self._data.values():
+            arr.grad[:] = 0
+
+    def reset_ctx(self, ctx):
+        ctx = _contexts(ctx)
+        if self._data is not None:
+            data = next(iter(self._data.values()))
+            self._init_impl(data.copy(), ctx)
+        elif self._deferred_init:
+            init, _, default = self._deferred_init
+            self._deferred_init = (init, ctx, default)
+        else:
+            raise MXNetError(f"Cannot reset context for Parameter '{self.name}' because it has not been "
+                             "initialized.")
+
+    def cast(self, dtype):
+        self.dtype = dtype
+        if self._data is None:
+            return
+        for ctx, arr in list(self._data.items()):
+            new = arr.astype(dtype)
+            self._attach(new)
+            self._data[ctx] = new
+
+    def var(self):
+        from ..base import NotImplementedForMXJax
+        raise NotImplementedForMXJax("Parameter.var() needs mx.sym, which mxjax does not provide yet")
+
+    def row_sparse_data(self, row_id):
+        return self.data(row_id.context)
+
+
+class Constant(Parameter):
+    """A parameter that is never updated (grad_req 'null'), initialized to ``value``."""
+
+    def __init__(self, name, value):
+        if not isinstance(value, nd.NDArray):
+            value = nd.array(value)
+        self.value = value
+        super().__init__(name, grad_req="null", shape=value.shape, dtype=value.dtype,
+                         init=initializer.Constant(value.asnumpy()), differentiable=False)
+
+    def __repr__(self):
+        return f"Constant {self.name} (shape={self.shape}, dtype={self.dtype})"
+
+
+def _contexts(ctx):
+    if ctx is None:
+        return [current_context()]
+    if isinstance(ctx, Context):
+        return [ctx]
+    return list(ctx)
+
+
+class ParameterDict:
+    """An ordered dict of Parameters sharing a name prefix."""
+
+    def __init__(self, prefix="", shared=None):
+        self._prefix = prefix
+        self._params = OrderedDict()
+        self._shared = shared
+
+    def __repr__(self):
+        body = "\n".join(f"  {p!r}" for p in self._params.values())
+        return f"{self._prefix} (\n{body}\n)" if body else f"{self._prefix} (\n)"
+
+    def __getitem__(self, key):
+        return self._params[key]
+
+    def __iter__(self):
+        return iter(self._params)
+
+    def __len__(self):
+        return len(self._params)
+
+    def __contains__(self, key):
+        return key in self._params
+
+    def items(self):
+        return self._params.items()
+
+    def keys(self):
+        return self._params.keys()
+
+    def values(self):
+        return self._params.values()
+
+    @property
+    def prefix(self):
+        return self._prefix
+
+    def _get_impl(self, name):
+        if name in self._params:
+            return self._params[name]
+        if self._shared is not None and name in self._shared._params:
+            self._params[name] = self._shared._params[name]
+            return self._params[name]
+        return None
+
+    def get(self, name, **kwargs):
+        """The parameter ``prefix + name``, created with ``kwargs`` if it does not exist."""
+        name = self._prefix + name
+        param = self._get_impl(name)
+        if param is None:
+            param = Parameter(name, **kwargs)
+            self._params[name] = param
+            return param
+        for key, value in kwargs.items():
+            if key == "shape" and value is not None and param.shape is not None:
+                param.shape = _merge_shapes(param.shape, value, name)
+            elif hasattr(param, key) and getattr(param, key) is None:
+                setattr(param, key, value)
+        return param
+
+    def get_constant(self, name, value=None):
+        name = self._prefix + name
+        param = self._get_impl(name)
+        if param is None:
+            if value is None:
+                raise KeyError(f"No constant named '{name}'. Please specify value if you want to create a new "
+                               "constant.")
+            param = Constant(name, value)
+            self._params[name] = param
+        return param
+
+    def update(self, other):
+        for k, v in other.items():
+            if k in self._params and self._params[k] is not v:
+                raise MXNetError(f"Cannot update self with other because they have different Parameters with "
+                                 f"the same name '{k}'")
+        for k, v in other.items():
+            self._params[k] = v
+
+    def initialize(self, init=initializer.Uniform(), ctx=None, verbose=False, force_reinit=False):
+        for param in self.values():
+            param.initialize(None, ctx, init, force_reinit=force_reinit)
+
+    def zero_grad(self):
+        for param in self.values():
+            param.zero_grad()
+
+    def reset_ctx(self, ctx):
+        for param in self.values():
+            param.reset_ctx(ctx)
+
+    def list_ctx(self):
+        out = []
+        for param in self.values():
+            out.extend(c for c in param.list_ctx() if c not in out)
+        return out
+
+    def setattr(self, name, value):
+        """Set an attribute on every parameter (``collect_params().setattr('grad_req', 'null')``)."""
+        for param in self.values():
+            setattr(param, name, value)
+
+    def select(self, select):
+        pattern = re.compile(select)
+        out = ParameterDict(self._prefix)
+        for name, param in self.items():
+            if pattern.match(name):
+                out._params[name] = param
+        return out
+
+    def save(self, filename, strip_prefix=""):
+        arrays = {}
+        for param in self.values():
+            name = param.name[len(strip_prefix):] if param.name.startswith(strip_prefix) else param.name
+            arrays[name] = param.data()
+        nd.save(filename, arrays)
+
+    def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",
+             cast_dtype=False, dtype_source="current"):
+        loaded = {restore_prefix + k: v for k, v in nd.load(filename).items()}
+        if not allow_missing:
+            for name in self.keys():
+                if name not in loaded:
+                    raise MXNetError(f"Parameter '{name}' is missing in file '{filename}'")
+        for name, value in loaded.items():
+            if name not in self._params:
+                if ignore_extra:
+                    continue
+                raise MXNetError(f"Parameter '{name}' loaded from file '{filename}' is not present in "
+                                 "ParameterDict")
+            self._params[name]._load_init(value, ctx, cast_dtype, dtype_source)
+
+
+def _merge_shapes(old, new, name):
+    if len(old) != len(new) or any(o and n and o != n for o, n in zip(old, new)):
+        raise MXNetError(f"Cannot retrieve Parameter '{name}' because desired attribute does not match with "
+                         f"stored for attribute 'shape': desired '{new}' vs stored '{old}'.")
+    return tuple(o or n for o, n in zip(old, new))
