@@ -14,4 +14,14 @@ from . import initializer as init  # noqa: E402,F401
 from . import gluon  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
 
+from .cli import alias_mxnet  # noqa: E402,F401
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """``mx.<name>`` that mxjax does not provide: say so, naming the MXNet API."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from .base import NotImplementedForMXJax
+    raise NotImplementedForMXJax(f"mxnet.{name} is not provided by mxjax")

@@ -31,8 +31,9 @@ class MXNetAssertionError(MXNetError, AssertionError):
     """An MXNetError where MXNet itself raises AssertionError."""
 
 
-class NotImplementedForMXJax(MXNetError, NotImplementedError):
-    """An MXNet API that mxjax does not provide (yet)."""
+class NotImplementedForMXJax(MXNetError, NotImplementedError, AttributeError):
+    """An MXNet API that mxjax does not provide (yet).  Also an AttributeError, so that
+    ``hasattr(mx, 'something')`` and ``getattr(mx, name, default)`` keep working."""
 
 
 _DTYPE_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "int": "int32"}
