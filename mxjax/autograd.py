@@ -133,7 +133,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     for value, g in zip(targets, grads):
         info = value.var
         buffer = info.grad
-        buffer._rebind(constant(g.astype(buffer._value.dtype), buffer.context))
+        dtype = buffer._value.dtype
+        buffer._rebind(constant(g if g.dtype == dtype else g.astype(dtype), buffer.context))
         info.fresh = True
     for value in leaves:
         if value.var is not None and value.var.req == "null":
