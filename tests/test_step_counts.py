@@ -1,0 +1,70 @@
+"""Regression checks on counts, not times: compiled calls per training step after warm-up."""
+import numpy as np
+
+import mxjax as mx
+from mxjax import autograd, gluon, nd
+from mxjax._engine import executor
+from mxjax.optimizer import optimizer as opt_module
+
+
+def _mlp():
+    net = gluon.nn.HybridSequential()
+    with net.name_scope():
+        net.add(gluon.nn.Dense(16, activation="relu", in_units=8), gluon.nn.Dense(4, in_units=16))
+    net.initialize(mx.init.Xavier())
+    return net
+
+
+def _loop(net, steps, hybridize=False):
+    if hybridize:
+        net.hybridize()
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1, "momentum": 0.9})
+    loss_fn = gluon.loss.L2Loss()
+    rng = np.random.RandomState(0)
+    x, y = nd.array(rng.rand(32, 8)), nd.array(rng.rand(32, 4))
+    losses = []
+    for _ in range(steps):
+        with autograd.record():
+            loss = loss_fn(net(x), y)
+        loss.backward()
+        trainer.step(32)
+        losses.append(loss.mean().asscalar())
+    return losses
+
+
+def test_imperative_training_step_is_one_compiled_forward_backward_after_warmup():
+    net = _mlp()
+    _loop(net, 3)
+    compiles, hits = executor.plan_cache.compiles, executor.plan_cache.hits
+    fused = len(opt_module._fused)
+    losses = _loop(net, 10)
+    assert executor.plan_cache.compiles == compiles          # nothing new to compile after warm-up
+    # per step: one forward+backward call, one call for loss.mean(); the update is its own fused call
+    assert executor.plan_cache.hits >= hits + 2 * 8
+    assert len(opt_module._fused) == fused                    # the fused update compiled once, reused
+    assert losses[-1] < losses[0]
+
+
+def test_hybridized_block_compiles_once():
+    net = _mlp()
+    x = nd.ones((5, 8))
+    eager = net(x).asnumpy()
+    net.hybridize()
+    first = net(x).asnumpy()
+    op = net._hybrid_op
+    instances = [k for k in mx._engine.graph._instances if k[0] is op]
+    for _ in range(5):
+        np.testing.assert_allclose(net(x).asnumpy(), first)
+    assert len([k for k in mx._engine.graph._instances if k[0] is op]) == len(instances) == 1
+    np.testing.assert_allclose(first, eager, rtol=1e-6)
+
+
+def test_hybridized_and_imperative_training_agree():
+    a, b = _mlp(), _mlp()
+    for pa, pb in zip(a.collect_params().values(), b.collect_params().values()):
+        pb.set_data(pa.data())
+    la = _loop(a, 5)
+    lb = _loop(b, 5, hybridize=True)
+    np.testing.assert_allclose(la, lb, rtol=1e-5)
+    for pa, pb in zip(a.collect_params().values(), b.collect_params().values()):
+        np.testing.assert_allclose(pa.data().asnumpy(), pb.data().asnumpy(), rtol=1e-5, atol=1e-6)
