@@ -393,8 +393,6 @@ def test_cast_dtype(tmp_path):
     np.testing.assert_array_equal(half[0].weight.data().asnumpy(), np.full((4, 3), 0.5, np.float16))
 
 
-@pytest.mark.xfail(strict=True, reason="mxjax Parameter._load_init sets dtype='saved' but then set_data() "
-                                       "copies into the existing float16 buffer (MXNet 1.9.1 gives float32 data)")
 def test_cast_dtype_from_saved(tmp_path):
     f = str(tmp_path / "f32.params")
     _dense_pair().save_parameters(f)
@@ -405,8 +403,6 @@ def test_cast_dtype_from_saved(tmp_path):
     assert saved[0].weight.data().dtype == np.float32  # recorded from MXNet 1.9.1
 
 
-@pytest.mark.xfail(strict=True, reason="mxjax Block.load_parameters raises MXNetError; MXNet 1.9.1 raises "
-                                       "AssertionError (missing, dtype, shape) and ValueError (extra)")
 def test_load_parameters_error_classes_match_mxnet(tmp_path):
     f = str(tmp_path / "p.params")
     _dense_pair().save_parameters(f)
@@ -448,9 +444,6 @@ def _shared_pair():
     return net
 
 
-@pytest.mark.xfail(strict=True, reason="mxjax Block.save_parameters(deduplicate=True) keeps a shared "
-                                       "parameter's first name (MXNet its last) and load_parameters reports a "
-                                       "shared parameter missing when only another of its names is in the file")
 def test_deduplicated_shared_parameters(tmp_path):
     f = str(tmp_path / "shared.params")
     _shared_pair().save_parameters(f, deduplicate=True)

@@ -22,7 +22,8 @@ import numpy as np
 from .. import autograd
 from .. import ndarray as nd
 from .. import random as mx_random
-from ..base import MXNetError
+from ..base import MXNetAssertionError, MXNetError, MXNetValueError
+from ..context import cpu
 from ..name import NameManager, Prefix
 from .._engine.graph import constant
 from .._engine.state import state
@@ -195,41 +196,56 @@ class Block:
         self.collect_params().reset_ctx(ctx)
 
     def save_parameters(self, filename, deduplicate=False):
-        """Save parameters by their structural names (``0.weight``), MXNet's own file format."""
+        """Save parameters by their structural names (``0.weight``) in MXNet's file format.
+
+        As MXNet: each array is saved on the CPU, averaged over the parameter's contexts; with
+        ``deduplicate`` a shared parameter is saved once, under the last of its names."""
         params = self._collect_params_with_prefix()
+        if deduplicate:
+            last_name = {id(param): key for key, param in params.items()}
+            params = {key: param for key, param in params.items() if last_name[id(param)] == key}
         arrays = {}
-        seen = {}
         for key, param in params.items():
-            if deduplicate and id(param) in seen:
-                continue
-            seen[id(param)] = key
-            arrays[key] = param._check_and_get(None)
+            copies = [d.as_in_context(cpu()) for d in param.list_data()]
+            total = copies[0]
+            for c in copies[1:]:
+                total = total + c
+            arrays[key] = total / len(copies) if len(copies) > 1 else total
         nd.save(filename, arrays)
 
     def load_parameters(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
                         cast_dtype=False, dtype_source="current"):
+        """Load a file of ``save_parameters`` (or of ``collect_params().save``), MXNet's checks:
+        a missing parameter is an AssertionError, an unknown one a ValueError."""
         loaded = nd.load(filename)
         params = self._collect_params_with_prefix()
         if not loaded and not params:
             return
+        if not isinstance(loaded, dict):
+            raise MXNetError(f"Cannot load parameters from '{filename}': it holds a list of arrays without "
+                             "names; parameter files hold named arrays")
         if not any("." in k for k in loaded):  # a file saved by ParameterDict.save (full names)
             self.collect_params().load(filename, ctx, allow_missing, ignore_extra, self.prefix,
                                        cast_dtype=cast_dtype, dtype_source=dtype_source)
             return
         if not allow_missing:
-            for name in params:
-                if name not in loaded:
-                    raise MXNetError(f"Parameter '{name}' is missing in file '{filename}', which contains "
-                                     f"parameters: {_brief(loaded)}. Set allow_missing=True to ignore missing "
-                                     "parameters.")
+            present = {id(params[name]) for name in loaded if name in params}  # shared: any name counts
+            for name, param in params.items():
+                if id(param) not in present:
+                    raise MXNetAssertionError(
+                        f"Parameter '{name}' is missing in file '{filename}', which contains parameters: "
+                        f"{_brief(loaded)}. Set allow_missing=True to ignore missing parameters.")
         for name, value in loaded.items():
             if name not in params:
                 if ignore_extra:
                     continue
-                raise MXNetError(f"Parameter '{name}' loaded from file '{filename}' is not present in "
-                                 f"Block, which contains parameters: {_brief(params)}. Set ignore_extra=True "
-                                 "to ignore.")
-            params[name]._load_init(value, ctx, cast_dtype=cast_dtype, dtype_source=dtype_source)
+                raise MXNetValueError(
+                    f"Parameter '{name}' loaded from file '{filename}' is not present in ParameterDict, which "
+                    f"contains parameters {_brief(params)}. Set ignore_extra=True to ignore.")
+            try:
+                params[name]._load_init(value, ctx, cast_dtype=cast_dtype, dtype_source=dtype_source)
+            except MXNetError as exc:  # shape or dtype mismatch
+                raise MXNetAssertionError(str(exc)) from None
 
     save_params = save_parameters
     load_params = load_parameters
@@ -273,7 +289,7 @@ class Block:
 
 
 def _brief(names):
-    names = list(names)
+    names = [repr(n) for n in names]
     return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
 
 

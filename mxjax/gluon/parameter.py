@@ -147,6 +147,8 @@ class Parameter:
             ctx = self._deferred_init[1] if self._deferred_init else _contexts(ctx)
             self._deferred_init = ()
             self._init_impl(data, ctx)
+        elif np.dtype(data.dtype) != np.dtype(next(iter(self._data.values())).dtype):
+            self._init_impl(data, list(self._data))   # dtype taken from the file: new buffers
         else:
             self.set_data(data)
 
@@ -385,7 +387,12 @@ class ParameterDict:
 
     def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",
              cast_dtype=False, dtype_source="current"):
-        loaded = {restore_prefix + k: v for k, v in nd.load(filename).items()}
+        arrays = nd.load(filename)
+        if not isinstance(arrays, dict):
+            raise MXNetError(f"Cannot load parameters from '{filename}': it holds a list of arrays without "
+                             "names; parameter files hold named arrays")
+        # files of mx.model.save_checkpoint name their arrays "arg:<name>" / "aux:<name>"
+        loaded = {restore_prefix + (k[4:] if k.startswith(("arg:", "aux:")) else k): v for k, v in arrays.items()}
         if not allow_missing:
             for name in self.keys():
                 if name not in loaded:
