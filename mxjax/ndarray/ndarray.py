@@ -261,8 +261,8 @@ class NDArray:
         from .view import make_view
         return make_view(self, ("reshape", tuple(int(s) for s in shape), bool(reverse)))
 
-    def reshape_like(self, other):
-        return _call("reshape_like", self, other)
+    def reshape_like(self, *args, **kwargs):
+        return _call("reshape_like", self, *args, **kwargs)
 
     def broadcast_to(self, shape):
         return _call("broadcast_to", self, shape=shape)

@@ -86,7 +86,7 @@ def run_case(nd_module, mx_module, case):
             for part in case.op.split("."):
                 fn = getattr(fn, part)
             out = fn(*arrays, **case.attrs)
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        return [o.asnumpy() for o in outs]   # MXNet raises some errors only when values are read
     except Exception as exc:  # recorded, then compared by class name
         return ("error", type(exc).__name__, str(exc).splitlines()[-1][:200] if str(exc) else "")
-    outs = out if isinstance(out, (list, tuple)) else [out]
-    return [o.asnumpy() for o in outs]
