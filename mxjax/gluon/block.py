@@ -394,37 +394,43 @@ class _Tracing:
 class _HybridOp:
     """The whole forward of a hybridized block as one op of the trace (cf. registry.Op).
 
-    Inputs: a PRNG key, the block's parameters, the call's arrays.  Outputs: the forward's
-    outputs, then the new values of parameters the forward wrote (auxiliary states)."""
+    Inputs: a PRNG key, the block's parameters, the call's arrays (``None`` arguments are
+    passed through to the forward).  Outputs: the forward's outputs, then the new values of
+    parameters the forward wrote (auxiliary states).  The call's context and the layout found
+    by the latest trace are per thread (``_tls``)."""
 
     def __init__(self, block):
         self.block = block
         self.name = f"_hybrid_{block.name}"
         self.params = list(block.collect_params().values())
-        self.layouts = {}   # (attrs, avals) -> (output structure, aux parameter positions)
+        self.layouts = {}   # (attrs, avals) -> (output container, number of outputs, aux positions)
+        self._tls = threading.local()
         self.__doc__ = f"hybridized {type(block).__name__}"
 
     def bind(self, attrs):
-        training = dict(attrs)["_training"]
+        attrs = dict(attrs)
+        training, none_args = attrs["_training"], attrs["_none_args"]
         n_params = len(self.params)
         op = self
 
         def fn(key, *arrays):
-            param_arrays, inputs = arrays[:n_params], arrays[n_params:]
-            ctx = op._ctx
+            param_arrays, inputs = arrays[:n_params], list(arrays[n_params:])
+            ctx = op._tls.ctx
             handles = []
             saved = [p._data for p in op.params]
             try:
                 for p, a in zip(op.params, param_arrays):
                     handle = from_value(constant(a, ctx))
-                    handle._var = None
                     handles.append(handle)
                     p._data = OrderedDict([(ctx, handle)])
+                args = [from_value(constant(a, ctx)) for a in inputs]
+                for i in none_args:
+                    args.insert(i, None)
                 with _Tracing(), mx_random.traced_keys(key), autograd.pause(train_mode=training):
-                    out = op.block.forward(*[from_value(constant(a, ctx)) for a in inputs])
+                    out = op.block.forward(*args)
                 outs = list(out) if isinstance(out, (list, tuple)) else [out]
                 aux = [i for i, (h, a) in enumerate(zip(handles, param_arrays)) if h._data() is not a]
-                op._last_layout = (type(out) if isinstance(out, (list, tuple)) else None, len(outs), aux)
+                op._tls.layout = (type(out) if isinstance(out, (list, tuple)) else None, len(outs), aux)
                 return tuple(o._data() for o in outs) + tuple(handles[i]._data() for i in aux)
             finally:
                 for p, d in zip(op.params, saved):
@@ -432,18 +438,18 @@ class _HybridOp:
         return fn
 
     def __call__(self, args):
-        x = args[0]
-        ctx = x.context
-        self._ctx = ctx
+        ctx = args[0].context
+        self._tls.ctx = ctx
         params = [p.data(ctx) for p in self.params]
-        values = [mx_random.next_key_value(ctx)] + [p._value for p in params] + [a._value for a in args]
-        attrs = (("_training", state.training),)
-        self._last_layout = None
+        values = [mx_random.next_key_value(ctx)] + [p._value for p in params] + \
+                 [a._value for a in args if a is not None]
+        attrs = (("_training", state.training), ("_none_args", tuple(i for i, a in enumerate(args) if a is None)))
+        self._tls.layout = None
         result = _apply(self, attrs, values, ctx)
         results = result if isinstance(result, list) else [result]
         key = (attrs, tuple(v.aval for v in values))
-        if self._last_layout is not None:  # traced just now (first call for this signature)
-            self.layouts[key] = self._last_layout
+        if self._tls.layout is not None:  # traced just now (first call for this signature)
+            self.layouts[key] = self._tls.layout
         container, n_out, aux = self.layouts[key]
         for i, new in zip(aux, results[n_out:]):
             params[i]._write_unrecorded(new._value)

@@ -160,6 +160,8 @@ class Parameter:
                     self._data.get(current_context(), next(iter(self._data.values())))
             if ctx in self._data:
                 return self._data[ctx]
+            if ctx.device_type in ("cpu_shared", "cpu_pinned") and Context("cpu", ctx.device_id) in self._data:
+                return self._data[Context("cpu", ctx.device_id)]  # MXNet: the CPU copy serves these
             raise RuntimeError(f"Parameter '{self.name}' was not initialized on context {ctx}. It was only "
                                f"initialized on {list(self._data)}.")
         if self._deferred_init:

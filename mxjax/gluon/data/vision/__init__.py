@@ -1,0 +1,3 @@
+"""``gluon.data.vision``: MNIST, FashionMNIST, CIFAR10/100 from local files, and image transforms."""
+from .datasets import *  # noqa: F401,F403
+from . import transforms  # noqa: F401
