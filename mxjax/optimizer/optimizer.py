@@ -1,69 +1,93 @@
-"""Optimizers.  Each built-in one states its update as a pure function
-``_step(weight, grad, state, lr, wd, t)`` on jax arrays, so ``gluon.Trainer``
-updates every parameter of a step in ONE compiled call (``fused_update``).
-``update(index, weight, grad, state)`` is MXNet's per-parameter API, also
-used for user-defined optimizers that implement only that method.
+"""The Optimizer base class, its registry, ``Updater`` and the fused update engine.
 
-The gradient seen by a rule is ``clip(rescale_grad * grad, clip_gradient)``;
-weight decay is added as MXNet's kernels add it (per rule, see each class).
+MXNet runs one kernel per parameter (or per group of four for SGD).  mxjax states each
+built-in rule as a pure function ``_step(weight, grad, state, p)`` on jax arrays and
+applies it to every parameter of a step in ONE compiled call (``fused_update``): the
+learning rates, weight decays, update counts, ``rescale_grad`` and ``clip_gradient`` are
+arguments of that call, so a changing learning rate or batch size never recompiles.
+Bookkeeping stays MXNet's: ``_update_count`` then ``_get_lrs``/``_get_wds`` per index,
+``num_update`` the largest count, per-device counts (``_set_current_context``), and
+``param_dict`` > ``lr_mult``/``wd_mult`` by index > by name for the multipliers.
+
+A user optimizer that overrides ``update`` (or ``update_multi_precision``) runs its own
+Python code per parameter, as in MXNet.
 """
+import pickle
+import warnings
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..base import MXNetError
 from .. import ndarray as nd
 from .._engine.graph import constant
+from ..ndarray import NDArray
 
-__all__ = ["Optimizer", "register", "create", "SGD", "Adam", "Updater", "get_updater"]
-
-_REGISTRY = {}
-
-
-def register(klass):
-    """Register an Optimizer subclass under its lower-case name (``mx.optimizer.register``)."""
-    _REGISTRY[klass.__name__.lower()] = klass
-    return klass
-
-
-def create(name, **kwargs):
-    if isinstance(name, Optimizer):
-        return name
-    key = name.lower()
-    if key not in _REGISTRY:
-        raise MXNetError(f"Cannot find optimizer {name}; registered: {sorted(_REGISTRY)}")
-    return _REGISTRY[key](**kwargs)
+__all__ = ["Optimizer", "register", "create", "Updater", "get_updater"]
 
 
 class Optimizer:
-    """Base class.  MXNet's defaults: learning_rate 0.01, wd 0, rescale_grad 1, no clipping."""
-    opt_registry = _REGISTRY
+    """Base class of all optimizers (MXNet 1.9.1's constructor and attributes).
 
-    def __init__(self, rescale_grad=1.0, param_idx2name=None, wd=0.0, clip_gradient=None, learning_rate=None,
-                 lr_scheduler=None, sym=None, begin_num_update=0, multi_precision=False, param_dict=None,
-                 aggregate_num=None, use_fused_step=None, **kwargs):
-        if kwargs:
-            raise MXNetError(f"{type(self).__name__} got unexpected arguments {sorted(kwargs)}")
+    ``learning_rate`` defaults to 0.01 when there is no ``lr_scheduler``; a
+    ``learning_rate`` given together with a scheduler overwrites the scheduler's
+    ``base_lr`` (with the message MXNet prints)."""
+
+    opt_registry = {}
+
+    def __init__(self, rescale_grad=1., param_idx2name=None, wd=0., clip_gradient=None, learning_rate=None,
+                 lr_scheduler=None, sym=None, begin_num_update=0, multi_precision=False, param_dict=None):
         self.rescale_grad = rescale_grad
         self.lr_scheduler = lr_scheduler
-        if learning_rate is None:
+        if self.lr_scheduler is None and learning_rate is None:
             learning_rate = 0.01
-        if lr_scheduler is not None:
-            lr_scheduler.base_lr = learning_rate
         self.lr = learning_rate
+        if self.lr_scheduler is not None and learning_rate is not None:
+            if self.lr_scheduler.base_lr != learning_rate:
+                print(UserWarning("learning rate from ``lr_scheduler`` has been overwritten by "
+                                  "``learning_rate`` in optimizer."))
+                self.lr_scheduler.base_lr = learning_rate
         self.wd = wd
-        self.clip_gradient = clip_gradient
-        self.multi_precision = multi_precision
-        self.begin_num_update = begin_num_update
-        self.num_update = begin_num_update
-        self._index_update_count = {}
-        self.idx2name = dict(param_idx2name or {})
-        self.param_dict = param_dict or {}
         self.lr_mult = {}
         self.wd_mult = {}
+        self.begin_num_update = begin_num_update
+        self.num_update = begin_num_update
+        self._all_index_update_counts = {0: {}}
+        self._index_update_count = self._all_index_update_counts[0]
+        self.clip_gradient = clip_gradient
+        self.multi_precision = multi_precision
+        self.aggregate_num = 0
+        if param_idx2name is None:
+            param_idx2name = {}
+        assert isinstance(param_idx2name, dict), "param_idx2name should be a dict of param indexes to names."
+        self.idx2name = param_idx2name.copy()
+        self.sym_info = (sym.attr_dict(), sym.list_arguments()) if sym is not None else ()
+        self.param_dict = param_dict if param_dict else {}
+        self.allow_np_array = False
+        self.set_lr_mult({})
+        self.set_wd_mult({})
 
-    create_optimizer = staticmethod(create)
+    # ---- registry ------------------------------------------------------------------------------
+    @staticmethod
+    def register(klass):
+        """Register ``klass`` under its lower-case class name (``@mx.optimizer.register``)."""
+        assert isinstance(klass, type)
+        name = klass.__name__.lower()
+        if name in Optimizer.opt_registry:
+            old = Optimizer.opt_registry[name]
+            warnings.warn(f"WARNING: New optimizer {klass.__module__}.{klass.__name__} is overriding existing "
+                          f"optimizer {old.__module__}.{old.__name__}")
+        Optimizer.opt_registry[name] = klass
+        return klass
 
+    @staticmethod
+    def create_optimizer(name, **kwargs):
+        """An instance of the optimizer registered as ``name`` (case-insensitive)."""
+        if name.lower() in Optimizer.opt_registry:
+            return Optimizer.opt_registry[name.lower()](**kwargs)
+        raise ValueError(f"Cannot find optimizer {name}")
+
+    # ---- learning rate and multipliers ---------------------------------------------------------
     @property
     def learning_rate(self):
         if self.lr_scheduler is not None:
@@ -72,180 +96,386 @@ class Optimizer:
 
     def set_learning_rate(self, lr):
         if self.lr_scheduler is not None:
-            raise UserWarning("LRScheduler of the optimizer has already been defined. Note that "
-                              "set_learning_rate can mutate the value of the learning rate of the optimizer "
-                              "only when the LRScheduler of the optimizer is undefined.")
+            raise UserWarning("LRScheduler of the optimizer has already been defined. Note that set_learning_rate "
+                              "can mutate the value of the learning rate of the optimizer only when the "
+                              "LRScheduler of the optimizer is undefined.")
         self.lr = lr
 
+    def set_lr_scale(self, args_lrscale):
+        """[DEPRECATED] in MXNet too; use ``set_lr_mult``."""
+        raise DeprecationWarning
+
     def set_lr_mult(self, args_lr_mult):
-        self.lr_mult = dict(args_lr_mult)
+        """Learning-rate multipliers by parameter index or name (names need ``param_idx2name``)."""
+        self.lr_mult = {}
+        if self.sym_info:
+            attr, arg_names = self.sym_info
+            for name in arg_names:
+                if name in attr and "__lr_mult__" in attr[name]:
+                    self.lr_mult[name] = float(attr[name]["__lr_mult__"])
+        self.lr_mult.update(args_lr_mult)
 
     def set_wd_mult(self, args_wd_mult):
-        self.wd_mult = dict(args_wd_mult)
+        """Weight-decay multipliers by index or name.  Named parameters not ending in ``_weight``
+        or ``_gamma`` get 0 (no decay of biases and betas), as in MXNet."""
+        self.wd_mult = {}
+        for n in self.idx2name.values():
+            if not (n.endswith("_weight") or n.endswith("_gamma")):
+                self.wd_mult[n] = 0.0
+        if self.sym_info:
+            attr, arg_names = self.sym_info
+            for name in arg_names:
+                if name in attr and "__wd_mult__" in attr[name]:
+                    self.wd_mult[name] = float(attr[name]["__wd_mult__"])
+        self.wd_mult.update(args_wd_mult)
+
+    def _set_current_context(self, device_id):
+        """Keep separate update counts per device (one updater per context in gluon)."""
+        if device_id not in self._all_index_update_counts:
+            self._all_index_update_counts[device_id] = {}
+        self._index_update_count = self._all_index_update_counts[device_id]
 
     def _update_count(self, index):
-        count = self._index_update_count.get(index, self.begin_num_update) + 1
-        self._index_update_count[index] = count
-        self.num_update = max(count, self.num_update)
-        return count
+        if not isinstance(index, (list, tuple)):
+            index = [index]
+        counts = self._index_update_count
+        for idx in index:
+            if idx not in counts:
+                counts[idx] = self.begin_num_update
+            counts[idx] += 1
+            self.num_update = max(counts[idx], self.num_update)
+
+    def _get_lrs(self, indices):
+        lr = self.lr_scheduler(self.num_update) if self.lr_scheduler is not None else self.lr
+        lrs = [lr for _ in indices]
+        for i, index in enumerate(indices):
+            if index in self.param_dict:
+                lrs[i] *= self.param_dict[index].lr_mult
+            elif index in self.lr_mult:
+                lrs[i] *= self.lr_mult[index]
+            elif index in self.idx2name:
+                lrs[i] *= self.lr_mult.get(self.idx2name[index], 1.0)
+        return lrs
 
     def _get_lr(self, index):
-        lr = self.learning_rate
-        param = self.param_dict.get(index)
-        if param is not None:
-            return lr * param.lr_mult
-        return lr * self.lr_mult.get(index, self.lr_mult.get(self.idx2name.get(index), 1.0))
+        return self._get_lrs([index])[0]
+
+    def _get_wds(self, indices):
+        wds = [self.wd for _ in indices]
+        for i, index in enumerate(indices):
+            if index in self.param_dict:
+                wds[i] *= self.param_dict[index].wd_mult
+            elif index in self.wd_mult:
+                wds[i] *= self.wd_mult[index]
+            elif index in self.idx2name:
+                wds[i] *= self.wd_mult.get(self.idx2name[index], 1.0)
+        return wds
 
     def _get_wd(self, index):
-        param = self.param_dict.get(index)
-        if param is not None:
-            return self.wd * param.wd_mult
-        return self.wd * self.wd_mult.get(index, self.wd_mult.get(self.idx2name.get(index), 1.0))
+        return self._get_wds([index])[0]
 
-    # ---- the rule -------------------------------------------------------------------------------
+    # ---- states --------------------------------------------------------------------------------
     def create_state(self, index, weight):
+        """The auxiliary state of one weight (None, an NDArray or a tuple of them)."""
         return None
 
     def create_state_multi_precision(self, index, weight):
+        """With ``multi_precision`` and a float16 weight: ``(float32 master copy, state of the copy)``."""
+        if self.multi_precision and weight.dtype == np.float16:
+            master = weight.astype(np.float32)
+            return (master, self.create_state(index, master))
+        if weight.dtype == np.float16 and not self.multi_precision:
+            warnings.warn(self._fp16_warning())
         return self.create_state(index, weight)
+
+    def _fp16_warning(self):
+        return ("Accumulating with float16 in optimizer can lead to poor accuracy or slow convergence. "
+                "Consider using multi_precision=True option of the optimizer")
+
+    # ---- the update ----------------------------------------------------------------------------
+    _step = None        # built-in rules: (weight, grad, state, p: StepScalars) -> (weight, state[, grad])
+    #: False: the rule is one of MXNet's C++ kernels (float32 attributes; clipping only when
+    #: clip_gradient is truthy and >= 0).  True: MXNet writes it with NDArray operations
+    #: (scalars in the array's dtype; clipping whenever clip_gradient is not None).
+    _ndarray_rule = False
+    #: False for a rule that, like MXNet's Test optimizer, does not count its updates
+    _counts_updates = True
 
     def _hyper(self):
         """Static hyper-parameters of ``_step`` (part of the compiled update's cache key)."""
         return ()
 
-    _step = None  # built-in rules: (weight, grad, state, lr, wd, t, rescale, clip) -> (weight, state)
+    def _aux(self, indices, counts):
+        """Per-parameter extra scalars computed in Python, in index order (float64 rows)."""
+        return None
+
+    def _split_master(self, state):
+        """``(float32 master weight, state of the master)`` of a multi-precision state."""
+        return state[0], state[1]
+
+    def _join_master(self, master, inner):
+        return (master, inner)
+
+    def _use_multi_precision(self, weight, state):
+        return self.multi_precision and weight.dtype == np.float16
 
     def update(self, index, weight, grad, state):
-        """Update one parameter in place (MXNet's per-parameter API)."""
+        """Update ``weight`` (or the lists of weights) in place, in working precision."""
         if self._step is None:
-            raise NotImplementedError(f"{type(self).__name__} must implement update()")
-        fused_update(self, [index], [weight], [grad], [state])
+            raise NotImplementedError()
+        fused_update(self, index, weight, grad, state, multi_precision=False)
 
     def update_multi_precision(self, index, weight, grad, state):
-        self.update(index, weight, grad, state)
+        """``update`` on the float32 master copy for float16 weights with ``multi_precision``."""
+        if type(self).update is not Optimizer.update or self._step is None:
+            if self.multi_precision and weight.dtype == np.float16:
+                master, inner = state[0], state[1]
+                self.update(index, master, grad.astype(np.float32), inner)
+                master.astype(weight.dtype).copyto(weight)
+            else:
+                self.update(index, weight, grad, state)
+            return
+        fused_update(self, index, weight, grad, state, multi_precision=True)
+
+    def _is_fused(self):
+        """True when this optimizer's update is the fused ``_step`` (not a Python ``update``)."""
+        cls = type(self)
+        return (self._step is not None and cls.update is Optimizer.update
+                and cls.update_multi_precision is Optimizer.update_multi_precision)
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k != "param_dict"}
+        ret = self.__dict__.copy()
+        del ret["param_dict"]
+        return ret
+
+    def __setstate__(self, state):
+        self.__dict__ = state
+        self.param_dict = {}
 
 
-def _tree_data(state):
+register = Optimizer.register
+create = Optimizer.create_optimizer
+
+
+# ---- the fused engine ----------------------------------------------------------------------------
+class StepScalars:
+    """The traced scalars one parameter's ``_step`` sees.
+
+    ``lr``, ``wd``, ``rescale`` and ``clip`` are in the compute dtype.  For a rule that is a
+    C++ kernel in MXNet they went through float32 first (kernel attributes are float32, cast
+    to the weight's dtype); for a rule MXNet writes with NDArray operations they are cast
+    straight to the array's dtype.  ``c(x)`` converts a constant (or a float64 value such as
+    a bias-corrected learning rate) the same way.  ``lr64``/``wd64``/``t`` and ``aux`` are
+    float64, what MXNet's Python code computes with; ``clip`` is None when clipping is off."""
+    __slots__ = ("lr", "wd", "rescale", "clip", "lr64", "wd64", "t", "aux", "dtype", "kernel")
+
+    def c(self, x):
+        if self.kernel:
+            return jnp.asarray(x, np.float32).astype(self.dtype)
+        return jnp.asarray(x, self.dtype)
+
+
+#: compiled fused updates by (rule, static hyper-parameters, clipping, multi-precision flags,
+#: structure and avals of the arrays); a training loop reuses one entry step after step
+_fused = {}
+#: how many times a fused update was traced (compiled) and called
+fused_stats = {"traces": 0, "calls": 0}
+
+
+def _data_tree(state):
     if state is None:
         return None
     if isinstance(state, (list, tuple)):
-        return tuple(_tree_data(s) for s in state)
+        return tuple(_data_tree(s) for s in state)
     return state._data()
 
 
-def _tree_write(state, new):
+def _write(arr, data):
+    """Write a new value into ``arr`` in place (keeping an autograd variable a variable)."""
+    if arr._var is not None:
+        arr._set_variable_data(data)
+    else:
+        arr._assign(constant(data, arr.context))
+
+
+def _write_tree(state, new):
     if state is None:
         return
     if isinstance(state, (list, tuple)):
         for s, n in zip(state, new):
-            _tree_write(s, n)
+            _write_tree(s, n)
         return
-    state._rebind(constant(new, state.context))
+    _write(state, new)
 
 
-_fused = {}
+def _clip_value(opt):
+    clip = opt.clip_gradient
+    if opt._ndarray_rule:
+        return clip
+    return clip if clip and clip >= 0 else None
 
 
-def fused_update(optimizer, indices, weights, grads, states):
-    """Apply ``optimizer``'s rule to every (weight, grad, state) in one compiled call."""
-    counts = [optimizer._update_count(i) for i in indices]
-    lrs = np.array([optimizer._get_lr(i) for i in indices], dtype=np.float64)
-    wds = np.array([optimizer._get_wd(i) for i in indices], dtype=np.float64)
-    ts = np.array(counts, dtype=np.float64)
-    rescale = np.float64(optimizer.rescale_grad)
-    clip = optimizer.clip_gradient
-    has_clip = clip is not None and clip >= 0
-    key = (type(optimizer), optimizer._hyper(), has_clip,
-           tuple((w._value.aval, g._value.aval) for w, g in zip(weights, grads)))
+def fused_update(opt, indices, weights, grads, states, multi_precision=False):
+    """Apply ``opt``'s rule to every (weight, grad, state) in one compiled call.
+
+    Scalars or lists are accepted, like MXNet's ``update``.  With ``multi_precision``, a
+    float16 weight with a multi-precision state is updated through its float32 master copy."""
+    if not isinstance(indices, (list, tuple)):
+        indices, weights, grads, states = [indices], [weights], [grads], [states]
+    indices, weights, grads, states = list(indices), list(weights), list(grads), list(states)
+    if opt._counts_updates:
+        opt._update_count(indices)
+    counts = [opt._index_update_count.get(i, opt.begin_num_update) for i in indices]
+    lrs = np.asarray(opt._get_lrs(indices), dtype=np.float64)
+    wds = np.asarray(opt._get_wds(indices), dtype=np.float64)
+    ts = np.asarray(counts, dtype=np.float64)
+    aux = opt._aux(indices, counts)
+    aux = np.zeros((len(indices), 0)) if aux is None else np.asarray(aux, dtype=np.float64)
+    clip = _clip_value(opt)
+    mps = tuple(bool(multi_precision and opt._use_multi_precision(w, s)) for w, s in zip(weights, states))
+    args = ([w._data() for w in weights], [g._data() for g in grads], [_data_tree(s) for s in states])
+    leaves, treedef = jax.tree_util.tree_flatten(args)
+    key = (type(opt), opt._hyper(), clip is not None, mps, treedef,
+           tuple((leaf.shape, leaf.dtype) for leaf in leaves))
     fn = _fused.get(key)
     if fn is None:
-        step = optimizer._step
-
-        def run(ws, gs, ss, lrs, wds, ts, rescale, clip):
-            new_w, new_s = [], []
-            for k, (w, g, s) in enumerate(zip(ws, gs, ss)):
-                g = g.astype(w.dtype) * rescale.astype(w.dtype)
-                if has_clip:
-                    g = jnp.clip(g, -clip, clip).astype(w.dtype)
-                nw, ns = step(w, g, s, lrs[k].astype(w.dtype), wds[k].astype(w.dtype), ts[k])
-                new_w.append(nw.astype(w.dtype))
-                new_s.append(ns)
-            return new_w, new_s
-        fn = _fused[key] = jax.jit(run)
-    new_w, new_s = fn([w._data() for w in weights], [g._data() for g in grads], [_tree_data(s) for s in states],
-                      lrs, wds, ts, rescale, np.float64(clip if has_clip else 0.0))
+        fn = _fused[key] = jax.jit(_make_fused(opt, mps, clip is not None))
+    fused_stats["calls"] += 1
+    new_w, new_s, new_g = fn(*args, lrs, wds, ts, aux, np.float64(opt.rescale_grad),
+                             np.float64(clip if clip is not None else 0.0))
     for w, nw in zip(weights, new_w):
-        w._set_variable_data(nw)
+        _write(w, nw)
     for s, ns in zip(states, new_s):
-        _tree_write(s, ns)
+        _write_tree(s, ns)
+    for g, ng in zip(grads, new_g):
+        if ng is not None:
+            _write(g, ng)
 
 
-@register
-class SGD(Optimizer):
-    """SGD with momentum: ``mom = momentum*mom - lr*(grad + wd*weight); weight += mom``
-    (without momentum: ``weight -= lr*(grad + wd*weight)``)."""
+def _make_fused(opt, mps, has_clip):
+    step = opt._step
 
-    def __init__(self, momentum=0.0, lazy_update=True, **kwargs):
-        super().__init__(**kwargs)
-        self.momentum = momentum
-        self.lazy_update = lazy_update
-
-    def create_state(self, index, weight):
-        if self.momentum == 0.0:
-            return None
-        return nd.zeros(weight.shape, weight.context, dtype=weight.dtype)
-
-    def _hyper(self):
-        return (self.momentum,)
-
-    def _step(self, weight, grad, mom, lr, wd, t):
-        if mom is None:
-            return weight - lr * (grad + wd * weight), None
-        mom = self.momentum * mom - lr * (grad + wd * weight)
-        return weight + mom, mom
-
-
-@register
-class Adam(Optimizer):
-    """Adam (MXNet's rule: the bias corrections scale lr; wd is added to the gradient)."""
-
-    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, lazy_update=True, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
-        self.lazy_update = lazy_update
-
-    def create_state(self, index, weight):
-        return (nd.zeros(weight.shape, weight.context, dtype=weight.dtype),
-                nd.zeros(weight.shape, weight.context, dtype=weight.dtype))
-
-    def _hyper(self):
-        return (self.beta1, self.beta2, self.epsilon)
-
-    def _step(self, weight, grad, state, lr, wd, t):
-        mean, var = state
-        lr = lr * jnp.sqrt(1.0 - self.beta2 ** t).astype(weight.dtype) / (1.0 - self.beta1 ** t).astype(weight.dtype)
-        grad = grad + wd * weight
-        mean = self.beta1 * mean + (1.0 - self.beta1) * grad
-        var = self.beta2 * var + (1.0 - self.beta2) * jnp.square(grad)
-        return weight - lr * mean / (jnp.sqrt(var) + self.epsilon), (mean, var)
+    def run(ws, gs, ss, lrs, wds, ts, aux, rescale, clip):
+        fused_stats["traces"] += 1
+        new_w, new_s, new_g = [], [], []
+        for k, (w, g, s) in enumerate(zip(ws, gs, ss)):
+            if mps[k]:
+                work, inner = opt._split_master(s)
+                g_in = g.astype(work.dtype)
+            else:
+                work, inner, g_in = w, s, g
+            p = StepScalars()
+            p.dtype, p.kernel = work.dtype, not opt._ndarray_rule
+            p.lr, p.wd, p.rescale = p.c(lrs[k]), p.c(wds[k]), p.c(rescale)
+            p.lr64, p.wd64, p.t, p.aux = lrs[k], wds[k], ts[k], aux[k]
+            p.clip = p.c(clip) if has_clip else None
+            out = step(work, g_in, inner, p)
+            nw, ns = out[0].astype(work.dtype), out[1]
+            if mps[k]:
+                new_s.append(opt._join_master(nw, ns))
+                new_w.append(nw.astype(w.dtype))
+            else:
+                new_s.append(ns)
+                new_w.append(nw)
+            # a rule that rescales the gradient in place (AdaDelta) does so on the float32
+            # copy in multi-precision mode, as MXNet does
+            new_g.append(out[2].astype(g.dtype) if len(out) > 2 and not mps[k] else None)
+        return new_w, _cast_like(new_s, ss), new_g
+    return run
 
 
+def _cast_like(new, old):
+    """Keep each state array in its own dtype (states of float32 kept for float64 weights, say)."""
+    if old is None or new is None:
+        return None
+    if isinstance(old, (list, tuple)):
+        return tuple(_cast_like(n, o) for n, o in zip(new, old))
+    return new.astype(old.dtype)
+
+
+def clip_grad(g, p):
+    """MXNet's ``clip(g, -c, c)`` when clipping is on."""
+    return g if p.clip is None else jnp.clip(g, -p.clip, p.clip)
+
+
+# ---- Updater ---------------------------------------------------------------------------------------
 class Updater:
-    """MXNet's updater object: ``updater(index, grad, weight)`` creates states lazily."""
+    """MXNet's updater: ``updater(index, grad, weight)`` (or lists of each) creates each
+    index's state on first use and applies the optimizer; ``get_states``/``set_states``
+    pickle the states (and optionally the optimizer), as MXNet does."""
 
     def __init__(self, optimizer):
         self.optimizer = optimizer
         self.states = {}
+        self.states_synced = {}
+        self.aggregate_updates = optimizer.aggregate_num > 0
 
     def __call__(self, index, grad, weight):
-        if index not in self.states:
-            self.states[index] = self.optimizer.create_state(index, weight)
-        self.optimizer.update(index, weight, grad, self.states[index])
+        if not isinstance(index, (list, tuple)):
+            indices, grads, weights = [index], [grad], [weight]
+        else:
+            indices, grads, weights = list(index), list(grad), list(weight)
+        if weights:
+            self.optimizer._set_current_context(weights[0].context.device_id)
+        for i, idx in enumerate(indices):
+            if isinstance(idx, bytes):
+                indices[i] = idx = idx.decode()
+            if idx not in self.states:
+                self.states[idx] = self.optimizer.create_state_multi_precision(idx, weights[i])
+                self.states_synced[idx] = True
+            elif not self.states_synced[idx]:
+                self.states[idx] = self.sync_state_context(self.states[idx], weights[i].context)
+                self.states_synced[idx] = True
+        if self.optimizer._is_fused():
+            fused_update(self.optimizer, indices, weights, grads, [self.states[i] for i in indices],
+                         multi_precision=True)
+        elif self.aggregate_updates:
+            by_dtype = {}
+            for i, w, g in zip(indices, weights, grads):
+                by_dtype.setdefault(w.dtype, []).append((i, w, g))
+            size = self.optimizer.aggregate_num
+            for group in by_dtype.values():
+                for start in range(0, len(group), size):
+                    idx, ws, gs = zip(*group[start:start + size])
+                    self.optimizer.update_multi_precision(list(idx), list(ws), list(gs),
+                                                          [self.states[i] for i in idx])
+        else:
+            for i, w, g in zip(indices, weights, grads):
+                self.optimizer.update_multi_precision(i, w, g, self.states[i])
+
+    def sync_state_context(self, state, context):
+        if isinstance(state, NDArray):
+            return state.as_in_context(context)
+        if isinstance(state, (tuple, list)):
+            synced = [self.sync_state_context(s, context) for s in state]
+            return tuple(synced) if isinstance(state, tuple) else synced
+        return state
+
+    def set_states(self, states):
+        """Set the states from ``get_states``' bytes (a pickle, as in MXNet)."""
+        states = pickle.loads(states)
+        if isinstance(states, tuple) and len(states) == 2:
+            self.states, self.optimizer = states
+        else:
+            self.states = states
+        self.states_synced = dict.fromkeys(self.states.keys(), False)
+
+    def get_states(self, dump_optimizer=False):
+        return pickle.dumps((self.states, self.optimizer) if dump_optimizer else self.states)
 
 
 def get_updater(optimizer):
+    """The ``Updater`` of ``optimizer``."""
     return Updater(optimizer)
 
+
+def zeros_like_weight(weight, dtype=None):
+    """A zero state array shaped and placed like ``weight`` (``weight``'s dtype by default)."""
+    return nd.zeros(weight.shape, weight.context, dtype=weight.dtype if dtype is None else dtype)
+
+
+from .sgd import *  # noqa: E402,F401,F403  (the built-in rules register themselves on import)
+from .adaptive import *  # noqa: E402,F401,F403
+from . import sgd as _sgd, adaptive as _adaptive  # noqa: E402
+
+__all__ += _sgd.__all__ + _adaptive.__all__
