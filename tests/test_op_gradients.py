@@ -332,8 +332,8 @@ NON_DIFFERENTIABLE = {
     "BlockGrad": ("stops the gradient by definition", Case((U,))),
     "zeros_like": ("constant output: depends only on the input's shape", Case((U,))),
     "ones_like": ("constant output: depends only on the input's shape", Case((U,))),
-    "argmax": ("integer-valued index output (float32)", Case((U,), attrs=dict(axis=1), out_dtype="float32")),
-    "argmin": ("integer-valued index output (float32)", Case((U,), out_dtype="float32")),
+    "argmax": ("integer-valued index output (in the input's dtype, as MXNet)", Case((U,), attrs=dict(axis=1))),
+    "argmin": ("integer-valued index output (in the input's dtype, as MXNet)", Case((U,))),
     "one_hot": ("output depends only on integer indices", Case((fixed([0, 2, 1]),), attrs=dict(depth=3),
                                                               out_dtype="float32")),
     **{name: (_COMPARISON, Case(_CMP_INPUTS)) for name in (

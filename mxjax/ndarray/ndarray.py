@@ -71,15 +71,14 @@ def invoke(op, args, attrs, ctx=None):
     """Apply registered ``op`` to NDArray/scalar ``args``; returns NDArray or list of NDArrays.
 
     A Python scalar input takes the dtype of the first NDArray input.  ``ctx`` places ops
-    without array inputs (random sampling)."""
+    without array inputs (creation, random sampling; default: the current context)."""
     ref = None
     for a in args:
         if isinstance(a, NDArray):
             ref = a._value
             break
     if ref is None:
-        if ctx is None:
-            raise MXNetError(f"Operator {op.name}: at least one input must be an NDArray")
+        ctx = ctx or current_context()   # creation and sampling ops without array inputs
     else:
         ctx = ref.ctx
     values = [a._value if isinstance(a, NDArray) else scalar_value(a, ref.dtype, ctx) for a in args]

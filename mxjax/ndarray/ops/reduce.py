@@ -1,40 +1,90 @@
 """Reductions with MXNet's ``axis`` / ``keepdims`` / ``exclude`` and its (1,)-shaped scalars.
 
-Reducing to a single value gives shape (1,), not (); argmax/argmin return
-float32 indices, as MXNet does.
+MXNet 1.9.1, as observed: reducing to a single value gives shape (1,), not ();
+``axis=None`` and ``axis=()`` both reduce every axis (also with ``exclude=True``);
+``exclude=True`` reduces the axes *not* listed; an axis out of range or given twice is
+an error.  Results keep the input's dtype: integer sums wrap around, an integer mean
+is the wrapped sum divided with truncation, and argmax/argmin return their indices
+in the input's dtype (float32 for the usual float32 arrays).
 """
 import jax
 import jax.numpy as jnp
+import numpy as np
+from jax import lax
 
 from ...base import MXNetError
 from ..registry import register
+from .math import _is_int, convert
 
 _REDUCE_ATTRS = dict(axis=None, keepdims=False, exclude=False)
 
 
-def _axes(ndim, axis, exclude, name):
+def _axis_tuple(name, axis):
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer, tuple, list)):
+        raise MXNetError(f"{name}: invalid value for argument 'axis': {axis!r} (expected an int, "
+                         "a tuple of ints or None)")
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    for a in axes:
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+            raise MXNetError(f"{name}: invalid value for argument 'axis': {axis!r} (expected an int, "
+                             "a tuple of ints or None)")
+    return tuple(int(a) for a in axes)
+
+
+def reduce_axes(shape, axis, exclude, name):
+    """The sorted axes an MXNet reduction reduces, with MXNet's checks."""
+    ndim = len(shape)
     if axis is None or axis == ():
-        axes = tuple(range(ndim))
-    else:
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        for a in axes:
-            if not -ndim <= a < max(ndim, 1):
-                raise MXNetError(f"{name}: axis {a} is out of range for an array with {ndim} dimensions")
-        axes = tuple(sorted(a % max(ndim, 1) for a in axes))
+        return tuple(range(ndim))
+    axes = _axis_tuple(name, axis)
+    normalized = []
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise MXNetError(f"{name}: reduction axis {a} (argument 'axis') exceeds the input dimensions "
+                             f"{list(shape)}")
+        normalized.append(a % ndim)
+    normalized = sorted(normalized)
+    if len(set(normalized)) != len(normalized):
+        raise MXNetError(f"{name}: reduction axes (argument 'axis') have duplicates: {list(axes)}")
     if exclude:
-        axes = tuple(a for a in range(ndim) if a not in axes)
-    return axes
+        return tuple(a for a in range(ndim) if a not in normalized)
+    return tuple(normalized)
 
 
 def _scalar_as_1d(out):
     return out.reshape((1,)) if out.ndim == 0 else out
 
 
-def _reduction(name, fn, aliases=()):
+def _check_data(name, data):
+    if data.ndim == 0:
+        raise MXNetError(f"{name}: the input must have at least one dimension, got shape ()")
+
+
+def _reduction(name, fn, aliases=(), doc=None):
     def impl(data, axis, keepdims, exclude):
-        out = fn(data, axis=_axes(data.ndim, axis, exclude, name), keepdims=keepdims)
-        return _scalar_as_1d(out.astype(data.dtype))
+        _check_data(name, data)
+        axes = reduce_axes(data.shape, axis, exclude, name)
+        if not axes:
+            return data
+        return _scalar_as_1d(fn(data, axes, keepdims))
+    impl.__doc__ = doc
     register(name, attrs=_REDUCE_ATTRS, method=True, aliases=aliases)(impl)
+
+
+def _in_dtype(fn):
+    """A numpy-style reduction whose result is cast back to the input's dtype (integer sums
+    wrap around as MXNet's do)."""
+    return lambda data, axes, keepdims: fn(data, axis=axes, keepdims=keepdims).astype(data.dtype)
+
+
+def _mean(data, axes, keepdims):
+    if _is_int(data.dtype):  # MXNet: the (wrapped) integer sum, divided with truncation
+        total = jnp.sum(data, axis=axes, keepdims=keepdims).astype(data.dtype)
+        count = int(np.prod([data.shape[a] for a in axes], dtype=np.int64))
+        return lax.div(total, jnp.asarray(count, data.dtype)) if count else total
+    if data.dtype == jnp.float16:
+        return jnp.mean(data.astype(jnp.float32), axis=axes, keepdims=keepdims).astype(data.dtype)
+    return jnp.mean(data, axis=axes, keepdims=keepdims)
 
 
 def _extremum(fn):
@@ -54,38 +104,80 @@ def _extremum(fn):
     return reduce
 
 
-_reduction("sum", jnp.sum, aliases=("sum_axis",))
-_reduction("mean", jnp.mean)
-_reduction("prod", jnp.prod)
-_reduction("max", _extremum(jnp.max), aliases=("max_axis",))
-_reduction("min", _extremum(jnp.min), aliases=("min_axis",))
-_reduction("nansum", jnp.nansum)
-_reduction("nanprod", jnp.nanprod)
+_reduction("sum", _in_dtype(jnp.sum), aliases=("sum_axis",), doc="Sum over ``axis`` (all axes by default).")
+_reduction("mean", _mean, doc="Mean over ``axis``; integer arrays divide their wrapped sum with truncation.")
+_reduction("prod", _in_dtype(jnp.prod),
+           doc="Product over ``axis``.  mxjax differs: the gradient at zeros is the exact one; "
+               "MXNet's (out / x) is NaN there.")
+_reduction("max", _in_dtype(_extremum(jnp.max)), aliases=("max_axis",),
+           doc="Maximum over ``axis``; every tied element gets the full gradient (as MXNet).")
+_reduction("min", _in_dtype(_extremum(jnp.min)), aliases=("min_axis",),
+           doc="Minimum over ``axis``; every tied element gets the full gradient (as MXNet).")
+_reduction("nansum", _in_dtype(jnp.nansum), doc="Sum over ``axis``, NaN counted as 0 (and given no gradient).")
+_reduction("nanprod", _in_dtype(jnp.nanprod), doc="Product over ``axis``, NaN counted as 1 (and given no gradient).")
+
+
+def _integer_l2(data, axes, keepdims):
+    """MXNet's L2 norm of an integer array: its scaled sum of squares is computed in integer
+    arithmetic, so it comes out as trunc(M * sqrt(c)) with M = max |x| and c the number of
+    elements with |x| == M (norm of int [3, 4] is 4)."""
+    a = jnp.abs(data)
+    m = jnp.max(a, axis=axes, keepdims=True)
+    count = jnp.sum((a == m) & (m != 0), axis=axes, keepdims=keepdims).astype(jnp.float32)
+    m = m if keepdims else jnp.squeeze(m, axis=axes)
+    return convert(m.astype(jnp.float32) * jnp.sqrt(count), data.dtype)
 
 
 @register("norm", attrs=dict(ord=2, axis=None, out_dtype=None, keepdims=False), method=True)
 def _norm(data, ord, axis, out_dtype, keepdims):
-    axes = _axes(data.ndim, axis, False, "norm")
-    if ord == 2:
-        out = jnp.sqrt(jnp.sum(jnp.square(data), axis=axes, keepdims=keepdims))
-    elif ord == 1:
-        out = jnp.sum(jnp.abs(data), axis=axes, keepdims=keepdims)
+    """L2 (``ord=2``) or L1 (``ord=1``) norm over ``axis`` (all axes by default, as a flattened
+    vector).  mxjax differs: ``out_dtype`` is honoured for every input dtype (MXNet 1.9.1
+    raises a dtype mismatch unless it equals the input's dtype)."""
+    _check_data("norm", data)
+    if isinstance(ord, (bool, np.bool_)) or not isinstance(ord, (int, np.integer)):
+        raise MXNetError(f"norm: invalid value for argument 'ord': {ord!r} (expected the int 1 or 2)")
+    if ord not in (1, 2):
+        raise MXNetError(f"norm: argument 'ord' must be 1 or 2 (norm only supports ord=1 and ord=2), got {ord}")
+    axes = reduce_axes(data.shape, axis, False, "norm")
+    if ord == 1:
+        out = jnp.sum(jnp.abs(data), axis=axes, keepdims=keepdims).astype(data.dtype)
+    elif _is_int(data.dtype):
+        out = _integer_l2(data, axes, keepdims)
     else:
-        raise MXNetError(f"norm: ord must be 1 or 2, got {ord}")
-    return _scalar_as_1d(out.astype(out_dtype or data.dtype))
+        x = data.astype(jnp.float32) if data.dtype == jnp.float16 else data
+        out = jnp.sqrt(jnp.sum(jnp.square(x), axis=axes, keepdims=keepdims)).astype(data.dtype)
+    if out_dtype is not None:
+        from .math import _dtype_attr
+        out = convert(out, _dtype_attr("norm", out_dtype))
+    return _scalar_as_1d(out)
 
 
 def _arg_reduction(name, fn):
     def impl(data, axis, keepdims):
+        _check_data(name, data)
         if axis is None:
             out = fn(data.reshape(-1))
             out = out.reshape((1,) * data.ndim) if keepdims else out
         else:
-            (ax,) = _axes(data.ndim, axis, False, name)
-            out = fn(data, axis=ax, keepdims=keepdims)
-        return _scalar_as_1d(out.astype(jnp.float32))
+            if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+                raise MXNetError(f"{name}: invalid value for argument 'axis': {axis!r} (expected an int or None)")
+            if not -data.ndim <= axis < data.ndim:
+                raise MXNetError(f"{name}: axis {axis} (argument 'axis') exceeds the input dimension "
+                                 f"of {data.ndim}")
+            out = fn(data, axis=int(axis), keepdims=keepdims)
+        return _scalar_as_1d(out.astype(data.dtype))
+    impl.__doc__ = (f"Index of the {name[3:]}imum over ``axis`` (of the flattened array by default), "
+                    "in the input's dtype (float32 for float32 arrays), as MXNet returns it.")
     register(name, attrs=dict(axis=None, keepdims=False), method=True)(impl)
 
 
 _arg_reduction("argmax", jnp.argmax)
 _arg_reduction("argmin", jnp.argmin)
+
+
+@register("argmax_channel", method=True)
+def _argmax_channel(data):
+    """argmax over axis 1, in the input's dtype."""
+    if data.ndim < 2:
+        raise MXNetError(f"argmax_channel: axis 1 exceeds the input dimension of {data.ndim}")
+    return jnp.argmax(data, axis=1).astype(data.dtype)
