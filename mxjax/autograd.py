@@ -130,8 +130,12 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     heads, _ = _as_list(heads, "heads")
     hg = _head_grads(heads, head_grads)
     targets, grads, leaves = executor.run_backward([h._value for h in heads], hg, None, retain_graph, _old_grad)
+    seen = set()
     for value, g in zip(targets, grads):
         info = value.var
+        if id(info) in seen:  # two versions of one variable in the graph: their gradients add
+            g = g + info.grad._data()
+        seen.add(id(info))
         buffer = info.grad
         dtype = buffer._value.dtype
         buffer._rebind(constant(g if g.dtype == dtype else g.astype(dtype), buffer.context))

@@ -138,7 +138,8 @@ class Plan:
                 s = get(v)
                 ins.append(base[v.node] + v.index if s is None else s)
             base[node] = n
-            entries.append((node.inst, tuple(ins), node.recorded))
+            # a node whose graph a backward freed is history, not graph: no gradient through it
+            entries.append((node.inst, tuple(ins), node.recorded and not node.freed))
             n += len(node.inst.out_avals)
         self.cacheable = cacheable
         self.nodes = tuple(entries)
@@ -334,7 +335,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     _check_heads(heads, head_grads)
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
-        targets = [v for v in plan.leaves if v.var is not None and v.var.req != "null"]
+        targets = _variables_in_graph(plan, heads)
         if not targets:
             raise MXNetError("There are no inputs in computation graph that require gradients: "
                              "call attach_grad() on an input (with grad_req other than 'null') before record().")
@@ -362,6 +363,14 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
         _free(plan)
     _store(outs, results)
     return targets, grads, plan.leaves
+
+
+def _variables_in_graph(plan, heads):
+    """Variables (grad_req not 'null') that feed a recorded node of the plan, or are heads."""
+    n_leaves = len(plan.leaves)
+    used = {i for _, ins, recorded in plan.nodes if recorded for i in ins if i < n_leaves}
+    used.update(i for i, v in enumerate(plan.leaves) if any(v is h for h in heads))
+    return [v for i, v in enumerate(plan.leaves) if i in used and v.var is not None and v.var.req != "null"]
 
 
 def _check_reachable(plan, targets):

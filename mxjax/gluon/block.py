@@ -364,10 +364,12 @@ class HybridBlock(Block):
 
     # ---- hybridization --------------------------------------------------------------------------
     def _call_hybridized(self, *args):
-        for block in _all_blocks(self):  # deferred shapes need one eager pass
-            if isinstance(block, HybridBlock) and block._deferred_params():
-                with _Tracing():
+        for block in _all_blocks(self):  # deferred shapes need one eager pass, which must change nothing:
+            if isinstance(block, HybridBlock) and block._deferred_params():  # predict mode, same random keys
+                counter = mx_random._state["counter"]
+                with _Tracing(), autograd.pause(train_mode=False):
                     self.forward(*args)
+                mx_random._state["counter"] = counter
                 break
         if self._hybrid_op is None:
             self._hybrid_op = _HybridOp(self)

@@ -1,0 +1,445 @@
+"""Gluon's recurrent cells (one time step each) and ``unroll``, with MXNet 1.9.1's names.
+
+A cell is called as ``output, new_states = cell(inputs, states)``; ``unroll(length, inputs,
+begin_state=None, layout='NTC', merge_outputs=None)`` applies it along the time axis.
+
+mxjax differs: ``hybridize()`` on a cell is accepted but the cell still runs op by op (the
+engine compiles a repeated trace as a whole anyway); ``valid_length`` and ``ZoneoutCell`` are
+not provided.
+"""
+from ... import ndarray as nd
+from ...base import NotImplementedForMXJax
+from ...ndarray.ndarray import NDArray
+from ..block import Block, HybridBlock
+
+__all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell",
+           "SequentialRNNCell", "HybridSequentialRNNCell", "DropoutCell", "ModifierCell",
+           "ResidualCell", "BidirectionalCell"]
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _cells_state_info(cells, batch_size):
+    return sum([c.state_info(batch_size) for c in cells], [])
+
+
+def _cells_begin_state(cells, **kwargs):
+    return sum([c.begin_state(**kwargs) for c in cells], [])
+
+
+def _get_begin_state(cell, begin_state, inputs, batch_size):
+    if begin_state is None:
+        ctx = inputs.context if isinstance(inputs, NDArray) else inputs[0].context
+        begin_state = cell.begin_state(func=nd.zeros, batch_size=batch_size, ctx=ctx)
+    return begin_state
+
+
+def _format_sequence(length, inputs, layout, merge, in_layout=None):
+    """Inputs as a list of (N, C) steps (merge False), one array in ``layout`` (merge True), or
+    as given (merge None); returns (inputs, time axis, F, batch size)."""
+    assert inputs is not None, ("unroll(inputs=None) has been deprecated. Please create input "
+                                "variables outside unroll.")
+    axis = layout.find("T")
+    batch_axis = layout.find("N")
+    batch_size = 0
+    in_axis = in_layout.find("T") if in_layout is not None else axis
+    if isinstance(inputs, NDArray):
+        batch_size = inputs.shape[batch_axis]
+        if merge is False:
+            assert length is None or length == inputs.shape[in_axis]
+            inputs = _as_list(nd.split(inputs, axis=in_axis, num_outputs=inputs.shape[in_axis],
+                                       squeeze_axis=1))
+    else:
+        assert length is None or len(inputs) == length
+        batch_size = inputs[0].shape[0]
+        if merge is True:
+            inputs = nd.stack(*inputs, axis=axis)
+            in_axis = axis
+    if isinstance(inputs, NDArray) and axis != in_axis:
+        inputs = nd.swapaxes(inputs, dim1=axis, dim2=in_axis)
+    return inputs, axis, nd, batch_size
+
+
+class RecurrentCell(Block):
+    """Abstract base of recurrent cells."""
+
+    def __init__(self, prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+        self._modified = False
+        self.reset()
+
+    def reset(self):
+        """Reset the step counters before a new sequence."""
+        self._init_counter = -1
+        self._counter = -1
+        for cell in self._children.values():
+            cell.reset()
+
+    def state_info(self, batch_size=0):
+        raise NotImplementedError()
+
+    def begin_state(self, batch_size=0, func=nd.zeros, **kwargs):
+        """Initial states, one per ``state_info`` entry, made by ``func`` (zeros by default)."""
+        assert not self._modified, ("After applying modifier cells (e.g. ZoneoutCell) the base cell "
+                                    "cannot be called directly. Call the modifier cell instead.")
+        states = []
+        for info in self.state_info(batch_size):
+            self._init_counter += 1
+            info = dict(info) if info is not None else {}
+            info.update(kwargs)
+            states.append(func(name=f"{self._prefix}begin_state_{self._init_counter}", **info))
+        return states
+
+    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
+               valid_length=None):
+        """Apply the cell ``length`` steps; returns (outputs, final states)."""
+        if valid_length is not None:
+            raise NotImplementedForMXJax("unroll(valid_length=...) is not provided by mxjax yet")
+        self.reset()
+        inputs, axis, F, batch_size = _format_sequence(length, inputs, layout, False)
+        states = _get_begin_state(self, begin_state, inputs, batch_size)
+        outputs = []
+        for i in range(length):
+            output, states = self(inputs[i], states)
+            outputs.append(output)
+        outputs, _, _, _ = _format_sequence(length, outputs, layout, merge_outputs)
+        return outputs, states
+
+    def _get_activation(self, F, inputs, activation, **kwargs):
+        func = {"tanh": F.tanh, "relu": F.relu, "sigmoid": F.sigmoid, "softsign": F.softsign}.get(activation)
+        if func:
+            return func(inputs)
+        if isinstance(activation, str):
+            return F.Activation(inputs, act_type=activation)
+        return activation(inputs)
+
+    def forward(self, inputs, states):
+        self._counter += 1
+        return super().forward(inputs, states)
+
+
+class HybridRecurrentCell(RecurrentCell, HybridBlock):
+    """A recurrent cell written with ``hybrid_forward(F, inputs, states, **params)``."""
+
+    def forward(self, inputs, states):
+        self._counter += 1
+        self._ensure_initialized(inputs, states)
+        ctx = inputs.context
+        params = {name: p.data(ctx) for name, p in self._reg_params.items()}
+        return self.hybrid_forward(nd, inputs, states, **params)
+
+    def infer_shape(self, inputs, states):
+        w = self.i2h_weight
+        w.shape = (w.shape[0], inputs.shape[-1])
+
+    def hybrid_forward(self, F, x, *args, **kwargs):
+        raise NotImplementedError
+
+
+class _GatedCell(HybridRecurrentCell):
+    _num_gates = 1
+
+    def __init__(self, hidden_size, i2h_weight_initializer=None, h2h_weight_initializer=None,
+                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros", input_size=0,
+                 prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+        self._hidden_size = hidden_size
+        self._input_size = input_size
+        ng = self._num_gates * hidden_size
+        self.i2h_weight = self.params.get("i2h_weight", shape=(ng, input_size), init=i2h_weight_initializer,
+                                          allow_deferred_init=True)
+        self.h2h_weight = self.params.get("h2h_weight", shape=(ng, hidden_size), init=h2h_weight_initializer,
+                                          allow_deferred_init=True)
+        self.i2h_bias = self.params.get("i2h_bias", shape=(ng,), init=i2h_bias_initializer,
+                                        allow_deferred_init=True)
+        self.h2h_bias = self.params.get("h2h_bias", shape=(ng,), init=h2h_bias_initializer,
+                                        allow_deferred_init=True)
+
+    def __repr__(self):
+        shape = self.i2h_weight.shape
+        mapping = f"{shape[1] if shape[1] else None} -> {shape[0]}"
+        act = f", {self._activation}" if isinstance(self, RNNCell) else ""
+        return f"{type(self).__name__}({mapping}{act})"
+
+    def _projections(self, F, inputs, h, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+        n = self._hidden_size * self._num_gates
+        i2h = F.FullyConnected(data=inputs, weight=i2h_weight, bias=i2h_bias, num_hidden=n)
+        h2h = F.FullyConnected(data=h, weight=h2h_weight, bias=h2h_bias, num_hidden=n)
+        return i2h, h2h
+
+
+class RNNCell(_GatedCell):
+    """Elman cell: h = activation(W_ih x + b_ih + W_hh h + b_hh); activation 'tanh' by default."""
+
+    def __init__(self, hidden_size, activation="tanh", i2h_weight_initializer=None,
+                 h2h_weight_initializer=None, i2h_bias_initializer="zeros", h2h_bias_initializer="zeros",
+                 input_size=0, prefix=None, params=None):
+        super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer,
+                         i2h_bias_initializer, h2h_bias_initializer, input_size, prefix, params)
+        self._activation = activation
+
+    def state_info(self, batch_size=0):
+        return [{"shape": (batch_size, self._hidden_size), "__layout__": "NC"}]
+
+    def _alias(self):
+        return "rnn"
+
+    def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+        i2h, h2h = self._projections(F, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        output = self._get_activation(F, F.elemwise_add(i2h, h2h), self._activation)
+        return output, [output]
+
+
+class LSTMCell(_GatedCell):
+    """LSTM cell, gates (i, f, c, o); states [h, c]."""
+    _num_gates = 4
+
+    def __init__(self, hidden_size, i2h_weight_initializer=None, h2h_weight_initializer=None,
+                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros", input_size=0,
+                 prefix=None, params=None, activation="tanh", recurrent_activation="sigmoid"):
+        super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer,
+                         i2h_bias_initializer, h2h_bias_initializer, input_size, prefix, params)
+        self._activation = activation
+        self._recurrent_activation = recurrent_activation
+
+    def state_info(self, batch_size=0):
+        return [{"shape": (batch_size, self._hidden_size), "__layout__": "NC"},
+                {"shape": (batch_size, self._hidden_size), "__layout__": "NC"}]
+
+    def _alias(self):
+        return "lstm"
+
+    def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+        i2h, h2h = self._projections(F, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        gates = F.SliceChannel(F.elemwise_add(i2h, h2h), num_outputs=4)
+        in_gate = self._get_activation(F, gates[0], self._recurrent_activation)
+        forget_gate = self._get_activation(F, gates[1], self._recurrent_activation)
+        in_transform = self._get_activation(F, gates[2], self._activation)
+        out_gate = self._get_activation(F, gates[3], self._recurrent_activation)
+        next_c = F.elemwise_add(F.elemwise_mul(forget_gate, states[1]), F.elemwise_mul(in_gate, in_transform))
+        next_h = F.elemwise_mul(out_gate, F.Activation(next_c, act_type=self._activation))
+        return next_h, [next_h, next_c]
+
+
+class GRUCell(_GatedCell):
+    """GRU cell, gates (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn))."""
+    _num_gates = 3
+
+    def state_info(self, batch_size=0):
+        return [{"shape": (batch_size, self._hidden_size), "__layout__": "NC"}]
+
+    def _alias(self):
+        return "gru"
+
+    def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+        prev_h = states[0]
+        i2h, h2h = self._projections(F, inputs, prev_h, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        i2h_r, i2h_z, i2h = F.SliceChannel(i2h, num_outputs=3)
+        h2h_r, h2h_z, h2h = F.SliceChannel(h2h, num_outputs=3)
+        reset_gate = F.Activation(F.elemwise_add(i2h_r, h2h_r), act_type="sigmoid")
+        update_gate = F.Activation(F.elemwise_add(i2h_z, h2h_z), act_type="sigmoid")
+        next_h_tmp = F.Activation(F.elemwise_add(i2h, F.elemwise_mul(reset_gate, h2h)), act_type="tanh")
+        ones = F.ones_like(update_gate)
+        next_h = F.elemwise_add(F.elemwise_mul(F.elemwise_sub(ones, update_gate), next_h_tmp),
+                                F.elemwise_mul(update_gate, prev_h))
+        return next_h, [next_h]
+
+
+class _SequentialMixin:
+    def add(self, cell):
+        self.register_child(cell)
+
+    def __repr__(self):
+        mods = "\n".join(f"({i}): {m!r}" for i, m in self._children.items())
+        return f"{type(self).__name__}(\n{mods}\n)"
+
+    def state_info(self, batch_size=0):
+        return _cells_state_info(self._children.values(), batch_size)
+
+    def begin_state(self, **kwargs):
+        assert not self._modified, ("After applying modifier cells (e.g. ZoneoutCell) the base cell "
+                                    "cannot be called directly. Call the modifier cell instead.")
+        return _cells_begin_state(self._children.values(), **kwargs)
+
+    def __call__(self, inputs, states):
+        self._counter += 1
+        next_states = []
+        p = 0
+        assert all(not isinstance(cell, BidirectionalCell) for cell in self._children.values())
+        for cell in self._children.values():
+            n = len(cell.state_info())
+            inputs, state = cell(inputs, states[p:p + n])
+            p += n
+            next_states.append(state)
+        return inputs, sum(next_states, [])
+
+    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
+               valid_length=None):
+        self.reset()
+        inputs, _, F, batch_size = _format_sequence(length, inputs, layout, None)
+        num_cells = len(self._children)
+        begin_state = _get_begin_state(self, begin_state, inputs, batch_size)
+        p = 0
+        next_states = []
+        for i, cell in enumerate(self._children.values()):
+            n = len(cell.state_info())
+            states = begin_state[p:p + n]
+            p += n
+            inputs, states = cell.unroll(length, inputs=inputs, begin_state=states, layout=layout,
+                                         merge_outputs=None if i < num_cells - 1 else merge_outputs,
+                                         valid_length=valid_length)
+            next_states.extend(states)
+        return inputs, next_states
+
+    def __getitem__(self, i):
+        return self._children[str(i)]
+
+    def __len__(self):
+        return len(self._children)
+
+
+class SequentialRNNCell(_SequentialMixin, RecurrentCell):
+    """Stacks cells; states are the concatenation of the cells' states."""
+
+
+class HybridSequentialRNNCell(_SequentialMixin, HybridRecurrentCell):
+    """Stacks hybrid cells."""
+
+
+class DropoutCell(HybridRecurrentCell):
+    """Dropout on the inputs (training mode only); no states."""
+
+    def __init__(self, rate, axes=(), prefix=None, params=None):
+        super().__init__(prefix, params)
+        assert isinstance(rate, (int, float)), "rate must be a number"
+        self._rate = rate
+        self._axes = axes
+
+    def __repr__(self):
+        return f"{type(self).__name__}(rate={self._rate}, axes={self._axes})"
+
+    def state_info(self, batch_size=0):
+        return []
+
+    def _alias(self):
+        return "dropout"
+
+    def hybrid_forward(self, F, inputs, states):
+        if self._rate > 0:
+            inputs = F.Dropout(data=inputs, p=self._rate, axes=self._axes)
+        return inputs, states
+
+    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
+               valid_length=None):
+        self.reset()
+        inputs, _, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
+        if isinstance(inputs, NDArray):
+            return self.hybrid_forward(F, inputs, begin_state if begin_state else [])
+        return super().unroll(length, inputs, begin_state=begin_state, layout=layout,
+                              merge_outputs=merge_outputs, valid_length=None)
+
+
+class ModifierCell(HybridRecurrentCell):
+    """Base of cells that wrap another cell (``base_cell``) and share its parameters."""
+
+    def __init__(self, base_cell):
+        assert not base_cell._modified, \
+            f"Cell {base_cell.name} is already modified. One cell cannot be modified twice"
+        base_cell._modified = True
+        super().__init__(prefix=base_cell.prefix + self._alias(), params=None)
+        self.base_cell = base_cell
+
+    @property
+    def params(self):
+        return self.base_cell.params
+
+    def state_info(self, batch_size=0):
+        return self.base_cell.state_info(batch_size)
+
+    def begin_state(self, func=nd.zeros, **kwargs):
+        assert not self._modified, ("After applying modifier cells (e.g. DropoutCell) the base cell "
+                                    "cannot be called directly. Call the modifier cell instead.")
+        self.base_cell._modified = False
+        begin = self.base_cell.begin_state(func=func, **kwargs)
+        self.base_cell._modified = True
+        return begin
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.base_cell!r})"
+
+
+class ResidualCell(ModifierCell):
+    """output = base_cell(inputs) + inputs."""
+
+    def hybrid_forward(self, F, inputs, states):
+        output, states = self.base_cell(inputs, states)
+        return F.elemwise_add(output, inputs), states
+
+    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
+               valid_length=None):
+        self.reset()
+        self.base_cell._modified = False
+        outputs, states = self.base_cell.unroll(length, inputs=inputs, begin_state=begin_state,
+                                                layout=layout, merge_outputs=merge_outputs,
+                                                valid_length=valid_length)
+        self.base_cell._modified = True
+        merge_outputs = isinstance(outputs, NDArray) if merge_outputs is None else merge_outputs
+        inputs, _, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
+        if merge_outputs:
+            outputs = F.elemwise_add(outputs, inputs)
+        else:
+            outputs = [F.elemwise_add(i, j) for i, j in zip(outputs, inputs)]
+        return outputs, states
+
+
+class BidirectionalCell(HybridRecurrentCell):
+    """Runs ``l_cell`` forward and ``r_cell`` backward in time; outputs concatenated (unroll only)."""
+
+    def __init__(self, l_cell, r_cell, output_prefix="bi_"):
+        super().__init__(prefix="", params=None)
+        self.register_child(l_cell, "l_cell")
+        self.register_child(r_cell, "r_cell")
+        self._output_prefix = output_prefix
+
+    def __call__(self, inputs, states):
+        raise NotImplementedError("Bidirectional cannot be stepped. Please use unroll")
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(forward={self._children['l_cell']!r}, "
+                f"backward={self._children['r_cell']!r})")
+
+    def state_info(self, batch_size=0):
+        return _cells_state_info(self._children.values(), batch_size)
+
+    def begin_state(self, **kwargs):
+        assert not self._modified, ("After applying modifier cells (e.g. DropoutCell) the base cell "
+                                    "cannot be called directly. Call the modifier cell instead.")
+        return _cells_begin_state(self._children.values(), **kwargs)
+
+    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
+               valid_length=None):
+        if valid_length is not None:
+            raise NotImplementedForMXJax("unroll(valid_length=...) is not provided by mxjax yet")
+        self.reset()
+        inputs, axis, F, batch_size = _format_sequence(length, inputs, layout, False)
+        reversed_inputs = list(reversed(inputs))
+        begin_state = _get_begin_state(self, begin_state, inputs, batch_size)
+        l_cell, r_cell = self._children.values()
+        n_l = len(l_cell.state_info(batch_size))
+        l_outputs, l_states = l_cell.unroll(length, inputs=inputs, begin_state=begin_state[:n_l],
+                                            layout=layout, merge_outputs=merge_outputs)
+        r_outputs, r_states = r_cell.unroll(length, inputs=reversed_inputs, begin_state=begin_state[n_l:],
+                                            layout=layout, merge_outputs=False)
+        r_outputs = list(reversed(r_outputs))
+        if merge_outputs is None:
+            merge_outputs = isinstance(l_outputs, NDArray)
+            l_outputs, _, _, _ = _format_sequence(None, l_outputs, layout, merge_outputs)
+            r_outputs, _, _, _ = _format_sequence(None, r_outputs, layout, merge_outputs)
+        if merge_outputs:
+            r_outputs = F.stack(*r_outputs, axis=axis) if isinstance(r_outputs, list) else r_outputs
+            outputs = F.concat(l_outputs, r_outputs, dim=2)
+        else:
+            outputs = [F.concat(l_o, r_o, dim=1) for l_o, r_o in zip(l_outputs, r_outputs)]
+        return outputs, l_states + r_states

@@ -1,0 +1,220 @@
+"""gluon.rnn: fused layers and cells against numbers recorded from MXNet 1.9.1.
+
+The reference file tests/reference/data/gluon/rnn_cases.npz is written by
+tools/record_mxnet_rnn.py (run in the MXNet 1.9.1 venv); the same ``run_case`` runs here on
+mxjax: fixed weights and inputs from a numpy RandomState, outputs, final states and the
+gradients of a fixed weighted sum with respect to inputs, begin states and parameters.
+"""
+import importlib.util
+import os
+
+import numpy as np
+import pytest
+
+import mxjax as mx
+from mxjax import autograd, gluon, nd
+
+_ROOT = os.path.join(os.path.dirname(__file__), "..")
+_spec = importlib.util.spec_from_file_location("record_mxnet_rnn",
+                                               os.path.join(_ROOT, "tools", "record_mxnet_rnn.py"))
+rec = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(rec)
+REF = np.load(os.path.join(_ROOT, "tests", "reference", "data", "gluon", "rnn_cases.npz"))
+LAYER_CASES = [c for c in rec.CASES if c[1] == "layer"]
+CELL_CASES = [c for c in rec.CASES if c[1] == "cell"]
+
+
+def _check_against_reference(case, got):
+    name = case[0]
+    expected_keys = {k.split("/", 1)[1] for k in REF.files if k.startswith(name + "/")}
+    assert set(got) == expected_keys
+    for key, value in got.items():
+        ref = REF[f"{name}/{key}"]
+        if ref.dtype.kind in "US":
+            assert list(value) == list(ref), key
+        else:
+            assert value.shape == ref.shape, key
+            np.testing.assert_allclose(value, ref, rtol=1e-4, atol=1e-5, err_msg=f"{name}: {key}")
+
+
+_HYBRID = {"lstm_ntc_2l_bi", "gru_tnc_bi", "lstm_deferred"}   # compiling costs seconds: a subset
+
+
+@pytest.mark.parametrize("case, hybridize", [(c, False) for c in LAYER_CASES] +
+                         [(c, True) for c in LAYER_CASES if c[0] in _HYBRID],
+                         ids=[c[0] for c in LAYER_CASES] + [c[0] + "-hybridized" for c in LAYER_CASES
+                                                            if c[0] in _HYBRID])
+def test_layer_matches_mxnet(case, hybridize):
+    """Outputs, final states, parameter names/shapes and all gradients; recorded from MXNet 1.9.1."""
+    _check_against_reference(case, rec.run_case(mx, case, hybridize=hybridize))
+
+
+@pytest.mark.parametrize("case", CELL_CASES, ids=[c[0] for c in CELL_CASES])
+def test_cell_unroll_matches_mxnet(case):
+    _check_against_reference(case, rec.run_case(mx, case))
+
+
+def _copy_layer_weights_to_cells(layer, cells, bidirectional):
+    for i, cell in enumerate(cells):
+        pairs = [("l", cell)] if not bidirectional else [("l", cell._children["l_cell"]),
+                                                         ("r", cell._children["r_cell"])]
+        for d, c in pairs:
+            for g in ("i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias"):
+                getattr(c, g).set_data(getattr(layer, f"{d}{i}_{g}").data())
+
+
+@pytest.mark.parametrize("mode, bidirectional", [("lstm", True), ("gru", False), ("rnn_relu", False)])
+def test_cells_unroll_equal_fused_layer(mode, bidirectional):
+    T, N, C, H = 3, 2, 3, 4
+    rs = np.random.RandomState(1)
+    make_layer = {"lstm": lambda: gluon.rnn.LSTM(H, 2, bidirectional=bidirectional, input_size=C),
+                  "gru": lambda: gluon.rnn.GRU(H, 2, bidirectional=bidirectional, input_size=C),
+                  "rnn_tanh": lambda: gluon.rnn.RNN(H, 2, "tanh", bidirectional=bidirectional, input_size=C),
+                  "rnn_relu": lambda: gluon.rnn.RNN(H, 2, "relu", bidirectional=bidirectional, input_size=C)}
+    make_cell = {"lstm": lambda ni: gluon.rnn.LSTMCell(H, input_size=ni),
+                 "gru": lambda ni: gluon.rnn.GRUCell(H, input_size=ni),
+                 "rnn_tanh": lambda ni: gluon.rnn.RNNCell(H, "tanh", input_size=ni),
+                 "rnn_relu": lambda ni: gluon.rnn.RNNCell(H, "relu", input_size=ni)}
+    layer = make_layer[mode]()
+    layer.initialize(mx.init.Uniform(0.5))
+    dirs = 2 if bidirectional else 1
+    stack = gluon.rnn.SequentialRNNCell()
+    cells = []
+    for i in range(2):
+        ni = C if i == 0 else H * dirs
+        cell = (gluon.rnn.BidirectionalCell(make_cell[mode](ni), make_cell[mode](ni)) if bidirectional
+                else make_cell[mode](ni))
+        cells.append(cell)
+    stack.initialize()
+    for c in cells:
+        c.initialize()
+    _copy_layer_weights_to_cells(layer, cells, bidirectional)
+    x = nd.array(rs.uniform(-1, 1, (T, N, C)))
+    expected = layer(x).asnumpy()
+    h = x
+    for c in cells:
+        h, _ = c.unroll(T, h, layout="TNC", merge_outputs=True)
+    np.testing.assert_allclose(h.asnumpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_tnc_equals_ntc():
+    rs = np.random.RandomState(2)
+    a = gluon.rnn.LSTM(4, 2, layout="TNC", input_size=3)
+    b = gluon.rnn.LSTM(4, 2, layout="NTC", input_size=3)
+    a.initialize(mx.init.Uniform(0.5))
+    b.initialize()
+    for pa, pb in zip(a.collect_params().values(), b.collect_params().values()):
+        pb.set_data(pa.data())
+    x = rs.uniform(-1, 1, (5, 2, 3))
+    out_a, (h_a, c_a) = a(nd.array(x), a.begin_state(2))
+    out_b, (h_b, c_b) = b(nd.array(x.transpose(1, 0, 2)), b.begin_state(2))
+    np.testing.assert_allclose(out_b.asnumpy().transpose(1, 0, 2), out_a.asnumpy(), rtol=1e-6)
+    np.testing.assert_allclose(h_b.asnumpy(), h_a.asnumpy(), rtol=1e-6)
+    np.testing.assert_allclose(c_b.asnumpy(), c_a.asnumpy(), rtol=1e-6)
+
+
+def test_parameter_names_shapes_and_deferred_init():
+    with mx.name.NameManager():
+        layer = gluon.rnn.GRU(5, num_layers=2, bidirectional=True)
+    params = layer.collect_params()
+    assert list(params.keys())[:5] == ["gru0_l0_i2h_weight", "gru0_l0_h2h_weight", "gru0_l0_i2h_bias",
+                                       "gru0_l0_h2h_bias", "gru0_r0_i2h_weight"]
+    assert params["gru0_l0_i2h_weight"].shape == (15, 0)      # deferred input size shows as 0
+    assert params["gru0_l1_i2h_weight"].shape == (15, 10)
+    layer.initialize()
+    layer(nd.ones((3, 2, 7)))
+    assert params["gru0_l0_i2h_weight"].shape == (15, 7)
+    assert params["gru0_r0_i2h_weight"].shape == (15, 7)
+    # MXNet 1.9.1 saves fused layers under their unfused cells' names
+    assert sorted(layer._collect_params_with_prefix())[:2] == ["_unfused.0.l_cell.h2h_bias",
+                                                               "_unfused.0.l_cell.h2h_weight"]
+    assert sorted(gluon.rnn.GRU(5)._collect_params_with_prefix())[:2] == ["_unfused.0.h2h_bias",
+                                                                          "_unfused.0.h2h_weight"]
+
+
+def test_reprs_recorded_from_mxnet():
+    assert repr(gluon.rnn.LSTM(5, num_layers=2, bidirectional=True, dropout=0.3, layout="NTC")) == \
+        "LSTM(None -> 5, NTC, num_layers=2, dropout=0.3, bidirectional)"
+    assert repr(gluon.rnn.GRU(5)) == "GRU(None -> 5, TNC)"
+    assert repr(gluon.rnn.RNNCell(3)) == "RNNCell(None -> 3, tanh)"
+    assert repr(gluon.rnn.GRUCell(3, input_size=2)) == "GRUCell(2 -> 9)"
+    seq = gluon.rnn.SequentialRNNCell()
+    seq.add(gluon.rnn.LSTMCell(3))
+    seq.add(gluon.rnn.DropoutCell(0.5))
+    assert repr(seq) == "SequentialRNNCell(\n(0): LSTMCell(None -> 12)\n(1): DropoutCell(rate=0.5, axes=())\n)"
+    assert seq.state_info(2) == [{"shape": (2, 3), "__layout__": "NC"}, {"shape": (2, 3), "__layout__": "NC"}]
+    assert repr(gluon.rnn.ResidualCell(gluon.rnn.GRUCell(3))) == "ResidualCell(GRUCell(None -> 9))"
+
+
+def test_begin_state_and_state_errors():
+    layer = gluon.rnn.GRU(5, input_size=4)
+    layer.initialize()
+    (s,) = layer.begin_state(2)
+    assert s.shape == (1, 2, 5) and s.dtype == np.float32
+    (s,) = layer.begin_state(2, func=nd.ones)
+    assert s.asnumpy().sum() == 10.0
+    with pytest.raises(ValueError, match=r"Invalid recurrent state shape. Expecting \(1, 2, 5\), got \(1, 3, 5\)."):
+        layer(nd.ones((3, 2, 4)), nd.zeros((1, 3, 5)))
+    out, states = layer(nd.ones((3, 2, 4)), nd.zeros((1, 2, 5)))   # a single state array is accepted
+    assert out.shape == (3, 2, 5) and isinstance(states, list) and states[0].shape == (1, 2, 5)
+    cell = gluon.rnn.LSTMCell(3)
+    h, c = cell.begin_state(batch_size=4)
+    assert h.shape == c.shape == (4, 3)
+
+
+def test_dropout_between_layers_only_in_training():
+    rs = np.random.RandomState(3)
+    x = nd.array(rs.uniform(-1, 1, (4, 2, 3)))
+    a = gluon.rnn.RNN(6, 2, dropout=0.5, input_size=3)
+    b = gluon.rnn.RNN(6, 2, input_size=3)
+    a.initialize(mx.init.Uniform(0.5))
+    b.initialize()
+    for pa, pb in zip(a.collect_params().values(), b.collect_params().values()):
+        pb.set_data(pa.data())
+    np.testing.assert_allclose(a(x).asnumpy(), b(x).asnumpy(), rtol=1e-6)   # predict mode: no dropout
+    with autograd.record():
+        dropped = a(x)
+    assert not np.allclose(dropped.asnumpy(), b(x).asnumpy())
+    one = gluon.rnn.RNN(6, 1, dropout=0.5, input_size=3)    # a single layer has no dropout at all
+    one.initialize()
+    with autograd.record():
+        y1 = one(x)
+    np.testing.assert_allclose(y1.asnumpy(), one(x).asnumpy(), rtol=1e-6)
+
+
+def test_hybridized_training_step_and_second_order_gradient():
+    rs = np.random.RandomState(4)
+    layer = gluon.rnn.RNN(4, activation="tanh", input_size=3)
+    layer.initialize(mx.init.Uniform(0.5))
+    layer.hybridize()
+    trainer = gluon.Trainer(layer.collect_params(), "sgd", {"learning_rate": 0.01})
+    x = nd.array(rs.uniform(-1, 1, (5, 2, 3)))
+    losses = []
+    for _ in range(3):
+        with autograd.record():
+            loss = (layer(x) ** 2).sum()
+        loss.backward()
+        trainer.step(1)
+        losses.append(loss.asscalar())
+    assert losses[2] < losses[1] < losses[0]
+    # d/dx of |d loss / dx|^2: the fused recurrence is differentiable twice (MXNet's is not)
+    x.attach_grad()
+    with autograd.record():
+        loss = (layer(x) ** 2).sum()
+        (gx,) = autograd.grad(loss, [x], create_graph=True)
+        penalty = (gx ** 2).sum()
+    penalty.backward()
+    g = x.grad.asnumpy()
+    eps, idx = 1e-2, (1, 0, 2)
+
+    def penalty_at(xv):
+        xx = nd.array(xv)
+        xx.attach_grad()
+        with autograd.record():
+            ll = (layer(xx) ** 2).sum()
+        ll.backward()
+        return float((xx.grad.asnumpy().astype(np.float64) ** 2).sum())
+    xp, xm = x.asnumpy().astype(np.float64), x.asnumpy().astype(np.float64)
+    xp[idx] += eps
+    xm[idx] -= eps
+    np.testing.assert_allclose(g[idx], (penalty_at(xp) - penalty_at(xm)) / (2 * eps), rtol=2e-2, atol=1e-3)
