@@ -67,8 +67,22 @@ def run_script(path, argv):
     runpy.run_path(path, run_name="__main__")
 
 
+def run_compat(args):
+    """``mxjax compat [args]`` is ``python -m compat_suite [args]`` (the suite beside this package)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if os.path.isdir(os.path.join(root, "compat_suite")) and root not in sys.path:
+        sys.path.insert(0, root)
+    try:
+        from compat_suite.runner import main as compat_main
+    except ImportError:
+        raise MXNetError("mxjax compat needs the compat_suite/ directory of an mxjax source checkout") from None
+    return compat_main(list(args), prog="mxjax compat")
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "compat":
+        return run_compat(argv[1:])
     if argv and argv[0] not in ("run", "compat", "-h", "--help") and argv[0].endswith(".py"):
         argv = ["run"] + argv  # python -m mxjax script.py
     parser = argparse.ArgumentParser(prog="mxjax", description="Run Apache MXNet 1.x programs on JAX.")
@@ -79,10 +93,7 @@ def main(argv=None):
     compat = sub.add_parser("compat", help="run the compatibility suite (python -m compat_suite)")
     compat.add_argument("args", nargs=argparse.REMAINDER)
     ns = parser.parse_args(argv)
-    if ns.command == "run":
-        run_script(ns.script, ns.args)
-        return 0
-    runpy.run_module("compat_suite", run_name="__main__", alter_sys=True)
+    run_script(ns.script, ns.args)
     return 0
 
 

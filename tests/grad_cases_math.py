@@ -24,6 +24,8 @@ def _straight_through(op, scale=1.0):
 
 
 CASES = {
+    "moments": [Case((U,), call=lambda x: nd.moments(x, axes=(1,))[0], label="mean"),
+                Case((U,), call=lambda x: nd.moments(x, axes=(1,))[1], label="var")],
     # ---- scalar forms ----
     "_plus_scalar": [Case((U,), attrs=dict(scalar=0.7))],
     "_minus_scalar": [Case((U,), attrs=dict(scalar=0.7))],

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import initializer
 from .. import ndarray as nd
-from ..base import MXNetError, as_dtype
+from ..base import MXNetError, MXNetValueError, as_dtype
 from ..context import Context, current_context
 
 __all__ = ["DeferredInitializationError", "Parameter", "Constant", "ParameterDict"]
@@ -105,8 +105,8 @@ class Parameter:
             if self.allow_deferred_init:
                 self._deferred_init = (init, ctx, default_init)
                 return
-            raise MXNetError(f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
-                             f"{self._shape}.")
+            raise MXNetValueError(f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
+                                  f"{self._shape}.")
         self._deferred_init = (init, ctx, default_init)
         self._finish_deferred_init()
 

@@ -181,3 +181,13 @@ def _argmax_channel(data):
     if data.ndim < 2:
         raise MXNetError(f"argmax_channel: axis 1 exceeds the input dimension of {data.ndim}")
     return jnp.argmax(data, axis=1).astype(data.dtype)
+
+
+@register("moments", attrs=dict(axes=None, keepdims=False))
+def _moments(data, axes, keepdims):
+    """Mean and (biased) variance over ``axes`` (all axes when None), as two outputs."""
+    axes = reduce_axes(data.shape, axes, False, "moments")
+    mean = jnp.mean(data, axis=axes, keepdims=True)
+    var = jnp.mean(jnp.square(data - mean), axis=axes, keepdims=keepdims)
+    mean = mean if keepdims else jnp.squeeze(mean, axes)
+    return _scalar_as_1d(mean.astype(data.dtype)), _scalar_as_1d(var.astype(data.dtype))

@@ -1,0 +1,36 @@
+"""NDArray creation: array/zeros/ones/full/empty/arange/eye/*_like and their dtypes."""
+import mxnet as mx
+import numpy as np
+from mxnet import nd
+from compat_emit import emit
+
+emit("array_list", nd.array([1, 2, 3]))
+emit("array_nested", nd.array([[1.5, 2], [3, 4]]))
+emit("array_np_float64", nd.array(np.array([1.0, 2.0])))
+emit("array_np_int64", nd.array(np.array([1, 2], dtype=np.int64)))
+emit("array_np_int32", nd.array(np.array([1, 2], dtype=np.int32)))
+emit("array_np_bool", nd.array(np.array([True, False])))
+emit("array_dtype_int32", nd.array([1.7, -2.7], dtype='int32'))
+emit("array_dtype_np", nd.array([1, 2], dtype=np.float64))
+emit("array_of_ndarray", nd.array(nd.array([1, 2], dtype='int32')))
+emit("array_scalar_list", nd.array([5]))
+emit("zeros", nd.zeros((2, 3)))
+emit("zeros_int", nd.zeros((2,), dtype='int32'))
+emit("zeros_int_shape", nd.zeros(3))
+emit("ones", nd.ones((2, 2), dtype='float16'))
+emit("full", nd.full((2, 2), 7))
+emit("full_float", nd.full((3,), 2.5, dtype='float64'))
+emit("empty_shape_dtype", (nd.empty((3, 4)).shape, str(nd.empty((3, 4)).dtype)))
+emit("arange", nd.arange(5))
+emit("arange_start_stop_step", nd.arange(1, 3, 0.5))
+emit("arange_repeat", nd.arange(0, 3, repeat=2))
+emit("arange_int", nd.arange(0, 6, 2, dtype='int32'))
+emit("eye", nd.eye(3))
+emit("eye_k", nd.eye(3, 4, k=1))
+base = nd.array([[1, 2], [3, 4]], dtype='int64')
+emit("zeros_like", nd.zeros_like(base))
+emit("ones_like", nd.ones_like(base))
+emit("ndarray_attrs", (base.shape, base.size, base.ndim, str(base.dtype), base.dtype == np.int64))
+emit("context", str(base.context))
+emit("context_eq", base.context == mx.cpu())
+emit("stype", base.stype)

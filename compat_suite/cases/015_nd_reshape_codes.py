@@ -1,0 +1,28 @@
+"""reshape's special codes 0, -1, -2, -3, -4 and reverse=True, plus reshape_like/flatten/expand_dims."""
+from mxnet import nd
+from compat_emit import emit
+
+x = nd.arange(24).reshape((2, 3, 4))
+emit("0", x.reshape((4, 0, 2)).shape)
+emit("-1", x.reshape((6, 1, -1)).shape)
+emit("-2", x.reshape((-2,)).shape)
+emit("0,-2", x.reshape((2, -2)).shape)
+emit("-3", x.reshape((-3, 4)).shape)
+emit("-3b", x.reshape((2, -3)).shape)
+emit("-4", x.reshape((-4, 1, 2, -2)).shape)
+emit("-4b", x.reshape((2, -4, -1, 3, -2)).shape)
+emit("reverse", x.reshape((-1, 0), reverse=True).shape)
+emit("shape_kw", x.reshape(shape=(4, 6)).shape)
+emit("varargs", x.reshape(6, 4).shape)
+emit("values", x.reshape((-3, 0)))
+emit("nd.reshape", nd.reshape(x, shape=(0, -1)))
+y = nd.zeros((6, 4))
+emit("reshape_like", nd.reshape_like(x, y).shape)
+emit("flatten", nd.flatten(x).shape)
+emit("Flatten", nd.Flatten(x).shape)
+emit("expand_dims", nd.expand_dims(x, axis=1).shape)
+emit("squeeze", nd.zeros((1, 3, 1)).squeeze().shape)
+emit("squeeze_axis", nd.zeros((1, 3, 1)).squeeze(axis=2).shape)
+emit("T", x.T.shape)
+emit("transpose", nd.transpose(x, axes=(1, 0, 2)).shape)
+emit("swapaxes", nd.swapaxes(x, 0, 2).shape)

@@ -1,0 +1,27 @@
+"""Reductions: axis, keepdims, exclude, norms and arg-reductions; a full reduction has shape (1,)."""
+from mxnet import nd
+from compat_emit import emit
+
+x = nd.array([[1, -2, 3], [4, 5, -6]])
+emit("sum", nd.sum(x))
+emit("sum_axis0", nd.sum(x, axis=0))
+emit("sum_axis1_keepdims", nd.sum(x, axis=1, keepdims=True))
+emit("sum_axes_tuple", nd.sum(x, axis=(0, 1)))
+emit("sum_exclude", nd.sum(x, axis=0, exclude=True))
+emit("mean", x.mean())
+emit("mean_axis", x.mean(axis=1))
+emit("max", x.max())
+emit("min_axis", x.min(axis=0))
+emit("prod", nd.prod(x, axis=1))
+emit("nansum", nd.nansum(nd.array([1, float('nan'), 2])))
+emit("norm", x.norm())
+emit("norm_ord1_axis", nd.norm(x, ord=1, axis=1))
+emit("norm_axis_keepdims", nd.norm(x, axis=0, keepdims=True))
+emit("argmax", nd.argmax(x, axis=1))
+emit("argmin", nd.argmin(x, axis=0))
+emit("argmax_keepdims", nd.argmax(x, axis=1, keepdims=True))
+emit("argmax_channel", nd.argmax_channel(x))
+emit("asscalar", x.sum().asscalar())
+emit("asscalar_type", type(x.sum().asscalar()).__name__)
+emit("sum_int32", nd.sum(nd.array([1, 2, 3], dtype='int32')))
+emit("mean_3d", nd.mean(nd.arange(24).reshape((2, 3, 4)), axis=(0, 2)))

@@ -1,0 +1,37 @@
+"""concat/stack/split/tile/repeat/flip/slice/take/pick/one_hot/where and friends."""
+from mxnet import nd
+from compat_emit import emit
+
+a = nd.arange(6).reshape((2, 3))
+b = nd.arange(6, 12).reshape((2, 3))
+emit("concat0", nd.concat(a, b, dim=0))
+emit("concat1", nd.concat(a, b, dim=1))
+emit("stack", nd.stack(a, b, axis=1))
+parts = nd.split(nd.arange(12).reshape((2, 6)), num_outputs=3, axis=1)
+emit("split", parts)
+emit("split_squeeze", nd.split(a, num_outputs=2, axis=0, squeeze_axis=True))
+emit("tile", nd.tile(a, reps=(2, 1)))
+emit("repeat", nd.repeat(a, repeats=2, axis=1))
+emit("flip", nd.flip(a, axis=1))
+emit("reverse", nd.reverse(a, axis=0))
+emit("slice", nd.slice(a, begin=(0, 1), end=(2, 3)))
+emit("slice_step", nd.slice(nd.arange(10), begin=(1,), end=(9,), step=(3,)))
+emit("slice_axis", nd.slice_axis(a, axis=1, begin=1, end=None))
+emit("slice_like", nd.slice_like(a, nd.zeros((1, 2))))
+emit("take", nd.take(a, nd.array([1, 0, 1])))
+emit("take_axis1", nd.take(a, nd.array([2, 0]), axis=1))
+emit("pick", nd.pick(a, nd.array([0, 2]), axis=1))
+emit("pick_keepdims", nd.pick(a, nd.array([1, 1]), axis=1, keepdims=True))
+emit("one_hot", nd.one_hot(nd.array([0, 2, 1]), 4))
+emit("one_hot_values", nd.one_hot(nd.array([1, 3]), 4, on_value=5, off_value=-1, dtype='int32'))
+emit("where", nd.where(a > 2, a, -a))
+emit("gather_nd", nd.gather_nd(a, nd.array([[0, 1], [2, 0]])))
+emit("scatter_nd", nd.scatter_nd(nd.array([9, 8]), nd.array([[0, 1], [2, 0]]), shape=(2, 3)))
+emit("pad", nd.pad(nd.ones((1, 1, 2, 2)), mode='constant', pad_width=(0, 0, 0, 0, 1, 1, 1, 1),
+                   constant_value=0))
+emit("diag", nd.diag(a))
+emit("SequenceMask", nd.SequenceMask(nd.ones((3, 2)), sequence_length=nd.array([1, 3]),
+                                      use_sequence_length=True, value=-1))
+emit("shape_array", nd.shape_array(a))
+emit("size_array", nd.size_array(a))
+emit("zeros_like_int", nd.zeros_like(nd.ones((2,), dtype='int32')))

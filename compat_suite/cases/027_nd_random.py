@@ -1,0 +1,31 @@
+"""Random samplers: shapes, dtypes, ranges and seeding determinism (not MXNet's stream values)."""
+import mxnet as mx
+from mxnet import nd
+from compat_emit import emit
+
+mx.random.seed(42)
+u = nd.random.uniform(-1, 2, shape=(100,))
+emit("uniform", (u.shape, str(u.dtype), bool((u >= -1).min().asscalar() == 1), bool((u < 2).min().asscalar() == 1)))
+n = nd.random.normal(0, 1, shape=(3, 4), dtype='float64')
+emit("normal", (n.shape, str(n.dtype)))
+r = nd.random.randint(0, 5, shape=(50,))
+emit("randint", (r.shape, str(r.dtype), int(r.min().asscalar()) >= 0, int(r.max().asscalar()) < 5))
+e = nd.random.exponential(2.0, shape=(2, 2))
+emit("exponential", (e.shape, str(e.dtype)))
+p = nd.random.poisson(3.0, shape=(4,))
+emit("poisson", (p.shape, str(p.dtype)))
+g = nd.random.gamma(2.0, 1.0, shape=(3,))
+emit("gamma", (g.shape, str(g.dtype)))
+m = nd.random.multinomial(nd.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]))
+emit("multinomial_degenerate", m)
+s = nd.random.shuffle(nd.arange(10))
+emit("shuffle_sorted", nd.sort(s))
+mx.random.seed(7)
+a = nd.random.uniform(shape=(5,)).asnumpy()
+mx.random.seed(7)
+b = nd.random.uniform(shape=(5,)).asnumpy()
+emit("seed_repeats", bool((a == b).all()))
+c = nd.random.uniform(shape=(5,)).asnumpy()
+emit("stream_advances", bool((a != c).any()))
+emit("sample_normal_shape", nd.sample_normal(nd.array([0, 1]), nd.array([1, 2]), shape=(3,)).shape)
+emit("random_normal_like", nd.random.normal_like(nd.zeros((2, 3))).shape)
