@@ -1,7 +1,11 @@
 """mxjax: Apache MXNet 1.x programs on JAX and XLA.  ``import mxjax as mx``."""
+import logging as _logging
+
 import jax as _jax
 
-_jax.config.update("jax_enable_x64", True)  # MXNet has float64/int64 arrays; every mxjax op passes explicit dtypes
+_jax.config.update("jax_enable_x64", True)
+# scripts that call logging.basicConfig(level=INFO) would otherwise see JAX's probing of absent TPUs
+_logging.getLogger("jax._src.xla_bridge").setLevel(_logging.WARNING)  # MXNet has float64/int64 arrays; every mxjax op passes explicit dtypes
 
 from . import base, context  # noqa: E402
 from .base import MXNetError  # noqa: E402,F401
@@ -10,9 +14,13 @@ from . import ndarray  # noqa: E402
 from . import ndarray as nd  # noqa: E402,F401
 from . import autograd, random, symbol  # noqa: E402,F401
 from . import initializer, name, optimizer  # noqa: E402,F401
+from . import lr_scheduler  # noqa: E402,F401
 from . import initializer as init  # noqa: E402,F401
 from . import gluon  # noqa: E402,F401
+from . import io  # noqa: E402,F401
+from . import metric  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
+from . import test_utils  # noqa: E402,F401
 
 from .cli import alias_mxnet  # noqa: E402,F401
 

@@ -14,8 +14,9 @@ import jax
 import numpy as np
 
 from ._engine.graph import constant
-from .ndarray.random import (exponential, gamma, multinomial, negative_binomial, normal, poisson,  # noqa: F401
-                             randint, randn, shuffle, uniform)
+from .ndarray.random import (exponential, gamma, generalized_negative_binomial, multinomial,  # noqa: F401
+                             negative_binomial, normal, poisson, randint, randn, shuffle, uniform)
+from .ndarray.random import install_context_samplers as _install_context_samplers
 
 _state = {"seed": 0, "counter": 0}
 
@@ -49,3 +50,6 @@ def traced_keys(key):
         yield
     finally:
         _traced.key, _traced.count = old
+
+
+_install_context_samplers()

@@ -3,3 +3,5 @@ from .parameter import Constant, DeferredInitializationError, Parameter, Paramet
 from .block import Block, HybridBlock, SymbolBlock  # noqa: F401
 from .trainer import Trainer  # noqa: F401
 from . import nn, loss  # noqa: F401
+from . import data, utils  # noqa: F401
+from . import rnn  # noqa: F401

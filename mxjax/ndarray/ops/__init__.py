@@ -1,2 +1,7 @@
 """Operator families; importing this package fills the registry."""
 from . import math, reduce, shape, nn, random  # noqa: F401
+from . import sort, sequence  # noqa: F401
+from . import linalg  # noqa: F401
+from . import creation, contrib  # noqa: F401
+from . import conv, norm, loss  # noqa: F401
+from . import rnn  # noqa: F401

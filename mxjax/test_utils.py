@@ -1,0 +1,722 @@
+"""``mx.test_utils``: MXNet 1.9.1's testing helpers, for MXNet's own tests and user tests.
+
+``from mxnet.test_utils import *`` gives MXNet's tests ``mx`` and ``np`` besides the helpers;
+this module does the same (``mx`` is mxjax).  Tolerances default as in MXNet: per dtype,
+the larger of the two operands' defaults (float16 1e-2/1e-1, float32 1e-4/1e-3, float64
+1e-5/1e-20 as rtol/atol, integers exact).
+
+mxjax differs where MXNet needs its symbolic API, which mxjax does not have yet:
+``check_numeric_gradient``, ``check_symbolic_forward``, ``check_symbolic_backward``,
+``numeric_grad`` and ``simple_forward`` take a Python function of NDArrays in place of the
+Symbol (``location`` a list of arrays passed positionally, or a dict passed as keyword
+arguments; the function returns an NDArray or a list of them) and run it through mxjax's
+autograd.  Given an ``mx.sym`` Symbol they raise ``NotImplementedForMXJax``, as do
+``check_consistency`` and ``check_speed``.  Sparse storage types are not supported.
+"""
+import contextlib
+import numbers
+import os
+import sys
+
+import numpy as np
+import numpy.random as rnd
+
+import mxjax as mx
+
+from .base import MXNetError, NotImplementedForMXJax
+from .context import Context, current_context
+
+_SYMBOLIC = ("the symbolic API (mx.sym) is not available in mxjax yet: pass a Python function of NDArrays "
+             "(location given as a list of positional arrays or a dict of keyword arrays)")
+
+
+# ---- contexts and dtypes ------------------------------------------------------------------------
+
+def default_context():
+    """The context tests run on: the current context."""
+    return current_context()
+
+
+def set_default_context(ctx):
+    """Make ``ctx`` the current (default) context of this thread."""
+    Context._default.value = ctx
+
+
+def default_dtype():
+    return np.float32
+
+
+def default_rtols():
+    """MXNet's default relative tolerance for each dtype."""
+    floats = {np.dtype(np.float16): 1e-2, np.dtype(np.float32): 1e-4, np.dtype(np.float64): 1e-5}
+    return {**floats, **{np.dtype(t): 0 for t in (np.bool_, np.int8, np.uint8, np.int32, np.uint32,
+                                                  np.int64, np.uint64)}}
+
+
+def default_atols():
+    """MXNet's default absolute tolerance for each dtype."""
+    floats = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-3, np.dtype(np.float64): 1e-20}
+    return {**floats, **{np.dtype(t): 0 for t in (np.bool_, np.int8, np.uint8, np.int32, np.uint32,
+                                                  np.int64, np.uint64)}}
+
+
+def default_numeric_eps():
+    """Finite-difference steps per dtype (powers of two: no bits lost in x + eps)."""
+    return {np.dtype(np.float16): 1.0 / 2 ** 6, np.dtype(np.float32): 1.0 / 2 ** 9,
+            np.dtype(np.float64): 1.0 / 2 ** 14}
+
+
+def _uses_tf32(ctx):
+    """float32 matrix products on NVIDIA GPUs of compute capability >= 8 use TF32 (about float16's
+    mantissa) unless NVIDIA_TF32_OVERRIDE=0, in XLA as in MXNet."""
+    if ctx is None or getattr(ctx, "device_type", None) != "gpu" or os.environ.get("NVIDIA_TF32_OVERRIDE") == "0":
+        return False
+    try:
+        return float(getattr(ctx.jax_device, "compute_capability", 0) or 0) >= 8.0
+    except (MXNetError, TypeError, ValueError):
+        return False
+
+
+def effective_dtype(dat):
+    """The dtype whose tolerances apply to ``dat``: float16 for float32 results of TF32 GPUs."""
+    dtype = np.dtype(dat.dtype)
+    if dtype == np.float32 and _uses_tf32(getattr(dat, "ctx", None)):
+        return np.dtype(np.float16)
+    return dtype
+
+
+def get_tolerance(dat, tol, default_tol):
+    """``tol`` if it is a number, else its (or ``default_tol``'s) entry for dat's dtype."""
+    if isinstance(tol, numbers.Number):
+        return tol
+    dtype = effective_dtype(dat)
+    tol = {} if tol is None else tol
+    return tol.get(dtype, default_tol[dtype])
+
+
+def get_rtol(rtol=None, dtype=np.dtype(np.float64)):
+    return default_rtols()[dtype] if rtol is None else rtol
+
+
+def get_atol(atol=None, dtype=np.dtype(np.float64)):
+    return default_atols()[dtype] if atol is None else atol
+
+
+def get_etol(etol=None):
+    """Tolerated fraction of mismatching elements (0 unless given)."""
+    return 0 if etol is None else etol
+
+
+def get_tols(x, y, rtol, atol):
+    """The (rtol, atol) for comparing x and y: the larger default of their dtypes unless given."""
+    x = np.array(x) if isinstance(x, numbers.Number) else x
+    y = np.array(y) if isinstance(y, numbers.Number) else y
+    return (max(get_tolerance(x, rtol, default_rtols()), get_tolerance(y, rtol, default_rtols())),
+            max(get_tolerance(x, atol, default_atols()), get_tolerance(y, atol, default_atols())))
+
+
+# ---- comparisons --------------------------------------------------------------------------------
+
+def _numpy(a):
+    if isinstance(a, mx.nd.NDArray):
+        return a.asnumpy()
+    return a
+
+
+def checkShapes(a, b):  # noqa: N802  (MXNet's name)
+    if np.shape(a) != np.shape(b):
+        raise AssertionError(np.testing.build_err_msg(
+            [a, b], err_msg=f"a.shape = {np.shape(a)} and b.shape = {np.shape(b)} are not equal"))
+
+
+def locationError(a, b, index, names, maxError=False):  # noqa: N802,N803
+    """The message locating one mismatch."""
+    maximum = "maximum " if maxError else ""
+    index = tuple(int(i) for i in index)
+    return "Location of %serror: %s, %s=%.8f, %s=%.8f" % (maximum, str(index), names[0], a[index], names[1],
+                                                          b[index])
+
+
+def _violations(a, b, rtol, atol):
+    """|a - b| / (atol + rtol |b|) elementwise; equal values (infinities included) count 0."""
+    a, b = np.broadcast_arrays(np.asarray(a), np.asarray(b))
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(np.equal(a, b), 0, np.abs(a.astype(np.float64) - b.astype(np.float64)))
+        return diff / (atol + rtol * np.abs(b.astype(np.float64)) + 1e-20)
+
+
+def _max_violation(a, b, rtol, atol):
+    violation = _violations(a, b, rtol, atol)
+    if violation.size == 0:
+        return (), 0.0
+    loc = np.unravel_index(np.nanargmax(violation) if not np.all(np.isnan(violation)) else 0, violation.shape)
+    return loc, violation[loc]
+
+
+def almost_equal(a, b, rtol=None, atol=None, equal_nan=False, use_broadcast=True):
+    """Whether a and b are close (np.allclose with MXNet's float64 default tolerances)."""
+    a, b = _numpy(a), _numpy(b)
+    if not use_broadcast:
+        checkShapes(a, b)
+    return np.allclose(a, b, rtol=get_rtol(rtol), atol=get_atol(atol), equal_nan=equal_nan)
+
+
+def assert_almost_equal(a, b, rtol=None, atol=None, names=("a", "b"), equal_nan=False, use_broadcast=True,
+                        mismatches=(10, 10)):
+    """Raise AssertionError unless a and b (numpy arrays or NDArrays) are close within (rtol, atol),
+    defaults from their dtypes; the message locates the largest violations as MXNet's does."""
+    if not use_broadcast:
+        checkShapes(a, b)
+    rtol, atol = get_tols(a, b, rtol, atol)
+    a, b = _numpy(a), _numpy(b)
+    if getattr(a, "dtype", None) == np.bool_ and getattr(b, "dtype", None) == np.bool_:
+        np.testing.assert_equal(a, b)
+        return
+    if almost_equal(a, b, rtol, atol, equal_nan=equal_nan):
+        return
+    a, b = np.broadcast_arrays(np.asarray(a), np.asarray(b))
+    index, worst = _max_violation(a, b, rtol, atol)
+    close = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    shown = [i for i in np.argsort(-np.nan_to_num(_violations(a, b, rtol, atol), nan=np.inf), axis=None)
+             if not close.ravel()[i]][:max(mismatches[0], 0)]
+    print(f"\n*** Maximum errors for vector of size {a.size}:  rtol={rtol}, atol={atol}\n")
+    for n, flat in enumerate(shown, start=1):
+        loc = np.unravel_index(flat, a.shape)
+        print("%3d: Error %f  %s" % (n, _violations(a[loc], b[loc], rtol, atol), locationError(a, b, loc, names)))
+    message = "Error %f exceeds tolerance rtol=%e, atol=%e (mismatch %f%%).\n%s" % (
+        worst, rtol, atol, 100.0 * np.count_nonzero(~close) / max(a.size, 1),
+        locationError(a, b, index, names, maxError=True))
+    with np.printoptions(threshold=4, suppress=True):
+        raise AssertionError(np.testing.build_err_msg([a, b], err_msg=message))
+
+
+def assert_almost_equal_ignore_nan(a, b, rtol=None, atol=None, names=("a", "b")):
+    """assert_almost_equal, positions holding NaN in either array left out."""
+    a, b = np.copy(_numpy(a)), np.copy(_numpy(b))
+    nan = np.logical_or(np.isnan(a), np.isnan(b))
+    a[nan] = 0
+    b[nan] = 0
+    assert_almost_equal(a, b, rtol, atol, names)
+
+
+def assert_almost_equal_with_err(a, b, rtol=None, atol=None, etol=None, names=("a", "b"), equal_nan=False,
+                                 mismatches=(10, 10)):
+    """assert_almost_equal that tolerates a fraction ``etol`` of mismatching elements."""
+    etol = get_etol(etol)
+    if etol <= 0:
+        return assert_almost_equal(a, b, rtol, atol, names, equal_nan, mismatches=mismatches)
+    rtol, atol = get_tols(a, b, rtol, atol)
+    a, b = np.asarray(_numpy(a)), np.asarray(_numpy(b))
+    mismatch = np.count_nonzero(~np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)) / max(a.size, 1)
+    if mismatch > etol:
+        index, worst = _max_violation(a, b, rtol, atol)
+        raise AssertionError(np.testing.build_err_msg([a, b], err_msg=(
+            "Error %f exceeds tolerance rtol=%e, atol=%e, etol=%e.\n%s" % (
+                worst, rtol, atol, etol, locationError(a, b, index, names, maxError=True)))))
+
+
+def assert_allclose(a, b, rtol=1e-07, atol=0, equal_nan=True):
+    assert_almost_equal(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def same(a, b):
+    """Whether a and b are exactly equal (same shape, same values)."""
+    return np.array_equal(_numpy(a), _numpy(b))
+
+
+def same_array(array1, array2):
+    """Whether two NDArrays share memory: writing into one shows in the other."""
+    array1[:] += 1
+    if not same(array1.asnumpy(), array2.asnumpy()):
+        array1[:] -= 1
+        return False
+    array1[:] -= 1
+    return same(array1.asnumpy(), array2.asnumpy())
+
+
+def compare_ndarray_tuple(t1, t2, rtol=None, atol=None):
+    """assert_almost_equal over nested tuples of arrays (None skips)."""
+    if t1 is None or t2 is None:
+        return
+    if isinstance(t1, tuple):
+        for s1, s2 in zip(t1, t2):
+            compare_ndarray_tuple(s1, s2, rtol, atol)
+    else:
+        assert_almost_equal(t1, t2, rtol=rtol, atol=atol)
+
+
+def assert_exception(f, exception_type, *args, **kwargs):
+    """Raise AssertionError unless ``f(*args, **kwargs)`` raises ``exception_type``."""
+    try:
+        f(*args, **kwargs)
+    except exception_type:
+        return
+    raise AssertionError(f"{getattr(f, '__name__', f)} did not raise {exception_type}")
+
+
+# ---- random data ------------------------------------------------------------------------------------
+
+def rand_shape_nd(num_dim, dim=10, allow_zero_size=False):
+    """A random shape of ``num_dim`` dimensions, each in [1, dim] ([0, dim] with allow_zero_size)."""
+    low = 0 if allow_zero_size else 1
+    return tuple(rnd.randint(low, dim + 1, size=num_dim))
+
+
+def rand_shape_2d(dim0=10, dim1=10, allow_zero_size=False):
+    low = 0 if allow_zero_size else 1
+    return rnd.randint(low, dim0 + 1), rnd.randint(low, dim1 + 1)
+
+
+def rand_shape_3d(dim0=10, dim1=10, dim2=10, allow_zero_size=False):
+    low = 0 if allow_zero_size else 1
+    return rnd.randint(low, dim0 + 1), rnd.randint(low, dim1 + 1), rnd.randint(low, dim2 + 1)
+
+
+def rand_coord_2d(x_low, x_high, y_low, y_high):
+    return np.random.randint(x_low, x_high, dtype=np.int64), np.random.randint(y_low, y_high, dtype=np.int64)
+
+
+def random_arrays(*shapes):
+    """Standard-normal float32 numpy arrays of the given shapes (one array if one shape)."""
+    arrays = [np.array(np.random.randn(), dtype=default_dtype()) if len(s) == 0
+              else np.random.randn(*s).astype(default_dtype()) for s in shapes]
+    return arrays[0] if len(arrays) == 1 else arrays
+
+
+def random_uniform_arrays(*shapes, **kwargs):
+    """Uniform numpy arrays (``low``, ``high``, ``dtype`` keywords), one per shape."""
+    low = kwargs.pop("low", 0.0)
+    high = kwargs.pop("high", 1.0)
+    dtype = kwargs.pop("dtype", default_dtype())
+    if kwargs:
+        raise TypeError(f"Got unexpected argument/s : {kwargs.keys()}")
+    return [np.random.uniform(low, high, size=s).astype(dtype) for s in shapes]
+
+
+def random_sample(population, k):
+    """k elements of ``population`` in random order, without replacement."""
+    assert 0 <= k <= len(population)
+    population = population[:]
+    np.random.shuffle(population)
+    return population[:k]
+
+
+def rand_ndarray(shape, stype="default", density=None, dtype=None, modifier_func=None, shuffle_csr_indices=False,
+                 distribution=None, ctx=None):
+    """An NDArray of standard-normal values (float32 unless ``dtype``).  mxjax differs: only the
+    'default' (dense) storage type exists."""
+    if stype != "default":
+        raise NotImplementedForMXJax(f"rand_ndarray: storage type {stype!r} is not supported by mxjax "
+                                     "(only dense 'default' arrays)")
+    return mx.nd.array(random_arrays(shape), dtype=dtype, ctx=ctx or default_context())
+
+
+def create_vector(size, dtype=np.int64):
+    return mx.nd.arange(0, size, dtype=dtype)
+
+
+def create_2d_tensor(rows, columns, dtype=np.int64):
+    a = mx.nd.arange(0, rows, dtype=dtype).reshape(rows, 1)
+    return mx.nd.broadcast_to(a, shape=(a.shape[0], columns))
+
+
+def get_identity_mat(size):
+    return mx.nd.array(np.eye(size))
+
+
+def get_identity_mat_batch(size):
+    return mx.nd.array(np.stack([np.eye(size)] * 2))
+
+
+def new_orthonormal_matrix_2d(n):
+    x = np.random.randn(n, n)
+    return np.linalg.qr(x.T @ x)[0]
+
+
+def new_matrix_with_real_eigvals_2d(n):
+    """A well-conditioned matrix with real eigenvalues in [-10, 10]."""
+    while True:
+        d = np.diag(np.random.uniform(-1.0, 1.0, n))
+        v = np.random.uniform(-1.0, 1.0, (n, 1))
+        v = v / np.linalg.norm(v, axis=-2, keepdims=True)
+        q = (np.eye(n) - 2 * v @ v.T) @ d
+        if np.linalg.cond(q, 2) < 3:
+            break
+    return np.linalg.inv(q) @ np.diag(np.random.uniform(-10.0, 10.0, n)) @ q
+
+
+def new_matrix_with_real_eigvals_nd(shape):
+    n = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    return np.array([new_matrix_with_real_eigvals_2d(shape[-1]) for _ in range(n)]).reshape(shape)
+
+
+def new_sym_matrix_with_real_eigvals_2d(n):
+    q = new_orthonormal_matrix_2d(n)
+    return q.T @ np.diag(np.random.uniform(-10.0, 10.0, n)) @ q
+
+
+def new_sym_matrix_with_real_eigvals_nd(shape):
+    n = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    return np.array([new_sym_matrix_with_real_eigvals_2d(shape[-1]) for _ in range(n)]).reshape(shape)
+
+
+# ---- numpy helpers ----------------------------------------------------------------------------------
+
+def np_reduce(dat, axis, keepdims, numpy_reduce_func):
+    """Reduce ``dat`` over ``axis`` (int, list or None) one axis at a time."""
+    axes = [axis] if isinstance(axis, int) else (list(axis) if axis is not None else list(range(dat.ndim)))
+    ret = dat
+    for i in sorted(axes, reverse=True):
+        ret = numpy_reduce_func(ret, axis=i)
+    if keepdims:
+        shape = list(dat.shape)
+        for i in axes:
+            shape[i] = 1
+        ret = ret.reshape(tuple(shape))
+    return ret
+
+
+def collapse_sum_like(a, shape):
+    """Sum ``a`` over the axes that broadcasting ``shape`` to a.shape added or stretched."""
+    assert len(a.shape) >= len(shape)
+    if np.prod(shape) == 0 or a.size == 0:
+        return np.zeros(shape, dtype=a.dtype)
+    lead = len(a.shape) - len(shape)
+    axes = list(range(lead))
+    for i, s in enumerate(shape):
+        if s != a.shape[i + lead]:
+            assert s == 1
+            axes.append(i + lead)
+    return np.sum(a, axis=tuple(axes)).reshape(shape)
+
+
+# ---- statistical checks of samplers -----------------------------------------------------------------
+
+def mean_check(generator, mu, sigma, nsamples=1000000):
+    """Whether the mean of generator(nsamples) lies within 3 standard errors of mu."""
+    mean = np.array(generator(nsamples)).mean()
+    return mu - 3 * sigma / np.sqrt(nsamples) < mean < mu + 3 * sigma / np.sqrt(nsamples)
+
+
+def var_check(generator, sigma, nsamples=1000000):
+    """Whether the variance of generator(nsamples) lies within 3 standard errors of sigma^2."""
+    var = np.array(generator(nsamples)).var(ddof=1)
+    se = 3 * np.sqrt(2 * sigma ** 4 / (nsamples - 1))
+    return sigma ** 2 - se < var < sigma ** 2 + se
+
+
+def gen_buckets_probs_with_ppf(ppf, nbuckets):
+    """nbuckets equiprobable buckets from a quantile function."""
+    assert nbuckets > 0
+    probs = [1.0 / nbuckets] * nbuckets
+    return [(ppf(i / float(nbuckets)), ppf((i + 1) / float(nbuckets))) for i in range(nbuckets)], probs
+
+
+def chi_square_check(generator, buckets, probs, nsamples=1000000):
+    """Chi-square test of generator(nsamples) against bucket probabilities: (p, observed, expected).
+    Buckets are (low, high) ranges for a continuous generator, values for a discrete one."""
+    from scipy import stats
+    assert isinstance(buckets, list) and len(probs) == len(buckets)
+    samples = np.asarray(_numpy(generator(nsamples)))
+    expected = (nsamples * np.array(probs, dtype=np.float32)).astype(np.int32)
+    observed = np.zeros(len(buckets), dtype=np.int64)
+    if isinstance(buckets[0], (list, tuple)):
+        edges = np.array([e for bucket in buckets for e in bucket], dtype=np.float32)
+        ids = np.searchsorted(edges, samples, side="right") // 2
+        for i in range(len(buckets)):
+            observed[i] = np.count_nonzero(ids == i)
+    else:
+        for i, value in enumerate(buckets):
+            observed[i] = np.count_nonzero(samples == value)
+    _, p = stats.chisquare(f_obs=observed, f_exp=expected)
+    return p, observed, expected
+
+
+def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, success_rate=0.2, alpha=0.05):
+    """Repeat chi_square_check; fail unless p > alpha in at least success_rate of the runs."""
+    results = [chi_square_check(generator, buckets, probs, nsamples) for _ in range(nrepeat)]
+    pvalues = [r[0] for r in results]
+    if (np.array(pvalues) > alpha).sum() < nrepeat * success_rate:
+        raise AssertionError(f"Generator test fails, Chi-square p={pvalues}, obs_freq={[r[1] for r in results]}, "
+                             f"expected_freq={[r[2] for r in results]}.\nbuckets={buckets}, probs={probs}")
+    return pvalues
+
+
+# ---- gradients and forward checks on functions of NDArrays ------------------------------------------
+
+def _check_function(sym, what):
+    from .symbol import Symbol
+    if isinstance(sym, Symbol) or not callable(sym):
+        raise NotImplementedForMXJax(f"{what}: {_SYMBOLIC}")
+
+
+def _arrays(location, ctx, dtype):
+    """(names or None, list of NDArrays) from a list/tuple or dict of numpy arrays or NDArrays."""
+    assert isinstance(location, (dict, list, tuple)), "location must be a list, tuple or dict"
+    names = list(location) if isinstance(location, dict) else None
+    values = list(location.values()) if isinstance(location, dict) else list(location)
+    arrays = []
+    for v in values:
+        if isinstance(v, mx.nd.NDArray):
+            arrays.append(v.as_in_context(ctx) if hasattr(v, "as_in_context") else v)
+        else:
+            v = np.asarray(v)
+            arrays.append(mx.nd.array(v, ctx=ctx, dtype=v.dtype if dtype == "asnumpy" else dtype))
+    return names, arrays
+
+
+def _call(fn, names, arrays):
+    out = fn(**dict(zip(names, arrays))) if names is not None else fn(*arrays)
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def _positions(names, count, nodes):
+    """Indices of the inputs named by ``nodes`` (names, or positions for a list location)."""
+    if nodes is None:
+        return list(range(count))
+    result = []
+    for node in nodes:
+        if isinstance(node, numbers.Integral):
+            result.append(int(node))
+        elif names is not None and node in names:
+            result.append(names.index(node))
+        else:
+            raise ValueError(f"grad_nodes: unknown input {node!r} (use the location's dict keys, or positions)")
+    return result
+
+
+def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_train=True, dtype=default_dtype()):
+    """Finite-difference gradients of sum(executor(location)[0]) with respect to every floating
+    input: central differences with step ``eps``.  mxjax differs: ``executor`` is a Python function
+    of NDArrays (see the module docstring); returns a dict for a dict location, else a list."""
+    _check_function(executor, "numeric_grad")
+    if aux_states is not None:
+        raise NotImplementedForMXJax("numeric_grad: aux_states need the symbolic API")
+    names = list(location) if isinstance(location, dict) else None
+    values = [np.array(_numpy(v), dtype=dtype if dtype != "asnumpy" else None)
+              for v in (location.values() if names is not None else location)]
+    mode = mx.autograd.train_mode if use_forward_train else mx.autograd.predict_mode
+
+    def total(vals):
+        with mode():
+            return np.sum(_numpy(_call(executor, names, [mx.nd.array(v, dtype=v.dtype) for v in vals])[0]),
+                          dtype=np.float64)
+
+    grads = []
+    for k, v in enumerate(values):
+        grad = np.zeros(v.shape, dtype=v.dtype)
+        if v.dtype.kind == "f":
+            flat = v.reshape(-1)
+            for i in range(flat.size):
+                old = flat[i]
+                flat[i] = old + eps / 2.0
+                plus = total(values)
+                flat[i] = old - eps / 2.0
+                minus = total(values)
+                flat[i] = old
+                grad.reshape(-1)[i] = (plus - minus) / eps
+        grads.append(grad)
+    return dict(zip(names, grads)) if names is not None else grads
+
+
+def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rtol=None, atol=None, grad_nodes=None,
+                           use_forward_train=True, ctx=None, grad_stype_dict=None, dtype=default_dtype()):
+    """Check mxjax's gradient of ``sym`` at ``location`` against finite differences: the loss is
+    sum(sym(location) * P) for a random projection P (uniform in [0.1, 1.1)), the gradient comes
+    from ``autograd`` (recorded in training mode), the finite differences from forward passes in
+    training mode unless ``use_forward_train=False``.  ``grad_nodes``: the inputs to check (dict
+    keys, or positions for a list location; a dict maps them to grad_req 'write', 'add' or 'null').
+    mxjax differs: ``sym`` is a Python function of NDArrays returning one NDArray."""
+    assert dtype in (np.float16, np.float32, np.float64)
+    _check_function(sym, "check_numeric_gradient")
+    if aux_states is not None:
+        raise NotImplementedForMXJax("check_numeric_gradient: aux_states need the symbolic API")
+    ctx = ctx or default_context()
+    names, arrays = _arrays(location, ctx, dtype)
+    if isinstance(grad_nodes, dict):
+        reqs = {p: req for p, req in zip(_positions(names, len(arrays), list(grad_nodes)), grad_nodes.values())}
+    else:
+        reqs = {p: "write" for p in _positions(names, len(arrays), grad_nodes)}
+    with mx.autograd.train_mode():
+        outputs = _call(sym, names, arrays)
+    if len(outputs) != 1:
+        raise MXNetError(f"check_numeric_gradient: the function must return one output, got {len(outputs)}")
+    projection = np.random.rand(*outputs[0].shape) + 0.1
+    eps = get_tolerance(outputs[0], numeric_eps, default_numeric_eps())
+    if dtype in (np.float32, np.float16):
+        assert eps >= 1e-5, "finite differences with a step below 1e-5 need float64"
+    proj = mx.nd.array(projection, ctx=ctx, dtype=dtype)
+
+    for p, req in reqs.items():
+        arrays[p].attach_grad(grad_req=req)
+    with mx.autograd.record(train_mode=True):
+        out = _call(sym, names, arrays)[0]
+        loss = out * proj
+    loss.backward()
+
+    def projected(*xs, **kw):
+        return _call(sym, list(kw) if kw else None, list(kw.values()) if kw else list(xs))[0] * proj
+
+    at = [x.asnumpy() for x in arrays]
+    numeric = numeric_grad(projected, dict(zip(names, at)) if names is not None else at, eps=eps,
+                           use_forward_train=use_forward_train, dtype=dtype)
+    numeric = list(numeric.values()) if names is not None else numeric
+    for p, req in reqs.items():
+        label = names[p] if names is not None else str(p)
+        if req == "null":
+            continue
+        assert_almost_equal(numeric[p], arrays[p].grad.asnumpy(), rtol, atol,
+                            (f"NUMERICAL_{label}", f"BACKWARD_{label}"))
+
+
+def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None, ctx=None,
+                           equal_nan=False, dtype=default_dtype()):
+    """Compare the outputs of ``sym`` at ``location`` (forward in predict mode) with ``expected``
+    (a list, or a dict by output position); returns the outputs.  mxjax differs: ``sym`` is a
+    Python function of NDArrays."""
+    _check_function(sym, "check_symbolic_forward")
+    if aux_states is not None:
+        raise NotImplementedForMXJax("check_symbolic_forward: aux_states need the symbolic API")
+    names, arrays = _arrays(location, ctx or default_context(), dtype)
+    with mx.autograd.predict_mode():
+        outputs = _call(sym, names, arrays)
+    expected = list(expected.values()) if isinstance(expected, dict) else list(expected)
+    for i, (expect, output) in enumerate(zip(expected, outputs)):
+        assert_almost_equal(expect, output, rtol, atol, (f"EXPECTED_{i}", f"FORWARD_{i}"), equal_nan=equal_nan)
+    return outputs
+
+
+def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=None, aux_states=None,
+                            grad_req="write", ctx=None, grad_stypes=None, equal_nan=False, dtype=default_dtype()):
+    """Compare the input gradients of ``sym`` at ``location``, for head gradients ``out_grads``, with
+    ``expected`` (a list, or a dict keyed like location).  ``grad_req``: one for all inputs, or a
+    dict; inputs with 'null' are skipped.  Returns the gradients (numpy).  mxjax differs: ``sym``
+    is a Python function of NDArrays."""
+    _check_function(sym, "check_symbolic_backward")
+    if aux_states is not None:
+        raise NotImplementedForMXJax("check_symbolic_backward: aux_states need the symbolic API")
+    ctx = ctx or default_context()
+    names, arrays = _arrays(location, ctx, dtype)
+    keys = names if names is not None else list(range(len(arrays)))
+    reqs = dict(grad_req) if isinstance(grad_req, dict) else {k: grad_req for k in keys}
+    for key, x in zip(keys, arrays):
+        x.attach_grad(grad_req=reqs.get(key, "write"))
+    with mx.autograd.record(train_mode=True):
+        outputs = _call(sym, names, arrays)
+    out_grads = list(out_grads.values()) if isinstance(out_grads, dict) else list(out_grads)
+    heads = [g if isinstance(g, mx.nd.NDArray) else mx.nd.array(g, ctx=ctx, dtype=o.dtype)
+             for g, o in zip(out_grads, outputs)]
+    mx.autograd.backward(outputs, heads)
+    expected = dict(expected) if isinstance(expected, dict) else dict(zip(keys, expected))
+    grads = {}
+    for key, x in zip(keys, arrays):
+        if reqs.get(key, "write") == "null":
+            continue
+        grads[key] = x.grad.asnumpy()
+        if key in expected and expected[key] is not None:
+            assert_almost_equal(expected[key], grads[key], rtol, atol,
+                                (f"EXPECTED_{key}", f"BACKWARD_{key}"), equal_nan=equal_nan)
+    return grads if names is not None else [grads.get(k) for k in keys]
+
+
+def simple_forward(sym, ctx=None, is_train=False, **inputs):
+    """The outputs of ``sym(**inputs)`` as numpy (one array for one output).  mxjax differs:
+    ``sym`` is a Python function of NDArrays taking the inputs as keyword arguments."""
+    _check_function(sym, "simple_forward")
+    ctx = ctx or default_context()
+    arrays = {k: v if isinstance(v, mx.nd.NDArray) else mx.nd.array(v, ctx=ctx) for k, v in inputs.items()}
+    with (mx.autograd.train_mode() if is_train else mx.autograd.predict_mode()):
+        outputs = _call(sym, list(arrays), list(arrays.values()))
+    outputs = [o.asnumpy() for o in outputs]
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def check_consistency(sym, ctx_list, *args, **kwargs):
+    """Not available: it compares executors of a Symbol across contexts."""
+    raise NotImplementedForMXJax(f"check_consistency: {_SYMBOLIC}")
+
+
+def check_speed(sym, location=None, ctx=None, N=20, grad_req=None, typ="whole", **kwargs):  # noqa: N803
+    """Not available: it times executors of a Symbol."""
+    raise NotImplementedForMXJax(f"check_speed: {_SYMBOLIC}")
+
+
+# ---- environment ------------------------------------------------------------------------------------
+
+def list_gpus():
+    """Indices of the accelerators (GPUs or TPUs) JAX sees."""
+    return range(mx.context.num_gpus())
+
+
+def is_op_runnable():
+    return True
+
+
+def retry(n):
+    """Decorator: run a stochastic test up to n times until it passes (AssertionError retries)."""
+    assert n > 0
+
+    def decorate(f):
+        def wrapper(*args, **kwargs):
+            for i in range(n):
+                try:
+                    f(*args, **kwargs)
+                    return
+                except AssertionError:
+                    if i == n - 1:
+                        raise
+                    mx.nd.waitall()
+        wrapper.__name__ = f.__name__
+        wrapper.__doc__ = f.__doc__
+        return wrapper
+    return decorate
+
+
+def setenv(name, value):
+    """Set (value None: unset) an environment variable."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def getenv(name):
+    return os.environ.get(name)
+
+
+@contextlib.contextmanager
+def environment(*args):
+    """``with environment(name, value)`` or ``with environment({name: value, ...})``: set environment
+    variables (None unsets) for the block, restoring them afterwards."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        settings = args[0]
+    else:
+        assert len(args) == 2, "Expecting one dict arg or two args: env var name and value"
+        settings = {args[0]: args[1]}
+    saved = {name: os.environ.get(name) for name in settings}
+    for name, value in settings.items():
+        setenv(name, value)
+    try:
+        yield
+    finally:
+        mx.nd.waitall()
+        for name, value in saved.items():
+            setenv(name, value)
+
+
+@contextlib.contextmanager
+def discard_stderr():
+    """Silence the process's standard error (file descriptor 2) inside the block."""
+    try:
+        fileno = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    saved = os.dup(fileno)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fileno)
+            yield
+    finally:
+        os.dup2(saved, fileno)
+        os.close(saved)
