@@ -79,12 +79,6 @@ class Value:
         node = self.node
         return node is not None and node.recorded and not node.freed
 
-    def has_live_owner(self):
-        owner = self.owner
-        if owner is None:
-            return False
-        handle = owner()
-        return handle is not None and handle._value is self
 
 
 def constant(data, ctx):

@@ -24,7 +24,7 @@ from .. import ndarray as nd
 from .. import random as mx_random
 from ..base import MXNetAssertionError, MXNetError, MXNetValueError
 from ..context import cpu
-from ..name import NameManager, Prefix
+from ..name import Prefix
 from .._engine.graph import constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value

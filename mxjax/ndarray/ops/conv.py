@@ -236,7 +236,7 @@ def _pooling(data, kernel, pool_type, global_pool, cudnn_off, pooling_convention
         k = _as_tuple(kernel)
         if len(k) != n:
             raise _error(op, f"kernel {k} must have {n} dimensions for data of shape {data.shape}"
-                         if k else f"kernel is required (or global_pool=True)")
+                         if k else "kernel is required (or global_pool=True)")
         last = _layout(op, layout, n, data.ndim)
         x = _to_channel_first(data) if last else data
         s = _spatial_arg(op, "stride", stride, n, 1)
