@@ -9,7 +9,7 @@ has no effect, because mode-dependent operators fix their mode when recorded.
 from .base import MXNetAssertionError, MXNetError
 from ._engine import executor
 from ._engine.function import FunctionInstance
-from ._engine.graph import VarInfo, apply, constant
+from ._engine.graph import apply, constant
 from ._engine.state import state
 from .ndarray.ndarray import NDArray, from_value
 
@@ -110,13 +110,7 @@ def mark_variables(variables, gradients, grad_reqs="write"):
     if not len(variables) == len(gradients) == len(grad_reqs):
         raise MXNetError("mark_variables: variables, gradients and grad_reqs must have the same length")
     for var, g, req in zip(variables, gradients, grad_reqs):
-        if req not in ("write", "add", "null"):
-            raise MXNetError(f"grad_req must be 'write', 'add' or 'null', got {req!r}")
-        info = VarInfo(g, req)
-        leaf = constant(var._data(), var.context)
-        leaf.var = info
-        var._rebind(leaf)
-        var._var = info
+        var._make_variable(g, req)
 
 
 def _old_grad(value):

@@ -108,6 +108,15 @@ def _call(name, *args, **attrs):
     return invoke(op, arrays, attr_tuple)
 
 
+def unrecorded(value):
+    """``value`` outside any autograd graph: the same data, or a pending value no gradient
+    flows through (``detach``, auxiliary-state updates)."""
+    if value.data is not None:
+        return constant(value.data, value.ctx)
+    inst = instance(OPS["BlockGrad"], (), (value.aval,))
+    return apply(inst, (value,), False, value.ctx)[0]
+
+
 class NDArray:
     """MXNet's NDArray (dense storage)."""
     __slots__ = ("_value", "_var", "__weakref__")
@@ -280,14 +289,18 @@ class NDArray:
         """Allocate a zero gradient buffer and make this array a variable for autograd.
 
         Inside ``record()`` this cuts the array from the graph it came from, as in MXNet."""
-        if grad_req not in ("write", "add", "null"):
-            raise MXNetError(f"grad_req must be 'write', 'add' or 'null', got {grad_req!r}")
         if stype not in (None, "default"):
             raise MXNetError(f"sparse gradient storage '{stype}' is not supported by mxjax")
         data = self._data()
         zeros = from_value(constant(jnp.zeros(self.shape, data.dtype, device=self.context.jax_device), self.context))
-        var = VarInfo(zeros, grad_req)
-        leaf = constant(data, self.context)
+        self._make_variable(zeros, grad_req)
+
+    def _make_variable(self, grad, grad_req):
+        """Become an autograd variable (a new leaf) whose gradient goes into ``grad``."""
+        if grad_req not in ("write", "add", "null"):
+            raise MXNetError(f"grad_req must be 'write', 'add' or 'null', got {grad_req!r}")
+        var = VarInfo(grad, grad_req)
+        leaf = constant(self._data(), self.context)
         leaf.var = var
         self._rebind(leaf)
         self._var = var
@@ -329,12 +342,7 @@ class NDArray:
 
     def _write_unrecorded(self, value):
         """Write ``value`` in place as a constant of no graph (auxiliary-state updates)."""
-        if value.data is None:
-            inst = instance(OPS["BlockGrad"], (), (value.aval,))
-            value = apply(inst, (value,), False, value.ctx)[0]
-        else:
-            value = constant(value.data, value.ctx)
-        self._rebind(value)
+        self._rebind(unrecorded(value))
 
     def __setitem__(self, key, value):
         from .indexing import setitem

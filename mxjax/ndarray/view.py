@@ -7,9 +7,9 @@ writing computes the base's new value and writes that into the base.
 import numpy as np
 
 from ..base import MXNetError
-from .._engine.graph import apply, constant, instance, set_owner
-from .ndarray import NDArray, _call, from_value
-from .registry import OPS, register
+from .._engine.graph import set_owner
+from .ndarray import NDArray, _call, from_value, unrecorded
+from .registry import register
 
 
 def infer_reshape(src, spec, reverse=False):
@@ -85,11 +85,7 @@ def _derive(base, how):
     if how[0] == "reshape":
         return _call("Reshape", base, shape=how[1], reverse=how[2])
     if how[0] == "detach":
-        src = base._value
-        if src.data is not None:
-            return from_value(constant(src.data, src.ctx))
-        inst = instance(OPS["BlockGrad"], (), (src.aval,))
-        return from_value(apply(inst, (src,), False, src.ctx)[0])
+        return from_value(unrecorded(base._value))
     return _call("_getitem", base, key=how[1])
 
 
