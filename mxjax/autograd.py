@@ -9,7 +9,7 @@ has no effect, because mode-dependent operators fix their mode when recorded.
 from .base import MXNetAssertionError, MXNetError
 from ._engine import executor
 from ._engine.function import FunctionInstance
-from ._engine.graph import apply, constant
+from ._engine.graph import apply
 from ._engine.state import state
 from .ndarray.ndarray import NDArray, from_value
 
@@ -115,7 +115,7 @@ def mark_variables(variables, gradients, grad_reqs="write"):
 
 def _old_grad(value):
     info = value.var
-    return info.grad._data() if info.req == "add" else None
+    return info.grad._value if info.req == "add" else None
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
@@ -127,12 +127,12 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     seen = set()
     for value, g in zip(targets, grads):
         info = value.var
-        if id(info) in seen:  # two versions of one variable in the graph: their gradients add
-            g = g + info.grad._data()
-        seen.add(id(info))
         buffer = info.grad
-        dtype = buffer._value.dtype
-        buffer._rebind(constant(g if g.dtype == dtype else g.astype(dtype), buffer.context))
+        g = from_value(g)
+        if id(info) in seen:  # two versions of one variable in the graph: their gradients add
+            g = g + buffer
+        seen.add(id(info))
+        buffer._rebind(g.astype(buffer.dtype, copy=False)._value)
         info.fresh = True
     for value in leaves:
         if value.var is not None and value.var.req == "null":
@@ -161,7 +161,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     if create_graph:
         return [from_value(v) for v in executor.record_gradient(head_values, hg, targets, retain_graph)]
     _, grads, _ = executor.run_backward(head_values, hg, targets, retain_graph)
-    return [from_value(constant(g, v.ctx)) for g, v in zip(grads, targets)]
+    return [from_value(g) for g in grads]
 
 
 def get_symbol(x):

@@ -22,6 +22,7 @@ variables' values; unrecorded nodes see ``stop_gradient`` inputs.  With
 """
 import functools
 import threading
+import weakref
 from collections import OrderedDict
 
 import jax
@@ -30,7 +31,8 @@ import numpy as np
 from jax import lax
 
 from ..base import MXNetError
-from .graph import OpInstance, apply
+from .graph import OpInstance, apply, constant
+from .state import state
 
 _NOT_IN_GRAPH = (
     "Cannot differentiate node because it is not in a computational graph. You need to set "
@@ -38,6 +40,10 @@ _NOT_IN_GRAPH = (
     "If you want to differentiate the same graph twice, you need to pass retain_graph=True to backward.")
 
 PLAN_CACHE_SIZE = 2048
+_UNSEEN = object()
+#: deferred values pending beyond this count are computed, so a loop that never reads
+#: a value cannot grow the deferred work without limit
+MAX_DEFERRED = 256
 
 
 def _jax_errors_as_mxnet(fn):
@@ -56,32 +62,44 @@ def _jax_errors_as_mxnet(fn):
     return wrapper
 
 
+class Compiled:
+    """A plan cache entry: the jitted whole-trace function, and (for a backward structure)
+    the op instance that runs it as one deferred node."""
+    __slots__ = ("fn", "deferred")
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.deferred = None
+
+
 class _PlanCache:
     """Structure key -> jitted whole-trace function, compiled from the second sighting on."""
 
     def __init__(self, size):
         self.size = size
-        self.entries = OrderedDict()   # key -> compiled function, or None after one sighting
+        self.entries = OrderedDict()   # key -> Compiled, or None after one sighting
         self.compiles = 0              # whole-trace functions built (each compiles once)
         self.hits = 0                  # sync points served by an existing one
+        self.calls = 0                 # compiled whole-trace calls run (XLA executions)
         self._lock = threading.Lock()
 
     def lookup(self, key, build):
-        """The compiled function for ``key``, or None on its first sighting (run it cold)."""
+        """(Compiled entry for ``key``, whether it existed before); the entry is None on the
+        key's first sighting (run it cold)."""
         with self._lock:
             entries = self.entries
-            if key in entries:
-                fn = entries[key]
-                if fn is None:
-                    fn = entries[key] = jax.jit(build())
-                    self.compiles += 1
-                else:
-                    self.hits += 1
-                return fn
-            entries[key] = None
-            if len(entries) > self.size:
-                entries.popitem(last=False)
-            return None
+            entry = entries.get(key, _UNSEEN)
+            if entry is _UNSEEN:
+                entries[key] = None
+                if len(entries) > self.size:
+                    entries.popitem(last=False)
+                return None, False
+            if entry is None:
+                entry = entries[key] = Compiled(jax.jit(build()))
+                self.compiles += 1
+                return entry, False
+            self.hits += 1
+            return entry, True
 
     def clear(self):
         self.entries.clear()
@@ -92,37 +110,47 @@ plan_cache = _PlanCache(PLAN_CACHE_SIZE)
 
 class Plan:
     """A numbered subgraph: leaves, nodes, and which slots are wanted."""
-    __slots__ = ("leaves", "live", "nodes", "node_objs", "slot_of", "n_slots", "_base", "cacheable")
+    __slots__ = ("leaves", "variables", "live", "nodes", "node_objs", "slot_of", "n_slots", "_base", "cacheable")
 
     def __init__(self, roots, grad_mode, fixed_leaves=()):
         """Collect what ``roots`` need.  In grad mode recorded nodes are expanded even when
         their values are known (backward recomputes them); variables and ``fixed_leaves``
         are always leaves.  ``live`` gathers pending values a live NDArray still holds."""
         leaves = dict.fromkeys(fixed_leaves)
+        fixed = leaves.copy() if fixed_leaves else ()
+        variables = {}   # variables read by a recorded node (or a root): what backward targets
         nodes = {}
         live = []
-        stack = list(roots)
-        pop, push = stack.pop, stack.extend
-        while stack:
-            v = pop()
-            node = v.node
-            if grad_mode:
-                expand = v.var is None and node is not None and (
-                    v.data is None or (node.recorded and not node.freed)) and v not in leaves
-            else:
-                expand = v.data is None
-            if expand:
-                if node not in nodes:
-                    nodes[node] = node.id
-                    push(node.inputs)
-                owner = v.owner
-                if owner is not None and v.data is None:
-                    handle = owner()
-                    if handle is not None and handle._value is v:
-                        live.append(v)
-            elif v not in leaves:
-                leaves[v] = None
+        stack = [None]
+        inputs, in_graph = roots, True
+        while True:   # depth-first over nodes; ``inputs`` are the values the last node reads
+            for v in inputs:
+                node = v.node
+                if node is None or v in fixed or (grad_mode and v.var is not None):
+                    leaves[v] = None
+                    if in_graph and v.var is not None:
+                        variables[v] = None
+                elif v.data is None:
+                    if node not in nodes:
+                        nodes[node] = node.id
+                        stack.append(node)
+                    owner = v.owner
+                    if owner is not None:
+                        handle = owner()
+                        if handle is not None and handle._value is v:
+                            live.append(v)
+                elif grad_mode and node.recorded and not node.freed:
+                    if node not in nodes:
+                        nodes[node] = node.id
+                        stack.append(node)
+                else:
+                    leaves[v] = None
+            node = stack.pop()
+            if node is None:
+                break
+            inputs, in_graph = node.inputs, node.recorded and not node.freed
         self.leaves = list(leaves)
+        self.variables = list(variables)
         self.live = live
         slot_of = {v: i for i, v in enumerate(self.leaves)}
         n = len(slot_of)
@@ -132,15 +160,16 @@ class Plan:
         get = slot_of.get
         base = {}
         for node in order:
-            cacheable = cacheable and node.inst.cacheable
+            inst = node.inst
+            cacheable = cacheable and inst.cacheable
             ins = []
             for v in node.inputs:
                 s = get(v)
                 ins.append(base[v.node] + v.index if s is None else s)
             base[node] = n
             # a node whose graph a backward freed is history, not graph: no gradient through it
-            entries.append((node.inst, tuple(ins), node.recorded and not node.freed))
-            n += len(node.inst.out_avals)
+            entries.append((inst, tuple(ins), node.recorded and not node.freed))
+            n += len(inst.out_avals)
         self.cacheable = cacheable
         self.nodes = tuple(entries)
         self.node_objs = order
@@ -158,17 +187,32 @@ class Plan:
         constants passes a handful of arguments; their slots hold None in ``arrays``."""
         key, arrays, groups = [], [], {}
         for v in self.leaves:
-            data = v.data
-            if v.shape == () and type(data) is np.ndarray and v.var is None:
-                group = groups.setdefault(v.dtype, [])
+            if v.shape == () and v.var is None and type(v.data) is np.ndarray:
+                group = groups.get(v.dtype)
+                if group is None:
+                    group = groups[v.dtype] = []
                 key.append((v.dtype, len(group)))
-                group.append(data)
+                group.append(v)
                 arrays.append(None)
             else:
                 key.append((v.aval, v in targets))
-                arrays.append(data)
-        packs = {dtype.str: np.array(vals, dtype=dtype) for dtype, vals in groups.items()}
+                arrays.append(v.data)
+        packs = {dtype.str: _pack(dtype, tuple(values)) for dtype, values in groups.items()}
         return tuple(key), arrays, packs
+
+
+_packs = {}
+
+
+def _pack(dtype, values):
+    """One device array holding the scalar leaves ``values``, cached: a loop that uses the
+    same Python scalars step after step transfers them once."""
+    packed = _packs.get(values)
+    if packed is None:
+        if len(_packs) > PLAN_CACHE_SIZE:
+            _packs.clear()
+        packed = _packs[values] = jnp.asarray(np.array([v.data for v in values], dtype=dtype))
+    return packed
 
 
 def _replay(nodes, env, cut_unrecorded):
@@ -225,43 +269,49 @@ def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, ad
 
 def _cold_forward(plan):
     env = [v.data for v in plan.leaves]
+    extend = env.extend
     for inst, ins, _ in plan.nodes:
-        env.extend(inst.fwd(*[env[i] for i in ins]))
+        extend(inst.fwd(*[env[i] for i in ins]))
     return env
 
 
 def _cold_backward(plan, env, var_slots, head_slots, ct_slots):
+    """Reverse sweep through the per-op jitted vjps, over the recorded nodes that depend on
+    a variable; returns one gradient per variable slot."""
     dep = [False] * plan.n_slots
     for s in var_slots:
         dep[s] = True
+    work = []
     n = len(plan.leaves)
-    node_dep = []
     for inst, ins, recorded in plan.nodes:
-        d = recorded and any(dep[i] for i in ins)
         k = len(inst.out_avals)
-        if d:
-            dep[n:n + k] = [True] * k
-        node_dep.append((n, d))
+        if recorded:
+            for i in ins:
+                if dep[i]:
+                    dep[n:n + k] = [True] * k
+                    work.append((inst, ins, n, k))
+                    break
         n += k
-    cts = {}
-
-    def acc(slot, ct):
-        old = cts.get(slot)
-        cts[slot] = ct if old is None else old + ct
+    cts = [None] * plan.n_slots
     for h, c in zip(head_slots, ct_slots):
         if dep[h]:
-            acc(h, jnp.ones_like(env[h]) if c is None else env[c].astype(env[h].dtype))
-    for (inst, ins, _), (base, d) in zip(reversed(plan.nodes), reversed(node_dep)):
-        if not d:
-            continue
-        outs = [cts.pop(base + k, None) for k in range(len(inst.out_avals))]
-        if all(c is None for c in outs):
-            continue
+            ct = jnp.ones_like(env[h]) if c is None else env[c].astype(env[h].dtype)
+            cts[h] = ct if cts[h] is None else cts[h] + ct
+    float0 = jax.dtypes.float0
+    for inst, ins, base, k in reversed(work):
+        outs = cts[base:base + k]
+        for c in outs:
+            if c is not None:
+                break
+        else:
+            continue   # no cotangent reached this node
+        cts[base:base + k] = [None] * k
         in_cts = inst.vjp([env[i] for i in ins], outs)
         for i, c in zip(ins, in_cts):
-            if dep[i] and c.dtype != jax.dtypes.float0:
-                acc(i, c)
-    return [cts[s] if s in cts else jnp.zeros(env[s].shape, env[s].dtype) for s in var_slots]
+            if dep[i] and c.dtype != float0:
+                old = cts[i]
+                cts[i] = c if old is None else old + c
+    return [jnp.zeros(env[s].shape, env[s].dtype) if cts[s] is None else cts[s] for s in var_slots]
 
 
 def _collect_live(plan, requested):
@@ -269,23 +319,52 @@ def _collect_live(plan, requested):
     return list(dict.fromkeys(list(requested) + plan.live))
 
 
+def defer(values):
+    """Leave ``values`` (a gradient or an optimizer update) pending: the next sync point
+    computes them in the same compiled call as whatever it needs, so a training step is one
+    XLA call (forward, backward and update) instead of three."""
+    deferred = state.deferred
+    deferred.extend(weakref.ref(v) for v in values)
+    while len(deferred) > MAX_DEFERRED:
+        materialize([])
+
+
+def _take_deferred(ctx):
+    """The deferred values still pending on ``ctx`` (None: on the context of the first one);
+    a compiled call runs on one device, so other contexts' work stays deferred."""
+    deferred = state.deferred
+    if not deferred:
+        return []
+    values = [v for v in (ref() for ref in deferred) if v is not None and v.data is None]
+    ctx = ctx or (values[0].ctx if values else None)
+    taken = [v for v in values if v.ctx is ctx]
+    deferred[:] = [weakref.ref(v) for v in values if v.ctx is not ctx]
+    return taken
+
+
 @_jax_errors_as_mxnet
 def materialize(values):
-    """Compute pending ``values`` (and live pending values they depend on); forward only."""
+    """Compute pending ``values`` (and live pending values they depend on, and deferred
+    work); forward only."""
     values = [v for v in values if v.data is None]
+    values += _take_deferred(values[0].ctx if values else None)
     if not values:
         return
     plan = Plan(values, grad_mode=False)
     outs = _collect_live(plan, values)
     out_slots = tuple(plan.slot(v) for v in outs)
-    leaf_key, arrays, packs = plan.leaf_args()
-    key = ("fwd", leaf_key, plan.nodes, out_slots)
-    fn = plan.cacheable and plan_cache.lookup(key, lambda: _forward_fn(leaf_key, plan.nodes, out_slots))
-    if not fn:
+    # one node (a deferred backward, an update, one op) is already one compiled call
+    entry = None
+    if plan.cacheable and len(plan.nodes) > 1:
+        leaf_key, arrays, packs = plan.leaf_args()
+        entry = plan_cache.lookup(("fwd", leaf_key, plan.nodes, out_slots),
+                                  lambda: _forward_fn(leaf_key, plan.nodes, out_slots))[0]
+    if entry is None:
         env = _cold_forward(plan)
         results = [env[s] for s in out_slots]
     else:
-        results = fn(arrays, packs)
+        plan_cache.calls += 1
+        results = entry.fn(arrays, packs)
     _store(outs, results)
 
 
@@ -312,7 +391,8 @@ def _check_heads(heads, head_grads):
 
 def _plan_for_grad(heads, head_grads):
     fixed = [g for g in head_grads if g is not None]
-    materialize(fixed)
+    if fixed:
+        materialize(fixed)
     plan = Plan(heads, grad_mode=True, fixed_leaves=fixed)
     pending_vars = [v for v in plan.leaves if v.var is not None and v.data is None]
     if pending_vars:  # a variable rebound to a pending value: compute it first
@@ -330,12 +410,18 @@ def _free(plan):
 @_jax_errors_as_mxnet
 def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     """Gradients of ``heads`` w.r.t. the variable Values ``targets`` (None: every variable
-    reached whose grad_req is not 'null').  ``old_grad(value)`` gives the gradient to add to
-    (grad_req 'add') or None.  Returns (targets, gradient arrays, leaves of the graph)."""
+    reached whose grad_req is not 'null').  ``old_grad(value)`` gives the gradient Value to
+    add to (grad_req 'add') or None.  Returns (targets, gradient Values, leaves of the graph).
+
+    A structure seen for the first time runs cold and the second time compiled, both right
+    away.  From then on the gradients are *deferred*: one node computing them all is added
+    to the trace, and the next sync point runs it in the same compiled call as the rest of
+    the step (the optimizer update, the loss read).  The heads' and other live pending
+    values are redirected to that node's outputs, so they are computed once, with it."""
     _check_heads(heads, head_grads)
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
-        targets = _variables_in_graph(plan, heads)
+        targets = _variables_in_graph(plan)
         if not targets:
             raise MXNetError("There are no inputs in computation graph that require gradients: "
                              "call attach_grad() on an input (with grad_req other than 'null') before record().")
@@ -350,27 +436,49 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     add_mask = tuple(g is not None for g in old_grads)
     leaf_key, arrays, packs = plan.leaf_args(set(targets))
     key = ("bwd", leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
-    fn = plan.cacheable and plan_cache.lookup(
-        key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask))
-    if not fn:
-        env = _cold_forward(plan)
-        grads = _cold_backward(plan, env, var_slots, head_slots, ct_slots)
-        grads = [g + o if o is not None else g for g, o in zip(grads, old_grads)]
-        results = [env[s] for s in out_slots]
+    entry, seen = plan_cache.lookup(
+        key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
+    ) if plan.cacheable else (None, False)
+    if seen:
+        inst = entry.deferred
+        if inst is None:
+            inst = entry.deferred = GradientInstance(
+                plan, var_slots, head_slots, ct_slots, out_slots, add_mask,
+                tuple(v.aval for v in outs) + tuple(v.aval for v in targets))
+            inst.run_with(entry.fn, leaf_key)
+        values = apply(inst, tuple(plan.leaves) + tuple(g for g in old_grads if g is not None), False, heads[0].ctx)
+        results, grads = values[:len(outs)], values[len(outs):]
+        if not retain_graph:
+            for v, new in zip(outs, results):
+                if v.data is None:
+                    v.node, v.index, v.depth = new.node, new.index, new.depth
+        defer(grads)
     else:
-        results, grads = fn(arrays, packs, list(old_grads))
+        old_arrays = [None if g is None else _data_of(g) for g in old_grads]
+        if not entry:
+            env = _cold_forward(plan)
+            grads = _cold_backward(plan, env, var_slots, head_slots, ct_slots)
+            grads = [g + o if o is not None else g for g, o in zip(grads, old_arrays)]
+            results = [env[s] for s in out_slots]
+        else:
+            plan_cache.calls += 1
+            results, grads = entry.fn(arrays, packs, old_arrays)
+        _store(outs, results)
+        grads = [constant(g, v.ctx) for g, v in zip(grads, targets)]
     if not retain_graph:
         _free(plan)
-    _store(outs, results)
     return targets, grads, plan.leaves
 
 
-def _variables_in_graph(plan, heads):
+def _data_of(value):
+    if value.data is None:
+        materialize([value])
+    return value.data
+
+
+def _variables_in_graph(plan):
     """Variables (grad_req not 'null') that feed a recorded node of the plan, or are heads."""
-    n_leaves = len(plan.leaves)
-    used = {i for _, ins, recorded in plan.nodes if recorded for i in ins if i < n_leaves}
-    used.update(i for i, v in enumerate(plan.leaves) if any(v is h for h in heads))
-    return [v for i, v in enumerate(plan.leaves) if i in used and v.var is not None and v.var.req != "null"]
+    return [v for v in plan.variables if v.var.req != "null"]
 
 
 def _check_reachable(plan, targets):
@@ -381,7 +489,49 @@ def _check_reachable(plan, targets):
                              "unreachable from the outputs: it was not used to compute them inside record().")
 
 
-_composites = OrderedDict()
+class GradientInstance(OpInstance):
+    """A whole backward pass of a plan as one op: inputs are the plan's leaves, then the old
+    gradients of 'add' variables; outputs are the values at ``out_slots``, then one gradient
+    per variable slot."""
+    __slots__ = ("add_mask",)
+
+    def __init__(self, plan, var_slots, head_slots, ct_slots, out_slots, add_mask, avals):
+        run = _backward_fn(None, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
+        n = len(plan.leaves)
+
+        def gradients(*arrays):
+            old = iter(arrays[n:])
+            outs, grads = run(list(arrays[:n]), None, [next(old) if add else None for add in add_mask])
+            return tuple(outs) + tuple(grads)
+        super().__init__("_backward", (), gradients, avals)
+        self.add_mask = add_mask
+
+    def run_with(self, compiled, leaf_key):
+        """Run this node on its own through ``compiled``, the plan's already compiled backward
+        function (which takes the host scalars packed), instead of compiling it again."""
+        n = len(leaf_key)
+        add_mask = self.add_mask
+
+        def fwd(*arrays):
+            leaves, packs = _pack_leaves(leaf_key, arrays[:n])
+            old = iter(arrays[n:])
+            plan_cache.calls += 1
+            outs, grads = compiled(leaves, packs, [next(old) if add else None for add in add_mask])
+            return tuple(outs) + tuple(grads)
+        self._fwd = fwd
+
+
+def _pack_leaves(leaf_key, arrays):
+    """``leaf_args``'s (arrays, packs) from unpacked leaf arrays."""
+    leaves, groups = list(arrays), {}
+    for i, entry in enumerate(leaf_key):
+        if isinstance(entry[0], np.dtype):
+            groups.setdefault(entry[0], []).append(arrays[i])
+            leaves[i] = None
+    return leaves, {dtype.str: np.array(vals, dtype=dtype) for dtype, vals in groups.items()}
+
+
+_composites = OrderedDict()   # create_graph gradients: recorded, differentiable nodes
 
 
 def record_gradient(heads, head_grads, targets, retain_graph):
@@ -398,12 +548,8 @@ def record_gradient(heads, head_grads, targets, retain_graph):
     key = (leaf_key, plan.nodes, var_slots, head_slots, ct_slots)
     inst = _composites.get(key)
     if inst is None:
-        run = _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, (), (False,) * len(targets))
-
-        def grads_of(*leaves):
-            return tuple(run(list(leaves), None, [None] * len(var_slots))[1])
-        avals = tuple(v.aval for v in targets)
-        inst = _composites[key] = OpInstance("_backward", (), grads_of, avals)
+        inst = _composites[key] = GradientInstance(plan, var_slots, head_slots, ct_slots, (),
+                                                   (False,) * len(targets), tuple(v.aval for v in targets))
         if len(_composites) > PLAN_CACHE_SIZE:
             _composites.popitem(last=False)
     values = apply(inst, tuple(plan.leaves), True, heads[0].ctx)

@@ -119,7 +119,8 @@ class OpInstance:
         return self._fwd(*arrays)
 
     def vjp(self, arrays, cotangents):
-        """Input cotangents for output cotangents (``None`` = zero) through a per-op jitted vjp."""
+        """Input cotangents for output cotangents (lists; ``None`` = zero) through a per-op
+        jitted vjp."""
         if self._vjp is None:
             fn = self.fn
 
@@ -129,7 +130,7 @@ class OpInstance:
                             for o, c in zip(outs, cotangents))
                 return pullback(cts)
             self._vjp = jax.jit(vjp)
-        return self._vjp(tuple(arrays), tuple(cotangents))
+        return self._vjp(arrays, cotangents)
 
 
 _instances = {}
@@ -166,22 +167,39 @@ def apply(inst, inputs, recording, ctx):
     While recording, the node is recorded only if an input is in a computational graph
     (as MXNet: operations on constants alone are not part of any graph)."""
     recorded = False
-    if recording:
-        for v in inputs:
-            node = v.node
-            if v.var is not None or (node is not None and node.recorded and not node.freed):
-                recorded = True
-                break
-    node = Node(inst, inputs, recorded)
     depth = 0
     for v in inputs:
         if v.depth > depth:
             depth = v.depth
+        if recording and not recorded:
+            node = v.node
+            recorded = v.var is not None or (node is not None and node.recorded and not node.freed)
+    node = Node(inst, inputs, recorded)
     depth += 1
     avals = inst.out_avals
     if len(avals) == 1:
         return [Value(avals[0], ctx, None, node, 0, depth)]
     return [Value(a, ctx, None, node, i, depth) for i, a in enumerate(avals)]
+
+
+def apply_unary(inst, a, recording, ctx):
+    """``apply`` for the commonest call, one input and one output: the single output Value."""
+    node = a.node
+    recorded = recording and (a.var is not None or (node is not None and node.recorded and not node.freed))
+    return Value(inst.out_avals[0], ctx, None, Node(inst, (a,), recorded), 0, a.depth + 1)
+
+
+def apply_binary(inst, a, b, recording, ctx):
+    """``apply`` for two inputs and one output (arithmetic): the single output Value."""
+    recorded = False
+    if recording:
+        node = a.node
+        recorded = a.var is not None or (node is not None and node.recorded and not node.freed)
+        if not recorded:
+            node = b.node
+            recorded = b.var is not None or (node is not None and node.recorded and not node.freed)
+    depth = a.depth if a.depth > b.depth else b.depth
+    return Value(inst.out_avals[0], ctx, None, Node(inst, (a, b), recorded), 0, depth + 1)
 
 
 def set_owner(value, handle):

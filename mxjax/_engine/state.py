@@ -1,4 +1,5 @@
-"""Thread-local autograd state: is recording, is training (MXNet keeps both per thread)."""
+"""Thread-local engine state: is recording, is training (MXNet keeps both per thread), and
+the deferred work waiting for the next sync point."""
 import threading
 
 
@@ -6,6 +7,7 @@ class _State(threading.local):
     def __init__(self):
         self.recording = False
         self.training = False
+        self.deferred = []   # weak references to deferred pending Values (executor.defer)
 
 
 state = _State()

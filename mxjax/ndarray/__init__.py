@@ -16,7 +16,7 @@ from .._engine.graph import constant
 from . import ops  # noqa: F401  (fills the registry)
 from . import indexing, view  # noqa: F401  (registers _getitem/_setitem/Reshape)
 from . import random
-from .ndarray import NDArray, _apply, array, from_value, invoke, waitall
+from .ndarray import NDArray, _apply_unary, array, from_value, invoke, waitall
 from .registry import OPS
 
 __all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "waitall", "random",
@@ -31,7 +31,7 @@ def _make_function(op):
     def function(*args, out=None, name=None, **kwargs):
         if unary_fast_path and len(args) == 1 and not kwargs and out is None and isinstance(args[0], NDArray):
             value = args[0]._value   # nd.sin(x): skip argument parsing
-            return _apply(op, defaults, [value], value.ctx)
+            return _apply_unary(op, defaults, value, value.ctx)
         arrays, attrs = op.parse(args, kwargs)
         result = invoke(op, arrays, attrs)
         if op.mutates:

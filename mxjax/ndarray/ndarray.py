@@ -12,6 +12,7 @@ Value.  First-axis basic slices (``x[1:3]``, ``x[0]``) and ``reshape`` are
 views, as in MXNet: writing into them writes the base, and they see later
 writes to the base.
 """
+import math
 import weakref
 
 import numpy as np
@@ -22,7 +23,7 @@ import jax.numpy as jnp
 from ..base import MXNetError, MXNetValueError, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine import executor
-from .._engine.graph import VarInfo, _instances, apply, constant, instance, set_owner
+from .._engine.graph import VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance, set_owner
 from .._engine.state import state
 from .registry import OPS
 
@@ -91,7 +92,7 @@ def invoke(op, args, attrs, ctx=None):
 
 
 def _apply(op, attrs, values, ctx):
-    """The hot path of every operator call: op instance (cached), node, output handles."""
+    """Every operator call: op instance (cached), node, output handles."""
     avals = tuple([v.aval for v in values])
     inst = _instances.get((op, attrs, avals)) or instance(op, attrs, avals)
     outs = apply(inst, tuple(values), state.recording, ctx)
@@ -100,6 +101,35 @@ def _apply(op, attrs, values, ctx):
     if len(outs) == 1:
         return from_value(outs[0])
     return [from_value(v) for v in outs]
+
+
+# The hot paths (``nd.sin(x)``, ``x * 2``, ``a + b``): op instances with one output, keyed
+# flat, so a call costs one dict lookup, one node and one handle.
+_unary_instances = {}    # (op, attrs, aval) -> OpInstance
+_binary_instances = {}   # (op, aval, aval) -> OpInstance of an attribute-less op
+
+
+def _apply_unary(op, attrs, value, ctx):
+    inst = _unary_instances.get((op, attrs, value.aval))
+    if inst is None:
+        inst = instance(op, attrs, (value.aval,))
+        if len(inst.out_avals) != 1:
+            return _apply(op, attrs, [value], ctx)
+        _unary_instances[(op, attrs, value.aval)] = inst
+    out = apply_unary(inst, value, state.recording, ctx)
+    if out.depth > MAX_PENDING_DEPTH:
+        executor.materialize([out])
+    return from_value(out)
+
+
+def _apply_binary(op, a, b, ctx):
+    inst = _binary_instances.get((op, a.aval, b.aval))
+    if inst is None:
+        inst = _binary_instances[(op, a.aval, b.aval)] = instance(op, (), (a.aval, b.aval))
+    out = apply_binary(inst, a, b, state.recording, ctx)
+    if out.depth > MAX_PENDING_DEPTH:
+        executor.materialize([out])
+    return from_value(out)
 
 
 def _call(name, *args, **attrs):
@@ -134,7 +164,7 @@ class NDArray:
 
     @property
     def size(self):
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)
 
     @property
     def ndim(self):
@@ -331,9 +361,14 @@ class NDArray:
     def _set_variable_data(self, data):
         """Replace the data by a concrete array, keeping the variable status and gradient
         buffer (a parameter update)."""
-        leaf = constant(data, self.context)
-        leaf.var = self._var
-        self._rebind(leaf)
+        self._set_variable_value(constant(data, self.context))
+
+    def _set_variable_value(self, value):
+        """Rebind to ``value`` (concrete or pending, outside any graph), keeping the variable
+        status and gradient buffer: a variable whose new value is still pending (a deferred
+        optimizer update) is computed before a backward needs it."""
+        value.var = self._var
+        self._rebind(value)
 
     def _drop_variable(self):
         """Stop being an autograd variable (grad_req 'null')."""
@@ -363,7 +398,9 @@ class NDArray:
             other = array(other, ctx=value.ctx, dtype=value.dtype)._value
         else:
             return NotImplemented
-        return _apply(op, (), [other, value] if reflected else [value, other], value.ctx)
+        if reflected:
+            return _apply_binary(op, other, value, value.ctx)
+        return _apply_binary(op, value, other, value.ctx)
 
     def _inplace(self, name, other):
         result = self._binary(name, other)
@@ -407,13 +444,19 @@ def _add_binary_dunders():
     def make(op, refl=False):
         def dunder(self, other):
             value = self._value
-            if isinstance(other, NDArray):
+            kind = type(other)
+            if kind is float or kind is int:
+                other = (_scalars.get((other, kind, value.dtype, value.ctx))
+                         or scalar_value(other, value.dtype, value.ctx))
+            elif isinstance(other, NDArray):
                 other = other._value
             elif isinstance(other, numeric_types):
                 other = scalar_value(other, value.dtype, value.ctx)
             else:
                 return self._binary(op, other, refl)
-            return _apply(op, (), [other, value] if refl else [value, other], value.ctx)
+            if refl:
+                return _apply_binary(op, other, value, value.ctx)
+            return _apply_binary(op, value, other, value.ctx)
         return dunder
 
     def make_inplace(op):

@@ -63,6 +63,7 @@ class Op:
         self.__doc__ = doc or impl.__doc__
         defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
         self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults
+        self._parsed = {}   # (number of array args, keyword attributes, their types) -> attrs
 
     def bind(self, attrs):
         """The pure function ``(*arrays) -> tuple of arrays`` for static ``attrs``."""
@@ -82,6 +83,26 @@ class Op:
                     break
             else:
                 return args, self._defaults
+        key = None
+        if not self.variadic and len(args) <= len(self.inputs):
+            for a in args:  # arrays positional, attributes by keyword: parsed once per attribute set
+                if not isinstance(a, NDArray):
+                    break
+            else:
+                try:
+                    key = (len(args), tuple(kwargs.items()), tuple(map(type, kwargs.values())))
+                    attrs = self._parsed.get(key)
+                except TypeError:   # an unhashable attribute value (a list): parse it each time
+                    key = None
+                else:
+                    if attrs is not None:
+                        return list(args), attrs
+        arrays, attrs = self._parse(args, kwargs)
+        if key is not None and len(arrays) == len(args) and len(self._parsed) < 1024:
+            self._parsed[key] = attrs
+        return arrays, attrs
+
+    def _parse(self, args, kwargs):
         if self.variadic:
             arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
             rest = ()

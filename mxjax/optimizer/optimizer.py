@@ -2,9 +2,10 @@
 
 MXNet runs one kernel per parameter (or per group of four for SGD).  mxjax states each
 built-in rule as a pure function ``_step(weight, grad, state, p)`` on jax arrays and
-applies it to every parameter of a step in ONE compiled call (``fused_update``): the
-learning rates, weight decays, update counts, ``rescale_grad`` and ``clip_gradient`` are
-arguments of that call, so a changing learning rate or batch size never recompiles.
+applies it to every parameter of a step as ONE node of the trace (``fused_update``), which
+runs in the same compiled call as the backward pass: the learning rates, weight decays,
+update counts, ``rescale_grad`` and ``clip_gradient`` are inputs of that node, so a
+changing learning rate or batch size never recompiles.
 Bookkeeping stays MXNet's: ``_update_count`` then ``_get_lrs``/``_get_wds`` per index,
 ``num_update`` the largest count, per-device counts (``_set_current_context``), and
 ``param_dict`` > ``lr_mult``/``wd_mult`` by index > by name for the multipliers.
@@ -20,7 +21,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import ndarray as nd
-from .._engine.graph import constant
+from .._engine import executor
+from .._engine.graph import Aval, OpInstance, apply, constant
+from ..ndarray.ndarray import scalar_value
 from ..ndarray import NDArray
 
 __all__ = ["Optimizer", "register", "create", "Updater", "get_updater"]
@@ -282,20 +285,20 @@ _fused = {}
 fused_stats = {"traces": 0, "calls": 0}
 
 
-def _data_tree(state):
+def _value_tree(state):
     if state is None:
         return None
     if isinstance(state, (list, tuple)):
-        return tuple(_data_tree(s) for s in state)
-    return state._data()
+        return tuple(_value_tree(s) for s in state)
+    return state._value
 
 
-def _write(arr, data):
-    """Write a new value into ``arr`` in place (keeping an autograd variable a variable)."""
+def _write(arr, value):
+    """Write ``value`` (a Value) into ``arr`` in place (keeping an autograd variable a variable)."""
     if arr._var is not None:
-        arr._set_variable_data(data)
+        arr._set_variable_value(value)
     else:
-        arr._assign(constant(data, arr.context))
+        arr._assign(value)
 
 
 def _write_tree(state, new):
@@ -316,10 +319,13 @@ def _clip_value(opt):
 
 
 def fused_update(opt, indices, weights, grads, states, multi_precision=False):
-    """Apply ``opt``'s rule to every (weight, grad, state) in one compiled call.
+    """Apply ``opt``'s rule to every (weight, grad, state) as ONE node of the trace.
 
-    Scalars or lists are accepted, like MXNet's ``update``.  With ``multi_precision``, a
-    float16 weight with a multi-precision state is updated through its float32 master copy."""
+    The node is deferred (``executor.defer``): the next sync point computes it in the same
+    compiled call as the backward pass that produced the gradients and the loss the program
+    reads.  Scalars or lists are accepted, like MXNet's ``update``.  With
+    ``multi_precision``, a float16 weight with a multi-precision state is updated through
+    its float32 master copy."""
     if not isinstance(indices, (list, tuple)):
         indices, weights, grads, states = [indices], [weights], [grads], [states]
     indices, weights, grads, states = list(indices), list(weights), list(grads), list(states)
@@ -328,21 +334,26 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     counts = [opt._index_update_count.get(i, opt.begin_num_update) for i in indices]
     lrs = np.asarray(opt._get_lrs(indices), dtype=np.float64)
     wds = np.asarray(opt._get_wds(indices), dtype=np.float64)
-    ts = np.asarray(counts, dtype=np.float64)
-    aux = opt._aux(indices, counts)
+    aux = opt._aux(indices, counts)   # after the learning rates: LARS reads the current one
     aux = np.zeros((len(indices), 0)) if aux is None else np.asarray(aux, dtype=np.float64)
+    ctx = weights[0].context
     clip = _clip_value(opt)
+    per_param = [lrs, wds, np.asarray(counts, dtype=np.float64), aux]
+    scalars = [constant(a, ctx) for a in per_param] + [
+        scalar_value(float(x), np.dtype(np.float64), ctx) for x in (opt.rescale_grad, clip or 0.0)]
     mps = tuple(bool(multi_precision and opt._use_multi_precision(w, s)) for w, s in zip(weights, states))
-    args = ([w._data() for w in weights], [g._data() for g in grads], [_data_tree(s) for s in states])
-    leaves, treedef = jax.tree_util.tree_flatten(args)
-    key = (type(opt), opt._hyper(), clip is not None, mps, treedef,
-           tuple((leaf.shape, leaf.dtype) for leaf in leaves))
-    fn = _fused.get(key)
-    if fn is None:
-        fn = _fused[key] = jax.jit(_make_fused(opt, mps, clip is not None))
+    values, in_tree = jax.tree_util.tree_flatten(
+        ([w._value for w in weights], [g._value for g in grads], [_value_tree(s) for s in states]))
+    inputs = tuple(values + scalars)
+    avals = tuple(v.aval for v in inputs)
+    key = (type(opt), opt._hyper(), clip is not None, mps, in_tree, avals)
+    entry = _fused.get(key)
+    if entry is None:
+        entry = _fused[key] = _fused_instance(opt, mps, clip is not None, in_tree, avals)
+    inst, out_tree = entry
     fused_stats["calls"] += 1
-    new_w, new_s, new_g = fn(*args, lrs, wds, ts, aux, np.float64(opt.rescale_grad),
-                             np.float64(clip if clip is not None else 0.0))
+    outs = apply(inst, inputs, False, ctx)
+    new_w, new_s, new_g = jax.tree_util.tree_unflatten(out_tree, outs)
     for w, nw in zip(weights, new_w):
         _write(w, nw)
     for s, ns in zip(states, new_s):
@@ -350,6 +361,22 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     for g, ng in zip(grads, new_g):
         if ng is not None:
             _write(g, ng)
+    executor.defer(outs)
+
+
+def _fused_instance(opt, mps, has_clip, in_tree, avals):
+    """(op instance, output tree) of the fused update for one structure of arguments."""
+    run = _make_fused(opt, mps, has_clip)
+    n = len(avals) - 6
+
+    def structured(*arrays):
+        return run(*jax.tree_util.tree_unflatten(in_tree, arrays[:n]), *arrays[n:])
+
+    def flat(*arrays):
+        return tuple(jax.tree_util.tree_leaves(structured(*arrays)))
+    shapes = jax.eval_shape(structured, *[jax.ShapeDtypeStruct(a.shape, a.dtype) for a in avals])
+    out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in jax.tree_util.tree_leaves(shapes))
+    return OpInstance("_fused_update", (), flat, out_avals), jax.tree_util.tree_structure(shapes)
 
 
 def _make_fused(opt, mps, has_clip):
