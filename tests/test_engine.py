@@ -143,3 +143,80 @@ def test_seed_makes_sampling_reproducible():
     np.testing.assert_array_equal(a, nd.random.uniform(shape=(5,)).asnumpy())
     np.testing.assert_array_equal(b, nd.random.normal(shape=(5,)).asnumpy())
     assert not np.array_equal(a, nd.random.uniform(shape=(5,)).asnumpy())
+
+
+# ---- deferred gradients and updates (a repeated structure's backward joins the next sync) -------------
+def _repeat_backward(x, steps, c=3.0, **kwargs):
+    heads = []
+    for _ in range(steps):
+        with autograd.record():
+            y = (nd.sin(x) * c).sum()
+        y.backward(**kwargs)
+        heads.append(y)
+    return heads
+
+
+def test_deferred_backward_values_and_loss_come_from_one_call():
+    x = nd.array([0.5, 1.0, 1.5])
+    x.attach_grad()
+    heads = _repeat_backward(x, 3)                    # the third backward is deferred
+    assert x.grad._value.data is None and heads[-1]._value.data is None
+    calls = executor.plan_cache.calls
+    np.testing.assert_allclose(heads[-1].asscalar(), 3 * np.sin([0.5, 1.0, 1.5]).sum(), rtol=1e-6)
+    np.testing.assert_allclose(x.grad.asnumpy(), 3 * np.cos([0.5, 1.0, 1.5]), rtol=1e-6)
+    assert executor.plan_cache.calls == calls + 1     # the loss and the gradient: one call
+
+
+def test_deferred_backward_accumulates_with_grad_req_add():
+    x = nd.array([0.5, 1.0, 1.5])
+    x.attach_grad(grad_req="add")
+    _repeat_backward(x, 6)
+    np.testing.assert_allclose(x.grad.asnumpy(), 6 * 3 * np.cos([0.5, 1.0, 1.5]), rtol=1e-5)
+
+
+def test_deferred_backward_with_retain_graph_keeps_the_graph():
+    x = nd.array([0.5, 1.0])
+    x.attach_grad()
+    _repeat_backward(x, 3)
+    with autograd.record():
+        y = (nd.sin(x) * 3.0).sum()
+    y.backward(retain_graph=True)
+    y.backward()                                      # the graph is still there
+    np.testing.assert_allclose(x.grad.asnumpy(), 3 * np.cos([0.5, 1.0]), rtol=1e-6)
+    np.testing.assert_allclose(y.asscalar(), 3 * np.sin([0.5, 1.0]).sum(), rtol=1e-6)
+    with pytest.raises(mx.base.MXNetError, match="not in a computational graph"):
+        y.backward()
+
+
+def test_waitall_computes_deferred_work():
+    x = nd.array([0.5, 1.0])
+    x.attach_grad()
+    _repeat_backward(x, 3)
+    assert x.grad._value.data is None
+    nd.waitall()
+    assert x.grad._value.data is not None
+    np.testing.assert_allclose(x.grad.asnumpy(), 3 * np.cos([0.5, 1.0]), rtol=1e-6)
+
+
+def test_deferred_work_is_bounded_when_nothing_is_read():
+    x = nd.array([0.5, 1.0])
+    x.attach_grad()
+    _repeat_backward(x, executor.MAX_DEFERRED + 10)
+    assert len(mx._engine.state.state.deferred) <= executor.MAX_DEFERRED
+    np.testing.assert_allclose(x.grad.asnumpy(), 3 * np.cos([0.5, 1.0]), rtol=1e-6)
+
+
+def test_deferred_update_then_read_parameters():
+    net = mx.gluon.nn.Dense(2, in_units=3)
+    net.initialize(mx.init.One())
+    trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.5})
+    x = nd.array([[1.0, 2.0, 3.0]])
+    for _ in range(4):
+        with autograd.record():
+            loss = net(x).sum()
+        loss.backward()
+        trainer.step(1)
+    # d loss / d W = x for each output row, d loss / d b = 1: four steps of lr 0.5
+    np.testing.assert_allclose(net.weight.data().asnumpy(), 1 - 4 * 0.5 * np.array([[1.0, 2, 3]] * 2), rtol=1e-6)
+    np.testing.assert_allclose(net.bias.data().asnumpy(), [-2.0, -2.0], rtol=1e-6)
+    np.testing.assert_allclose(net.weight.grad().asnumpy(), [[1.0, 2, 3]] * 2, rtol=1e-6)

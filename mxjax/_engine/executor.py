@@ -443,10 +443,10 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
         inst = entry.deferred
         if inst is None:
             inst = entry.deferred = GradientInstance(
-                plan, var_slots, head_slots, ct_slots, out_slots, add_mask,
-                tuple(v.aval for v in outs) + tuple(v.aval for v in targets))
-            inst.run_with(entry.fn, leaf_key)
-        values = apply(inst, tuple(plan.leaves) + tuple(g for g in old_grads if g is not None), False, heads[0].ctx)
+                plan, leaf_key, var_slots, head_slots, ct_slots, out_slots, add_mask,
+                tuple(v.aval for v in outs) + tuple(v.aval for v in targets), entry.fn)
+        ctx = heads[0].ctx
+        values = apply(inst, inst.inputs(plan, arrays, packs, old_grads, ctx), False, ctx)
         results, grads = values[:len(outs)], values[len(outs):]
         if not retain_graph:
             for v, new in zip(outs, results):
@@ -490,45 +490,49 @@ def _check_reachable(plan, targets):
 
 
 class GradientInstance(OpInstance):
-    """A whole backward pass of a plan as one op: inputs are the plan's leaves, then the old
-    gradients of 'add' variables; outputs are the values at ``out_slots``, then one gradient
-    per variable slot."""
-    __slots__ = ("add_mask",)
+    """A whole backward pass of a plan as one op.  Inputs: the plan's leaves (with a
+    ``leaf_key``, only the non-scalar ones, then one packed array of host scalars per dtype
+    in ``pack_dtypes`` order, as ``Plan.leaf_args`` makes them), then the old gradients of
+    'add' variables.  Outputs: the values at ``out_slots``, then one gradient per variable.
 
-    def __init__(self, plan, var_slots, head_slots, ct_slots, out_slots, add_mask, avals):
-        run = _backward_fn(None, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
+    ``compiled``, the plan's already compiled backward function, runs the node when it is
+    computed on its own, instead of compiling it again."""
+    __slots__ = ("pack_dtypes",)
+
+    def __init__(self, plan, leaf_key, var_slots, head_slots, ct_slots, out_slots, add_mask, avals, compiled=None):
+        run = _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
         n = len(plan.leaves)
+        if leaf_key is None:
+            slots, self.pack_dtypes = range(n), ()
+        else:
+            slots = [i for i, entry in enumerate(leaf_key) if not isinstance(entry[0], np.dtype)]
+            self.pack_dtypes = tuple(sorted({entry[0].str for entry in leaf_key if isinstance(entry[0], np.dtype)}))
+        k, dtypes = len(slots), self.pack_dtypes
+
+        def split(arrays):
+            leaves = [None] * n
+            for i, a in zip(slots, arrays):
+                leaves[i] = a
+            packs = dict(zip(dtypes, arrays[k:])) if leaf_key is not None else None
+            old = iter(arrays[k + len(dtypes):])
+            return leaves, packs, [next(old) if add else None for add in add_mask]
 
         def gradients(*arrays):
-            old = iter(arrays[n:])
-            outs, grads = run(list(arrays[:n]), None, [next(old) if add else None for add in add_mask])
+            outs, grads = run(*split(arrays))
             return tuple(outs) + tuple(grads)
         super().__init__("_backward", (), gradients, avals)
-        self.add_mask = add_mask
+        if compiled is not None:
+            def fwd(*arrays):
+                plan_cache.calls += 1
+                outs, grads = compiled(*split(arrays))
+                return tuple(outs) + tuple(grads)
+            self._fwd = fwd
 
-    def run_with(self, compiled, leaf_key):
-        """Run this node on its own through ``compiled``, the plan's already compiled backward
-        function (which takes the host scalars packed), instead of compiling it again."""
-        n = len(leaf_key)
-        add_mask = self.add_mask
-
-        def fwd(*arrays):
-            leaves, packs = _pack_leaves(leaf_key, arrays[:n])
-            old = iter(arrays[n:])
-            plan_cache.calls += 1
-            outs, grads = compiled(leaves, packs, [next(old) if add else None for add in add_mask])
-            return tuple(outs) + tuple(grads)
-        self._fwd = fwd
-
-
-def _pack_leaves(leaf_key, arrays):
-    """``leaf_args``'s (arrays, packs) from unpacked leaf arrays."""
-    leaves, groups = list(arrays), {}
-    for i, entry in enumerate(leaf_key):
-        if isinstance(entry[0], np.dtype):
-            groups.setdefault(entry[0], []).append(arrays[i])
-            leaves[i] = None
-    return leaves, {dtype.str: np.array(vals, dtype=dtype) for dtype, vals in groups.items()}
+    def inputs(self, plan, arrays, packs, old_grads, ctx):
+        """The node's input Values for ``plan.leaf_args``'s ``arrays`` and ``packs``."""
+        leaves = [v for v, a in zip(plan.leaves, arrays) if a is not None or v.data is None]
+        return tuple(leaves + [constant(packs[d], ctx) for d in self.pack_dtypes]
+                     + [g for g in old_grads if g is not None])
 
 
 _composites = OrderedDict()   # create_graph gradients: recorded, differentiable nodes
@@ -548,7 +552,7 @@ def record_gradient(heads, head_grads, targets, retain_graph):
     key = (leaf_key, plan.nodes, var_slots, head_slots, ct_slots)
     inst = _composites.get(key)
     if inst is None:
-        inst = _composites[key] = GradientInstance(plan, var_slots, head_slots, ct_slots, (),
+        inst = _composites[key] = GradientInstance(plan, None, var_slots, head_slots, ct_slots, (),
                                                    (False,) * len(targets), tuple(v.aval for v in targets))
         if len(_composites) > PLAN_CACHE_SIZE:
             _composites.popitem(last=False)

@@ -57,8 +57,8 @@ _scalars = {}
 def scalar_value(x, dtype, ctx):
     """A cached concrete 0-d leaf for a Python scalar, cast to ``dtype`` as MXNet does
     (an int32 array times 1.5 multiplies by 1).  Scalars are arguments of the compiled
-    trace, never baked in, so a changing learning rate does not recompile.  A new scalar
-    starts as a numpy value (free to make); one used again moves to the device once."""
+    trace, never baked in, so a changing learning rate does not recompile.  It stays a host
+    (numpy) value: a compiled trace gets its scalars packed into one array per dtype."""
     key = (x, type(x), dtype, ctx)
     v = _scalars.get(key)
     if v is None:
@@ -486,6 +486,8 @@ def array(source_array, ctx=None, dtype=None):
 
 
 def waitall():
-    """Wait for all computation.  Values still pending in mxjax's trace are computed when
-    read (their errors surface there, as MXNet's asynchronous errors do)."""
+    """Wait for all computation: this thread's deferred gradients and optimizer updates are
+    computed now.  Other values still pending in mxjax's trace are computed when read (their
+    errors surface there, as MXNet's asynchronous errors do)."""
+    executor.materialize([])
     jax.effects_barrier()
