@@ -220,3 +220,23 @@ def test_deferred_update_then_read_parameters():
     np.testing.assert_allclose(net.weight.data().asnumpy(), 1 - 4 * 0.5 * np.array([[1.0, 2, 3]] * 2), rtol=1e-6)
     np.testing.assert_allclose(net.bias.data().asnumpy(), [-2.0, -2.0], rtol=1e-6)
     np.testing.assert_allclose(net.weight.grad().asnumpy(), [[1.0, 2, 3]] * 2, rtol=1e-6)
+
+
+def test_hybridized_trace_does_not_compute_deferred_work_inside_it():
+    """A hybridized block traced for a new input shape while last step's update is deferred."""
+    def train(hybridize):
+        mx.random.seed(0)
+        net = mx.gluon.nn.HybridSequential()
+        net.add(mx.gluon.nn.Dense(4, activation="relu", in_units=3), mx.gluon.nn.Dense(2, in_units=4))
+        net.initialize(mx.init.Xavier())
+        if hybridize:
+            net.hybridize()
+        trainer = mx.gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.01})
+        x = nd.array(np.arange(24.0).reshape(8, 3) / 10)
+        for _ in range(4):
+            with autograd.record():
+                loss = net(x[:4]).sum()
+            loss.backward()
+            trainer.step(4)
+        return net(x).asnumpy()            # a new shape: traced now, with the update deferred
+    np.testing.assert_allclose(train(True), train(False), rtol=1e-5)

@@ -20,6 +20,7 @@ variables' values; unrecorded nodes see ``stop_gradient`` inputs.  With
 ``create_graph`` the whole vjp becomes one recorded node of the trace (a
 *composite* op), so a later backward differentiates through it: any order.
 """
+import contextlib
 import functools
 import threading
 import weakref
@@ -327,6 +328,17 @@ def defer(values):
     deferred.extend(weakref.ref(v) for v in values)
     while len(deferred) > MAX_DEFERRED:
         materialize([])
+
+
+@contextlib.contextmanager
+def deferred_apart():
+    """Inside a JAX trace of NDArray code (a hybridized forward), sync points must not
+    compute the program's deferred work: its values would become tracers."""
+    saved, state.deferred = state.deferred, []
+    try:
+        yield
+    finally:
+        state.deferred = saved
 
 
 def _take_deferred(ctx):

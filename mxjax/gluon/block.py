@@ -25,6 +25,7 @@ from .. import random as mx_random
 from ..base import MXNetAssertionError, MXNetError, MXNetValueError
 from ..context import cpu
 from ..name import Prefix
+from .._engine import executor
 from .._engine.graph import constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
@@ -428,12 +429,14 @@ class _HybridOp:
                 args = [from_value(constant(a, ctx)) for a in inputs]
                 for i in none_args:
                     args.insert(i, None)
-                with _Tracing(), mx_random.traced_keys(key), autograd.pause(train_mode=training):
-                    out = op.block.forward(*args)
-                outs = list(out) if isinstance(out, (list, tuple)) else [out]
-                aux = [i for i, (h, a) in enumerate(zip(handles, param_arrays)) if h._data() is not a]
-                op._tls.layout = (type(out) if isinstance(out, (list, tuple)) else None, len(outs), aux)
-                return tuple(o._data() for o in outs) + tuple(handles[i]._data() for i in aux)
+                # the program's deferred work (last step's update) must not run inside this trace
+                with executor.deferred_apart():
+                    with _Tracing(), mx_random.traced_keys(key), autograd.pause(train_mode=training):
+                        out = op.block.forward(*args)
+                    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+                    aux = [i for i, (h, a) in enumerate(zip(handles, param_arrays)) if h._data() is not a]
+                    op._tls.layout = (type(out) if isinstance(out, (list, tuple)) else None, len(outs), aux)
+                    return tuple(o._data() for o in outs) + tuple(handles[i]._data() for i in aux)
             finally:
                 for p, d in zip(op.params, saved):
                     p._data = d
