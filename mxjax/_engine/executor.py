@@ -9,11 +9,15 @@ attributes and shapes share one key however their values differ.
 
 Tiers (DESIGN.md section 4):
 
-* cold: a key seen for the first time runs node by node through each
+* cold: a key not yet known to repeat runs node by node through each
   OpInstance's per-op jitted forward, and back through its per-op jitted vjp.
   Nothing is compiled for the trace as a whole, so dynamic graphs stay cheap.
-* hot: a key seen before runs as ONE jitted function: all forward values,
-  head values and gradients (and 'add' accumulation) in a single XLA call.
+* hot: a key that repeats (``_PlanCache``) runs as ONE jitted function: all
+  forward values, head values and gradients (and 'add' accumulation) in a
+  single XLA call.
+* deferred: once a backward structure is hot, ``backward`` appends that
+  function as one node (``GradientInstance``) and ``Trainer.step`` its update
+  node; the next sync point runs them with whatever it needs in one call.
 
 Gradients are ``jax.vjp`` of the replayed trace with respect to the
 variables' values; unrecorded nodes see ``stop_gradient`` inputs.  With
@@ -74,28 +78,37 @@ class Compiled:
 
 
 class _PlanCache:
-    """Structure key -> jitted whole-trace function, compiled from the second sighting on."""
+    """Structure key -> jitted whole-trace function.
+
+    A structure is compiled once it is known to repeat: at its second sighting when the
+    previous sync point of its kind ("fwd"/"bwd") had the same structure (a loop), else at
+    its ``SPREAD_SIGHTINGS``-th.  Data-dependent control flow that cycles through many
+    structures (the seed's doubling loop) then compiles only the frequent ones: a compile
+    costs what tens of cold runs cost."""
+    SPREAD_SIGHTINGS = 4
 
     def __init__(self, size):
         self.size = size
-        self.entries = OrderedDict()   # key -> Compiled, or None after one sighting
+        self.entries = OrderedDict()   # key -> Compiled, or the number of cold runs so far
         self.compiles = 0              # whole-trace functions built (each compiles once)
         self.hits = 0                  # sync points served by an existing one
         self.calls = 0                 # compiled whole-trace calls run (XLA executions)
+        self._last = {}                # kind -> the previous key of that kind
         self._lock = threading.Lock()
 
     def lookup(self, key, build):
-        """(Compiled entry for ``key``, whether it existed before); the entry is None on the
-        key's first sighting (run it cold)."""
+        """(Compiled entry for ``key``, whether it existed before); the entry is None while
+        the key runs cold."""
         with self._lock:
             entries = self.entries
-            entry = entries.get(key, _UNSEEN)
-            if entry is _UNSEEN:
-                entries[key] = None
-                if len(entries) > self.size:
-                    entries.popitem(last=False)
-                return None, False
-            if entry is None:
+            entry = entries.get(key, 0)
+            if type(entry) is int:
+                last, self._last[key[0]] = self._last.get(key[0]), key
+                if entry == 0 or (entry + 1 < self.SPREAD_SIGHTINGS and last != key):
+                    entries[key] = entry + 1
+                    if len(entries) > self.size:
+                        entries.popitem(last=False)
+                    return None, False
                 entry = entries[key] = Compiled(jax.jit(build()))
                 self.compiles += 1
                 return entry, False
