@@ -1,9 +1,8 @@
 """mxjax: Apache MXNet 1.x programs on JAX and XLA.  ``import mxjax as mx``."""
 import logging as _logging
+import os as _os
 
 import jax as _jax
-
-import os as _os
 
 # MXNet has float64/int64 arrays; every mxjax op passes explicit dtypes
 _jax.config.update("jax_enable_x64", True)
