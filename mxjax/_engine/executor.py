@@ -196,9 +196,10 @@ class Plan:
         return self._base[v.node] + v.index if s is None else s
 
     def leaf_args(self, targets=()):
-        """(key, arrays, packs) for the leaves.  Host scalars (0-d numpy leaves: the program's
-        Python scalars) are packed into one array per dtype, so a trace with a hundred
-        constants passes a handful of arguments; their slots hold None in ``arrays``."""
+        """(key, arrays, scalars) for the leaves.  Host scalars (0-d numpy leaves: the
+        program's Python scalars) go to a compiled call packed into one array per dtype
+        (``pack_scalars(scalars)``), so a trace with a hundred constants passes a handful of
+        arguments; their slots hold None in ``arrays``."""
         key, arrays, groups = [], [], {}
         for v in self.leaves:
             if v.shape == () and v.var is None and type(v.data) is np.ndarray:
@@ -211,22 +212,27 @@ class Plan:
             else:
                 key.append((v.aval, v in targets))
                 arrays.append(v.data)
-        packs = {dtype.str: _pack(dtype, tuple(values)) for dtype, values in groups.items()}
-        return tuple(key), arrays, packs
+        return tuple(key), arrays, groups
 
 
 _packs = {}
 
 
-def _pack(dtype, values):
-    """One device array holding the scalar leaves ``values``, cached: a loop that uses the
-    same Python scalars step after step transfers them once."""
-    packed = _packs.get(values)
-    if packed is None:
-        if len(_packs) > PLAN_CACHE_SIZE:
-            _packs.clear()
-        packed = _packs[values] = jnp.asarray(np.array([v.data for v in values], dtype=dtype))
-    return packed
+def pack_scalars(scalars):
+    """``leaf_args``'s scalar leaves as one device array per dtype (keyed by ``dtype.str``),
+    cached by the scalars' identity: a loop that uses the same Python scalars step after step
+    transfers them once.  Only a compiled call needs them; the cold tier takes the scalars
+    as they are."""
+    result = {}
+    for dtype, values in scalars.items():
+        values = tuple(values)
+        packed = _packs.get(values)
+        if packed is None:
+            if len(_packs) > PLAN_CACHE_SIZE:
+                _packs.clear()
+            packed = _packs[values] = jnp.asarray(np.array([v.data for v in values], dtype=dtype))
+        result[dtype.str] = packed
+    return result
 
 
 def _replay(nodes, env, cut_unrecorded):
@@ -381,7 +387,7 @@ def materialize(values):
     # one node (a deferred backward, an update, one op) is already one compiled call
     entry = None
     if plan.cacheable and len(plan.nodes) > 1:
-        leaf_key, arrays, packs = plan.leaf_args()
+        leaf_key, arrays, scalars = plan.leaf_args()
         entry = plan_cache.lookup(("fwd", leaf_key, plan.nodes, out_slots),
                                   lambda: _forward_fn(leaf_key, plan.nodes, out_slots))[0]
     if entry is None:
@@ -389,7 +395,7 @@ def materialize(values):
         results = [env[s] for s in out_slots]
     else:
         plan_cache.calls += 1
-        results = entry.fn(arrays, packs)
+        results = entry.fn(arrays, pack_scalars(scalars))
     _store(outs, results)
 
 
@@ -459,7 +465,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     out_slots = tuple(plan.slot(v) for v in outs)
     old_grads = [old_grad(v) if old_grad else None for v in targets]
     add_mask = tuple(g is not None for g in old_grads)
-    leaf_key, arrays, packs = plan.leaf_args(set(targets))
+    leaf_key, arrays, scalars = plan.leaf_args(set(targets))
     key = ("bwd", leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
     entry, seen = plan_cache.lookup(
         key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
@@ -471,7 +477,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
                 plan, leaf_key, var_slots, head_slots, ct_slots, out_slots, add_mask,
                 tuple(v.aval for v in outs) + tuple(v.aval for v in targets), entry.fn)
         ctx = heads[0].ctx
-        values = apply(inst, inst.inputs(plan, arrays, packs, old_grads, ctx), False, ctx)
+        values = apply(inst, inst.inputs(plan, pack_scalars(scalars), old_grads, ctx), False, ctx)
         results, grads = values[:len(outs)], values[len(outs):]
         if not retain_graph:
             for v, new in zip(outs, results):
@@ -487,7 +493,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
             results = [env[s] for s in out_slots]
         else:
             plan_cache.calls += 1
-            results, grads = entry.fn(arrays, packs, old_arrays)
+            results, grads = entry.fn(arrays, pack_scalars(scalars), old_arrays)
         _store(outs, results)
         grads = [constant(g, v.ctx) for g, v in zip(grads, targets)]
     if not retain_graph:
@@ -522,17 +528,17 @@ class GradientInstance(OpInstance):
 
     ``compiled``, the plan's already compiled backward function, runs the node when it is
     computed on its own, instead of compiling it again."""
-    __slots__ = ("pack_dtypes",)
+    __slots__ = ("slots", "pack_dtypes")
 
     def __init__(self, plan, leaf_key, var_slots, head_slots, ct_slots, out_slots, add_mask, avals, compiled=None):
         run = _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
         n = len(plan.leaves)
         if leaf_key is None:
-            slots, self.pack_dtypes = range(n), ()
+            self.slots, self.pack_dtypes = range(n), ()
         else:
-            slots = [i for i, entry in enumerate(leaf_key) if not isinstance(entry[0], np.dtype)]
+            self.slots = [i for i, entry in enumerate(leaf_key) if not isinstance(entry[0], np.dtype)]
             self.pack_dtypes = tuple(sorted({entry[0].str for entry in leaf_key if isinstance(entry[0], np.dtype)}))
-        k, dtypes = len(slots), self.pack_dtypes
+        slots, k, dtypes = self.slots, len(self.slots), self.pack_dtypes
 
         def split(arrays):
             leaves = [None] * n
@@ -553,10 +559,11 @@ class GradientInstance(OpInstance):
                 return tuple(outs) + tuple(grads)
             self._fwd = fwd
 
-    def inputs(self, plan, arrays, packs, old_grads, ctx):
-        """The node's input Values for ``plan.leaf_args``'s ``arrays`` and ``packs``."""
-        leaves = [v for v, a in zip(plan.leaves, arrays) if a is not None or v.data is None]
-        return tuple(leaves + [constant(packs[d], ctx) for d in self.pack_dtypes]
+    def inputs(self, plan, packed, old_grads, ctx):
+        """The node's input Values: ``plan``'s non-scalar leaves, the ``packed`` scalars
+        (``packs``), the old gradients of 'add' variables."""
+        leaves = plan.leaves
+        return tuple([leaves[i] for i in self.slots] + [constant(packed[d], ctx) for d in self.pack_dtypes]
                      + [g for g in old_grads if g is not None])
 
 

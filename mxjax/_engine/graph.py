@@ -166,16 +166,9 @@ def apply(inst, inputs, recording, ctx):
 
     While recording, the node is recorded only if an input is in a computational graph
     (as MXNet: operations on constants alone are not part of any graph)."""
-    recorded = False
-    depth = 0
-    for v in inputs:
-        if v.depth > depth:
-            depth = v.depth
-        if recording and not recorded:
-            node = v.node
-            recorded = v.var is not None or (node is not None and node.recorded and not node.freed)
+    recorded = recording and any(v.is_recorded() for v in inputs)
     node = Node(inst, inputs, recorded)
-    depth += 1
+    depth = max([v.depth for v in inputs], default=0) + 1
     avals = inst.out_avals
     if len(avals) == 1:
         return [Value(avals[0], ctx, None, node, 0, depth)]
@@ -183,7 +176,9 @@ def apply(inst, inputs, recording, ctx):
 
 
 def apply_unary(inst, a, recording, ctx):
-    """``apply`` for the commonest call, one input and one output: the single output Value."""
+    """``apply`` for the commonest call, one input and one output: the single output Value.
+    ``Value.is_recorded`` is written out inline here and in ``apply_binary``: these two run
+    once per operator call."""
     node = a.node
     recorded = recording and (a.var is not None or (node is not None and node.recorded and not node.freed))
     return Value(inst.out_avals[0], ctx, None, Node(inst, (a,), recorded), 0, a.depth + 1)
