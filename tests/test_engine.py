@@ -240,3 +240,30 @@ def test_hybridized_trace_does_not_compute_deferred_work_inside_it():
             trainer.step(4)
         return net(x).asnumpy()            # a new shape: traced now, with the update deferred
     np.testing.assert_allclose(train(True), train(False), rtol=1e-5)
+
+
+def test_scalar_packs_made_inside_a_hybridized_trace_stay_concrete():
+    """A Python scalar first packed while a hybridized forward is being traced must not leave
+    a tracer in the pack cache for later, untraced calls."""
+    class Net(mx.gluon.nn.HybridBlock):
+        def __init__(self):
+            super().__init__()
+            with self.name_scope():
+                self.fc = mx.gluon.nn.Dense(3, in_units=5)
+
+        def hybrid_forward(self, F, x):
+            h = self.fc(x)
+            return F.broadcast_add(h, F.ones_like(h).sum(axis=1, keepdims=True) * 0.37125)
+
+    net = Net()
+    net.initialize(mx.init.One())
+    x = nd.array(np.arange(20.0).reshape(4, 5) / 10)
+    eager = net(x).asnumpy()
+    net.hybridize()
+    for batch in (x, x * 2, nd.ones((2, 5))):
+        net(batch)
+    with autograd.record():
+        loss = net(x).sum()
+    loss.backward()
+    np.testing.assert_allclose(net(x).asnumpy(), eager, rtol=1e-6)
+    np.testing.assert_allclose(net.fc.weight.grad().asnumpy(), np.tile(x.asnumpy().sum(axis=0), (3, 1)), rtol=1e-5)

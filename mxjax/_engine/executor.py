@@ -230,7 +230,8 @@ def pack_scalars(scalars):
         if packed is None:
             if len(_packs) > PLAN_CACHE_SIZE:
                 _packs.clear()
-            packed = _packs[values] = jnp.asarray(np.array([v.data for v in values], dtype=dtype))
+            with jax.ensure_compile_time_eval():   # concrete even when made inside a JAX trace
+                packed = _packs[values] = jnp.asarray(np.array([v.data for v in values], dtype=dtype))
         result[dtype.str] = packed
     return result
 
