@@ -4,19 +4,20 @@
 
 * repeated: the same chain every step (mxjax's hot tier: one compiled call per step);
 * first sighting: a new random sequence of ops every step, so no whole-trace cache can hit
-  (mxjax's cold tier: per-op cached jitted forward and vjp);
+  (mxjax's cold tier: per-op cached jitted forward and vjp), twice: in a new program, and in
+  a long-running one, where recurring pairs of ops run fused (``executor.cold_entries``;
+  fusing starts after ``FUSE_SIGHTINGS`` sightings of a pair, here after 60 warm-up chains);
 * pure JAX jit: jax.jit(jax.grad) of the same chain, compiled once;
 * PyTorch eager (if installed): the same chain with requires_grad and backward().
 Reported: medians over repeats, in microseconds per op, and the ratio to pure JAX jit.
 """
 import argparse
+import contextlib
 import json
 import os
 import random
 import statistics
 import time
-
-import numpy as np
 
 UNARY = ["sin", "cos", "tanh", "exp_small"]
 
@@ -59,8 +60,18 @@ def main():
 
     import jax
     import jax.numpy as jnp
-    import mxjax as mx
     from mxjax import autograd, nd
+    from mxjax._engine import executor
+
+    @contextlib.contextmanager
+    def new_program():
+        """As in a program that just started: no pair of ops fused yet (and none fused now)."""
+        saved = executor._pairs, executor.FUSE_SIGHTINGS
+        executor._pairs, executor.FUSE_SIGHTINGS = {}, float("inf")
+        try:
+            yield
+        finally:
+            executor._pairs, executor.FUSE_SIGHTINGS = saved
 
     rng = random.Random(0)
     fixed = chain_spec(rng, n)
@@ -68,8 +79,9 @@ def main():
     x.attach_grad()
     for _ in range(3):  # warm up: op instances, then the whole-trace compile
         run_mxjax(fixed, x, nd, autograd)
-    for _ in range(3):
-        run_mxjax(chain_spec(rng, n), x, nd, autograd)
+    with new_program():
+        for _ in range(3):
+            run_mxjax(chain_spec(rng, n), x, nd, autograd)
 
     def jax_fn(v):
         y = v
@@ -86,9 +98,16 @@ def main():
     jgrad(xa).block_until_ready()
 
     results = {}
-    fresh_specs = [chain_spec(rng, n) for _ in range(repeats)]
+    fresh_specs = [chain_spec(rng, n) for _ in range(2 * repeats)]
+
+    def first_sighting_new_program():
+        with new_program():
+            run_mxjax(fresh_specs.pop(), x, nd, autograd)
+    for _ in range(60):  # a long-running program's history: its recurring pairs get fused
+        run_mxjax(chain_spec(rng, n), x, nd, autograd)
     rounds = {"mxjax repeated": lambda: run_mxjax(fixed, x, nd, autograd),
-              "mxjax first sighting": lambda: run_mxjax(fresh_specs.pop(), x, nd, autograd),
+              "mxjax first sighting": first_sighting_new_program,
+              "... long-running": lambda: run_mxjax(fresh_specs.pop(), x, nd, autograd),
               "pure JAX jit": lambda: jgrad(xa).block_until_ready()}
     try:
         import torch
@@ -115,7 +134,9 @@ def main():
     print(f"{'contender':<24}{'us/op':>10}{'x JAX jit':>12}")
     for name, val in results.items():
         print(f"{name:<24}{val:>10.2f}{val / base:>12.1f}")
-    print(f"plan cache: {mx._engine.executor.plan_cache.compiles} compiles, {mx._engine.executor.plan_cache.hits} hits")
+    fused = sum(1 for v in executor._pairs.values() if not isinstance(v, int))
+    print(f"plan cache: {executor.plan_cache.compiles} compiles, {executor.plan_cache.hits} hits; "
+          f"{fused} fused pairs")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"ops": n, "us_per_op": results}, fh, indent=2)

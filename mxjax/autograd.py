@@ -128,11 +128,12 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     for value, g in zip(targets, grads):
         info = value.var
         buffer = info.grad
-        g = from_value(g)
         if id(info) in seen:  # two versions of one variable in the graph: their gradients add
-            g = g + buffer
+            g = (from_value(g) + buffer)._value
         seen.add(id(info))
-        buffer._rebind(g.astype(buffer.dtype, copy=False)._value)
+        if g.dtype != buffer._value.dtype:
+            g = from_value(g).astype(buffer.dtype)._value
+        buffer._rebind(g)
         info.fresh = True
     for value in leaves:
         if value.var is not None and value.var.req == "null":

@@ -267,3 +267,62 @@ def test_scalar_packs_made_inside_a_hybridized_trace_stay_concrete():
     loss.backward()
     np.testing.assert_allclose(net(x).asnumpy(), eager, rtol=1e-6)
     np.testing.assert_allclose(net.fc.weight.grad().asnumpy(), np.tile(x.asnumpy().sum(axis=0), (3, 1)), rtol=1e-5)
+
+
+@pytest.fixture
+def fuse_at_once(monkeypatch):
+    """The cold tier fuses a pair of ops at its first sighting, from an empty pair cache."""
+    monkeypatch.setattr(executor, "FUSE_SIGHTINGS", 1)
+    monkeypatch.setattr(executor, "_pairs", {})
+
+
+def _new_structure_gradient(x, n):
+    """A structure of ``n`` blocks (new for each ``n``, so it runs cold): Python constants,
+    a multi-output op, an output read twice (fan-out), an integer round trip."""
+    with autograd.record():
+        y = x
+        for _ in range(n):
+            y = nd.sin(y * 1.5)
+            a, b, c = nd.split(y, num_outputs=3, axis=1)
+            y = nd.concat(a * b, c, nd.tanh(a), dim=1) + y.astype("int32").astype("float32")
+        loss = (y * y).sum()
+    loss.backward()
+    return loss.asscalar(), x.grad.asnumpy()
+
+
+def test_cold_tier_fused_pairs_give_the_unfused_values_and_gradients(fuse_at_once, monkeypatch):
+    rng = np.random.RandomState(0)
+    x = nd.array(rng.rand(4, 3))
+    x.attach_grad()
+    fused = [_new_structure_gradient(x, n) for n in (1, 2, 3)]
+    pairs = [p for p in executor._pairs.values() if isinstance(p, executor.PairInstance)]
+    assert len(pairs) >= 3, "the structures' recurring pairs were fused"
+    monkeypatch.setattr(executor, "FUSE_SIGHTINGS", float("inf"))
+    monkeypatch.setattr(executor, "_pairs", {})
+    for n, (loss, grad) in zip((1, 2, 3), fused):
+        ref_loss, ref_grad = _new_structure_gradient(x, n)
+        np.testing.assert_allclose(loss, ref_loss, rtol=1e-6)
+        np.testing.assert_allclose(grad, ref_grad, rtol=1e-5, atol=1e-6)
+
+
+def test_cold_tier_fused_pairs_in_a_forward_only_read(fuse_at_once):
+    x = nd.array([0.1, 0.2, 0.3])
+    for scale in (2.0, 3.0):
+        np.testing.assert_allclose(nd.exp(nd.sin(x * scale) + 1).asnumpy(),
+                                   np.exp(np.sin(np.float32([0.1, 0.2, 0.3]) * scale) + 1), rtol=1e-6)
+    assert any(isinstance(p, executor.PairInstance) for p in executor._pairs.values())
+
+
+def test_cold_tier_does_not_fuse_rare_pairs():
+    """Compiling a pair costs what ~1000 cold runs of it cost: a pair seen a few times stays
+    two nodes."""
+    x = nd.array([0.25])
+    x.attach_grad()
+    for n in range(1, 6):
+        with autograd.record():
+            y = x
+            for _ in range(n):
+                y = nd.cos(y * 0.5) * 1.25
+        y.backward()
+    counts = [c for (a, b, _, _), c in executor._pairs.items() if {a.name, b.name} == {"cos", "broadcast_mul"}]
+    assert counts and all(isinstance(c, int) and c < executor.FUSE_SIGHTINGS for c in counts)

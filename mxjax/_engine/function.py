@@ -28,9 +28,10 @@ class FunctionInstance(OpInstance):
     def fwd(self, *arrays):
         return self.outputs
 
-    def vjp(self, arrays, cotangents):
+    def vjp(self, arrays, cotangents, needed):
         cts = [jnp.zeros(o.shape, o.dtype) if c is None else c for o, c in zip(self.outputs, cotangents)]
-        return self._call_backward(cts, [a.shape for a in arrays], [a.dtype for a in arrays])
+        grads = self._call_backward(cts, [a.shape for a in arrays], [a.dtype for a in arrays])
+        return [g for g, n in zip(grads, needed) if n]
 
     def _call_backward(self, cotangents, shapes, dtypes):
         from ..ndarray.ndarray import from_value

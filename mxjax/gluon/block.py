@@ -26,7 +26,7 @@ from ..base import MXNetAssertionError, MXNetError, MXNetValueError
 from ..context import cpu
 from ..name import Prefix
 from .._engine import executor
-from .._engine.graph import constant
+from .._engine.graph import OpInstance, constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
 from .parameter import DeferredInitializationError, Parameter, ParameterDict
@@ -365,14 +365,14 @@ class HybridBlock(Block):
 
     # ---- hybridization --------------------------------------------------------------------------
     def _call_hybridized(self, *args):
-        for block in _all_blocks(self):  # deferred shapes need one eager pass, which must change nothing:
-            if isinstance(block, HybridBlock) and block._deferred_params():  # predict mode, same random keys
-                counter = mx_random._state["counter"]
-                with _Tracing(), autograd.pause(train_mode=False):
-                    self.forward(*args)
-                mx_random._state["counter"] = counter
-                break
-        if self._hybrid_op is None:
+        if self._hybrid_op is None:   # first call since hybridize(): complete deferred shapes first
+            for block in _all_blocks(self):  # with one eager pass, which must change nothing:
+                if isinstance(block, HybridBlock) and block._deferred_params():  # predict mode, same keys
+                    counter = mx_random._state["counter"]
+                    with _Tracing(), autograd.pause(train_mode=False):
+                        self.forward(*args)
+                    mx_random._state["counter"] = counter
+                    break
             self._hybrid_op = _HybridOp(self)
         return self._hybrid_op(args)
 
@@ -394,6 +394,12 @@ class _Tracing:
         _tracing.active = self._old
 
 
+class _HybridInstance(OpInstance):
+    """A hybridized block's op instance: its function traces the block (it reads ``_tls``),
+    so the cold tier never fuses it with a neighbour (``executor.cold_entries``)."""
+    __slots__ = ()
+
+
 class _HybridOp:
     """The whole forward of a hybridized block as one op of the trace (cf. registry.Op).
 
@@ -401,6 +407,7 @@ class _HybridOp:
     passed through to the forward).  Outputs: the forward's outputs, then the new values of
     parameters the forward wrote (auxiliary states).  The call's context and the layout found
     by the latest trace are per thread (``_tls``)."""
+    instance_class = _HybridInstance
 
     def __init__(self, block):
         self.block = block

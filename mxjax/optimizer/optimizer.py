@@ -332,14 +332,14 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     if opt._counts_updates:
         opt._update_count(indices)
     counts = [opt._index_update_count.get(i, opt.begin_num_update) for i in indices]
-    lrs = np.asarray(opt._get_lrs(indices), dtype=np.float64)
-    wds = np.asarray(opt._get_wds(indices), dtype=np.float64)
+    lrs = opt._get_lrs(indices)
+    wds = opt._get_wds(indices)
     aux = opt._aux(indices, counts)   # after the learning rates: LARS reads the current one
-    aux = np.zeros((len(indices), 0)) if aux is None else np.asarray(aux, dtype=np.float64)
+    # one float64 row per parameter: learning rate, weight decay, update count, extra scalars
+    table = np.column_stack([lrs, wds, counts] + ([] if aux is None else [np.asarray(aux, dtype=np.float64)]))
     ctx = weights[0].context
     clip = _clip_value(opt)
-    per_param = [lrs, wds, np.asarray(counts, dtype=np.float64), aux]
-    scalars = [constant(a, ctx) for a in per_param] + [
+    scalars = [constant(table.astype(np.float64, copy=False), ctx)] + [
         scalar_value(float(x), np.dtype(np.float64), ctx) for x in (opt.rescale_grad, clip or 0.0)]
     mps = tuple(bool(multi_precision and opt._use_multi_precision(w, s)) for w, s in zip(weights, states))
     values, in_tree = jax.tree_util.tree_flatten(
@@ -367,10 +367,12 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
 def _fused_instance(opt, mps, has_clip, in_tree, avals):
     """(op instance, output tree) of the fused update for one structure of arguments."""
     run = _make_fused(opt, mps, has_clip)
-    n = len(avals) - 6
+    n = len(avals) - 3
 
     def structured(*arrays):
-        return run(*jax.tree_util.tree_unflatten(in_tree, arrays[:n]), *arrays[n:])
+        table, rescale, clip = arrays[n:]
+        return run(*jax.tree_util.tree_unflatten(in_tree, arrays[:n]),
+                   table[:, 0], table[:, 1], table[:, 2], table[:, 3:], rescale, clip)
 
     def flat(*arrays):
         return tuple(jax.tree_util.tree_leaves(structured(*arrays)))
