@@ -57,8 +57,8 @@ def test_repeated_trace_runs_as_one_compiled_call():
     step(2.0)                      # second sighting: compiled once, run at the backward
     assert cache.compiles == compiles + 1
     calls, hits = cache.calls, cache.hits
-    for c in (3.0, 4.0, 5.0, 6.0):  # a changing Python scalar is an argument, not a new trace; from the
-        g = step(c)                 # third sighting on the backward is deferred to the gradient read
+    for c in (3.0, 4.0, 5.0, 6.0):  # a changing Python scalar is an argument, not a new trace; the third
+        g = step(c)                 # backward is deferred to the gradient read, later ones run at the call
     assert cache.compiles == compiles + 1
     assert cache.calls == calls + 4  # one compiled call per step
     assert cache.hits >= hits + 4
@@ -146,6 +146,13 @@ def test_seed_makes_sampling_reproducible():
 
 
 # ---- deferred gradients and updates (a repeated structure's backward joins the next sync) -------------
+@pytest.fixture
+def fresh_structures():
+    """Whether a backward structure is deferred is learnt per structure (``GradientInstance
+    .alone``), so tests of deferral start from an empty plan cache."""
+    executor.plan_cache.clear()
+
+
 def _repeat_backward(x, steps, c=3.0, **kwargs):
     heads = []
     for _ in range(steps):
@@ -156,6 +163,7 @@ def _repeat_backward(x, steps, c=3.0, **kwargs):
     return heads
 
 
+@pytest.mark.usefixtures("fresh_structures")
 def test_deferred_backward_values_and_loss_come_from_one_call():
     x = nd.array([0.5, 1.0, 1.5])
     x.attach_grad()
@@ -167,6 +175,25 @@ def test_deferred_backward_values_and_loss_come_from_one_call():
     assert executor.plan_cache.calls == calls + 1     # the loss and the gradient: one call
 
 
+@pytest.mark.usefixtures("fresh_structures")
+def test_backward_read_on_its_own_stops_being_deferred():
+    """A deferred backward whose node is then computed alone (a gradient read, no optimizer
+    step to join) gains nothing from deferral: that structure's later backwards run at the
+    call, still as one compiled call per step."""
+    x = nd.array([0.25, 0.5, 0.75, 1.0])
+    x.attach_grad()
+    _repeat_backward(x, 3, c=2.0)                       # cold, compiled, then deferred
+    assert x.grad._value.data is None
+    x.grad.wait_to_read()                             # the deferred node, computed on its own
+    calls = executor.plan_cache.calls
+    for c in (4.0, 5.0):
+        _repeat_backward(x, 1, c=c)
+        assert x.grad._value.data is not None         # computed at the backward
+        np.testing.assert_allclose(x.grad.asnumpy(), c * np.cos([0.25, 0.5, 0.75, 1.0]), rtol=1e-6)
+    assert executor.plan_cache.calls == calls + 2
+
+
+@pytest.mark.usefixtures("fresh_structures")
 def test_deferred_backward_accumulates_with_grad_req_add():
     x = nd.array([0.5, 1.0, 1.5])
     x.attach_grad(grad_req="add")
@@ -174,6 +201,7 @@ def test_deferred_backward_accumulates_with_grad_req_add():
     np.testing.assert_allclose(x.grad.asnumpy(), 6 * 3 * np.cos([0.5, 1.0, 1.5]), rtol=1e-5)
 
 
+@pytest.mark.usefixtures("fresh_structures")
 def test_deferred_backward_with_retain_graph_keeps_the_graph():
     x = nd.array([0.5, 1.0])
     x.attach_grad()
@@ -188,6 +216,7 @@ def test_deferred_backward_with_retain_graph_keeps_the_graph():
         y.backward()
 
 
+@pytest.mark.usefixtures("fresh_structures")
 def test_waitall_computes_deferred_work():
     x = nd.array([0.5, 1.0])
     x.attach_grad()
@@ -198,6 +227,7 @@ def test_waitall_computes_deferred_work():
     np.testing.assert_allclose(x.grad.asnumpy(), 3 * np.cos([0.5, 1.0]), rtol=1e-6)
 
 
+@pytest.mark.usefixtures("fresh_structures")
 def test_deferred_work_is_bounded_when_nothing_is_read():
     x = nd.array([0.5, 1.0])
     x.attach_grad()
@@ -206,6 +236,7 @@ def test_deferred_work_is_bounded_when_nothing_is_read():
     np.testing.assert_allclose(x.grad.asnumpy(), 3 * np.cos([0.5, 1.0]), rtol=1e-6)
 
 
+@pytest.mark.usefixtures("fresh_structures")
 def test_deferred_update_then_read_parameters():
     net = mx.gluon.nn.Dense(2, in_units=3)
     net.initialize(mx.init.One())

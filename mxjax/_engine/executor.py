@@ -459,6 +459,8 @@ def materialize(values):
         entry = plan_cache.lookup(("fwd", leaf_key, plan.nodes, out_slots),
                                   lambda: _forward_fn(leaf_key, plan.nodes, out_slots))[0]
     if entry is None:
+        if len(plan.nodes) == 1 and type(plan.nodes[0][0]) is GradientInstance:
+            plan.nodes[0][0].alone = True
         env = _cold_forward(plan, cold_entries(plan))
         results = [env[s] for s in out_slots]
     else:
@@ -516,7 +518,9 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     away.  From then on the gradients are *deferred*: one node computing them all is added
     to the trace, and the next sync point runs it in the same compiled call as the rest of
     the step (the optimizer update, the loss read).  The heads' and other live pending
-    values are redirected to that node's outputs, so they are computed once, with it."""
+    values are redirected to that node's outputs, so they are computed once, with it.
+    A structure whose deferred node was then computed on its own (``GradientInstance.alone``:
+    a gradient read with no update to join) runs its compiled backward at the call instead."""
     _check_heads(heads, head_grads)
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
@@ -538,7 +542,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     entry, seen = plan_cache.lookup(
         key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
     ) if plan.cacheable else (None, False)
-    if seen:
+    if seen and not (entry.deferred is not None and entry.deferred.alone):
         inst = entry.deferred
         if inst is None:
             inst = entry.deferred = GradientInstance(
@@ -597,7 +601,7 @@ class GradientInstance(OpInstance):
 
     ``compiled``, the plan's already compiled backward function, runs the node when it is
     computed on its own, instead of compiling it again."""
-    __slots__ = ("slots", "pack_dtypes")
+    __slots__ = ("slots", "pack_dtypes", "alone")
 
     def __init__(self, plan, leaf_key, var_slots, head_slots, ct_slots, out_slots, add_mask, avals, compiled=None):
         run = _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
@@ -621,6 +625,10 @@ class GradientInstance(OpInstance):
             outs, grads = run(*split(arrays))
             return tuple(outs) + tuple(grads)
         super().__init__("_backward", (), gradients, avals)
+        # set when a deferred node of this backward was computed on its own: nothing joins
+        # it in a compiled call (a gradient read right after backward, no optimizer step),
+        # so deferring it only adds bookkeeping, and later backwards run at the call
+        self.alone = False
         if compiled is not None:
             def fwd(*arrays):
                 plan_cache.calls += 1
