@@ -177,20 +177,46 @@ def test_deferred_backward_values_and_loss_come_from_one_call():
 
 @pytest.mark.usefixtures("fresh_structures")
 def test_backward_read_on_its_own_stops_being_deferred():
-    """A deferred backward whose node is then computed alone (a gradient read, no optimizer
-    step to join) gains nothing from deferral: that structure's later backwards run at the
-    call, still as one compiled call per step."""
+    """Deferred backwards whose nodes are then computed alone (a gradient read, no optimizer
+    step to join) gain nothing from deferral: after two such reads, that structure's
+    backwards run at the call, still as one compiled call per step."""
     x = nd.array([0.25, 0.5, 0.75, 1.0])
     x.attach_grad()
-    _repeat_backward(x, 3, c=2.0)                       # cold, compiled, then deferred
-    assert x.grad._value.data is None
-    x.grad.wait_to_read()                             # the deferred node, computed on its own
+    for steps in (3, 1):                                # cold, compiled, then deferred twice
+        _repeat_backward(x, steps, c=2.0)
+        assert x.grad._value.data is None
+        x.grad.wait_to_read()                           # the deferred node, computed on its own
     calls = executor.plan_cache.calls
     for c in (4.0, 5.0):
         _repeat_backward(x, 1, c=c)
-        assert x.grad._value.data is not None         # computed at the backward
+        assert x.grad._value.data is not None           # computed at the backward
         np.testing.assert_allclose(x.grad.asnumpy(), c * np.cos([0.25, 0.5, 0.75, 1.0]), rtol=1e-6)
     assert executor.plan_cache.calls == calls + 2
+
+
+@pytest.mark.usefixtures("fresh_structures")
+def test_training_loop_with_an_occasional_gradient_read_stays_one_call_per_step():
+    net = mx.gluon.nn.Dense(3, in_units=4)
+    net.initialize(mx.init.Xavier())
+    trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    x = nd.array(np.random.RandomState(0).rand(5, 4))
+
+    def step(read_gradient):
+        with autograd.record():
+            loss = (net(x) ** 2).mean()
+        loss.backward()
+        deferred = net.weight.grad()._value.data is None
+        if read_gradient:                               # e.g. printing a gradient now and then
+            net.weight.grad().asnumpy()
+        trainer.step(5)
+        loss.asscalar()
+        return deferred
+
+    for i in range(1, 12):
+        step(read_gradient=i % 4 == 0)
+    calls = executor.plan_cache.calls
+    assert step(read_gradient=False)                    # the backward is still deferred
+    assert executor.plan_cache.calls == calls + 1       # forward, backward, update and loss: one call
 
 
 @pytest.mark.usefixtures("fresh_structures")

@@ -460,7 +460,7 @@ def materialize(values):
                                   lambda: _forward_fn(leaf_key, plan.nodes, out_slots))[0]
     if entry is None:
         if len(plan.nodes) == 1 and type(plan.nodes[0][0]) is GradientInstance:
-            plan.nodes[0][0].alone = True
+            plan.nodes[0][0].ran_alone += 1
         env = _cold_forward(plan, cold_entries(plan))
         results = [env[s] for s in out_slots]
     else:
@@ -519,8 +519,9 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     to the trace, and the next sync point runs it in the same compiled call as the rest of
     the step (the optimizer update, the loss read).  The heads' and other live pending
     values are redirected to that node's outputs, so they are computed once, with it.
-    A structure whose deferred node was then computed on its own (``GradientInstance.alone``:
-    a gradient read with no update to join) runs its compiled backward at the call instead."""
+    A structure whose deferred nodes were mostly computed on their own (a gradient read with
+    no update to join; ``GradientInstance.runs_alone``) runs its compiled backward at the call
+    instead."""
     _check_heads(heads, head_grads)
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
@@ -542,12 +543,13 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     entry, seen = plan_cache.lookup(
         key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
     ) if plan.cacheable else (None, False)
-    if seen and not (entry.deferred is not None and entry.deferred.alone):
+    if seen and not (entry.deferred is not None and entry.deferred.runs_alone()):
         inst = entry.deferred
         if inst is None:
             inst = entry.deferred = GradientInstance(
                 plan, leaf_key, var_slots, head_slots, ct_slots, out_slots, add_mask,
                 tuple(v.aval for v in outs) + tuple(v.aval for v in targets), entry.fn)
+        inst.deferrals += 1
         ctx = heads[0].ctx
         values = apply(inst, inst.inputs(plan, pack_scalars(scalars), old_grads, ctx), False, ctx)
         results, grads = values[:len(outs)], values[len(outs):]
@@ -601,7 +603,7 @@ class GradientInstance(OpInstance):
 
     ``compiled``, the plan's already compiled backward function, runs the node when it is
     computed on its own, instead of compiling it again."""
-    __slots__ = ("slots", "pack_dtypes", "alone")
+    __slots__ = ("slots", "pack_dtypes", "deferrals", "ran_alone")
 
     def __init__(self, plan, leaf_key, var_slots, head_slots, ct_slots, out_slots, add_mask, avals, compiled=None):
         run = _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
@@ -625,16 +627,21 @@ class GradientInstance(OpInstance):
             outs, grads = run(*split(arrays))
             return tuple(outs) + tuple(grads)
         super().__init__("_backward", (), gradients, avals)
-        # set when a deferred node of this backward was computed on its own: nothing joins
-        # it in a compiled call (a gradient read right after backward, no optimizer step),
-        # so deferring it only adds bookkeeping, and later backwards run at the call
-        self.alone = False
+        self.deferrals = 0   # nodes of this backward deferred so far
+        self.ran_alone = 0   # of those, computed on their own by a sync point
         if compiled is not None:
             def fwd(*arrays):
                 plan_cache.calls += 1
                 outs, grads = compiled(*split(arrays))
                 return tuple(outs) + tuple(grads)
             self._fwd = fwd
+
+    def runs_alone(self):
+        """Deferring this backward gains nothing: its deferred nodes were mostly computed on
+        their own (a gradient read right after ``backward``, no optimizer step joining them),
+        so deferring only adds bookkeeping.  Twice at least, so that an occasional read (a
+        gradient printed every hundred steps) keeps a training loop deferred."""
+        return self.ran_alone >= 2 and 2 * self.ran_alone > self.deferrals
 
     def inputs(self, plan, packed, old_grads, ctx):
         """The node's input Values: ``plan``'s non-scalar leaves, the ``packed`` scalars
