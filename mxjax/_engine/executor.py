@@ -377,7 +377,7 @@ def _cold_backward(plan, entries, env, var_slots, head_slots, ct_slots):
                 if dep[i]:   # the cotangents asked of its vjp: those of inputs that depend on a variable
                     needed = tuple([dep[j] for j in ins])
                     dep[n:n + k] = [True] * k
-                    work.append((inst, ins, n, k, needed, [j for j in ins if dep[j]]))
+                    work.append((inst, ins, n, k, needed))
                     break
         n += k
     cts = [None] * plan.n_slots
@@ -386,7 +386,7 @@ def _cold_backward(plan, entries, env, var_slots, head_slots, ct_slots):
             ct = jnp.ones_like(env[h]) if c is None else env[c].astype(env[h].dtype)
             cts[h] = ct if cts[h] is None else cts[h] + ct
     float0 = jax.dtypes.float0
-    for inst, ins, base, k, needed, targets in reversed(work):
+    for inst, ins, base, k, needed in reversed(work):
         outs = cts[base:base + k]
         for c in outs:
             if c is not None:
@@ -395,7 +395,7 @@ def _cold_backward(plan, entries, env, var_slots, head_slots, ct_slots):
             continue   # no cotangent reached this node
         cts[base:base + k] = [None] * k
         in_cts = inst.vjp([env[i] for i in ins], outs, needed)
-        for i, c in zip(targets, in_cts):
+        for i, c in zip([i for i, n in zip(ins, needed) if n], in_cts):
             if c.dtype != float0:
                 old = cts[i]
                 cts[i] = c if old is None else old + c
