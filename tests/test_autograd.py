@@ -6,6 +6,7 @@ for the same program, unless a comment says it comes from numpy.
 import json
 import threading
 
+import jax
 import numpy as np
 import numpy.testing as npt
 import pytest
@@ -148,6 +149,19 @@ def test_non_scalar_head_gets_ones():
     y.backward()
     # recorded from MXNet 1.9.1
     npt.assert_array_equal(x.grad.asnumpy(), [[2.0, 4.0], [6.0, 8.0]])
+
+
+def test_head_that_is_the_variable_gets_ones():
+    """MXNet 1.9.1: ``y = x`` inside record() then ``y.backward()`` gives x.grad = ones;
+    repeated, so both the cold tier and the compiled tier run it."""
+    x = nd.array([1.0, 2.0])
+    x.attach_grad()
+    for _ in range(3):
+        with autograd.record():
+            y = x
+        y.backward()
+        npt.assert_array_equal(x.grad.asnumpy(), [1.0, 1.0])
+        assert isinstance(x.grad._value.data, jax.Array)   # a device array, like every gradient
 
 
 def test_retain_graph_allows_second_backward():

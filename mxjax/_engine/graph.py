@@ -121,7 +121,8 @@ class OpInstance:
     def vjp(self, arrays, cotangents, needed):
         """The cotangents of the inputs flagged in ``needed`` (in input order), for output
         ``cotangents`` (``None`` = zero), through a per-op jitted vjp per ``needed``: the
-        cotangent of a constant (a Python scalar's leaf) is never computed."""
+        cotangent of a constant (a Python scalar's leaf) is never computed.  An integer
+        input's cotangent (JAX's float0) comes back as None."""
         vjp = self._vjps.get(needed)
         if vjp is None:
             vjp = self._vjps[needed] = jax.jit(_vjp_of(self.fn, needed))
@@ -134,8 +135,9 @@ def _vjp_of(fn, needed):
             it = iter(diff)
             return fn(*[next(it) if n else a for a, n in zip(arrays, needed)])
         outs, pullback = jax.vjp(partial, *[a for a, n in zip(arrays, needed) if n])
-        return pullback(tuple(jax.numpy.zeros_like(o) if c is None else c.astype(o.dtype)
-                              for o, c in zip(outs, cotangents)))
+        cts = pullback(tuple(jax.numpy.zeros_like(o) if c is None else c.astype(o.dtype)
+                             for o, c in zip(outs, cotangents)))
+        return tuple(None if c.dtype == jax.dtypes.float0 else c for c in cts)
     return vjp
 
 
