@@ -7,7 +7,9 @@ interleaves the contenders.
 
 Each (contender, workload) runs in its own worker process (same thread settings for all),
 which reports its first-step time (compile included) and peak memory; the parent asks the
-workers for timing rounds in turn, so machine noise hits everyone alike.  Reported: median
+workers for timing rounds in turn, so machine noise hits everyone alike.  A worker starts each
+round with as many untimed steps as it then times: it sat idle while the others ran, and a
+step of tens of microseconds would otherwise be timed with cold caches.  Reported: median
 step time, ratio to pure JAX jit, first step, peak RSS; plus whole-process import times.
 """
 import argparse
@@ -57,6 +59,8 @@ def worker(contender, workload):
     print(json.dumps({"first_step_s": first}), flush=True)
     for line in sys.stdin:
         n = int(line)
+        for _ in range(n):   # untimed: the worker sat idle while the others ran (cold caches)
+            step()
         times = []
         for _ in range(n):
             t = time.perf_counter()
