@@ -522,7 +522,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     values are redirected to that node's outputs, so they are computed once, with it.
     A structure whose deferred nodes were mostly computed on their own (a gradient read with
     no update to join; ``GradientInstance.runs_alone``) runs its compiled backward at the call
-    instead."""
+    instead, until an optimizer update follows one (``update_follows``)."""
     _check_heads(heads, head_grads)
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
@@ -570,11 +570,23 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
         else:
             plan_cache.calls += 1
             results, grads = entry.fn(arrays, pack_scalars(scalars), old_arrays)
+            state.eager_backward = entry.deferred
         _store(outs, results)
         grads = [constant(g, v.ctx) for g, v in zip(grads, targets)]
     if not retain_graph:
         _free(plan)
     return targets, grads, plan.leaves
+
+
+def update_follows():
+    """An optimizer update is being deferred.  A backward run at the call since the last one
+    (its structure had ``runs_alone``) would have joined this update in one call had it been
+    deferred, so that structure defers again: gradients read on their own early in a program
+    (two debugging prints) must not cost its training loop a second XLA call per step for good."""
+    inst = state.eager_backward
+    if inst is not None:
+        inst.ran_alone = inst.deferrals = 0
+        state.eager_backward = None
 
 
 def _data_of(value):

@@ -8,6 +8,7 @@ class _State(threading.local):
         self.recording = False
         self.training = False
         self.deferred = []   # weak references to deferred pending Values (executor.defer)
+        self.eager_backward = None   # the GradientInstance of the last backward run at the call
 
 
 state = _State()

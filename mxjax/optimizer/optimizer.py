@@ -361,6 +361,7 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     for g, ng in zip(grads, new_g):
         if ng is not None:
             _write(g, ng)
+    executor.update_follows()
     executor.defer(outs)
 
 
