@@ -194,24 +194,32 @@ def test_backward_read_on_its_own_stops_being_deferred():
     assert executor.plan_cache.calls == calls + 2
 
 
-@pytest.mark.usefixtures("fresh_structures")
-def test_training_loop_with_an_occasional_gradient_read_stays_one_call_per_step():
+def _dense_training_step():
+    """(net, ``step(read_gradient, update)``): one step of a small training loop (record,
+    backward, a gradient read on its own if asked, ``Trainer.step`` if asked, the loss read);
+    ``step`` returns whether the backward was deferred."""
     net = mx.gluon.nn.Dense(3, in_units=4)
     net.initialize(mx.init.Xavier())
     trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
     x = nd.array(np.random.RandomState(0).rand(5, 4))
 
-    def step(read_gradient):
+    def step(read_gradient=False, update=True):
         with autograd.record():
             loss = (net(x) ** 2).mean()
         loss.backward()
         deferred = net.weight.grad()._value.data is None
-        if read_gradient:                               # e.g. printing a gradient now and then
+        if read_gradient:                               # e.g. printing a gradient
             net.weight.grad().asnumpy()
-        trainer.step(5)
+        if update:
+            trainer.step(5)
         loss.asscalar()
         return deferred
+    return net, step
 
+
+@pytest.mark.usefixtures("fresh_structures")
+def test_training_loop_with_an_occasional_gradient_read_stays_one_call_per_step():
+    _, step = _dense_training_step()
     for i in range(1, 12):
         step(read_gradient=i % 4 == 0)
     calls = executor.plan_cache.calls
@@ -224,30 +232,14 @@ def test_training_loop_after_early_gradient_reads_returns_to_one_call_per_step()
     """A structure whose first backwards were read on their own (debugging prints before the
     training loop starts) runs its backward at the call; the first optimizer step after such
     a backward makes it defer again, so the loop is back to one compiled call per step."""
-    net = mx.gluon.nn.Dense(3, in_units=4)
-    net.initialize(mx.init.Xavier())
-    trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
-    x = nd.array(np.random.RandomState(0).rand(5, 4))
-
-    def step(train):
-        with autograd.record():
-            loss = (net(x) ** 2).mean()
-        loss.backward()
-        deferred = net.weight.grad()._value.data is None
-        if train:
-            trainer.step(5)
-        else:
-            net.weight.grad().asnumpy()                 # a gradient read on its own
-        loss.asscalar()
-        return deferred
-
+    net, step = _dense_training_step()
     for _ in range(5):
-        step(train=False)
-    assert not step(train=True)                          # the backward ran at the call ...
-    assert step(train=True)                              # ... and defers again after the update
+        step(read_gradient=True, update=False)           # a gradient read on its own
+    assert not step()                                    # the backward ran at the call ...
+    assert step()                                        # ... and defers again after the update
     weight = net.weight.data().asnumpy()
     calls = executor.plan_cache.calls
-    assert step(train=True)
+    assert step()
     assert executor.plan_cache.calls == calls + 1        # forward, backward, update and loss: one call
     np.testing.assert_allclose(net.weight.data().asnumpy(), weight - 0.1 / 5 * net.weight.grad().asnumpy(),
                                rtol=1e-5)

@@ -544,7 +544,9 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     entry, seen = plan_cache.lookup(
         key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
     ) if plan.cacheable else (None, False)
-    if seen and not (entry.deferred is not None and entry.deferred.runs_alone()):
+    deferring = seen and not (entry.deferred is not None and entry.deferred.runs_alone())
+    state.eager_backward = None if deferring else entry and entry.deferred
+    if deferring:
         inst = entry.deferred
         if inst is None:
             inst = entry.deferred = GradientInstance(
@@ -570,7 +572,6 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
         else:
             plan_cache.calls += 1
             results, grads = entry.fn(arrays, pack_scalars(scalars), old_arrays)
-            state.eager_backward = entry.deferred
         _store(outs, results)
         grads = [constant(g, v.ctx) for g, v in zip(grads, targets)]
     if not retain_graph:

@@ -8,7 +8,7 @@ class _State(threading.local):
         self.recording = False
         self.training = False
         self.deferred = []   # weak references to deferred pending Values (executor.defer)
-        self.eager_backward = None   # the GradientInstance of the last backward run at the call
+        self.eager_backward = None   # the last backward, if it ran compiled at the call: its GradientInstance
 
 
 state = _State()
