@@ -12,8 +12,12 @@ _jax.config.update("jax_enable_x64", True)
 # ~8 us without.  MXJAX_CPU_ASYNC_DISPATCH=1 keeps JAX's default.
 if _os.environ.get("MXJAX_CPU_ASYNC_DISPATCH", "0") != "1":
     _jax.config.update("jax_cpu_enable_async_dispatch", False)
-# scripts that call logging.basicConfig(level=INFO) would otherwise see JAX's probing of absent TPUs
-_logging.getLogger("jax._src.xla_bridge").setLevel(_logging.WARNING)
+# An MXNet program that calls logging.basicConfig(level=logging.DEBUG) to see MXNet's progress
+# lines must not get JAX's internals (tens of thousands of lines per epoch: every trace, cache
+# lookup and compile).  JAX's loggers keep warnings; a level the user set on them is kept.
+for _name in ("jax", "jaxlib"):
+    if _logging.getLogger(_name).level == _logging.NOTSET:
+        _logging.getLogger(_name).setLevel(_logging.WARNING)
 
 from . import base, context  # noqa: E402
 from .base import MXNetError  # noqa: E402,F401
@@ -30,14 +34,11 @@ from . import metric  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
 from . import test_utils  # noqa: E402,F401
 
-from .cli import alias_mxnet  # noqa: E402,F401
+from .cli import alias_mxnet, report_missing_modules  # noqa: E402,F401
+
+report_missing_modules()
 
 __version__ = "0.1.0"
 
 
-def __getattr__(name):
-    """``mx.<name>`` that mxjax does not provide: say so, naming the MXNet API."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from .base import NotImplementedForMXJax
-    raise NotImplementedForMXJax(f"mxnet.{name} is not provided by mxjax")
+__getattr__ = base.missing_api(__name__)

@@ -111,3 +111,8 @@ class NDArrayIter(DataIter):
         rows = self.idx[take]
         return DataBatch([nd.array(v[rows], dtype=v.dtype) for _, v in self.data],
                          [nd.array(v[rows], dtype=v.dtype) for _, v in self.label], pad=pad, index=None)
+
+
+from .base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)
