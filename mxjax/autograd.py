@@ -6,7 +6,7 @@ differentiable to any order through ``grad(create_graph=True)`` (MXNet
 refuses second order for most operators); ``backward``'s ``train_mode``
 has no effect, because mode-dependent operators fix their mode when recorded.
 """
-from .base import MXNetAssertionError, MXNetError
+from .base import MXNetError
 from ._engine import executor
 from ._engine.function import FunctionInstance
 from ._engine.graph import apply
@@ -91,7 +91,7 @@ def _head_grads(heads, head_grads):
     if isinstance(head_grads, NDArray):
         head_grads = [head_grads]
     if len(head_grads) != len(heads):
-        raise MXNetAssertionError(f"heads and head_grads must be lists of the same length: got "
+        raise AssertionError(f"heads and head_grads must be lists of the same length: got "
                                   f"{len(head_grads)} head gradient(s) for {len(heads)} head(s)")
     out = []
     for h, g in zip(heads, head_grads):
@@ -148,7 +148,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     heads, _ = _as_list(heads, "heads")
     variables, _ = _as_list(variables, "variables")
     if not variables:
-        raise MXNetAssertionError("variables cannot be an empty list.")
+        raise AssertionError("variables cannot be an empty list.")
     hg = _head_grads(heads, head_grads)
     targets = []
     for i, v in enumerate(variables):
@@ -193,7 +193,7 @@ class Function:
 
     def __call__(self, *inputs):
         if self._used:
-            raise MXNetAssertionError("Each Function instance can only be called once. "
+            raise AssertionError("Each Function instance can only be called once. "
                                       "Please create another instance.")
         self._used = True
         recording = set_recording(False)
