@@ -19,7 +19,7 @@ for _name in ("jax", "jaxlib"):
     if _logging.getLogger(_name).level == _logging.NOTSET:
         _logging.getLogger(_name).setLevel(_logging.WARNING)
 
-from . import base, context  # noqa: E402
+from . import base, context, engine, util  # noqa: E402
 from .base import MXNetError  # noqa: E402,F401
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  # noqa: E402,F401
 from . import ndarray  # noqa: E402
@@ -32,7 +32,13 @@ from . import gluon  # noqa: E402,F401
 from . import io  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
-from . import test_utils  # noqa: E402,F401
+from . import attribute, contrib, runtime  # noqa: E402,F401
+from . import numpy, numpy_extension  # noqa: E402,F401
+from . import numpy as np  # noqa: E402,F401
+from . import numpy_extension as npx  # noqa: E402,F401
+from .attribute import AttrScope  # noqa: E402,F401
+from .util import is_np_array, is_np_shape, np_array, np_shape, set_np_shape, use_np  # noqa: E402,F401
+from .util import use_np_array, use_np_shape  # noqa: E402,F401
 
 from .cli import alias_mxnet, report_missing_modules  # noqa: E402,F401
 
@@ -41,4 +47,13 @@ report_missing_modules()
 __version__ = "0.1.0"
 
 
-__getattr__ = base.missing_api(__name__)
+_missing_api = base.missing_api(__name__)
+
+
+def __getattr__(name):
+    """``mx.test_utils`` is imported on first use (it loads numpy.testing, ~0.3 s); any other
+    name mxjax does not provide fails naming the MXNet API."""
+    if name == "test_utils":
+        import importlib
+        return importlib.import_module(".test_utils", __name__)
+    return _missing_api(name)

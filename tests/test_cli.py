@@ -41,6 +41,7 @@ def test_star_imports_through_the_alias():
 
 @pytest.mark.parametrize("statement, missing", [
     ("import mxnet.kvstore", "mxnet.kvstore"),
+    ("import mxnet.contrib.onnx", "mxnet.contrib.onnx"),
     ("import mxnet.gluon.model_zoo.vision", "mxnet.gluon.model_zoo"),
     ("from mxnet import image", "mxnet.image"),
     ("from mxnet import recordio, nd", "mxnet.recordio"),

@@ -20,12 +20,15 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from ..base import MXNetError, MXNetValueError, as_dtype, numeric_types
+from ..base import MXNetError, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine import executor
 from .._engine.graph import VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance, set_owner
 from .._engine.state import state
 from .registry import OPS
+from .storage_ids import (_DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _GRAD_REQ_MAP, _STORAGE_TYPE_CSR,  # noqa: F401
+                          _STORAGE_TYPE_DEFAULT, _STORAGE_TYPE_ID_TO_STR, _STORAGE_TYPE_ROW_SPARSE,
+                          _STORAGE_TYPE_STR_TO_ID, _STORAGE_TYPE_UNDEFINED, py_slice)
 
 __all__ = ["NDArray", "invoke", "from_value", "array", "waitall"]
 
@@ -196,6 +199,17 @@ class NDArray:
     def grad(self):
         return None if self._var is None else self._var.grad
 
+    @property
+    def _fresh_grad(self):
+        """Whether a backward wrote this variable's gradient since the flag was last cleared
+        (MXNet's semantics: ``Trainer.step`` reads and clears it; False for a non-variable)."""
+        return self._var is not None and self._var.fresh
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, state):
+        if self._var is not None:
+            self._var.fresh = bool(state)
+
     # ---- values -----------------------------------------------------------------------------
     def _data(self):
         v = self._value
@@ -211,7 +225,7 @@ class NDArray:
         numpy *array* for e.g. shape (1, 1); mxjax returns the scalar, which modern numpy's
         ``float()`` accepts where it refuses a 2-d array."""
         if self.size != 1:
-            raise MXNetValueError(f"The current array is not a scalar: asscalar() needs one element, "
+            raise ValueError(f"The current array is not a scalar: asscalar() needs one element, "
                                   f"this array has shape {self.shape}; index or reduce it first")
         return self.asnumpy().reshape(-1)[0]
 
@@ -232,7 +246,7 @@ class NDArray:
             return False
         if size == 1:
             return bool(self.asnumpy().reshape(-1)[0])
-        raise MXNetValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
 
     def __len__(self):
         return self.shape[0]
