@@ -31,6 +31,24 @@ class MXNetAssertionError(MXNetError, AssertionError):
     """An MXNetError where MXNet itself raises AssertionError."""
 
 
+class NotSupportedForSparseNDArray(MXNetError):
+    """MXNet's error for an NDArray method that sparse arrays do not have (``reshape``, ``x[i]``)."""
+
+    def __init__(self, function, alias, *args):
+        super().__init__()
+        self.function = function.__name__
+        self.alias = alias
+        self.args = [str(type(a)) for a in args]
+
+    def __str__(self):
+        msg = f"Function {self.function}"
+        if self.alias:
+            msg += f' (namely operator "{self.alias}")'
+        if self.args:
+            msg += " with arguments (" + ", ".join(self.args) + ")"
+        return msg + " is not supported for SparseNDArray and only available in NDArray."
+
+
 class NotImplementedForMXJax(MXNetError, NotImplementedError, AttributeError):
     """An MXNet API that mxjax does not provide (yet).  Also an AttributeError, so that
     ``hasattr(mx, 'something')`` and ``getattr(mx, name, default)`` keep working."""
