@@ -155,4 +155,4 @@ def onehot_encode(indices, out):
 ops.creation.install(_module)  # plain functions of the math family: nd.eye, nd.linspace, contrib.boolean_mask...
 from .serialization import save, load, load_frombuffer  # noqa: E402,F401  (nd.save / nd.load: MXNet 1.9.1 file format)
 from . import sparse, sparse_ops  # noqa: E402  (mx.nd.sparse; storage rules of sparse arguments)
-sparse_ops.install(_module, (op, _internal), sparse)
+sparse_ops.install(_module, (op, _internal), sparse, contrib)

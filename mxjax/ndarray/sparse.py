@@ -23,7 +23,7 @@ import warnings
 import jax
 import numpy as np
 
-from ..base import MXNetError, NotSupportedForSparseNDArray, as_dtype, numeric_types
+from ..base import MXNetError, MXNetValueError, NotSupportedForSparseNDArray, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine.graph import constant
 from .ndarray import NDArray, _call, array as _dense_array, from_value, unrecorded
@@ -99,8 +99,12 @@ class BaseSparseNDArray(NDArray):
         return _dense_array(self._structure()[i], ctx=self.context, dtype=_INDEX)
 
     def check_format(self, full_check=True):
-        """The metadata mxjax keeps is valid by construction; a malformed definition is
-        refused when the array is created."""
+        """MXNetError if the metadata is not a valid ``stype`` array (MXNet accepts a
+        malformed (data, indices[, indptr]) definition when creating the array, and
+        ``check_format`` finds it; its values are then undefined)."""
+        problem = _format_problem(self._stype, self.shape, self._structure())
+        if problem:
+            raise MXNetError(f"Check failed: {problem}")
 
     def wait_to_read(self):
         NDArray.wait_to_read(self)
@@ -340,7 +344,7 @@ def cast_storage(data, stype):
     if {src, stype} == {"csr", "row_sparse"}:
         raise ValueError(f"cast_storage from {src} to {stype} is not supported")
     if data.ndim != 2 and stype == "csr":
-        raise MXNetError(f"cast_storage to csr needs a 2-D array, got shape {data.shape}")
+        raise MXNetValueError(f"cast_storage to csr needs a 2-D array, got shape {data.shape}")
     copied = _call("_copy", _as_dense(data))
     if stype == "default":
         return copied
@@ -410,18 +414,37 @@ def _csr_from_definition(data, indices, indptr, shape=None, ctx=None, dtype=None
     shape = tuple(int(s) for s in shape)
     if data.ndim != 1 or indptr.ndim != 1 or indices.ndim != 1 or indptr.shape[0] == 0 or len(shape) != 2:
         raise ValueError("invalid shape")
-    rows, cols = shape
-    nnz = indices.shape[0]
-    if (indptr.shape[0] != rows + 1 or indptr[0] != 0 or indptr[-1] != nnz or data.shape[0] != nnz
-            or np.any(np.diff(indptr) < 0) or (nnz and (indices.min() < 0 or indices.max() >= cols))):
-        raise MXNetError("Check failed: the csr definition is malformed: indptr must start at 0, rise "
-                         "monotonically to len(indices) == len(data), with one entry per row plus one, and "
-                         f"indices must lie in [0, {cols}); got indptr {indptr.tolist()[:8]}..., "
-                         f"{nnz} indices, {data.shape[0]} values")
-    row_of = np.repeat(np.arange(rows), np.diff(indptr))
+    if data.shape[0] != indices.shape[0]:
+        raise MXNetError(f"Check failed: a csr array needs one value per index, got {data.shape[0]} values "
+                         f"and {indices.shape[0]} indices")
     dense = np.zeros(shape, dtype)
-    np.add.at(dense, (row_of, indices), data)
+    if not _format_problem("csr", shape, (indptr, indices)):
+        row_of = np.repeat(np.arange(shape[0]), np.diff(indptr))
+        dense[row_of, indices] = data
     return _from_numpy("csr", dense, (indptr, indices), ctx)
+
+
+def _format_problem(stype, shape, aux):
+    """What is wrong with ``aux`` as the metadata of a ``stype`` array of ``shape`` (None: valid)."""
+    if stype == "row_sparse":
+        (indices,) = aux
+        if indices.size and (indices.min() < 0 or indices.max() >= shape[0]):
+            return f"row_sparse indices must lie in [0, {shape[0]}), got {indices.tolist()}"
+        if np.any(np.diff(indices) <= 0):
+            return f"row_sparse indices must be sorted in ascending order and unique, got {indices.tolist()}"
+        return None
+    indptr, indices = aux
+    if indptr.shape[0] != shape[0] + 1 or indptr[0] != 0 or np.any(np.diff(indptr) < 0):
+        return (f"csr indptr must hold {shape[0] + 1} non-decreasing offsets starting at 0, "
+                f"got {indptr.tolist()}")
+    if indptr[-1] != indices.shape[0]:
+        return f"csr indptr must end with the number of indices {indices.shape[0]}, got {indptr[-1]}"
+    if indices.size and (indices.min() < 0 or indices.max() >= shape[1]):
+        return f"csr indices must lie in [0, {shape[1]}), got {indices.tolist()}"
+    for r in range(shape[0]):
+        if np.any(np.diff(indices[indptr[r]:indptr[r + 1]]) <= 0):
+            return f"csr indices must be in ascending order within each row (row {r})"
+    return None
 
 
 def row_sparse_array(arg1, shape=None, ctx=None, dtype=None):
@@ -455,14 +478,12 @@ def _rsp_from_definition(data, indices, shape=None, ctx=None, dtype=None):
     shape = tuple(int(s) for s in shape)
     if data.ndim != len(shape) or indices.ndim != 1 or np.prod(shape[1:]) == 0:
         raise ValueError("invalid shape")
-    if (data.shape[0] != indices.shape[0] or data.shape[1:] != shape[1:]
-            or (indices.size and (indices.min() < 0 or indices.max() >= shape[0]
-                                  or np.any(np.diff(indices) <= 0)))):
-        raise MXNetError(f"Check failed: the row_sparse definition is malformed: indices must be sorted, "
-                         f"unique and lie in [0, {shape[0]}), one per row of data (data shape "
-                         f"{data.shape}, {indices.shape[0]} indices, shape {shape})")
+    if data.shape[0] != indices.shape[0] or data.shape[1:] != shape[1:]:
+        raise MXNetError(f"Check failed: a row_sparse array needs one row of data of shape {shape[1:]} per "
+                         f"index, got data of shape {data.shape} and {indices.shape[0]} indices")
     dense = np.zeros(shape, dtype)
-    dense[indices] = data
+    if not _format_problem("row_sparse", shape, (indices,)):
+        dense[indices] = data
     return _from_numpy("row_sparse", dense, (indices,), ctx)
 
 
@@ -507,14 +528,17 @@ def array(source_array, ctx=None, dtype=None):
     raise ValueError("Unexpected source_array type: ", type(source_array))
 
 
-def retain(data, indices):
-    """``sparse.retain``: the rows of row_sparse ``data`` listed in ``indices`` that it
-    stores (a row_sparse array); other rows become zero."""
+def retain(data=None, indices=None, **kwargs):
+    """``sparse.retain``: a row_sparse array of the rows ``indices`` (sorted, as MXNet
+    expects) of row_sparse ``data``; its indices are ``indices``, rows ``data`` does not
+    store are zero."""
+    if kwargs:
+        raise MXNetError(f"Operator _sparse_retain got unexpected arguments {sorted(kwargs)}; it takes data "
+                         "and indices")
     if not isinstance(data, RowSparseNDArray):
-        raise MXNetError("retain: data must be a RowSparseNDArray, got storage type " + str(data.stype))
-    keep = np.unique(_host(indices, _INDEX))
-    (stored,) = data._structure()
-    kept = np.intersect1d(stored, keep).astype(_INDEX)
+        raise MXNetError("retain: data must be a RowSparseNDArray, got storage type "
+                         + str(getattr(data, "stype", type(data).__name__)))
+    kept = _host(indices, _INDEX).reshape(-1)
     mask = np.zeros((data.shape[0],) + (1,) * (data.ndim - 1), dtype=data.dtype)
     mask[kept] = 1
     masked = _as_dense(data) * _dense_array(mask, ctx=data.context, dtype=data.dtype)

@@ -15,6 +15,7 @@ import operator
 
 import numpy as np
 
+from ..base import MXNetError
 from .ndarray import NDArray, _call
 from .registry import OPS
 from .sparse import BaseSparseNDArray, CSRNDArray, RowSparseNDArray, _as_dense, _structure_of, _wrap, retain, \
@@ -169,13 +170,39 @@ def _square_sum_rule(fn, args, kwargs):
     return out
 
 
+def _take(fn, args, kwargs):
+    """take(csr, indices) along axis 0 stays csr."""
+    x = args[0] if args else kwargs["a"]
+    axis = args[2] if len(args) > 2 else kwargs.get("axis", 0)
+    out = _dense_call(fn, args, kwargs)
+    if isinstance(x, CSRNDArray) and axis == 0:
+        return _wrap(CSRNDArray, out._value, None)
+    return out
+
+
+def getnnz(data, axis=None):
+    """``nd.contrib.getnnz``: the number of stored values of a csr array (int64), in all
+    (shape (1,)) or per row (axis 1); axis 0 is not supported, as in MXNet."""
+    from .ndarray import array
+    if not isinstance(data, CSRNDArray):
+        raise MXNetError("getnnz needs a CSRNDArray, got storage type " + str(data.stype))
+    indptr, _ = data._structure()
+    if axis is None:
+        counts = np.array([indptr[-1]], np.int64)
+    elif axis in (1, -1):
+        counts = np.diff(indptr).astype(np.int64)
+    else:
+        raise MXNetError(f"getnnz: axis {axis} is not supported; use axis=None or 1")
+    return array(counts, ctx=data.context, dtype=np.int64)
+
+
 _ZERO_PRESERVING = ("abs", "sign", "round", "rint", "ceil", "floor", "trunc", "fix", "square", "sqrt", "sin",
                     "tan", "arcsin", "arctan", "sinh", "tanh", "arcsinh", "arctanh", "expm1", "log1p", "relu",
                     "negative", "radians", "degrees", "_copy")
 RULES = dict.fromkeys(_ZERO_PRESERVING, _unary_same)
 RULES.update({
     "clip": _clip, "zeros_like": _zeros_like, "dot": _dot, "slice": _slice, "add_n": _add_n,
-    "concat": _concat, "_square_sum": _square_sum_rule,
+    "concat": _concat, "_square_sum": _square_sum_rule, "take": _take,
     "elemwise_add": _binary("add"), "elemwise_sub": _binary("sub"), "elemwise_mul": _binary("mul"),
     "elemwise_div": _binary("div"), "broadcast_add": _binary("add"), "broadcast_sub": _binary("sub"),
     "broadcast_mul": _binary("mul"), "broadcast_div": _binary("div"),
@@ -252,7 +279,7 @@ def _install_dunders():
     BaseSparseNDArray.__hash__ = NDArray.__hash__
 
 
-def install(nd_module, namespaces, sparse_module):
+def install(nd_module, namespaces, sparse_module, contrib):
     """Put the storage check in front of the ``RULES`` operators in ``nd_module`` and
     ``namespaces`` (``nd.op``, ``nd._internal``), give the sparse classes their methods and
     dunders, and fill ``mx.nd.sparse`` with every operator (as MXNet's ``gen_sparse``)."""
@@ -277,6 +304,7 @@ def install(nd_module, namespaces, sparse_module):
     for name, dunder in (("add", "__add__"), ("subtract", "__sub__"), ("multiply", "__mul__"),
                          ("divide", "__truediv__")):
         setattr(sparse_module, name, _sparse_arith(dunder))
+    contrib.getnnz = getnnz
     _install_dunders()
 
 
