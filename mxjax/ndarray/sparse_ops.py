@@ -40,9 +40,8 @@ def _mask(arr):
 
 
 def _union(a, b):
-    """The metadata of the union of two sparse arrays' stored positions."""
-    if a._aux is None or b._aux is None:
-        return None
+    """The metadata of the union of two sparse arrays' stored positions (reads the inputs'
+    metadata, computing it if needed, as MXNet's kernels read their indices)."""
     mask = _mask(a) | _mask(b)
     return _structure_of(a._stype, mask.reshape(mask.shape + (1,) * (a.ndim - mask.ndim)))
 
@@ -145,9 +144,8 @@ def _add_n(fn, args, kwargs):
     arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
     out = fn(*[_as_dense(a) for a in arrays], **kwargs)
     if arrays and all(isinstance(a, RowSparseNDArray) for a in arrays):
-        aux = arrays[0]._aux
-        for a in arrays[1:]:
-            aux = None if aux is None else _union(_wrap(RowSparseNDArray, arrays[0]._value, aux), a)
+        mask = np.logical_or.reduce([_mask(a) for a in arrays])
+        aux = (np.flatnonzero(mask).astype(np.int64),)
         return _wrap(RowSparseNDArray, out._value, aux)
     return out
 
