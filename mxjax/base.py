@@ -82,9 +82,13 @@ class NotImplementedForSymbol(MXNetError):
 
 class NotSupportedForSparseNDArray(MXNetError):
     """MXNet's error for an NDArray method that sparse arrays do not have (``reshape``,
-    ``x[i]``); the same fields as NotImplementedForSymbol, a sibling class as in MXNet."""
+    ``x[i]``); the fields of NotImplementedForSymbol, a sibling class as in MXNet."""
 
-    __init__ = NotImplementedForSymbol.__init__
+    def __init__(self, function, alias, *args):
+        MXNetError.__init__(self)
+        self.function = function.__name__
+        self.alias = alias
+        self.args = [str(type(a)) for a in args]
 
     def __str__(self):
         return NotImplementedForSymbol.__str__(self).replace("is not implemented for Symbol",
