@@ -127,17 +127,32 @@ def _slice(fn, args, kwargs):
     """Continuous slices of a csr array stay csr (row ranges keep the stored values)."""
     x = args[0] if args else kwargs["data"]
     out = _dense_call(fn, args, kwargs)
-    step = args[3] if len(args) > 3 else kwargs.get("step")
+    step = _as_tuple(args[3] if len(args) > 3 else kwargs.get("step"))
     if not isinstance(x, CSRNDArray) or (step and any(s not in (None, 1) for s in step)):
         return out
     begin = args[1] if len(args) > 1 else kwargs.get("begin")
     end = args[2] if len(args) > 2 else kwargs.get("end")
     aux = None
+    begin, end = _as_tuple(begin), _as_tuple(end)
     if x._aux is not None and len(begin) == 1:
         start, stop, _ = slice(begin[0], end[0]).indices(x.shape[0])
         indptr, indices = x._aux
         aux = (indptr[start:max(stop, start) + 1] - indptr[start], indices[indptr[start]:indptr[max(stop, start)]])
     return _wrap(CSRNDArray, out._value, aux)
+
+
+def _as_tuple(v):
+    return (v,) if isinstance(v, (int, np.integer)) or v is None else tuple(v)
+
+
+def _quadratic(fn, args, kwargs):
+    """contrib.quadratic ``a*x**2 + b*x + c`` keeps a sparse input's storage when c == 0."""
+    x = args[0] if args else kwargs["data"]
+    c = args[3] if len(args) > 3 else kwargs.get("c", 0.0)
+    out = _dense_call(fn, args, kwargs)
+    if isinstance(x, BaseSparseNDArray) and c == 0:
+        return _wrap(type(x), out._value, x._aux)
+    return out
 
 
 def _add_n(fn, args, kwargs):
@@ -201,6 +216,7 @@ RULES = dict.fromkeys(_ZERO_PRESERVING, _unary_same)
 RULES.update({
     "clip": _clip, "zeros_like": _zeros_like, "dot": _dot, "slice": _slice, "add_n": _add_n,
     "concat": _concat, "_square_sum": _square_sum_rule, "take": _take,
+    "_contrib_quadratic": _quadratic,
     "elemwise_add": _binary("add"), "elemwise_sub": _binary("sub"), "elemwise_mul": _binary("mul"),
     "elemwise_div": _binary("div"), "broadcast_add": _binary("add"), "broadcast_sub": _binary("sub"),
     "broadcast_mul": _binary("mul"), "broadcast_div": _binary("div"),
@@ -290,6 +306,8 @@ def install(nd_module, namespaces, sparse_module, contrib):
             fn = _storage_aware(fn, rule)
             for module in modules:
                 setattr(module, name, fn)
+            if name.startswith("_contrib_"):
+                setattr(contrib, name[len("_contrib_"):], fn)
             if op.method and name == op.name:
                 setattr(BaseSparseNDArray, op.method, _method(fn))
         if not name.startswith("_") and not hasattr(sparse_module, name):
