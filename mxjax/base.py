@@ -67,6 +67,21 @@ class NotImplementedForSymbol(MXNetError):
         return msg + " is not implemented for Symbol and only available in NDArray."
 
 
+class NotSupportedForSparseNDArray(MXNetError):
+    """MXNet's error for an NDArray method that sparse arrays do not have (``reshape``,
+    ``x[i]``); the fields of NotImplementedForSymbol, a sibling class as in MXNet."""
+
+    def __init__(self, function, alias, *args):
+        MXNetError.__init__(self)
+        self.function = function.__name__
+        self.alias = alias
+        self.args = [str(type(a)) for a in args]
+
+    def __str__(self):
+        return NotImplementedForSymbol.__str__(self).replace("is not implemented for Symbol",
+                                                             "is not supported for SparseNDArray")
+
+
 class NotImplementedForMXJax(MXNetError, NotImplementedError, AttributeError):
     """An MXNet API that mxjax does not provide (yet).  Also an AttributeError, so that
     ``hasattr(mx, 'something')`` and ``getattr(mx, name, default)`` keep working."""

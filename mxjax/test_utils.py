@@ -378,19 +378,168 @@ def random_sample(population, k):
 
 def rand_ndarray(shape, stype="default", density=None, dtype=None, modifier_func=None, shuffle_csr_indices=False,
                  distribution=None, ctx=None):
-    """An NDArray of standard-normal values (float32 unless ``dtype``).  For a sparse ``stype``
-    ('row_sparse', 'csr') it is ``rand_sparse_ndarray(...)[0]``, as in MXNet, where mxjax has
-    sparse storage; otherwise NotImplementedForMXJax."""
-    ctx = ctx if ctx else default_context()
+    """An NDArray of standard-normal values (float32 unless ``dtype``), or for ``stype``
+    'row_sparse' / 'csr' a random sparse array from ``rand_sparse_ndarray``."""
     if stype == "default":
-        return mx.nd.array(random_arrays(shape), dtype=dtype, ctx=ctx)
-    sparse_maker = globals().get("rand_sparse_ndarray")  # defined with mxjax's sparse storage
-    if sparse_maker is None:
-        raise NotImplementedForMXJax(f"rand_ndarray: storage type {stype!r} needs sparse NDArrays, which "
-                                     "this mxjax does not provide (only dense 'default' arrays)")
-    arr, _ = sparse_maker(shape, stype, density=density, modifier_func=modifier_func, dtype=dtype,
-                          shuffle_csr_indices=shuffle_csr_indices, distribution=distribution, ctx=ctx)
+        return mx.nd.array(random_arrays(shape), dtype=dtype, ctx=ctx or default_context())
+    arr, _ = rand_sparse_ndarray(shape, stype, density=density, modifier_func=modifier_func, dtype=dtype,
+                                 shuffle_csr_indices=shuffle_csr_indices, distribution=distribution, ctx=ctx)
     return arr
+
+
+# ---- random sparse arrays (MXNet's test_utils helpers) ------------------------------------------------
+def _validate_csr_generation_inputs(num_rows, num_cols, density, distribution="uniform"):
+    total_nnz = int(num_rows * num_cols * density)
+    if density < 0 or density > 1:
+        raise ValueError(f"density has to be between 0 and 1, got {density}")
+    if num_rows <= 0 or num_cols <= 0:
+        raise ValueError(f"num_rows and num_cols must be positive, got ({num_rows}, {num_cols})")
+    if distribution == "powerlaw" and total_nnz < 2 * num_rows:
+        raise ValueError(f"not supported for this density: {density} for this shape ({num_rows}, {num_cols}) "
+                         "Please keep : num_rows * num_cols * density >= 2 * num_rows")
+
+
+def shuffle_csr_column_indices(csr):
+    """Shuffle the column indices within each row of a scipy csr matrix, in place (a valid
+    CSR array need not keep them sorted)."""
+    for i in range(len(csr.indptr) - 1):
+        begin, end = csr.indptr[i], csr.indptr[i + 1]
+        row = np.array(csr.indices[begin:end])
+        np.random.shuffle(row)
+        csr.indices[begin:end] = row
+
+
+def _get_uniform_dataset_csr(num_rows, num_cols, density=0.1, dtype=None, data_init=None,
+                             shuffle_csr_indices=False):
+    """A random csr array with about ``density`` of its entries stored (uniform in [0, 1))."""
+    _validate_csr_generation_inputs(num_rows, num_cols, density, distribution="uniform")
+    try:
+        from scipy import sparse as spsp
+    except ImportError:
+        assert data_init is None, "data_init option is not supported when scipy is absent"
+        assert not shuffle_csr_indices, "shuffle_csr_indices option is not supported when scipy is absent"
+        dense = np.random.uniform(size=(num_rows, num_cols)).astype(dtype)
+        return mx.nd.array(dense * (dense < density), dtype=dtype).tostype("csr")
+    csr = spsp.rand(num_rows, num_cols, density, dtype=dtype, format="csr")
+    if data_init is not None:
+        csr.data.fill(data_init)
+    if shuffle_csr_indices:
+        shuffle_csr_column_indices(csr)
+    return mx.nd.sparse.csr_matrix((csr.data, csr.indices, csr.indptr), shape=(num_rows, num_cols), dtype=dtype)
+
+
+def _get_powerlaw_dataset_csr(num_rows, num_cols, density=0.1, dtype=None):
+    """A csr array whose rows hold 1, 2, 4, 8... stored values (every row at least one)."""
+    _validate_csr_generation_inputs(num_rows, num_cols, density, distribution="powerlaw")
+    left = int(num_rows * num_cols * density)
+    out = np.zeros((num_rows, num_cols), dtype=dtype)
+    for row in range(num_rows):
+        out[row][0] = 1 + np.random.uniform(0.001, 2)
+        left -= 1
+        if left <= 0:
+            return mx.nd.array(out).tostype("csr")
+    width = 2
+    for row in range(num_rows):
+        limit = min(num_cols, width)
+        if limit == num_cols and left > limit:
+            out[row] = 1 + np.random.uniform(0.001, 2)
+            left -= limit - 1
+            if left <= 0:
+                return mx.nd.array(out).tostype("csr")
+            continue
+        for col in range(1, limit):
+            out[row][col] = 1 + np.random.uniform(0.001, 2)
+            left -= 1
+            if left <= 0:
+                return mx.nd.array(out).tostype("csr")
+        width *= 2
+    if left > 0:
+        raise ValueError(f"not supported for this density: {density} for this shape ({num_rows},{num_cols})")
+    return mx.nd.array(out).tostype("csr")
+
+
+def assign_each(the_input, function):
+    """``function`` applied to every element of a numpy array (a copy when ``function`` is None)."""
+    if function is None:
+        return np.array(the_input)
+    return np.vectorize(function, otypes=[np.float64])(the_input) if np.size(the_input) else np.zeros(
+        np.shape(the_input))
+
+
+def assign_each2(input1, input2, function):
+    """``function`` applied to every pair of elements of two numpy arrays of one shape."""
+    if function is None:
+        return np.array(input1)
+    assert np.shape(input1) == np.shape(input2)
+    return np.vectorize(function, otypes=[np.float64])(input1, input2) if np.size(input1) else np.zeros(
+        np.shape(input1))
+
+
+def rand_sparse_ndarray(shape, stype, density=None, dtype=None, distribution=None, data_init=None,
+                        rsp_indices=None, modifier_func=None, shuffle_csr_indices=False, ctx=None):
+    """A random sparse array and its parts: ``(arr, (values, indices))`` for row_sparse (each
+    row kept with probability ``density``, values uniform in [0, 1)), ``(arr, (indptr,
+    indices, data))`` for csr (``distribution`` 'uniform' or 'powerlaw')."""
+    ctx = ctx or default_context()
+    density = np.random.rand() if density is None else density
+    dtype = default_dtype() if dtype is None else dtype
+    distribution = distribution or "uniform"
+    if stype == "row_sparse":
+        assert distribution == "uniform", f"Distribution {distribution} not supported for row_sparse"
+        if rsp_indices is not None:
+            indices = rsp_indices
+            assert len(indices) <= shape[0]
+        else:
+            indices = np.argwhere(np.random.rand(shape[0]) < density).flatten()
+        if indices.shape[0] == 0:
+            return (mx.nd.zeros(shape, stype="row_sparse", dtype=dtype, ctx=ctx),
+                    (np.array([], dtype=dtype), np.array([])))
+        val = np.random.rand(indices.shape[0], *shape[1:]).astype(dtype)
+        if data_init is not None:
+            val.fill(data_init)
+        if modifier_func is not None:
+            val = assign_each(val, modifier_func)
+        arr = mx.nd.sparse.row_sparse_array((val, indices), shape=shape, dtype=dtype, ctx=ctx)
+        return arr, (val, indices)
+    if stype == "csr":
+        assert len(shape) == 2
+        if distribution == "uniform":
+            csr = _get_uniform_dataset_csr(shape[0], shape[1], density, data_init=data_init,
+                                           shuffle_csr_indices=shuffle_csr_indices, dtype=dtype)
+        elif distribution == "powerlaw":
+            csr = _get_powerlaw_dataset_csr(shape[0], shape[1], density=density, dtype=dtype)
+        else:
+            raise AssertionError(f"Distribution not supported: {distribution}")
+        csr = csr.as_in_context(ctx)
+        return csr, (csr.indptr, csr.indices, csr.data)
+    raise AssertionError("unknown storage type")
+
+
+def create_sparse_array(shape, stype, data_init=None, rsp_indices=None, dtype=None, modifier_func=None,
+                        density=.5, shuffle_csr_indices=False):
+    """A random sparse array (``rsp_indices`` sorted first)."""
+    if stype == "row_sparse":
+        indices = None if rsp_indices is None else np.sort(np.asarray(rsp_indices))
+        arr, _ = rand_sparse_ndarray(shape, stype, density=density, data_init=data_init, rsp_indices=indices,
+                                     dtype=dtype, modifier_func=modifier_func)
+    elif stype == "csr":
+        arr, _ = rand_sparse_ndarray(shape, stype, density=density, data_init=data_init, dtype=dtype,
+                                     modifier_func=modifier_func, shuffle_csr_indices=shuffle_csr_indices)
+    else:
+        raise AssertionError("Unknown storage type: " + stype)
+    return arr
+
+
+def create_sparse_array_zd(shape, stype, density, data_init=None, rsp_indices=None, dtype=None,
+                           modifier_func=None, shuffle_csr_indices=False):
+    """``create_sparse_array`` that also allows zero density (MXNet's ``_zd`` variant)."""
+    if stype == "row_sparse":
+        density = 0.0
+        if rsp_indices is not None:
+            assert len(rsp_indices) <= shape[0]
+    return create_sparse_array(shape, stype, data_init=data_init, rsp_indices=rsp_indices, dtype=dtype,
+                               modifier_func=modifier_func, density=density,
+                               shuffle_csr_indices=shuffle_csr_indices)
 
 
 def create_vector(size, dtype=np.int64):

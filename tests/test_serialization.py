@@ -94,11 +94,12 @@ def test_load_mxnet_legacy_0d_array():
     assert_same(loaded["vec"], VALUES["legacy_0d/vec"], "float32")
 
 
-def test_sparse_arrays_load_dense():
+def test_sparse_arrays_load_with_their_storage_type():
     loaded = mx.nd.load(data_path("sparse.params"))
     assert list(loaded) == ["rsp", "csr", "rsp_empty"]
+    stypes = {"rsp": "row_sparse", "csr": "csr", "rsp_empty": "row_sparse"}
     for name, arr in loaded.items():
-        assert arr.stype == "default"
+        assert arr.stype == stypes[name]
         assert_same(arr, VALUES[f"sparse/{name}"], "float32")
 
 

@@ -170,8 +170,7 @@ def test_random_data():
     x = tu.rand_ndarray((2, 3))
     assert x.shape == (2, 3) and x.dtype == np.float32 and x.context == mx.cpu()
     assert tu.rand_ndarray((2,), dtype="float64").dtype == np.float64
-    with pytest.raises(NotImplementedForMXJax):
-        tu.rand_ndarray((2, 2), stype="csr")
+    assert tu.rand_ndarray((2, 2), stype="csr", density=0.5).stype == "csr"
     a = tu.random_arrays((2, 3))
     assert a.shape == (2, 3) and a.dtype == np.float32
     b, c = tu.random_arrays((2,), ())

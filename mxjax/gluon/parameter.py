@@ -46,6 +46,10 @@ class Parameter:
             raise AssertionError(f"grad_req must be one of 'write', 'add', or 'null', but got '{grad_req}'")
         self._data = None            # OrderedDict ctx -> NDArray
         self._deferred_init = ()     # (init, ctx list, default_init) while waiting for a shape
+        valid_stypes = ("default", "row_sparse", "csr")
+        assert stype in valid_stypes, f"Invalid stype '{stype}' for Parameter '{name}': use one of {valid_stypes}"
+        assert grad_stype in valid_stypes, \
+            f"Invalid grad_stype '{grad_stype}' for Parameter '{name}': use one of {valid_stypes}"
         self.stype, self.grad_stype = stype, grad_stype
         self._trainer = None         # the Trainer that updates this Parameter (set by Trainer)
 
@@ -92,7 +96,7 @@ class Parameter:
         if self._grad_req == "null":
             arr._drop_variable()
         else:
-            arr.attach_grad(self._grad_req)
+            arr.attach_grad(self._grad_req, stype=self.grad_stype)
 
     # ---- initialization ----------------------------------------------------------------------------
     def initialize(self, init=None, ctx=None, default_init=initializer.Uniform(), force_reinit=False):
@@ -131,6 +135,8 @@ class Parameter:
         self._data = OrderedDict()
         for ctx in ctx_list:
             arr = nd.array(data, ctx=ctx, dtype=data.dtype)
+            if self.stype != "default":
+                arr = arr.tostype(self.stype)
             self._attach(arr)
             self._data[ctx] = arr
 
@@ -179,11 +185,22 @@ class Parameter:
                            "because the later does not include Parameters of nested child Blocks")
 
     def data(self, ctx=None):
+        self._check_dense_access("data")
         return self._check_and_get(ctx)
 
     def list_data(self):
+        self._check_dense_access("list_data")
+        return self._list_arrays()
+
+    def _list_arrays(self):
+        """The data arrays on every context, whatever the storage type (for Trainer)."""
         self._check_and_get(None)
         return list(self._data.values())
+
+    def _check_dense_access(self, what):
+        if self.stype != "default":
+            raise RuntimeError(f"Cannot return a copy of Parameter '{self.name}' via {what}() because its storage "
+                               f"type is {self.stype}. Please use row_sparse_data() instead.")
 
     def grad(self, ctx=None):
         data = self._check_and_get(ctx)
@@ -194,7 +211,7 @@ class Parameter:
     def list_grad(self):
         if self._grad_req == "null":
             raise RuntimeError(f"Cannot get gradient array for Parameter '{self.name}' because grad_req='null'")
-        return [d.grad for d in self.list_data()]
+        return [d.grad for d in self._list_arrays()]
 
     def list_ctx(self):
         if self._data is None:
@@ -249,7 +266,23 @@ class Parameter:
         raise NotImplementedForMXJax("Parameter.var() needs mx.sym, which mxjax does not provide yet")
 
     def row_sparse_data(self, row_id):
-        return self.data(row_id.context)
+        """The rows ``row_id`` of a row_sparse parameter on ``row_id``'s context (a
+        RowSparseNDArray); needs a Trainer created with this parameter, as in MXNet."""
+        self._check_row_sparse_access("row_sparse_data")
+        return nd.sparse.retain(self._check_and_get(row_id.context), row_id)
+
+    def list_row_sparse_data(self, row_id):
+        """``row_sparse_data`` on every context of the parameter."""
+        self._check_row_sparse_access("list_row_sparse_data")
+        return [nd.sparse.retain(arr, row_id.as_in_context(arr.context)) for arr in self._list_arrays()]
+
+    def _check_row_sparse_access(self, what):
+        if self.stype != "row_sparse":
+            raise RuntimeError(f"Cannot return copies of Parameter '{self.name}' via {what}() because its "
+                               f"storage type is {self.stype}. Please use data() instead.")
+        if self._trainer is None:
+            raise RuntimeError(f"Cannot get row_sparse data for Parameter '{self.name}' when no Trainer is "
+                               "created with it.")
 
 
 class Constant(Parameter):

@@ -124,7 +124,7 @@ class Trainer:
                 if param._deferred_init:
                     pending.append(param)
                     continue
-                arrays = param.list_data()
+                arrays = param._list_arrays()
                 for arr in arrays[1:]:
                     arr._set_variable_data(arrays[0].as_in_context(arr.context)._data())
         self._params_to_init = pending
@@ -194,7 +194,7 @@ class Trainer:
                 total += g.as_in_context(total.context)
             if self._update_on_kvstore:
                 kv_indices.append(i)
-                kv_weights.append(param.list_data()[0])
+                kv_weights.append(param._list_arrays()[0])
                 kv_grads.append(total)
             else:
                 for g in grads:
@@ -203,7 +203,7 @@ class Trainer:
             # the "kvstore" updates the first context's copy once, then every context pulls it
             self._kv_updater(kv_indices, kv_grads, kv_weights)
             for i in kv_indices:
-                arrays = self._params[i].list_data()
+                arrays = self._params[i]._list_arrays()
                 for arr in arrays[1:]:
                     arr._set_variable_data(arrays[0].as_in_context(arr.context)._data())
 
@@ -212,7 +212,7 @@ class Trainer:
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
                 continue
-            datas = param.list_data()
+            datas = param._list_arrays()
             if not ignore_stale_grad:
                 for data in datas:
                     if not _fresh(data):
@@ -294,7 +294,7 @@ class Trainer:
                 param = self._params[index] if isinstance(index, int) and index < len(self._params) else None
                 if param is None or param._data is None:
                     continue
-                weight = param.list_data()[ctx_pos]
+                weight = param._list_arrays()[ctx_pos]
                 state = optimizer.create_state_multi_precision(index, weight)
                 for path, arr in _flatten_state(state):
                     if path.lstrip("/") in leaves:

@@ -19,7 +19,7 @@ from . import random
 from .ndarray import NDArray, _apply_unary, array, from_value, invoke, waitall
 from .registry import OPS
 
-__all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "waitall", "random",
+__all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "waitall", "random", "sparse",
            "op", "_internal", "linalg", "contrib"] + sorted(n for n in OPS if not n.startswith("_"))
 
 
@@ -100,8 +100,11 @@ def _filled(shape, value, ctx, dtype):
     return from_value(constant(data, ctx))
 
 
-def zeros(shape, ctx=None, dtype=None, **kwargs):
-    """An array of zeros (float32 unless ``dtype`` is given)."""
+def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
+    """An array of zeros (float32 unless ``dtype`` is given); ``stype`` 'row_sparse' or 'csr'
+    gives an empty sparse array."""
+    if stype not in (None, "default"):
+        return sparse.zeros(stype, shape, ctx=ctx, dtype=dtype)
     return _filled(shape, 0, ctx, dtype)
 
 
@@ -117,9 +120,9 @@ def full(shape, val, ctx=None, dtype=None, out=None):
     return result
 
 
-def empty(shape, ctx=None, dtype=None):
+def empty(shape, ctx=None, dtype=None, stype=None):
     """MXNet leaves the memory uninitialised; mxjax gives zeros."""
-    return _filled(shape, 0, ctx, dtype)
+    return zeros(shape, ctx, dtype, stype)
 
 
 def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=None):
@@ -151,6 +154,8 @@ def onehot_encode(indices, out):
     return _module.one_hot(indices, depth=out.shape[1], out=out)
 ops.creation.install(_module)  # plain functions of the math family: nd.eye, nd.linspace, contrib.boolean_mask...
 from .serialization import save, load, load_frombuffer  # noqa: E402,F401  (nd.save / nd.load: MXNet 1.9.1 file format)
+from . import sparse, sparse_ops  # noqa: E402  (mx.nd.sparse; storage rules of sparse arguments)
+sparse_ops.install(_module, (op, _internal), sparse, contrib)
 
 
 from ..base import missing_api as _missing_api  # noqa: E402

@@ -296,9 +296,9 @@ class NDArray:
         return _call("cast", self, dtype=dtype)
 
     def tostype(self, stype):
-        if stype != "default":
-            raise MXNetError(f"sparse storage type '{stype}' is not supported by mxjax; use dense arrays")
-        return self
+        """A copy in storage ``stype`` ('default', 'row_sparse' or 'csr'; see ``sparse.py``)."""
+        from .sparse import cast_storage
+        return cast_storage(self, stype)
 
     def detach(self):
         """A handle on the same storage, outside the autograd graph (writes go through)."""
@@ -336,11 +336,12 @@ class NDArray:
     def attach_grad(self, grad_req="write", stype=None):
         """Allocate a zero gradient buffer and make this array a variable for autograd.
 
-        Inside ``record()`` this cuts the array from the graph it came from, as in MXNet."""
-        if stype not in (None, "default"):
-            raise MXNetError(f"sparse gradient storage '{stype}' is not supported by mxjax")
+        Inside ``record()`` this cuts the array from the graph it came from, as in MXNet.
+        ``stype`` 'row_sparse' or 'csr' makes the gradient buffer a sparse array."""
         data = self._data()
         zeros = from_value(constant(jnp.zeros(self.shape, data.dtype, device=self.context.jax_device), self.context))
+        if stype not in (None, "default"):
+            zeros = zeros.tostype(stype)
         self._make_variable(zeros, grad_req)
 
     def _make_variable(self, grad, grad_req):

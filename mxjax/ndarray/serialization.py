@@ -32,8 +32,9 @@ What MXNet also does, and mxjax with it:
   A genuine "none" array loads as an empty float32 array of shape (0,).
 - Older files (magic 0xF993FAC8, and before it a magic that is the ndim with
   uint32 dims) hold dense arrays without a storage type; both still load.
-- Sparse arrays (``row_sparse``, ``csr``) load as dense NDArrays, since mxjax
-  has dense storage only.
+- Sparse arrays (``row_sparse``, ``csr``) are written with their stored values
+  and int64 index arrays and load as RowSparseNDArray / CSRNDArray with the
+  file's indices (``sparse.py`` keeps the values dense in memory).
 - Arrays load on the CPU, except those saved from ``gpu(i)``, which load on
   ``gpu(i)`` when that device exists (MXNet's CUDA build does the same).
 
@@ -60,6 +61,7 @@ V3_MAGIC = 0xF993FACA
 DEFAULT_STORAGE, ROW_SPARSE_STORAGE, CSR_STORAGE = 0, 1, 2
 #: number of auxiliary arrays (row indices; csr's indptr and column indices) per storage type
 NUM_AUX = {DEFAULT_STORAGE: 0, ROW_SPARSE_STORAGE: 1, CSR_STORAGE: 2}
+_STORAGE_OF = {"default": DEFAULT_STORAGE, "row_sparse": ROW_SPARSE_STORAGE, "csr": CSR_STORAGE}
 
 #: mshadow's type flags.  MXNet 1.9.1's Python API uses 0-7 and 12 (bfloat16); 8-11 exist in
 #: its C++ core and load here too.
@@ -131,11 +133,25 @@ def _encode_array(arr, chunks):
     if flag is None:
         raise MXNetError(f"Cannot save an array of dtype {value.dtype}: MXNet's file format has no such type")
     ctx = arr.context
-    chunks.append(struct.pack(f"<Iii{value.ndim}q", V2_MAGIC, DEFAULT_STORAGE, value.ndim, *value.shape))
+    stype = _STORAGE_OF.get(arr.stype, DEFAULT_STORAGE)
+    aux = ()
+    if stype != DEFAULT_STORAGE:
+        aux = arr._structure()
+        value = np.ascontiguousarray(arr.data.asnumpy())
+        chunks.append(struct.pack(f"<Iii{value.ndim}q", V2_MAGIC, stype, value.ndim, *value.shape))
+        shape = arr.shape
+    else:
+        chunks.append(struct.pack("<Ii", V2_MAGIC, stype))
+        shape = value.shape
+    chunks.append(struct.pack(f"<i{len(shape)}q", len(shape), *shape))
     chunks.append(struct.pack("<iii", ctx.device_typeid, ctx.device_id, flag))
+    for a in aux:
+        chunks.append(struct.pack(f"<iiq", _FLAG_OF_DTYPE[np.dtype(np.int64)], 1, a.shape[0]))
     if value.dtype.byteorder == ">":
         value = value.astype(value.dtype.newbyteorder("<"))
     chunks.append(value.tobytes())
+    for a in aux:
+        chunks.append(np.ascontiguousarray(a, dtype="<i8").tobytes())
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -287,7 +303,10 @@ class _Reader:
         aux_values = [self.data(aux_dtype, aux_shape, f"aux array {i} of {what}")
                       for i, (aux_dtype, aux_shape) in enumerate(aux)]
         dense = _densify(stype, shape, values, aux_values, what)
-        return _to_ndarray(dense, ctx)
+        from .sparse import _from_numpy
+        structure = tuple(a.astype(np.int64) for a in aux_values)
+        return _from_numpy("row_sparse" if stype == ROW_SPARSE_STORAGE else "csr", dense, structure,
+                           _context(ctx))
 
     def dense_payload(self, what, shape, zero_dims_mean_none):
         if zero_dims_mean_none and len(shape) == 0 and not self.payload_follows():
@@ -358,9 +377,12 @@ def _none_array():
     return array(np.zeros((0,), np.float32), ctx=cpu(0), dtype=np.float32)
 
 
-def _to_ndarray(value, ctx):
+def _context(ctx):
     dev_type, dev_id = ctx
-    target = cpu(0)
     if dev_type == _GPU_DEV_TYPE and 0 <= dev_id < num_gpus():
-        target = Context("gpu", dev_id)
-    return array(value, ctx=target, dtype=value.dtype)
+        return Context("gpu", dev_id)
+    return cpu(0)
+
+
+def _to_ndarray(value, ctx):
+    return array(value, ctx=_context(ctx), dtype=value.dtype)

@@ -342,14 +342,15 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     scalars = [constant(table.astype(np.float64, copy=False), ctx)] + [
         scalar_value(float(x), np.dtype(np.float64), ctx) for x in (opt.rescale_grad, clip or 0.0)]
     mps = tuple(bool(multi_precision and opt._use_multi_precision(w, s)) for w, s in zip(weights, states))
+    lazy = _lazy_flags(opt, grads)
     values, in_tree = jax.tree_util.tree_flatten(
         ([w._value for w in weights], [g._value for g in grads], [_value_tree(s) for s in states]))
     inputs = tuple(values + scalars)
     avals = tuple(v.aval for v in inputs)
-    key = (type(opt), opt._hyper(), clip is not None, mps, in_tree, avals)
+    key = (type(opt), opt._hyper(), clip is not None, mps, lazy, in_tree, avals)
     entry = _fused.get(key)
     if entry is None:
-        entry = _fused[key] = _fused_instance(opt, mps, clip is not None, in_tree, avals)
+        entry = _fused[key] = _fused_instance(opt, mps, clip is not None, in_tree, avals, lazy)
     inst, out_tree = entry
     fused_stats["calls"] += 1
     outs = apply(inst, inputs, False, ctx)
@@ -365,9 +366,19 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     executor.defer(outs)
 
 
-def _fused_instance(opt, mps, has_clip, in_tree, avals):
+def _lazy_flags(opt, grads):
+    """Per parameter: update only the rows a row_sparse gradient stores (MXNet's
+    ``lazy_update``, on by default for SGD and Adam); None when no gradient is sparse, so
+    dense training keeps its one check."""
+    if not getattr(opt, "lazy_update", False):
+        return None
+    flags = tuple(g.stype == "row_sparse" for g in grads)
+    return flags if any(flags) else None
+
+
+def _fused_instance(opt, mps, has_clip, in_tree, avals, lazy=None):
     """(op instance, output tree) of the fused update for one structure of arguments."""
-    run = _make_fused(opt, mps, has_clip)
+    run = _make_fused(opt, mps, has_clip, lazy)
     n = len(avals) - 3
 
     def structured(*arrays):
@@ -382,7 +393,7 @@ def _fused_instance(opt, mps, has_clip, in_tree, avals):
     return OpInstance("_fused_update", (), flat, out_avals), jax.tree_util.tree_structure(shapes)
 
 
-def _make_fused(opt, mps, has_clip):
+def _make_fused(opt, mps, has_clip, lazy=None):
     step = opt._step
 
     def run(ws, gs, ss, lrs, wds, ts, aux, rescale, clip):
@@ -401,6 +412,8 @@ def _make_fused(opt, mps, has_clip):
             p.clip = p.c(clip) if has_clip else None
             out = step(work, g_in, inner, p)
             nw, ns = out[0].astype(work.dtype), out[1]
+            if lazy is not None and lazy[k]:
+                nw, ns = _rows_of(g, (nw, ns), (work, inner))
             if mps[k]:
                 new_s.append(opt._join_master(nw, ns))
                 new_w.append(nw.astype(w.dtype))
@@ -412,6 +425,18 @@ def _make_fused(opt, mps, has_clip):
             new_g.append(out[2].astype(g.dtype) if len(out) > 2 and not mps[k] else None)
         return new_w, _cast_like(new_s, ss), new_g
     return run
+
+
+def _rows_of(grad, new, old):
+    """``new`` on the rows where the row_sparse ``grad`` stores values (its non-zero rows),
+    ``old`` elsewhere: weights and states of the other rows stay untouched."""
+    stored = jnp.any(grad.reshape(grad.shape[0], -1) != 0, axis=1)
+
+    def pick(n, o):
+        if n is None or o is None or getattr(n, "ndim", 0) == 0 or n.shape[:1] != grad.shape[:1]:
+            return n
+        return jnp.where(stored.reshape((-1,) + (1,) * (n.ndim - 1)), n, o)
+    return jax.tree_util.tree_map(pick, new, old, is_leaf=lambda x: x is None)
 
 
 def _cast_like(new, old):

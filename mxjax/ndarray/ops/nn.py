@@ -231,7 +231,8 @@ def _embedding(data, weight, input_dim, output_dim, dtype, sparse_grad):
     """weight[data]: out has shape data.shape + (output_dim,) and weight's dtype.  Indices are
     truncated toward zero and clipped to [0, input_dim - 1] as MXNet does; their gradient is 0.
 
-    mxjax differs: sparse_grad=True is accepted, the gradient is dense."""
+    sparse_grad=True: the weight gradient is row_sparse when the weight's gradient buffer is
+    (``attach_grad(stype="row_sparse")``, gluon's ``Embedding(sparse_grad=True)``)."""
     want = (int(input_dim), int(output_dim))
     if weight.shape != want:
         raise _error("Embedding", f"weight has shape {weight.shape}, expected (input_dim, output_dim) = {want}")
