@@ -27,6 +27,7 @@ from . import initializer as init  # noqa: E402,F401
 from . import gluon  # noqa: E402,F401
 from . import io  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
+from . import profiler  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
 from . import test_utils  # noqa: E402,F401
 
