@@ -380,7 +380,8 @@ def dumps(reset=False, format="table", sort_by="total", ascending=False):
     with p.lock:
         if p.stats is None:
             return ""
-        stats = {category: {name: list(data) for name, data in entries.items()} for category, entries in p.stats.items()}
+        stats = {category: {name: list(data) for name, data in entries.items()}
+                 for category, entries in p.stats.items()}
         if reset:
             p.stats = {}
     return _table(stats, sort_by, ascending) if format == "table" else _json(stats, sort_by, ascending)
