@@ -9,10 +9,10 @@ The files are synthetic (MNIST's format, sizes and gzip idx files, in the layout
 gluon.data.vision.MNIST reads): each class has a random stroke mask, each image shows its
 class's mask with 40% of the pixels flipped, so the network learns and both contenders'
 accuracies can be compared (real MXNet is started with its download step told to use the
-local files: their SHA-1 is not the published files', so it would download those).  Contenders run in turn, repeat after repeat (machine noise
-hits both alike), each run a fresh process; reported: median epoch time (the training
-loop), validation pass, whole process (imports and data loading included), accuracies,
-and mxjax's ratio to MXNet.
+local files: their SHA-1 is not the published files', so it would download those).
+Contenders run in turn, repeat after repeat (machine noise hits both alike), each run a
+fresh process; reported: median epoch time (the training loop), validation pass, whole
+process (imports and data loading included), accuracies, and mxjax's ratio to MXNet.
 """
 import argparse
 import gzip
