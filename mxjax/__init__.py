@@ -12,10 +12,14 @@ _jax.config.update("jax_enable_x64", True)
 # ~8 us without.  MXJAX_CPU_ASYNC_DISPATCH=1 keeps JAX's default.
 if _os.environ.get("MXJAX_CPU_ASYNC_DISPATCH", "0") != "1":
     _jax.config.update("jax_cpu_enable_async_dispatch", False)
-# scripts that call logging.basicConfig(level=INFO) would otherwise see JAX's probing of absent TPUs
-_logging.getLogger("jax._src.xla_bridge").setLevel(_logging.WARNING)
+# An MXNet program that calls logging.basicConfig(level=logging.DEBUG) to see MXNet's progress
+# lines must not get JAX's internals (tens of thousands of lines per epoch: every trace, cache
+# lookup and compile).  JAX's loggers keep warnings; a level the user set on them is kept.
+for _name in ("jax", "jaxlib"):
+    if _logging.getLogger(_name).level == _logging.NOTSET:
+        _logging.getLogger(_name).setLevel(_logging.WARNING)
 
-from . import base, context  # noqa: E402
+from . import base, context, engine, util  # noqa: E402
 from .base import MXNetError  # noqa: E402,F401
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  # noqa: E402,F401
 from . import ndarray  # noqa: E402
@@ -29,16 +33,28 @@ from . import io  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
-from . import test_utils  # noqa: E402,F401
+from . import attribute, contrib, runtime  # noqa: E402,F401
+from . import numpy, numpy_extension  # noqa: E402,F401
+from . import numpy as np  # noqa: E402,F401
+from . import numpy_extension as npx  # noqa: E402,F401
+from .attribute import AttrScope  # noqa: E402,F401
+from .util import is_np_array, is_np_shape, np_array, np_shape, set_np_shape, use_np  # noqa: E402,F401
+from .util import use_np_array, use_np_shape  # noqa: E402,F401
 
-from .cli import alias_mxnet  # noqa: E402,F401
+from .cli import alias_mxnet, report_missing_modules  # noqa: E402,F401
+
+report_missing_modules()
 
 __version__ = "0.1.0"
 
 
+_missing_api = base.missing_api(__name__)
+
+
 def __getattr__(name):
-    """``mx.<name>`` that mxjax does not provide: say so, naming the MXNet API."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from .base import NotImplementedForMXJax
-    raise NotImplementedForMXJax(f"mxnet.{name} is not provided by mxjax")
+    """``mx.test_utils`` is imported on first use (it loads numpy.testing, ~0.3 s); any other
+    name mxjax does not provide fails naming the MXNet API."""
+    if name == "test_utils":
+        import importlib
+        return importlib.import_module(".test_utils", __name__)
+    return _missing_api(name)

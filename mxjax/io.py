@@ -252,3 +252,8 @@ class MNISTIter(DataIter):
 
     def getpad(self):
         return 0
+
+
+from .base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)

@@ -45,6 +45,7 @@ class Trainer:
                 raise ValueError(f"First argument must be a list or dict of Parameters, got list of {type(param)}.")
             self._param2idx[param.name] = i
             self._params.append(param)
+            param._set_trainer(self)
         self._compression_params = compression_params
         self._contexts = self._check_contexts()
         self._init_optimizer(optimizer, optimizer_params if optimizer_params else {})

@@ -20,12 +20,15 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from ..base import MXNetError, MXNetValueError, as_dtype, numeric_types
+from ..base import MXNetError, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine import executor
 from .._engine.graph import VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance, set_owner
 from .._engine.state import state
 from .registry import OPS
+from .storage_ids import (_DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _GRAD_REQ_MAP, _STORAGE_TYPE_CSR,  # noqa: F401
+                          _STORAGE_TYPE_DEFAULT, _STORAGE_TYPE_ID_TO_STR, _STORAGE_TYPE_ROW_SPARSE,
+                          _STORAGE_TYPE_STR_TO_ID, _STORAGE_TYPE_UNDEFINED, py_slice)
 
 __all__ = ["NDArray", "invoke", "from_value", "array", "waitall"]
 
@@ -50,6 +53,7 @@ def from_value(value):
 
 
 _new = object.__new__
+_POSITION_DTYPE = np.dtype(np.int64)
 _weakref = weakref.ref
 _scalars = {}
 
@@ -83,6 +87,9 @@ def invoke(op, args, attrs, ctx=None):
     else:
         ctx = ref.ctx
     values = [a._value if isinstance(a, NDArray) else scalar_value(a, ref.dtype, ctx) for a in args]
+    if op.offsets is not None:
+        attrs, positions = op.offsets([v.shape for v in values], **dict(attrs))
+        values += [scalar_value(p, _POSITION_DTYPE, ctx) for p in positions]
     if op.uses_training:
         attrs = attrs + (("_training", state.training),)
     if op.random:
@@ -97,7 +104,7 @@ def _apply(op, attrs, values, ctx):
     inst = _instances.get((op, attrs, avals)) or instance(op, attrs, avals)
     outs = apply(inst, tuple(values), state.recording, ctx)
     if outs[0].depth > MAX_PENDING_DEPTH:
-        executor.materialize(outs)
+        executor.flush(outs)
     if len(outs) == 1:
         return from_value(outs[0])
     return [from_value(v) for v in outs]
@@ -118,7 +125,7 @@ def _apply_unary(op, attrs, value, ctx):
         _unary_instances[(op, attrs, value.aval)] = inst
     out = apply_unary(inst, value, state.recording, ctx)
     if out.depth > MAX_PENDING_DEPTH:
-        executor.materialize([out])
+        executor.flush([out])
     return from_value(out)
 
 
@@ -128,7 +135,7 @@ def _apply_binary(op, a, b, ctx):
         inst = _binary_instances[(op, a.aval, b.aval)] = instance(op, (), (a.aval, b.aval))
     out = apply_binary(inst, a, b, state.recording, ctx)
     if out.depth > MAX_PENDING_DEPTH:
-        executor.materialize([out])
+        executor.flush([out])
     return from_value(out)
 
 
@@ -192,6 +199,17 @@ class NDArray:
     def grad(self):
         return None if self._var is None else self._var.grad
 
+    @property
+    def _fresh_grad(self):
+        """Whether a backward wrote this variable's gradient since the flag was last cleared
+        (MXNet's semantics: ``Trainer.step`` reads and clears it; False for a non-variable)."""
+        return self._var is not None and self._var.fresh
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, state):
+        if self._var is not None:
+            self._var.fresh = bool(state)
+
     # ---- values -----------------------------------------------------------------------------
     def _data(self):
         v = self._value
@@ -207,7 +225,7 @@ class NDArray:
         numpy *array* for e.g. shape (1, 1); mxjax returns the scalar, which modern numpy's
         ``float()`` accepts where it refuses a 2-d array."""
         if self.size != 1:
-            raise MXNetValueError(f"The current array is not a scalar: asscalar() needs one element, "
+            raise ValueError(f"The current array is not a scalar: asscalar() needs one element, "
                                   f"this array has shape {self.shape}; index or reduce it first")
         return self.asnumpy().reshape(-1)[0]
 
@@ -228,7 +246,7 @@ class NDArray:
             return False
         if size == 1:
             return bool(self.asnumpy().reshape(-1)[0])
-        raise MXNetValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
 
     def __len__(self):
         return self.shape[0]
@@ -340,6 +358,10 @@ class NDArray:
         autograd.backward([self], None if out_grad is None else [out_grad], retain_graph, train_mode)
 
     # ---- mutation ---------------------------------------------------------------------------------
+    def _holds(self, value):
+        """Whether this handle's current version is ``value`` (without deriving anything)."""
+        return self._value is value
+
     def _rebind(self, value):
         self._value = value
         set_owner(value, self)
