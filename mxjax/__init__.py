@@ -31,6 +31,7 @@ from . import initializer as init  # noqa: E402,F401
 from . import gluon  # noqa: E402,F401
 from . import io  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
+from . import profiler  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
 from . import attribute, contrib, runtime  # noqa: E402,F401
 from . import numpy, numpy_extension  # noqa: E402,F401

@@ -3,16 +3,20 @@
 ``NDArrayIter`` batches arrays along axis 0 (``last_batch_handle`` 'pad', which
 fills the last batch from the start and reports ``pad``, or 'discard');
 ``DataBatch`` and ``DataDesc`` are MXNet's batch and description records.
-File-based iterators (ImageRecordIter, CSVIter, MNISTIter...) are not provided.
+``MNISTIter`` reads MNIST's idx files (MXNet's C++ iterator of that name).  Other
+file-based iterators (ImageRecordIter, CSVIter...) are not provided.
 """
+import sys
+import time
 from collections import OrderedDict, namedtuple
 
 import numpy as np
 
 from . import ndarray as nd
+from ._idx import read_idx
 from .base import MXNetError
 
-__all__ = ["DataDesc", "DataBatch", "DataIter", "NDArrayIter"]
+__all__ = ["DataDesc", "DataBatch", "DataIter", "NDArrayIter", "MNISTIter"]
 
 
 class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
@@ -111,6 +115,143 @@ class NDArrayIter(DataIter):
         rows = self.idx[take]
         return DataBatch([nd.array(v[rows], dtype=v.dtype) for _, v in self.data],
                          [nd.array(v[rows], dtype=v.dtype) for _, v in self.label], pad=pad, index=None)
+
+
+def _cpp_shuffle_order(n, seed):
+    """The order in which MXNet's C++ iterators shuffle ``n`` records: ``std::shuffle`` over
+    0..n-1 with ``std::mt19937(seed)``, as libstdc++ (which MXNet's builds use) implements
+    it (swap ``i`` with a uniform draw from [0, i], i = 1..n-1, each draw the generator's
+    32-bit output divided down, rejecting the top remainder).  Same seed, same order as MXNet."""
+    key, pos = np.random.RandomState(seed % 2 ** 32).get_state()[1:3]   # std::mt19937's seeding
+    generator = np.random.MT19937()
+    generator.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+    order = list(range(n))
+    raw, used = [], 0
+    for i in range(1, n):
+        scaling = 0xFFFFFFFF // (i + 1)
+        past = (i + 1) * scaling
+        while True:
+            if used == len(raw):
+                raw, used = generator.random_raw(n).tolist(), 0
+            draw = raw[used]
+            used += 1
+            if draw < past:
+                break
+        j = draw // scaling
+        order[i], order[j] = order[j], order[i]
+    return np.array(order, dtype=np.int64)
+
+
+def _bool_param(name, value):
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "1"):
+            return True
+        if lowered in ("false", "0"):
+            return False
+        raise MXNetError(f"Invalid Parameter format for {name} expect boolean but value='{value}'")
+    return bool(value)
+
+
+def _part(count, num_parts, part_index):
+    """MXNet's split of ``count`` records into ``num_parts``: part ``part_index``'s [start, end)."""
+    return int(count / num_parts * part_index), int(count / num_parts * (part_index + 1))
+
+
+class MNISTIter(DataIter):
+    """MXNet's ``mx.io.MNISTIter``: batches of the MNIST idx files ``image`` and ``label``.
+
+    Images come as float32 pixels / 256 (MXNet's scaling, so 255 reads 0.99609375), shaped
+    (batch_size, 1, rows, columns), or (batch_size, rows * columns) with ``flat=True``;
+    labels as float32 of shape (batch_size,).  ``shuffle`` (default True) permutes the
+    records once, when the iterator is made, in the same order as MXNet for the same
+    ``seed``; ``reset()`` does not reshuffle.  Only whole batches are produced: the last
+    ``N % batch_size`` records are never seen and ``pad`` is 0 (MXNet's MNISTIter).
+    ``num_parts``/``part_index`` read part ``part_index`` of the files split in
+    ``num_parts`` (for distributed training).  Unless ``silent``, loading logs one line
+    on stderr.  As in MXNet, making the iterator reads its first batch (a dataset smaller
+    than one batch raises StopIteration there), and other keyword arguments (MXNet's
+    prefetcher settings, ``input_shape``...) are accepted and ignored.  The files may also
+    be gzip-compressed (mxjax only).  ``index`` of a batch is zeros, as MXNet gives.
+    """
+
+    def __init__(self, image="./train-images-idx3-ubyte", label="./train-labels-idx1-ubyte", batch_size=128,
+                 shuffle=True, flat=False, seed=0, silent=False, num_parts=1, part_index=0, data_name="data",
+                 label_name="softmax_label", **kwargs):
+        batch_size, num_parts, part_index, seed = int(batch_size), int(num_parts), int(part_index), int(seed)
+        shuffle, flat, silent = (_bool_param(k, v) for k, v in (("shuffle", shuffle), ("flat", flat),
+                                                               ("silent", silent)))
+        if batch_size < 1:
+            raise MXNetError(f"value {batch_size} for Parameter batch_size should be greater equal to 1")
+        if part_index < 0:
+            raise MXNetError(f"Check failed: param_.part_index >= 0 ({part_index} vs. 0) : ")
+        if num_parts <= 0:
+            raise MXNetError(f"Check failed: param_.num_parts > 0 ({num_parts} vs. 0) : ")
+        if num_parts <= part_index:
+            raise MXNetError(f"Check failed: param_.num_parts > param_.part_index ({num_parts} vs. {part_index}) : ")
+        images, labels = self._load(image), self._load(label)
+        if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
+            raise MXNetError(f"MNISTIter: {image} holds an array of shape {images.shape} and {label} one of shape "
+                             f"{labels.shape}; expected (N, rows, columns) images and (N,) labels")
+        start, end = _part(labels.shape[0], num_parts, part_index)
+        images, labels = images[start:end], labels[start:end]
+        if shuffle:
+            order = _cpp_shuffle_order(len(labels), seed)
+            images, labels = images[order], labels[order]
+        images = images.astype(np.float32) * np.float32(1.0 / 256.0)
+        labels = labels.astype(np.float32)
+        self._images = images.reshape(len(images), -1) if flat else images[:, None]
+        self._labels = labels
+        super().__init__(batch_size)
+        self.cursor = 0
+        if not silent:
+            shape = self._images.shape[1:]
+            shape = f"({batch_size},{shape[0]})" if flat else "[" + ",".join(map(str, (batch_size,) + shape)) + "]"
+            sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] MNISTIter: load {len(labels)} images, "
+                             f"shuffle={int(shuffle)}, shape={shape}\n")
+        self.first_batch = None
+        self.first_batch = self.next()
+        self.provide_data = [DataDesc(data_name, self.first_batch.data[0].shape, np.float32)]
+        self.provide_label = [DataDesc(label_name, self.first_batch.label[0].shape, np.float32)]
+
+    @staticmethod
+    def _load(path):
+        try:
+            return read_idx(path)
+        except OSError as exc:
+            raise MXNetError(f"MNISTIter: cannot open {path!r}: {exc.strerror}") from exc
+
+    def reset(self):
+        self.first_batch = None
+        self.cursor = 0
+
+    def iter_next(self):
+        if self.first_batch is not None:
+            return True
+        if self.cursor + self.batch_size > len(self._labels):
+            return False
+        self.cursor += self.batch_size
+        return True
+
+    def next(self):
+        if self.first_batch is not None:
+            batch, self.first_batch = self.first_batch, None
+            return batch
+        if not self.iter_next():
+            raise StopIteration
+        return DataBatch(data=[self.getdata()], label=[self.getlabel()], pad=self.getpad(), index=self.getindex())
+
+    def getdata(self):
+        return nd.array(self._images[self.cursor - self.batch_size:self.cursor], dtype=np.float32)
+
+    def getlabel(self):
+        return nd.array(self._labels[self.cursor - self.batch_size:self.cursor], dtype=np.float32)
+
+    def getindex(self):
+        return np.zeros(self.batch_size, dtype=np.uint64)
+
+    def getpad(self):
+        return 0
 
 
 from .base import missing_api as _missing_api  # noqa: E402

@@ -941,6 +941,94 @@ def discard_stderr():
         os.close(saved)
 
 
+# ---- MNIST (get_mnist, get_mnist_iterator) --------------------------------------------------------
+# MXNet downloads the files; mxjax never downloads, so missing files raise MXNetError naming them.
+
+_MNIST_URL = "http://data.mxnet.io/data/mnist/"
+
+
+def _mnist_home():
+    """Where ``gluon.data.vision.MNIST`` keeps the same files: ``$MXNET_HOME/datasets/mnist``."""
+    from .gluon.data.vision.datasets import _data_dir
+    return os.path.join(_data_dir(), "datasets", "mnist")
+
+
+def _find_mnist(caller, names, folders, advice):
+    from ._idx import find_idx
+    paths = [find_idx(name, folders) for name in names]
+    missing = [name for name, path in zip(names, paths) if path is None]
+    if missing:
+        raise MXNetError(f"{caller}: missing MNIST file(s) {', '.join(missing)} (looked in "
+                         f"{', '.join(os.path.abspath(f) for f in folders)}). mxjax does not download datasets: "
+                         f"fetch them from {_MNIST_URL} on a machine with network access and {advice}.")
+    return paths
+
+
+def get_mnist(path=None):
+    """MNIST as MXNet's ``get_mnist()`` returns it: a dict of numpy arrays ``train_data`` and
+    ``test_data`` (float32 pixels / 255, shape (N, 1, 28, 28)) and ``train_label`` and
+    ``test_label`` (int8, shape (N,)).
+
+    MXNet downloads ``train-images-idx3-ubyte.gz``, ``train-labels-idx1-ubyte.gz``,
+    ``t10k-images-idx3-ubyte.gz`` and ``t10k-labels-idx1-ubyte.gz`` into the current directory
+    (or uses them if present there).  mxjax reads them (compressed or not) from ``path``
+    (an mxjax extension) or else from the current directory, then from
+    ``$MXNET_HOME/datasets/mnist`` (where ``gluon.data.vision.MNIST`` keeps them)."""
+    from ._idx import read_idx
+    folders = [path] if path is not None else [os.getcwd(), _mnist_home()]
+    names = ["train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
+             "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz"]
+    where = f"put them in {folders[0]}" + (f" or {folders[1]}" if len(folders) > 1 else "")
+    paths = _find_mnist("get_mnist", names, folders, where + " (or pass get_mnist(path=folder))")
+    result = {}
+    for part, (label_path, image_path) in (("train", paths[:2]), ("test", paths[2:])):
+        label = read_idx(label_path).view(np.int8)
+        image = read_idx(image_path)
+        result[part + "_data"] = image.reshape(len(label), 1, 28, 28).astype(np.float32) / 255
+        result[part + "_label"] = label
+    return {key: result[key] for key in ("train_data", "train_label", "test_data", "test_label")}
+
+
+_MNIST_UBYTE = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte"]
+
+
+def _extract_mnist_zip():
+    """Extract ``data/mnist.zip`` (MXNet's download) into ``data/`` if it lies there and a file is missing."""
+    import zipfile
+    archive = os.path.join("data", "mnist.zip")
+    if os.path.exists(archive) and not all(os.path.exists(os.path.join("data", n)) for n in _MNIST_UBYTE):
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall("data")
+
+
+def get_mnist_ubyte():
+    """MXNet's ``get_mnist_ubyte()``: make sure ``data/`` in the current directory holds the four
+    uncompressed MNIST files, extracting ``data/mnist.zip`` if it lies there (MXNet downloads it
+    first; mxjax never downloads)."""
+    _extract_mnist_zip()
+    _find_mnist("get_mnist_ubyte", _MNIST_UBYTE, ["data"],
+                f"put them (or mnist.zip) in {os.path.abspath('data')}")
+
+
+def get_mnist_iterator(batch_size, input_shape, num_parts=1, part_index=0):
+    """MXNet's ``(train, val)`` pair of ``mx.io.MNISTIter`` over MNIST: both shuffled (seed 0,
+    as MXNet's defaults make them), flat unless ``input_shape`` has three dimensions, part
+    ``part_index`` of ``num_parts``.  MXNet reads ``data/train-images-idx3-ubyte`` etc. in the
+    current directory, downloading and extracting ``data/mnist.zip`` when they are missing.
+    mxjax reads them from ``data/`` (extracting ``data/mnist.zip`` if it lies there), or else
+    the ``.gz`` files from the current directory or ``$MXNET_HOME/datasets/mnist``."""
+    _extract_mnist_zip()
+    images, labels, val_images, val_labels = _find_mnist(
+        "get_mnist_iterator", _MNIST_UBYTE, ["data", os.getcwd(), _mnist_home()],
+        f"put them in {os.path.abspath('data')} (or mnist.zip there)")
+    common = dict(input_shape=input_shape, batch_size=batch_size, flat=len(input_shape) != 3,
+                  num_parts=num_parts, part_index=part_index)
+    train = mx.io.MNISTIter(image=images, label=labels, shuffle=True, **common)
+    val = mx.io.MNISTIter(image=val_images, label=val_labels, **common)
+    return train, val
+
+
 def check_gluon_hybridize_consistency(net_builder, data_l, numpy_func=None, test_grad=True, rtol=1e-4, atol=1e-4):
     """Assert that the block built by ``net_builder(prefix='net_')`` gives the same outputs (and
     input gradients, if ``test_grad``) hybridized and not, with the same parameters, and matches

@@ -36,6 +36,7 @@ import numpy as np
 from jax import lax
 
 from ..base import MXNetError
+from . import profiling
 from .graph import OpInstance, apply, constant
 from .state import state
 
@@ -51,11 +52,15 @@ _UNSEEN = object()
 MAX_DEFERRED = 256
 
 
-def _jax_errors_as_mxnet(fn):
-    """A failure inside JAX/XLA while computing reaches the user as MXNetError, not as a
-    bare XLA traceback (errors from user code, e.g. a Function's backward, pass through)."""
+def _sync_point(fn):
+    """A sync point.  A failure inside JAX/XLA while computing reaches the user as MXNetError,
+    not as a bare XLA traceback (errors from user code, e.g. a Function's backward, pass
+    through).  While ``mx.profiler`` runs, the sync point is timed."""
+    name = fn.__name__
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        start = profiling.now() if profiling.active else 0
         try:
             return fn(*args, **kwargs)
         except MXNetError:
@@ -64,17 +69,21 @@ def _jax_errors_as_mxnet(fn):
             if type(exc).__module__.split(".")[0] not in ("jax", "jaxlib"):
                 raise
             raise MXNetError(f"computation failed in XLA: {exc}") from exc
+        finally:
+            if start:
+                profiling.sync_point(name, start)
     return wrapper
 
 
 class Compiled:
-    """A plan cache entry: the jitted whole-trace function, and (for a backward structure)
-    the op instance that runs it as one deferred node."""
-    __slots__ = ("fn", "deferred")
+    """A plan cache entry: the jitted whole-trace function, (for a backward structure) the
+    op instance that runs it as one deferred node, and its name in ``mx.profiler``'s output."""
+    __slots__ = ("fn", "deferred", "label")
 
     def __init__(self, fn):
         self.fn = fn
         self.deferred = None
+        self.label = None
 
 
 class _PlanCache:
@@ -356,6 +365,9 @@ def _fuse(first, second, n_in, wiring):
 
 def _cold_forward(plan, entries):
     env = [v.data for v in plan.leaves]
+    if profiling.active:
+        profiling.cold_forward(env, entries)
+        return env
     extend = env.extend
     for inst, ins, _ in entries:
         extend(inst.fwd(*[env[i] for i in ins]))
@@ -381,6 +393,7 @@ def _cold_backward(plan, entries, env, var_slots, head_slots, ct_slots):
                     break
         n += k
     cts = [None] * plan.n_slots
+    timed = profiling.active
     for h, c in zip(head_slots, ct_slots):
         if dep[h]:   # ones made on the host: an eager jnp.ones_like costs ~50 us
             ct = np.ones(env[h].shape, env[h].dtype) if c is None else env[c].astype(env[h].dtype)
@@ -393,7 +406,10 @@ def _cold_backward(plan, entries, env, var_slots, head_slots, ct_slots):
         else:
             continue   # no cotangent reached this node
         cts[base:base + k] = [None] * k
-        in_cts = inst.vjp([env[i] for i in ins], outs, needed)
+        if timed:
+            in_cts = profiling.vjp(inst, [env[i] for i in ins], outs, needed)
+        else:
+            in_cts = inst.vjp([env[i] for i in ins], outs, needed)
         for i, c in zip([i for i, n in zip(ins, needed) if n], in_cts):
             if c is not None:
                 old = cts[i]
@@ -442,7 +458,7 @@ def _take_deferred(ctx):
     return taken
 
 
-@_jax_errors_as_mxnet
+@_sync_point
 def materialize(values, compile=True):
     """Compute pending ``values`` (and live pending values they depend on, and deferred
     work); forward only.  ``compile`` False runs them cold whatever their structure: a chain
@@ -459,8 +475,8 @@ def materialize(values, compile=True):
     entry = None
     if compile and plan.cacheable and len(plan.nodes) > 1:
         leaf_key, arrays, scalars = plan.leaf_args()
-        entry = plan_cache.lookup(("fwd", leaf_key, plan.nodes, out_slots),
-                                  lambda: _forward_fn(leaf_key, plan.nodes, out_slots))[0]
+        entry, seen = plan_cache.lookup(("fwd", leaf_key, plan.nodes, out_slots),
+                                        lambda: _forward_fn(leaf_key, plan.nodes, out_slots))
     if entry is None:
         if len(plan.nodes) == 1 and type(plan.nodes[0][0]) is GradientInstance:
             plan.nodes[0][0].ran_alone += 1
@@ -468,7 +484,10 @@ def materialize(values, compile=True):
         results = [env[s] for s in out_slots]
     else:
         plan_cache.calls += 1
-        results = entry.fn(arrays, pack_scalars(scalars))
+        if profiling.active:
+            results = profiling.compiled_call(entry, "forward", plan.nodes, not seen, arrays, pack_scalars(scalars))
+        else:
+            results = entry.fn(arrays, pack_scalars(scalars))
     _store(outs, results)
 
 
@@ -517,7 +536,7 @@ def _free(plan):
             node.freed = True
 
 
-@_jax_errors_as_mxnet
+@_sync_point
 def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     """Gradients of ``heads`` w.r.t. the variable Values ``targets`` (None: every variable
     reached whose grad_req is not 'null').  ``old_grad(value)`` gives the gradient Value to
@@ -579,7 +598,11 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
             results = [env[s] for s in out_slots]
         else:
             plan_cache.calls += 1
-            results, grads = entry.fn(arrays, pack_scalars(scalars), old_arrays)
+            if profiling.active:
+                results, grads = profiling.compiled_call(entry, "backward", plan.nodes, not seen, arrays,
+                                                         pack_scalars(scalars), old_arrays)
+            else:
+                results, grads = entry.fn(arrays, pack_scalars(scalars), old_arrays)
         _store(outs, results)
         grads = [constant(g, v.ctx) for g, v in zip(grads, targets)]
     if not retain_graph:
@@ -625,7 +648,7 @@ class GradientInstance(OpInstance):
 
     ``compiled``, the plan's already compiled backward function, runs the node when it is
     computed on its own, instead of compiling it again."""
-    __slots__ = ("slots", "pack_dtypes", "deferrals", "ran_alone")
+    __slots__ = ("slots", "pack_dtypes", "deferrals", "ran_alone", "op_names")
 
     def __init__(self, plan, leaf_key, var_slots, head_slots, ct_slots, out_slots, add_mask, avals, compiled=None):
         run = _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
@@ -649,6 +672,7 @@ class GradientInstance(OpInstance):
             outs, grads = run(*split(arrays))
             return tuple(outs) + tuple(grads)
         super().__init__("_backward", (), gradients, avals)
+        self.op_names = tuple(profiling.label(inst) for inst, _, _ in plan.nodes)   # for mx.profiler
         self.deferrals = 0   # nodes of this backward deferred so far
         self.ran_alone = 0   # of those, computed on their own by a sync point
         if compiled is not None:

@@ -10,13 +10,13 @@ MXNet's or the original one whose members sit in ``cifar-10-batches-bin/`` or
 Existing files are used as they are (MXNet re-downloads a file whose SHA-1 differs from the
 published one).
 """
-import gzip
 import os
 import tarfile
 
 import numpy as np
 
 from .... import ndarray as nd
+from ...._idx import read_idx
 from ....base import MXNetError, NotImplementedForMXJax
 from ...utils import _get_repo_file_url
 from .. import dataset
@@ -54,13 +54,13 @@ class MNIST(dataset._DownloadedDataset):
         missing = [name for name, _ in (data, label) if not os.path.exists(os.path.join(self._root, name))]
         if missing:
             raise _missing_files_error(type(self).__name__, self._root, missing, self._namespace)
-        with gzip.open(os.path.join(self._root, label[0]), "rb") as fin:
-            fin.read(8)                                   # magic number, count
-            label = np.frombuffer(fin.read(), dtype=np.uint8).astype(np.int32)
-        with gzip.open(os.path.join(self._root, data[0]), "rb") as fin:
-            fin.read(16)                                  # magic number, count, rows, columns
-            data = np.frombuffer(fin.read(), dtype=np.uint8).reshape(len(label), 28, 28, 1)
-        self._data = nd.array(data, dtype=data.dtype)
+        data_path, label_path = os.path.join(self._root, data[0]), os.path.join(self._root, label[0])
+        label = read_idx(label_path).astype(np.int32)
+        data = read_idx(data_path)
+        if data.ndim != 3 or data.shape[0] != len(label):
+            raise MXNetError(f"{type(self).__name__}: {data_path} holds images of shape {data.shape}; expected "
+                             f"({len(label)}, rows, columns), one image per label of {label_path}")
+        self._data = nd.array(data[..., None], dtype=data.dtype)
         self._label = label
 
 
