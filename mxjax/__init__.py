@@ -12,8 +12,12 @@ _jax.config.update("jax_enable_x64", True)
 # ~8 us without.  MXJAX_CPU_ASYNC_DISPATCH=1 keeps JAX's default.
 if _os.environ.get("MXJAX_CPU_ASYNC_DISPATCH", "0") != "1":
     _jax.config.update("jax_cpu_enable_async_dispatch", False)
-# scripts that call logging.basicConfig(level=INFO) would otherwise see JAX's probing of absent TPUs
-_logging.getLogger("jax._src.xla_bridge").setLevel(_logging.WARNING)
+# An MXNet program that calls logging.basicConfig(level=logging.DEBUG) to see MXNet's progress
+# lines must not get JAX's internals (tens of thousands of lines per epoch: every trace, cache
+# lookup and compile).  JAX's loggers keep warnings; a level the user set on them is kept.
+for _name in ("jax", "jaxlib"):
+    if _logging.getLogger(_name).level == _logging.NOTSET:
+        _logging.getLogger(_name).setLevel(_logging.WARNING)
 
 from . import base, context, engine, util  # noqa: E402
 from .base import MXNetError  # noqa: E402,F401
@@ -36,17 +40,20 @@ from .attribute import AttrScope  # noqa: E402,F401
 from .util import is_np_array, is_np_shape, np_array, np_shape, set_np_shape, use_np  # noqa: E402,F401
 from .util import use_np_array, use_np_shape  # noqa: E402,F401
 
-from .cli import alias_mxnet  # noqa: E402,F401
+from .cli import alias_mxnet, report_missing_modules  # noqa: E402,F401
+
+report_missing_modules()
 
 __version__ = "0.1.0"
 
 
+_missing_api = base.missing_api(__name__)
+
+
 def __getattr__(name):
-    """``mx.<name>`` that mxjax does not provide: say so, naming the MXNet API."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    if name == "test_utils":  # imported on first use: it loads numpy.testing (~0.3 s)
+    """``mx.test_utils`` is imported on first use (it loads numpy.testing, ~0.3 s); any other
+    name mxjax does not provide fails naming the MXNet API."""
+    if name == "test_utils":
         import importlib
         return importlib.import_module(".test_utils", __name__)
-    from .base import NotImplementedForMXJax
-    raise NotImplementedForMXJax(f"mxnet.{name} is not provided by mxjax")
+    return _missing_api(name)

@@ -240,3 +240,8 @@ class Function:
                 v.data = d
             outputs = [from_value(v) for v in values]
         return outputs[0] if single else outputs
+
+
+from .base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)

@@ -72,6 +72,19 @@ class NotImplementedForMXJax(MXNetError, NotImplementedError, AttributeError):
     ``hasattr(mx, 'something')`` and ``getattr(mx, name, default)`` keep working."""
 
 
+def missing_api(module_name):
+    """A module ``__getattr__`` for MXNet names a module of mxjax lacks: ``mx.gluon.model_zoo``
+    or ``mx.sym.Variable`` fail naming the MXNet API (``mxnet.gluon.model_zoo is not provided
+    by mxjax``), not with a bare AttributeError."""
+    public = "mxnet" + module_name[len("mxjax"):]
+
+    def __getattr__(name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise NotImplementedForMXJax(f"{public}.{name} is not provided by mxjax")
+    return __getattr__
+
+
 _DTYPE_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "int": "int32"}
 
 

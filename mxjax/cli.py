@@ -32,22 +32,42 @@ class _MXNetAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return importlib.util.spec_from_loader(fullname, self)
 
     def create_module(self, spec):
-        target = "mxjax" + spec.name[len("mxnet"):]
-        try:
-            module = importlib.import_module(target)
-        except ModuleNotFoundError as exc:
-            if exc.name and (exc.name == target or target.startswith(exc.name + ".")):
-                error = MissingMXNetModule(f"{spec.name} is not provided by mxjax")
-                error.name = spec.name
-                raise error from None
-            raise
-        return module
+        return importlib.import_module("mxjax" + spec.name[len("mxnet"):])
 
     def exec_module(self, module):
         """The mxjax module is already executed; register it under its mxnet name only."""
 
 
+class _MissingModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Last on ``sys.meta_path``: an ``mxjax.X`` module that does not exist fails naming the
+    MXNet module, however it is reached (``import mxnet.profiler``, ``from mxnet import
+    profiler``, ``from mxnet.gluon import contrib``).  The error's ``name`` is the MXNet
+    name, so the import system reports it instead of falling back to a bare
+    "cannot import name"."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if not fullname.startswith("mxjax."):
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        name = "mxnet" + spec.name[len("mxjax"):]
+        error = MissingMXNetModule(f"{name} is not provided by mxjax")
+        error.name = name
+        raise error
+
+    def exec_module(self, module):
+        """Never reached: ``create_module`` raises."""
+
+
 _finder = _MXNetAliasFinder()
+_missing = _MissingModuleFinder()
+
+
+def report_missing_modules():
+    """Install the finder that names missing MXNet modules (done when mxjax is imported)."""
+    if _missing not in sys.meta_path:
+        sys.meta_path.append(_missing)
 
 
 def alias_mxnet():

@@ -313,3 +313,8 @@ class FusedRNN(Initializer):
 
     def __init__(self, *args, **kwargs):
         raise MXNetError("mxnet.init.FusedRNN is not provided by mxjax")
+
+
+from .base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)

@@ -206,3 +206,8 @@ class NDArrayIter(DataIter):
         if self._rolling():
             self._carried = None
         return DataBatch(self._batch(self.data, samples), self._batch(self.label, samples), pad=pad, index=None)
+
+
+from .base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)

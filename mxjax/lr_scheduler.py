@@ -153,3 +153,8 @@ class CosineScheduler(LRScheduler):
             phase = pi * (num_update - self.warmup_steps) / self.max_steps
             self.base_lr = self.final_lr + (self.base_lr_orig - self.final_lr) * (1 + cos(phase)) / 2
         return self.base_lr
+
+
+from .base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)

@@ -803,3 +803,8 @@ def np(numpy_feval, name=None, allow_extra_outputs=False):
         return numpy_feval(label, pred)
     feval.__name__ = numpy_feval.__name__
     return CustomMetric(feval, name, allow_extra_outputs)
+
+
+from .base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)

@@ -53,3 +53,8 @@ def traced_keys(key):
 
 
 _install_context_samplers()
+
+
+from .base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)

@@ -39,18 +39,62 @@ def test_star_imports_through_the_alias():
     assert namespace["zeros"] is mxjax.nd.zeros
 
 
-def test_missing_module_names_the_mxnet_api():
+@pytest.mark.parametrize("statement, missing", [
+    ("import mxnet.kvstore", "mxnet.kvstore"),
+    ("import mxnet.contrib.onnx", "mxnet.contrib.onnx"),
+    ("import mxnet.gluon.model_zoo.vision", "mxnet.gluon.model_zoo"),
+    ("from mxnet import image", "mxnet.image"),
+    ("from mxnet import recordio, nd", "mxnet.recordio"),
+    ("from mxnet.gluon import model_zoo", "mxnet.gluon.model_zoo"),
+    ("from mxnet.gluon.model_zoo import vision", "mxnet.gluon.model_zoo"),
+    ("from mxnet.gluon.data.vision import no_such_module", "mxnet.gluon.data.vision.no_such_module"),
+])
+def test_missing_module_names_the_mxnet_api_however_it_is_imported(statement, missing):
+    """``from mxnet import X`` used to fail with a bare "cannot import name 'X' from 'mxjax'"."""
     mxjax.alias_mxnet()
-    with pytest.raises(ImportError, match=r"mxnet\.contrib\.onnx is not provided by mxjax"):
-        import mxnet.contrib.onnx  # noqa: F401
-    with pytest.raises(mxjax.MXNetError, match=r"mxnet\.torch is not provided by mxjax"):
-        import mxnet.torch  # noqa: F401
+    with pytest.raises(ImportError, match=f"^{missing} is not provided by mxjax$") as info:
+        exec(statement, {})
+    assert isinstance(info.value, mxjax.MXNetError)
+    assert info.value.name == missing
 
 
-def test_missing_attribute_names_the_mxnet_api():
-    with pytest.raises(AttributeError, match=r"mxnet\.kvstore is not provided by mxjax"):
-        mxjax.kvstore
-    assert not hasattr(mxjax, "kvstore")
+@pytest.mark.parametrize("path", ["kvstore", "gluon.model_zoo", "sym.Variable", "nd.no_such_op",
+                                  "gluon.nn.no_such_layer", "autograd.no_such_function"])
+def test_missing_attribute_names_the_mxnet_api(path):
+    *parents, name = path.split(".")
+    module = mxjax
+    for p in parents:
+        module = getattr(module, p)
+    public = module.__name__.replace("mxjax", "mxnet", 1)
+    with pytest.raises(AttributeError, match=f"^{public}.{name} is not provided by mxjax$"):
+        getattr(module, name)
+    assert not hasattr(module, name)
+
+
+def test_debug_logging_shows_the_program_s_lines_not_jax_internals(tmp_path):
+    """MXNet examples start with logging.basicConfig(level=logging.DEBUG); JAX's loggers must
+    not flood their output (a loop used to print thousands of lines)."""
+    result = _run(tmp_path, """
+        import logging
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s:%(message)s")
+        import mxnet as mx
+        from mxnet import autograd, gluon, nd
+        net = gluon.nn.Dense(2)
+        net.initialize()
+        trainer = gluon.Trainer(net.collect_params(), "sgd")
+        for i in range(4):
+            with autograd.record():
+                loss = net(nd.ones((3, 4)) * i).sum()
+            loss.backward()
+            trainer.step(3)
+        logging.getLogger("train").info("loss %.1f", -0.9)
+        logging.getLogger("jax").debug("asked for by name")
+        logging.getLogger("jax").setLevel(logging.DEBUG)
+        logging.getLogger("jax").debug("asked for by name")
+    """)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()   # after the setLevel, JAX's own lines (at exit) are asked for
+    assert lines[:2] == ["train:loss -0.9", "jax:asked for by name"], lines
 
 
 SCRIPT = """

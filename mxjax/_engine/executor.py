@@ -151,7 +151,7 @@ class Plan:
                     owner = v.owner
                     if owner is not None:
                         handle = owner()
-                        if handle is not None and handle._value is v:
+                        if handle is not None and handle._holds(v):
                             live.append(v)
                 elif grad_mode and node.recorded and not node.freed:
                     if node not in nodes:
@@ -443,9 +443,11 @@ def _take_deferred(ctx):
 
 
 @_jax_errors_as_mxnet
-def materialize(values):
+def materialize(values, compile=True):
     """Compute pending ``values`` (and live pending values they depend on, and deferred
-    work); forward only."""
+    work); forward only.  ``compile`` False runs them cold whatever their structure: a chain
+    cut because it grew too deep (``flush``) is hundreds of nodes long, and compiling it costs
+    what hundreds of cold runs cost."""
     values = [v for v in values if v.data is None]
     values += _take_deferred(values[0].ctx if values else None)
     if not values:
@@ -455,7 +457,7 @@ def materialize(values):
     out_slots = tuple(plan.slot(v) for v in outs)
     # one node (a deferred backward, an update, one op) is already one compiled call
     entry = None
-    if plan.cacheable and len(plan.nodes) > 1:
+    if compile and plan.cacheable and len(plan.nodes) > 1:
         leaf_key, arrays, scalars = plan.leaf_args()
         entry = plan_cache.lookup(("fwd", leaf_key, plan.nodes, out_slots),
                                   lambda: _forward_fn(leaf_key, plan.nodes, out_slots))[0]
@@ -468,6 +470,12 @@ def materialize(values):
         plan_cache.calls += 1
         results = entry.fn(arrays, pack_scalars(scalars))
     _store(outs, results)
+
+
+def flush(values):
+    """A program that never reads its values (``y[i] += 1`` in a loop) must not grow the
+    pending trace without bound: compute ``values``, whose chain got too deep, cold."""
+    materialize(values, compile=False)
 
 
 def _store(values, results):

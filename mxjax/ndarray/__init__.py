@@ -151,3 +151,8 @@ def onehot_encode(indices, out):
     return _module.one_hot(indices, depth=out.shape[1], out=out)
 ops.creation.install(_module)  # plain functions of the math family: nd.eye, nd.linspace, contrib.boolean_mask...
 from .serialization import save, load, load_frombuffer  # noqa: E402,F401  (nd.save / nd.load: MXNet 1.9.1 file format)
+
+
+from ..base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)

@@ -1,8 +1,9 @@
 """``NDArray.__getitem__`` / ``__setitem__`` with MXNet 1.x semantics.
 
-Keys are turned into a static, hashable spec (ints, slices, None, Ellipsis)
-plus index arrays, which are dynamic inputs of the ``_getitem`` /
-``_setitem`` ops.  As in MXNet: a result with no dimensions has shape (1,)
+Keys are turned into a hashable spec (ints, slices, None, Ellipsis) plus
+index arrays, which are dynamic inputs of the ``_getitem`` / ``_setitem``
+ops; the positions of ints and slices are dynamic too (``_window``), so a
+loop over ``x[i]`` compiles once.  As in MXNet: a result with no dimensions has shape (1,)
 (``x[1, 2]``), integer indices are bounds-checked, index arrays may be float
 (they are cast to integers), and a first-axis int or step-1 slice is a view.
 """
@@ -12,6 +13,8 @@ import jax.numpy as jnp
 from ..base import MXNetError
 from .ndarray import NDArray, _call, array, scalar_value
 from .registry import register
+from .view import View, make_view
+from .windows import split_positions, take_window, put_window, window_key, windows
 
 
 def _normalize(arr, key):
@@ -48,34 +51,19 @@ def _normalize(arr, key):
     return tuple(spec), arrays
 
 
-def _build_key(spec, index_arrays):
-    key = []
-    for item in spec:
-        kind = item[0]
-        if kind == "i":
-            key.append(item[1])
-        elif kind == "s":
-            key.append(slice(*item[1:]))
-        elif kind == "n":
-            key.append(None)
-        elif kind == "e":
-            key.append(Ellipsis)
-        else:
-            idx = index_arrays[item[1]]
-            key.append(idx if jnp.issubdtype(idx.dtype, jnp.integer) else idx.astype(jnp.int32))
-    return tuple(key)
-
-
-@register("_getitem", inputs=(), variadic=True, attrs=dict(key=()))
-def _getitem(data, *index_arrays, key):
-    out = data[_build_key(key, index_arrays)]
+@register("_getitem", inputs=(), variadic=True, attrs=dict(key=()), offsets=windows)
+def _getitem(data, *arrays, key, window):
+    index_arrays, starts = split_positions(arrays, window)
+    out = take_window(data, window, starts)[window_key(key, index_arrays)]
     return out.reshape((1,)) if out.ndim == 0 else out
 
 
-@register("_setitem", inputs=(), variadic=True, attrs=dict(key=()))
-def _setitem(data, value, *index_arrays, key):
-    k = _build_key(key, index_arrays)
-    target_shape = data[k].shape
+@register("_setitem", inputs=(), variadic=True, attrs=dict(key=()), offsets=windows)
+def _setitem(data, value, *arrays, key, window):
+    index_arrays, starts = split_positions(arrays, window)
+    region = take_window(data, window, starts)
+    k = window_key(key, index_arrays)
+    target_shape = region[k].shape
     value = value.astype(data.dtype)
     if value.shape != target_shape:
         try:
@@ -85,7 +73,7 @@ def _setitem(data, value, *index_arrays, key):
                 raise ValueError(f"cannot assign a value of shape {value.shape} to a selection of shape "
                                  f"{target_shape}") from None
             value = value.reshape(target_shape)
-    return data.at[k].set(value)
+    return put_window(data, region.at[k].set(value), window, starts)
 
 
 def _is_view_key(arr, key):
@@ -117,7 +105,6 @@ def _is_view_key(arr, key):
 def getitem(arr, key):
     spec, arrays = _normalize(arr, key)
     if arr.ndim > 0 and _is_view_key(arr, key):
-        from .view import make_view
         return make_view(arr, ("index", spec))
     return _call("_getitem", arr, *arrays, key=spec)
 
@@ -140,6 +127,8 @@ def setitem(arr, key, value):
         arr._assign(value._value)
         return
     spec, arrays = _normalize(arr, key)
+    if not arrays and type(value) is View and value.mirrors(arr, ("index", spec)):
+        return   # ``x[k] = x[k]``, the write-back of ``x[k] += v``: nothing changes
     arr._assign(_setitem_spec(arr, value, spec, arrays)._value)
 
 

@@ -53,6 +53,7 @@ def from_value(value):
 
 
 _new = object.__new__
+_POSITION_DTYPE = np.dtype(np.int64)
 _weakref = weakref.ref
 _scalars = {}
 
@@ -86,6 +87,9 @@ def invoke(op, args, attrs, ctx=None):
     else:
         ctx = ref.ctx
     values = [a._value if isinstance(a, NDArray) else scalar_value(a, ref.dtype, ctx) for a in args]
+    if op.offsets is not None:
+        attrs, positions = op.offsets([v.shape for v in values], **dict(attrs))
+        values += [scalar_value(p, _POSITION_DTYPE, ctx) for p in positions]
     if op.uses_training:
         attrs = attrs + (("_training", state.training),)
     if op.random:
@@ -100,7 +104,7 @@ def _apply(op, attrs, values, ctx):
     inst = _instances.get((op, attrs, avals)) or instance(op, attrs, avals)
     outs = apply(inst, tuple(values), state.recording, ctx)
     if outs[0].depth > MAX_PENDING_DEPTH:
-        executor.materialize(outs)
+        executor.flush(outs)
     if len(outs) == 1:
         return from_value(outs[0])
     return [from_value(v) for v in outs]
@@ -121,7 +125,7 @@ def _apply_unary(op, attrs, value, ctx):
         _unary_instances[(op, attrs, value.aval)] = inst
     out = apply_unary(inst, value, state.recording, ctx)
     if out.depth > MAX_PENDING_DEPTH:
-        executor.materialize([out])
+        executor.flush([out])
     return from_value(out)
 
 
@@ -131,7 +135,7 @@ def _apply_binary(op, a, b, ctx):
         inst = _binary_instances[(op, a.aval, b.aval)] = instance(op, (), (a.aval, b.aval))
     out = apply_binary(inst, a, b, state.recording, ctx)
     if out.depth > MAX_PENDING_DEPTH:
-        executor.materialize([out])
+        executor.flush([out])
     return from_value(out)
 
 
@@ -354,6 +358,10 @@ class NDArray:
         autograd.backward([self], None if out_grad is None else [out_grad], retain_graph, train_mode)
 
     # ---- mutation ---------------------------------------------------------------------------------
+    def _holds(self, value):
+        """Whether this handle's current version is ``value`` (without deriving anything)."""
+        return self._value is value
+
     def _rebind(self, value):
         self._value = value
         set_owner(value, self)

@@ -47,9 +47,15 @@ class Op:
     ``mutates``: names of inputs the op updates in place (auxiliary states such as BatchNorm's
     moving_mean/moving_var): ``impl`` returns their new values after its outputs, and the
     generated function writes them into those input arrays, outside the autograd graph.
+    ``offsets``: for ops whose integer attributes are positions that programs vary call after
+    call (an index, a slice's start): ``offsets(input shapes, **attrs)`` returns (the static
+    attribute tuple, the positions).  The positions become trailing int64 scalar inputs of
+    ``impl``, arguments of the compiled code instead of constants baked into it, so a loop
+    over ``x[i]`` compiles once.
     """
 
-    def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=()):
+    def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=(),
+                 offsets=None):
         self.name = name
         self.impl = impl
         self.inputs = tuple(n.rstrip("?") for n in inputs)
@@ -60,6 +66,7 @@ class Op:
         self.random = random
         self.method = method
         self.mutates = tuple(mutates)
+        self.offsets = offsets
         self.__doc__ = doc or impl.__doc__
         defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
         self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults
@@ -159,13 +166,13 @@ NDArray = _LazyNDArray()
 
 
 def register(name, inputs=("data",), attrs=(), variadic=False, uses_training=False, random=False,
-             method=False, aliases=(), doc=None, mutates=()):
+             method=False, aliases=(), doc=None, mutates=(), offsets=None):
     """Decorator adding ``impl`` to the registry under ``name`` (and ``aliases``).
 
     ``method``: True to expose it as an NDArray method of the same name, or a method name."""
     def deco(impl):
         op = Op(name, impl, inputs, attrs, variadic, uses_training, random,
-                name if method is True else method or None, doc, mutates)
+                name if method is True else method or None, doc, mutates, offsets)
         for n in (name,) + tuple(aliases):
             if n in OPS:
                 raise ValueError(f"operator {n} registered twice")

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..base import MXNetError
 from .._engine.graph import set_owner
+from .._engine.state import state
 from .ndarray import NDArray, _call, from_value, unrecorded
 from .registry import register
 
@@ -111,6 +112,11 @@ class View(NDArray):
         self._base = None
         self._cache = value
 
+    def _holds(self, value):
+        """The version last derived (a sync point must not derive a view: deriving appends
+        ops, and a long chain of writes through views would recurse into sync points)."""
+        return self._cache is value
+
     def _assign(self, value):
         if self._base is None:
             return NDArray._assign(self, value)
@@ -125,6 +131,16 @@ class View(NDArray):
         else:
             from .indexing import _setitem_spec
             base._assign(_setitem_spec(base, new, how[1])._value)
+            if base._var is None and not state.recording and value.dtype == base._value.dtype:
+                # reading the view back gives what was just written: keep it instead of deriving
+                # it again (``y[i] += 1`` then writes it back with ``y[i] = view``: ``mirrors``)
+                self._cache, self._src = value, base._value
+                set_owner(value, self)
+
+    def mirrors(self, base, how):
+        """This view is ``base`` seen through ``how`` and still current, so writing it back
+        there changes nothing."""
+        return self._base is base and self._how == how and self._src is base._value
 
 
 def make_view(base, how):

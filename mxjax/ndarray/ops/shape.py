@@ -12,6 +12,7 @@ from jax import lax
 
 from ...base import MXNetError
 from ..registry import REQUIRED, register
+from ..windows import take_window, window_key, windows
 
 
 def _error(op, message):
@@ -237,28 +238,36 @@ def _split(data, num_outputs, axis, squeeze_axis):
 
 # ---- slicing --------------------------------------------------------------------------------------
 
-@register("slice", attrs=dict(begin=REQUIRED, end=REQUIRED, step=()), method=True, aliases=("crop",))
-def _slice(data, begin, end, step):
-    """Python slicing per axis: ``data[b0:e0:s0, b1:e1:s1, ...]``; None entries take the default."""
+def _slice_positions(shapes, begin, end, step):
+    """``slice``'s checks, and its starts as runtime positions (``windows``)."""
     begin, end, step = _as_tuple(begin), _as_tuple(end), _as_tuple(step)
     if len(begin) != len(end):
         raise _error("slice", f"begin={begin} and end={end} must have the same length")
     if step and len(step) != len(begin):
         raise _error("slice", f"step={step} and begin={begin} must have the same length")
-    if len(begin) > data.ndim:
-        raise _error("slice", f"begin={begin} slices more axes than the input's {data.ndim}")
+    if len(begin) > len(shapes[0]):
+        raise _error("slice", f"begin={begin} slices more axes than the input's {len(shapes[0])}")
     step = step or (None,) * len(begin)
     for i, s in enumerate(step):
         if s == 0:
             raise _error("slice", f"step[{i}] cannot be 0")
-    return data[tuple(slice(b, e, s) for b, e, s in zip(begin, end, step))]
+    return windows(shapes, tuple(("s", b, e, s) for b, e, s in zip(begin, end, step)))
 
 
-@register("slice_axis", attrs=dict(axis=REQUIRED, begin=REQUIRED, end=REQUIRED), method=True)
-def _slice_axis(data, axis, begin, end):
-    """``data[..., begin:end, ...]`` along ``axis``; begin/end may be negative, end None."""
-    axis = _axis("slice_axis", "axis", axis, data.ndim)
-    size = data.shape[axis]
+@register("slice", attrs=dict(begin=REQUIRED, end=REQUIRED, step=()), method=True, aliases=("crop",),
+          offsets=_slice_positions)
+def _slice(data, *starts, key, window):
+    """Python slicing per axis: ``data[b0:e0:s0, b1:e1:s1, ...]``; None entries take the default.
+    The starts are runtime positions; ``key``/``window`` are what ``_slice_positions`` made
+    of begin, end and step."""
+    return take_window(data, window, starts)[window_key(key, ())]
+
+
+def _slice_axis_positions(shapes, axis, begin, end):
+    """``slice_axis``'s checks; ``begin`` becomes a runtime position, the length stays static."""
+    ndim = len(shapes[0])
+    axis = _axis("slice_axis", "axis", axis, ndim)
+    size = shapes[0][axis]
     b = int(begin) + (size if begin < 0 else 0)
     e = size if end is None else int(end) + (size if end < 0 else 0)
     if b < 0:
@@ -267,7 +276,16 @@ def _slice_axis(data, axis, begin, end):
         raise _error("slice_axis", f"invalid end={end} for an axis of size {size}")
     if b >= e:
         raise _error("slice_axis", f"invalid begin={begin}, end={end}: begin must come before end")
-    return lax.slice_in_dim(data, b, e, axis=axis)
+    return (("axis", axis), ("length", e - b)), (b,)
+
+
+@register("slice_axis", attrs=dict(axis=REQUIRED, begin=REQUIRED, end=REQUIRED), method=True,
+          offsets=_slice_axis_positions)
+def _slice_axis(data, begin, axis, length):
+    """``data[..., begin:end, ...]`` along ``axis``; begin/end may be negative, end None.
+    ``begin`` is a runtime position (``_slice_axis_positions``), so a loop over batches
+    compiles once."""
+    return lax.dynamic_slice_in_dim(data, begin, length, axis=axis)
 
 
 @register("slice_like", inputs=("data", "shape_like"), attrs=dict(axes=()), method=True)
