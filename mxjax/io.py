@@ -1,7 +1,7 @@
 """``mx.io``: the in-memory data iterator of MXNet's Module-era scripts.
 
-``NDArrayIter`` batches arrays along axis 0 (``last_batch_handle`` 'pad', which
-fills the last batch from the start and reports ``pad``, or 'discard');
+``NDArrayIter`` batches arrays along the batch axis (MXNet's ``last_batch_handle``
+'pad', 'discard' and 'roll_over');
 ``DataBatch`` and ``DataDesc`` are MXNet's batch and description records.
 ``MNISTIter`` reads MNIST's idx files (MXNet's C++ iterator of that name).  Other
 file-based iterators (ImageRecordIter, CSVIter...) are not provided.
@@ -44,7 +44,8 @@ class DataBatch:
 
 
 class DataIter:
-    """Base class: ``reset()``, ``next()``, iteration."""
+    """Base class, as MXNet's: ``next()`` is ``iter_next()`` then a DataBatch of ``getdata()``,
+    ``getlabel()``, ``getpad()`` and ``getindex()``; ``reset()`` starts over."""
 
     def __init__(self, batch_size=0):
         self.batch_size = batch_size
@@ -59,62 +60,156 @@ class DataIter:
         pass
 
     def next(self):
+        if self.iter_next():
+            return DataBatch(data=self.getdata(), label=self.getlabel(), pad=self.getpad(), index=self.getindex())
         raise StopIteration
 
+    def iter_next(self):
+        return False
 
-def _named(data, default_name):
+    def getdata(self):
+        pass
+
+    def getlabel(self):
+        pass
+
+    def getindex(self):
+        return None
+
+    def getpad(self):
+        pass
+
+
+def _init_data(data, allow_empty, default_name):
+    """MXNet's normalisation of iterator inputs: a sorted list of (name, numpy array); one array
+    is named ``default_name``, a list of them ``_0_<default_name>``...  Non-NDArray inputs are
+    converted as ``nd.array`` converts them (float32)."""
+    assert data is not None or allow_empty
     if data is None:
-        return []
-    if isinstance(data, (np.ndarray, nd.NDArray, list)) and not (
-            isinstance(data, list) and data and isinstance(data[0], (np.ndarray, nd.NDArray))):
+        data = []
+    if isinstance(data, (np.ndarray, nd.NDArray)):
         data = [data]
-    if isinstance(data, (list, tuple)):
+    if isinstance(data, list):
+        if not allow_empty:
+            assert len(data) > 0
         names = [default_name] if len(data) == 1 else [f"_{i}_{default_name}" for i in range(len(data))]
         data = OrderedDict(zip(names, data))
-    return [(k, v.asnumpy() if isinstance(v, nd.NDArray) else np.asarray(v)) for k, v in data.items()]
+    if not isinstance(data, dict):
+        raise TypeError("Input must be NDArray, numpy.ndarray, h5py.Dataset a list of them or dict with them as "
+                        "values")
+    arrays = []
+    for name, value in data.items():
+        if not isinstance(value, nd.NDArray):
+            try:
+                value = nd.array(value)
+            except Exception:
+                raise TypeError(f"Invalid type '{type(value)}' for {name}, should be NDArray, numpy.ndarray or "
+                                "h5py.Dataset") from None
+        arrays.append((name, value.asnumpy()))
+    return sorted(arrays, key=lambda item: item[0])
 
 
 class NDArrayIter(DataIter):
+    """Batches of arrays along the batch axis (``layout``'s 'N'), MXNet's ``last_batch_handle``:
+
+    * 'pad': the last batch is filled from the start (repeatedly if needed); ``pad`` says how
+      many samples are filler;
+    * 'discard': the last incomplete batch is dropped;
+    * 'roll_over': the last incomplete batch is dropped this epoch and completed, after
+      ``reset()``, by the first samples of the next one (its ``pad`` is the number carried over).
+
+    ``shuffle`` permutes the samples at every reset (``idx`` holds the order)."""
+
     def __init__(self, data, label=None, batch_size=1, shuffle=False, last_batch_handle="pad",
-                 data_name="data", label_name="softmax_label"):
+                 data_name="data", label_name="softmax_label", layout="NCHW"):
         super().__init__(batch_size)
-        if last_batch_handle not in ("pad", "discard"):
-            raise MXNetError(f"NDArrayIter: last_batch_handle={last_batch_handle!r} is not supported by mxjax; "
-                             "use 'pad' or 'discard'")
-        self.data = _named(data, data_name)
-        self.label = _named(label, label_name)
-        self.num_data = self.data[0][1].shape[0]
+        self.data = _init_data(data, allow_empty=False, default_name=data_name)
+        self.label = _init_data(label, allow_empty=True, default_name=label_name)
+        self.layout = layout
+        self._axis = layout.find("N")
+        self.idx = np.arange(self.data[0][1].shape[self._axis])
+        self.num_data = self.idx.shape[0]
         for name, arr in self.data + self.label:
-            if arr.shape[0] != self.num_data:
-                raise MXNetError(f"NDArrayIter: '{name}' has {arr.shape[0]} samples, expected {self.num_data}")
+            if arr.shape[self._axis] != self.num_data:
+                raise MXNetError(f"NDArrayIter: '{name}' has {arr.shape[self._axis]} samples, expected "
+                                 f"{self.num_data}")
         self.shuffle, self.last_batch_handle = shuffle, last_batch_handle
-        self.idx = np.arange(self.num_data)
+        self.cursor = -batch_size
+        self._carried = None   # sample numbers of the incomplete last batch, for 'roll_over'
         self.reset()
+
+    def _descs(self, source):
+        return [DataDesc(k, v.shape[:self._axis] + (self.batch_size,) + v.shape[self._axis + 1:], v.dtype.type,
+                         self.layout) for k, v in source]
 
     @property
     def provide_data(self):
-        return [DataDesc(k, (self.batch_size,) + v.shape[1:], v.dtype.type) for k, v in self.data]
+        return self._descs(self.data)
 
     @property
     def provide_label(self):
-        return [DataDesc(k, (self.batch_size,) + v.shape[1:], v.dtype.type) for k, v in self.label]
+        return self._descs(self.label)
+
+    def hard_reset(self):
+        """Start over, dropping samples carried over by 'roll_over'."""
+        if self.shuffle:
+            np.random.shuffle(self.idx)
+        self.cursor = -self.batch_size
+        self._carried = None
 
     def reset(self):
         if self.shuffle:
             np.random.shuffle(self.idx)
-        self.cursor = 0
+        if self.last_batch_handle == "roll_over" and self.num_data - self.batch_size < self.cursor < self.num_data:
+            self.cursor = self.cursor - self.num_data - self.batch_size
+        else:
+            self.cursor = -self.batch_size
+
+    def iter_next(self):
+        self.cursor += self.batch_size
+        return self.cursor < self.num_data
+
+    def _rolling(self):
+        return self.last_batch_handle == "roll_over" and -self.batch_size < self.cursor < 0
+
+    def _samples(self):
+        """Sample numbers of the current batch."""
+        assert self.cursor < self.num_data, "DataIter needs reset."
+        start, end = self.cursor, self.cursor + self.batch_size
+        if self._rolling():
+            assert self._carried is not None, "next epoch should have cached data"
+            return np.concatenate([self._carried, self.idx[:end]])
+        if self.last_batch_handle == "pad" and end > self.num_data:
+            return self.idx[np.arange(start, end) % self.num_data]
+        return self.idx[start:min(end, self.num_data)]
+
+    def _batch(self, source, samples):
+        return [nd.array(np.take(v, samples, axis=self._axis), dtype=v.dtype) for _, v in source]
+
+    def getdata(self):
+        return self._batch(self.data, self._samples())
+
+    def getlabel(self):
+        return self._batch(self.label, self._samples())
+
+    def getpad(self):
+        if self.last_batch_handle == "pad" and self.cursor + self.batch_size > self.num_data:
+            return self.cursor + self.batch_size - self.num_data
+        if self._rolling():
+            return -self.cursor
+        return 0
 
     def next(self):
-        start = self.cursor
-        if start >= self.num_data or (self.last_batch_handle == "discard"
-                                      and start + self.batch_size > self.num_data):
+        if not self.iter_next():
             raise StopIteration
-        self.cursor += self.batch_size
-        take = np.arange(start, start + self.batch_size) % self.num_data
-        pad = max(start + self.batch_size - self.num_data, 0)
-        rows = self.idx[take]
-        return DataBatch([nd.array(v[rows], dtype=v.dtype) for _, v in self.data],
-                         [nd.array(v[rows], dtype=v.dtype) for _, v in self.label], pad=pad, index=None)
+        samples = self._samples()
+        if len(samples) != self.batch_size:   # incomplete: kept for 'roll_over', dropped otherwise
+            self._carried = samples
+            raise StopIteration
+        pad = self.getpad()
+        if self._rolling():
+            self._carried = None
+        return DataBatch(self._batch(self.data, samples), self._batch(self.label, samples), pad=pad, index=None)
 
 
 def _cpp_shuffle_order(n, seed):

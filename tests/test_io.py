@@ -1,0 +1,61 @@
+"""mx.io.NDArrayIter: MXNet 1.9.1's batching, padding, discarding and rolling over (values
+recorded from real MXNet 1.9.1)."""
+import numpy as np
+import pytest
+
+import mxjax as mx
+
+
+def _epochs(handle, epochs=2):
+    it = mx.io.NDArrayIter(np.arange(10).reshape(10, 1), np.arange(10), batch_size=4, last_batch_handle=handle)
+    out = []
+    for _ in range(epochs):
+        for b in it:
+            data, label = b.data[0].asnumpy(), b.label[0].asnumpy()
+            assert data.dtype == np.float32 and label.dtype == np.float32
+            out.append((data.ravel().tolist(), label.tolist(), b.pad))
+        it.reset()
+    return out
+
+
+def test_pad_fills_the_last_batch_from_the_start():
+    epoch = [([0, 1, 2, 3], [0, 1, 2, 3], 0), ([4, 5, 6, 7], [4, 5, 6, 7], 0), ([8, 9, 0, 1], [8, 9, 0, 1], 2)]
+    assert _epochs("pad") == epoch * 2
+
+
+def test_discard_drops_the_incomplete_batch():
+    epoch = [([0, 1, 2, 3], [0, 1, 2, 3], 0), ([4, 5, 6, 7], [4, 5, 6, 7], 0)]
+    assert _epochs("discard") == epoch * 2
+
+
+def test_roll_over_completes_the_incomplete_batch_next_epoch():
+    assert _epochs("roll_over") == [
+        ([0, 1, 2, 3], [0, 1, 2, 3], 0), ([4, 5, 6, 7], [4, 5, 6, 7], 0),
+        ([8, 9, 0, 1], [8, 9, 0, 1], 2), ([2, 3, 4, 5], [2, 3, 4, 5], 0), ([6, 7, 8, 9], [6, 7, 8, 9], 0)]
+
+
+def test_hard_reset_drops_the_carried_samples():
+    it = mx.io.NDArrayIter(np.arange(10), batch_size=4, last_batch_handle="roll_over")
+    assert len(list(it)) == 2
+    it.hard_reset()
+    assert it.next().data[0].asnumpy().tolist() == [0, 1, 2, 3]
+
+
+def test_names_are_sorted_and_small_data_is_tiled():
+    it = mx.io.NDArrayIter({"b": np.ones((3, 2)), "a": np.zeros((3, 2))}, batch_size=2)
+    assert [d.name for d in it.provide_data] == ["a", "b"]
+    assert repr(it.provide_data[0]) == "DataDesc[a,(2, 2),<class 'numpy.float32'>,NCHW]"
+    it = mx.io.NDArrayIter(np.arange(3), batch_size=7)
+    batch = it.next()
+    assert batch.data[0].asnumpy().tolist() == [0, 1, 2, 0, 1, 2, 0] and batch.pad == 4
+
+
+def test_shuffle_follows_idx():
+    np.random.seed(0)
+    it = mx.io.NDArrayIter(np.arange(6), batch_size=1, shuffle=True)
+    assert [b.data[0].asnumpy()[0] for b in it] == list(it.idx)
+
+
+def test_bad_input_type():
+    with pytest.raises(TypeError, match="Input must be NDArray"):
+        mx.io.NDArrayIter(3)
