@@ -3,7 +3,8 @@
 The default ``batchify_fn`` stacks NDArray samples with ``nd.stack``, turns other samples
 (numpy arrays, Python numbers, numpy scalars) into one NDArray with numpy's dtype (Python
 ints become int64, floats float64, float32 scalars float32), and batches tuple samples
-field by field into a *list* of batches.
+field by field into a *list* of batches.  A batch is computed when the loader hands it out,
+as MXNet's are (``_compute``).
 
 ``num_workers > 0``: MXNet forks worker processes; mxjax runs the workers as threads of
 this process (forking a process that runs XLA is unsafe), with MXNet's prefetching and
@@ -16,6 +17,7 @@ from multiprocessing.pool import ThreadPool
 import numpy as np
 
 from ... import ndarray as nd
+from ..._engine import executor
 from ...context import Context, cpu_pinned
 from ...ndarray import NDArray
 from . import sampler as _sampler
@@ -65,19 +67,26 @@ def _to_shared(data):
     return data
 
 
-def _wait(data):
+def _arrays(data):
     if isinstance(data, NDArray):
-        data.wait_to_read()
+        yield data
     elif isinstance(data, (list, tuple)):
         for d in data:
-            _wait(d)
+            yield from _arrays(d)
+
+
+def _compute(batch):
+    """Compute every array of ``batch`` in one sync point and return it.  MXNet's loader hands
+    out computed batches; so does mxjax's, which keeps the per-sample pipeline (indexing,
+    transforms, stacking: hundreds of ops) one repeated structure of its own, compiled once,
+    instead of part of every training step's trace."""
+    executor.materialize([a._value for a in _arrays(batch)])
+    return batch
 
 
 def _worker_fn(samples, batchify_fn, dataset):
     """One batch, computed (not just traced) in a worker thread."""
-    batch = batchify_fn([dataset[i] for i in samples])
-    _wait(batch)
-    return batch
+    return _compute(batchify_fn([dataset[i] for i in samples]))
 
 
 class _MultiWorkerIter:
@@ -198,7 +207,7 @@ class DataLoader:
         if self._num_workers == 0:
             def same_process_iter():
                 for batch in self._batch_sampler:
-                    ret = self._batchify_fn([self._dataset[idx] for idx in batch])
+                    ret = _compute(self._batchify_fn([self._dataset[idx] for idx in batch]))
                     if self._pin_memory:
                         ret = _as_in_context(ret, cpu_pinned(self._pin_device_id))
                     yield ret
