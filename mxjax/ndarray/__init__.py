@@ -60,9 +60,14 @@ def _write_back_aux_states(op, arrays, result):
     return visible[0] if len(visible) == 1 else visible
 
 
-def _make_method(function):
-    def method(self, *args, **kwargs):
-        return function(self, *args, **kwargs)
+def _make_method(function, view):
+    if view:
+        def method(self, *args, inplace=False, **kwargs):
+            result = function(self, *args, **kwargs)
+            return self.reshape(result.shape) if inplace else result
+    else:
+        def method(self, *args, **kwargs):
+            return function(self, *args, **kwargs)
     method.__name__ = function.__name__
     method.__doc__ = function.__doc__
     return method
@@ -85,7 +90,7 @@ for _name, _op in OPS.items():
         if _name.startswith(_prefix):
             setattr(_namespace, _name[len(_prefix):], _fn)
     if _op.method and _name == _op.name and not hasattr(NDArray, _op.method):
-        setattr(NDArray, _op.method, _make_method(_fn))
+        setattr(NDArray, _op.method, _make_method(_fn, _op.view_method))
 for _namespace in (op, _internal, linalg, contrib):
     sys.modules[_namespace.__name__] = _namespace
 

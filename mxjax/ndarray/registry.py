@@ -47,9 +47,13 @@ class Op:
     ``mutates``: names of inputs the op updates in place (auxiliary states such as BatchNorm's
     moving_mean/moving_var): ``impl`` returns their new values after its outputs, and the
     generated function writes them into those input arrays, outside the autograd graph.
+    ``view_method``: the output is the input's data under a new shape (flatten, squeeze,
+    expand_dims); the NDArray method then takes MXNet's ``inplace=False`` argument, and
+    ``inplace=True`` returns a reshape view sharing the array's storage.
     """
 
-    def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=()):
+    def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=(),
+                 view_method=False):
         self.name = name
         self.impl = impl
         self.inputs = tuple(n.rstrip("?") for n in inputs)
@@ -60,6 +64,7 @@ class Op:
         self.random = random
         self.method = method
         self.mutates = tuple(mutates)
+        self.view_method = view_method
         self.__doc__ = doc or impl.__doc__
         defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
         self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults
@@ -157,13 +162,13 @@ NDArray = _LazyNDArray()
 
 
 def register(name, inputs=("data",), attrs=(), variadic=False, uses_training=False, random=False,
-             method=False, aliases=(), doc=None, mutates=()):
+             method=False, aliases=(), doc=None, mutates=(), view_method=False):
     """Decorator adding ``impl`` to the registry under ``name`` (and ``aliases``).
 
     ``method``: True to expose it as an NDArray method of the same name, or a method name."""
     def deco(impl):
         op = Op(name, impl, inputs, attrs, variadic, uses_training, random,
-                name if method is True else method or None, doc, mutates)
+                name if method is True else method or None, doc, mutates, view_method)
         for n in (name,) + tuple(aliases):
             if n in OPS:
                 raise ValueError(f"operator {n} registered twice")
