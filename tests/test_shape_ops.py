@@ -228,3 +228,16 @@ def test_slice_assign_and_crop_assign():
     assert z.dtype == np.int32 and z.asnumpy().tolist() == [[1, 2], [3, 2]]
     with pytest.raises(MXNetError, match="_slice_assign"):
         nd._internal._slice_assign(x, nd.zeros((2, 2, 3)), begin=(0, 0, 0), end=(2, 1, 3))
+
+
+def test_moveaxis_sequences_and_errors():
+    x = nd.zeros((3, 4, 5))
+    assert nd.moveaxis(x, [0, 1], [-1, -2]).shape == (5, 4, 3)    # MXNet 1.9.1's docstring example
+    assert nd.moveaxis(x, 0, 2).shape == (4, 5, 3)
+    assert nd.moveaxis(x, -1, 0).shape == (5, 3, 4)
+    a = np.arange(24).reshape(2, 3, 4)
+    np.testing.assert_array_equal(nd.moveaxis(nd.array(a), (2, 0), (0, 1)).asnumpy(), np.moveaxis(a, (2, 0), (0, 1)))
+    with pytest.raises(ValueError):
+        nd.moveaxis(x, 3, 0)
+    with pytest.raises(ValueError):
+        nd.moveaxis(x, [0, 1], [0])
