@@ -274,3 +274,16 @@ def test_zoneout_cell():
                                                         [0.37136, 0.503715, 0.585468, 0.651035]], atol=1e-6)
     with pytest.raises(AssertionError, match="BidirectionalCell"):
         gluon.rnn.ZoneoutCell(gluon.rnn.BidirectionalCell(gluon.rnn.RNNCell(2), gluon.rnn.RNNCell(2)))
+
+
+def test_unfuse_shares_parameters_and_matches_mxnet():
+    x = nd.array(np.arange(12).reshape(3, 2, 2) / 10.)
+    layer = gluon.rnn.GRU(3, num_layers=2, bidirectional=True)
+    cells = layer._unfuse()
+    layer.initialize(mx.init.Constant(0.1))
+    assert type(cells).__name__ == "HybridSequentialRNNCell" and type(cells[0]).__name__ == "BidirectionalCell"
+    assert list(cells.collect_params().keys()) == list(layer.collect_params().keys())
+    out = cells.unroll(3, x, layout="TNC", merge_outputs=True)[0].asnumpy()[:, 0]
+    np.testing.assert_allclose(out[:, [0, 3]], [[0.009172, 0.02964], [0.025108, 0.03524], [0.041221, 0.026505]],
+                               atol=1e-6)
+    np.testing.assert_allclose(layer(x).asnumpy()[:, 0], out, rtol=1e-5, atol=1e-6)
