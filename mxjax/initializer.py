@@ -160,6 +160,8 @@ class Constant(Initializer):
 
     def _init_weight(self, _, arr):
         value = self.value
+        if isinstance(value, nd.NDArray):   # MXNet accepts an NDArray value (one per channel...)
+            value = value.asnumpy()
         arr[:] = value if np.isscalar(value) else nd.array(np.asarray(value), ctx=arr.context, dtype=arr.dtype)
 
 

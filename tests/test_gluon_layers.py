@@ -314,3 +314,64 @@ def test_embedding_sparse_grad_is_accepted():
         out = emb(idx)
     out.backward()
     np.testing.assert_array_equal(emb.weight.grad().asnumpy()[:, 0], [1, 0, 0, 0, 3])
+
+
+# ---- MXNet 1.9.1's container warnings, cache invalidation, per-channel Constant, SELU rounding ------
+
+def test_unregistered_block_containers_warn():
+    class Listed(gluon.Block):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.layers = [nn.Dense(3), nn.Dense(3)]
+
+    class Plain(gluon.Block):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.data = {"a": "4", "b": 123}
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        Listed().collect_params()
+        assert len(w) == 1 and '"Listed.layers" is an unregistered container with Blocks' in str(w[0].message)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        Plain().collect_params()
+        assert not w
+
+
+def test_sequential_of_hybrid_blocks_warns_on_hybridize():
+    net = nn.Sequential()
+    net.add(nn.Dense(2))
+    with pytest.warns(UserWarning, match="Consider using HybridSequential"):
+        net.hybridize()
+    with pytest.raises(ValueError, match="Children of HybridBlock must also be HybridBlock"):
+        nn.HybridSequential().add(nn.Sequential())
+
+
+def test_new_child_drops_the_compiled_forward():
+    net = nn.HybridSequential()
+    net.add(nn.Dense(10, flatten=False))
+    net.hybridize()
+    net.initialize()
+    assert net(nd.ones((2, 3, 5))).shape == (2, 3, 10)
+    net.add(nn.Flatten())
+    assert net(nd.ones((2, 3, 5))).shape == (2, 30)
+
+
+def test_prelu_per_channel_constant_initializer():
+    prelu = nn.PReLU(alpha_initializer=mx.init.Constant(nd.array([0.1, 0.25, 0.5])), in_channels=3)
+    prelu.initialize()
+    x = nd.array([-0.1, 0.1] * 3).reshape((1, 3, 2))
+    np.testing.assert_allclose(prelu(x).asnumpy(), [[[-0.01, 0.1], [-0.025, 0.1], [-0.05, 0.1]]], rtol=1e-6)
+
+
+def test_selu_is_lambda_alpha_times_expm1():
+    """MXNet 1.9.1: nn.SELU()(x) equals scale * x above 0 and (scale*alpha) * expm1(x) below,
+    bit for bit (float32(scale*alpha) as one constant)."""
+    x = nd.array([-0.1, 0.1, -0.3, -1.5, -2.7, 3.1])
+    scale, alpha = 1.0507009873554804934193349852946, 1.6732632423543772848170429916717
+    y = nn.SELU()(x).asnumpy()
+    below = (scale * alpha * nd.expm1(x)).asnumpy()
+    above = (scale * x).asnumpy()
+    np.testing.assert_array_equal(y, np.where(x.asnumpy() > 0, above, below))
+    np.testing.assert_allclose(y, [-0.16730528, 0.10507011, -0.45566735, -1.3658143, -1.6399454, 3.257173],
+                               rtol=1e-6)

@@ -218,3 +218,72 @@ def test_hybridized_training_step_and_second_order_gradient():
     xp[idx] += eps
     xm[idx] -= eps
     np.testing.assert_allclose(g[idx], (penalty_at(xp) - penalty_at(xm)) / (2 * eps), rtol=2e-2, atol=1e-3)
+
+
+# ---- valid_length, ZoneoutCell (values recorded from MXNet 1.9.1, Constant(0.1) weights) -------------
+
+_X_VL = np.arange(24).reshape(2, 4, 3) / 10.0
+
+
+def test_unroll_valid_length_matches_mxnet():
+    x, vl = nd.array(_X_VL), nd.array([1, 3])
+    cell = gluon.rnn.LSTMCell(2, input_size=3)
+    cell.initialize(mx.init.Constant(0.1))
+    out, states = cell.unroll(4, x, valid_length=vl, merge_outputs=True, layout="NTC")
+    np.testing.assert_allclose(out.asnumpy()[:, :, 0], [[0.007724, 0, 0, 0], [0.129922, 0.252538, 0.366435, 0]],
+                               atol=1e-6)
+    np.testing.assert_allclose(states[0].asnumpy()[:, 0], [0.007724, 0.366435], atol=1e-6)
+    np.testing.assert_allclose(states[1].asnumpy()[:, 0], [0.01522, 0.637883], atol=1e-6)
+    bi = gluon.rnn.BidirectionalCell(gluon.rnn.GRUCell(2, input_size=3), gluon.rnn.GRUCell(2, input_size=3))
+    bi.initialize(mx.init.Constant(0.1))
+    out, states = bi.unroll(4, x, valid_length=vl, merge_outputs=True, layout="NTC")
+    np.testing.assert_allclose(out.asnumpy()[1, :, 1:3], [[0.149925, 0.333587], [0.266685, 0.29021],
+                                                          [0.362218, 0.186167], [0, 0]], atol=1e-6)
+    np.testing.assert_allclose(out.asnumpy()[0, :, 0], [0.014771, 0, 0, 0], atol=1e-6)
+    np.testing.assert_allclose([s.asnumpy()[:, 0] for s in states], [[0.014771, 0.362218], [0.014771, 0.333587]],
+                               atol=1e-6)
+
+
+def test_hybridized_block_returns_nested_outputs():
+    class BiLSTM(gluon.HybridBlock):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            with self.name_scope():
+                self.bi = gluon.rnn.BidirectionalCell(gluon.rnn.LSTMCell(4), gluon.rnn.LSTMCell(4))
+
+        def hybrid_forward(self, F, x, valid_len):
+            return self.bi.unroll(3, x, valid_length=valid_len, layout="NTC", merge_outputs=True)
+    net = BiLSTM()
+    net.initialize()
+    x, vl = nd.ones((2, 3, 5)), nd.array([3, 2])
+    expected_out, expected_states = net(x, vl)
+    net.hybridize()
+    out, states = net(x, vl)
+    assert out.shape == (2, 3, 8) and isinstance(states, list) and len(states) == 4
+    np.testing.assert_allclose(out.asnumpy(), expected_out.asnumpy(), rtol=1e-5, atol=1e-6)
+    for s, e in zip(states, expected_states):
+        np.testing.assert_allclose(s.asnumpy(), e.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_zoneout_cell():
+    z = gluon.rnn.ZoneoutCell(gluon.rnn.RNNCell(2, input_size=3), zoneout_outputs=0.5, zoneout_states=0.5)
+    z.initialize(mx.init.Constant(0.1))
+    assert repr(z) == "ZoneoutCell(p_out=0.5, p_state=0.5, RNNCell(3 -> 2, tanh))"
+    out, _ = z.unroll(4, nd.array(_X_VL), merge_outputs=True)   # predicting: the base cell's values
+    np.testing.assert_allclose(out.asnumpy()[:, :, 0], [[0.029991, 0.125336, 0.230831, 0.332971],
+                                                        [0.37136, 0.503715, 0.585468, 0.651035]], atol=1e-6)
+    with pytest.raises(AssertionError, match="BidirectionalCell"):
+        gluon.rnn.ZoneoutCell(gluon.rnn.BidirectionalCell(gluon.rnn.RNNCell(2), gluon.rnn.RNNCell(2)))
+
+
+def test_unfuse_shares_parameters_and_matches_mxnet():
+    x = nd.array(np.arange(12).reshape(3, 2, 2) / 10.)
+    layer = gluon.rnn.GRU(3, num_layers=2, bidirectional=True)
+    cells = layer._unfuse()
+    layer.initialize(mx.init.Constant(0.1))
+    assert type(cells).__name__ == "HybridSequentialRNNCell" and type(cells[0]).__name__ == "BidirectionalCell"
+    assert list(cells.collect_params().keys()) == list(layer.collect_params().keys())
+    out = cells.unroll(3, x, layout="TNC", merge_outputs=True)[0].asnumpy()[:, 0]
+    np.testing.assert_allclose(out[:, [0, 3]], [[0.009172, 0.02964], [0.025108, 0.03524], [0.041221, 0.026505]],
+                               atol=1e-6)
+    np.testing.assert_allclose(layer(x).asnumpy()[:, 0], out, rtol=1e-5, atol=1e-6)

@@ -176,3 +176,68 @@ def test_sequence_gradients_are_masked():
     expected[1, 0] = 1
     expected[2, 1] = 1
     np.testing.assert_array_equal(g, expected)
+
+
+# ---- inplace views of the reshaping methods, legacy element ops, slice assignment ------------------
+# (values recorded from MXNet 1.9.1)
+
+def test_reshaping_methods_inplace_share_storage():
+    x = nd.arange(6).reshape(2, 3)
+    y = x.flatten(inplace=True)
+    y[:] = -1
+    assert x.asnumpy().tolist() == [[-1.0] * 3] * 2
+    x = nd.arange(6).reshape(1, 2, 3)
+    s = x.squeeze(axis=0, inplace=True)
+    s[0] = 7
+    assert s.shape == (2, 3)
+    assert x.asnumpy().tolist() == [[[7.0, 7.0, 7.0], [3.0, 4.0, 5.0]]]
+    e = x.expand_dims(axis=-1, inplace=True)
+    assert e.shape == (1, 2, 3, 1)
+    e[0] = 2
+    assert x.asnumpy().tolist() == [[[2.0] * 3] * 2]
+    c = x.squeeze()            # the default is a copy
+    c[:] = 0
+    assert x.asnumpy().tolist() == [[[2.0] * 3] * 2]
+
+
+def test_choose_and_fill_element_0index():
+    a = nd.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    # choose_element_0index is pick: out-of-range indices clip, float indices truncate
+    assert nd.choose_element_0index(a, nd.array([-1, 3, 1.7])).asnumpy().tolist() == [1.0, 6.0, 8.0]
+    # fill_element_0index: an out-of-range index leaves its row unchanged
+    out = nd.fill_element_0index(a, nd.array([7, 8, 9]), nd.array([-1, 3, 1.7]))
+    assert out.asnumpy().tolist() == [[1, 2, 3], [4, 5, 6], [7, 9, 9]]
+    with pytest.raises(MXNetError, match="fill_element_0index"):
+        nd.fill_element_0index(a, nd.array([7, 8]), nd.array([0, 2]))
+
+
+def test_slice_assign_and_crop_assign():
+    x = nd.ones((2, 3, 4))
+    y = nd._internal._slice_assign(x, nd.zeros((1, 3, 2)), begin=(1, None, None), end=(None, None, 4),
+                                   step=(1, 1, 2))
+    assert y.asnumpy()[1].tolist() == [[0, 1, 0, 1]] * 3 and y.asnumpy()[0].sum() == 12
+    y = nd._internal._slice_assign_scalar(x, 3, (1, None, None), (None, None, 4))
+    assert y.asnumpy().sum() == 12 + 36
+    nd._internal._crop_assign(x, nd.zeros((2, 1, 3)), begin=(0, 0, 0), end=(2, 1, 3), out=x)
+    assert x.asnumpy().sum() == 18
+    x = nd.ones((2, 3, 4))
+    nd._internal._crop_assign_scalar(x, scalar=5, begin=(0, 0, 0), end=(2, 1, 3), out=x)
+    assert x.asnumpy().sum() == 18 + 6 * 5
+    z = nd._internal._slice_assign_scalar(nd.array([[1, 2], [3, 4]], dtype="int32"), 2.7,
+                                          begin=(None, 1), end=(None, None))
+    assert z.dtype == np.int32 and z.asnumpy().tolist() == [[1, 2], [3, 2]]
+    with pytest.raises(MXNetError, match="_slice_assign"):
+        nd._internal._slice_assign(x, nd.zeros((2, 2, 3)), begin=(0, 0, 0), end=(2, 1, 3))
+
+
+def test_moveaxis_sequences_and_errors():
+    x = nd.zeros((3, 4, 5))
+    assert nd.moveaxis(x, [0, 1], [-1, -2]).shape == (5, 4, 3)    # MXNet 1.9.1's docstring example
+    assert nd.moveaxis(x, 0, 2).shape == (4, 5, 3)
+    assert nd.moveaxis(x, -1, 0).shape == (5, 3, 4)
+    a = np.arange(24).reshape(2, 3, 4)
+    np.testing.assert_array_equal(nd.moveaxis(nd.array(a), (2, 0), (0, 1)).asnumpy(), np.moveaxis(a, (2, 0), (0, 1)))
+    with pytest.raises(ValueError):
+        nd.moveaxis(x, 3, 0)
+    with pytest.raises(ValueError):
+        nd.moveaxis(x, [0, 1], [0])

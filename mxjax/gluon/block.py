@@ -15,8 +15,10 @@ engine still compiles a repeated trace as a whole).
 """
 import re
 import threading
+import warnings
 from collections import OrderedDict
 
+import jax
 import numpy as np
 
 from .. import autograd
@@ -137,6 +139,7 @@ class Block:
 
     def collect_params(self, select=None):
         """A ParameterDict of this block's and all descendants' parameters (``select``: a regex)."""
+        self._check_container_with_block()
         ret = ParameterDict(self._params.prefix)
         if not select:
             ret.update(self.params)
@@ -146,6 +149,25 @@ class Block:
         for child in self._children.values():
             ret.update(child.collect_params(select=select))
         return ret
+
+    def _check_container_with_block(self):
+        """MXNet warns when an attribute is a list, tuple or dict holding Blocks that are not
+        registered children: their parameters are not collected."""
+        children = set(self._children.values())
+
+        def unregistered(data):
+            if isinstance(data, (list, tuple)):
+                return any(unregistered(v) for v in data)
+            if isinstance(data, dict):
+                return any(unregistered(v) for v in data.values())
+            return isinstance(data, Block) and data not in children
+        for key, value in self.__dict__.items():
+            if isinstance(value, (list, tuple, dict)) and not (key.startswith("__") or key == "_children") \
+                    and unregistered(value):
+                warnings.warn(f'"{type(self).__name__}.{key}" is an unregistered container with Blocks. '
+                              "Note that Blocks inside the list, tuple or dict will not be registered "
+                              "automatically. Make sure to register them using register_child() or switching "
+                              "to nn.Sequential/nn.HybridSequential instead. ", stacklevel=3)
 
     def _collect_params_with_prefix(self, prefix=""):
         if prefix:
@@ -319,6 +341,15 @@ class HybridBlock(Block):
         self._active = False
         self._hybrid_op = None
 
+    def register_child(self, block, name=None):
+        """As MXNet: children of a HybridBlock are HybridBlocks (ValueError otherwise); a new child
+        drops the compiled forward, so the next call traces the changed block."""
+        if not isinstance(block, HybridBlock):
+            raise ValueError(f"Children of HybridBlock must also be HybridBlock, but {block} has type "
+                             f"{type(block)}. If you are using Sequential, please try HybridSequential instead.")
+        super().register_child(block, name)
+        self._hybrid_op = None
+
     def hybridize(self, active=True, static_alloc=False, static_shape=False, **kwargs):
         self._active = active
         self._hybrid_op = None
@@ -413,7 +444,7 @@ class _HybridOp:
         self.block = block
         self.name = f"_hybrid_{block.name}"
         self.params = list(block.collect_params().values())
-        self.layouts = {}   # (attrs, avals) -> (output container, number of outputs, aux positions)
+        self.layouts = {}   # (attrs, avals) -> (output tree structure, number of outputs, aux positions)
         self._tls = threading.local()
         self.__doc__ = f"hybridized {type(block).__name__}"
 
@@ -440,9 +471,9 @@ class _HybridOp:
                 with executor.deferred_apart():
                     with _Tracing(), mx_random.traced_keys(key), autograd.pause(train_mode=training):
                         out = op.block.forward(*args)
-                    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+                    outs, tree = jax.tree_util.tree_flatten(out)   # nested lists of NDArrays
                     aux = [i for i, (h, a) in enumerate(zip(handles, param_arrays)) if h._data() is not a]
-                    op._tls.layout = (type(out) if isinstance(out, (list, tuple)) else None, len(outs), aux)
+                    op._tls.layout = (tree, len(outs), aux)
                     return tuple(o._data() for o in outs) + tuple(handles[i]._data() for i in aux)
             finally:
                 for p, d in zip(op.params, saved):
@@ -462,11 +493,10 @@ class _HybridOp:
         key = (attrs, tuple(v.aval for v in values))
         if self._tls.layout is not None:  # traced just now (first call for this signature)
             self.layouts[key] = self._tls.layout
-        container, n_out, aux = self.layouts[key]
+        tree, n_out, aux = self.layouts[key]
         for i, new in zip(aux, results[n_out:]):
             params[i]._write_unrecorded(new._value)
-        outs = results[:n_out]
-        return container(outs) if container is not None else outs[0]
+        return jax.tree_util.tree_unflatten(tree, results[:n_out])
 
 
 class SymbolBlock(HybridBlock):

@@ -60,9 +60,14 @@ def _write_back_aux_states(op, arrays, result):
     return visible[0] if len(visible) == 1 else visible
 
 
-def _make_method(function):
-    def method(self, *args, **kwargs):
-        return function(self, *args, **kwargs)
+def _make_method(function, view):
+    if view:
+        def method(self, *args, inplace=False, **kwargs):
+            result = function(self, *args, **kwargs)
+            return self.reshape(result.shape) if inplace else result
+    else:
+        def method(self, *args, **kwargs):
+            return function(self, *args, **kwargs)
     method.__name__ = function.__name__
     method.__doc__ = function.__doc__
     return method
@@ -85,7 +90,7 @@ for _name, _op in OPS.items():
         if _name.startswith(_prefix):
             setattr(_namespace, _name[len(_prefix):], _fn)
     if _op.method and _name == _op.name and not hasattr(NDArray, _op.method):
-        setattr(NDArray, _op.method, _make_method(_fn))
+        setattr(NDArray, _op.method, _make_method(_fn, _op.view_method))
 for _namespace in (op, _internal, linalg, contrib):
     sys.modules[_namespace.__name__] = _namespace
 
@@ -144,10 +149,28 @@ def concatenate(arrays, axis=0, always_copy=True):
     return _module.concat(*arrays, dim=axis)
 
 
+def _axis_tuple(axes, ndim, what):
+    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{what} should verify -ndim <= {what.lower()} < ndim ({ndim}); got {a}")
+    out = tuple(int(a) % ndim for a in axes)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in `{what.lower()}` argument: {axes}")
+    return out
+
+
 def moveaxis(tensor, source, destination):
-    axes = list(range(tensor.ndim))
-    axes.insert(destination % tensor.ndim, axes.pop(source % tensor.ndim))
-    return tensor.transpose(axes=tuple(axes))
+    """Move axes ``source`` (an int or a sequence) to positions ``destination``, other axes keeping
+    their order (numpy.moveaxis); bad axes raise ValueError, as MXNet."""
+    source = _axis_tuple(source, tensor.ndim, "Source")
+    destination = _axis_tuple(destination, tensor.ndim, "Destination")
+    if len(source) != len(destination):
+        raise ValueError("`source` and `destination` arguments must have the same number of elements")
+    order = [n for n in range(tensor.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return tensor.transpose(axes=tuple(order))
 
 
 def onehot_encode(indices, out):

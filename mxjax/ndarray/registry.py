@@ -52,10 +52,13 @@ class Op:
     attribute tuple, the positions).  The positions become trailing int64 scalar inputs of
     ``impl``, arguments of the compiled code instead of constants baked into it, so a loop
     over ``x[i]`` compiles once.
+    ``view_method``: the output is the input's data under a new shape (flatten, squeeze,
+    expand_dims); the NDArray method then takes MXNet's ``inplace=False`` argument, and
+    ``inplace=True`` returns a reshape view sharing the array's storage.
     """
 
     def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=(),
-                 offsets=None):
+                 offsets=None, view_method=False):
         self.name = name
         self.impl = impl
         self.inputs = tuple(n.rstrip("?") for n in inputs)
@@ -67,6 +70,7 @@ class Op:
         self.method = method
         self.mutates = tuple(mutates)
         self.offsets = offsets
+        self.view_method = view_method
         self.__doc__ = doc or impl.__doc__
         defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
         self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults
@@ -166,13 +170,13 @@ NDArray = _LazyNDArray()
 
 
 def register(name, inputs=("data",), attrs=(), variadic=False, uses_training=False, random=False,
-             method=False, aliases=(), doc=None, mutates=(), offsets=None):
+             method=False, aliases=(), doc=None, mutates=(), offsets=None, view_method=False):
     """Decorator adding ``impl`` to the registry under ``name`` (and ``aliases``).
 
     ``method``: True to expose it as an NDArray method of the same name, or a method name."""
     def deco(impl):
         op = Op(name, impl, inputs, attrs, variadic, uses_training, random,
-                name if method is True else method or None, doc, mutates, offsets)
+                name if method is True else method or None, doc, mutates, offsets, view_method)
         for n in (name,) + tuple(aliases):
             if n in OPS:
                 raise ValueError(f"operator {n} registered twice")

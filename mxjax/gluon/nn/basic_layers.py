@@ -1,4 +1,6 @@
 """Basic Gluon layers: containers, Dense, Dropout, Activation, Flatten, Lambda."""
+import warnings
+
 import numpy as np
 
 from ...base import MXNetError
@@ -37,6 +39,10 @@ class Sequential(Block):
         return len(self._children)
 
     def hybridize(self, active=True, **kwargs):
+        """Hybridizes the children; MXNet warns when they all are HybridBlocks."""
+        if self._children and all(isinstance(c, HybridBlock) for c in self._children.values()):
+            warnings.warn(f"All children of this Sequential layer '{self.prefix}' are HybridBlocks. Consider "
+                          "using HybridSequential for the best performance.", stacklevel=2)
         super().hybridize(active, **kwargs)
 
 

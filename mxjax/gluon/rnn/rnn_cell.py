@@ -3,18 +3,19 @@
 A cell is called as ``output, new_states = cell(inputs, states)``; ``unroll(length, inputs,
 begin_state=None, layout='NTC', merge_outputs=None)`` applies it along the time axis.
 
+``valid_length`` (shape (batch_size,)) gives each sequence's length: the returned states are
+those after each sequence's last valid step and outputs past it are zero, as in MXNet.
+
 mxjax differs: ``hybridize()`` on a cell is accepted but the cell still runs op by op (the
-engine compiles a repeated trace as a whole anyway); ``valid_length`` and ``ZoneoutCell`` are
-not provided.
+engine compiles a repeated trace as a whole anyway).
 """
 from ... import ndarray as nd
-from ...base import NotImplementedForMXJax
 from ...ndarray.ndarray import NDArray
 from ..block import Block, HybridBlock
 
 __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell",
            "SequentialRNNCell", "HybridSequentialRNNCell", "DropoutCell", "ModifierCell",
-           "ResidualCell", "BidirectionalCell"]
+           "ZoneoutCell", "ResidualCell", "BidirectionalCell"]
 
 
 def _as_list(x):
@@ -62,6 +63,27 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
     return inputs, axis, nd, batch_size
 
 
+def _mask_sequence_variable_length(F, data, length, valid_length, time_axis, merge):
+    """Zero the steps of ``data`` (a list of steps or one array) past each sequence's length."""
+    if not isinstance(data, NDArray):
+        data = F.stack(*data, axis=time_axis)
+    outputs = F.SequenceMask(data, sequence_length=valid_length, use_sequence_length=True, axis=time_axis)
+    if not merge:
+        outputs = _as_list(F.split(outputs, num_outputs=length, axis=time_axis, squeeze_axis=True))
+    return outputs
+
+
+def _reverse_sequences(sequences, unroll_step, valid_length=None):
+    """The list of steps reversed in time; with ``valid_length`` only each sequence's valid part."""
+    if valid_length is None:
+        return list(reversed(sequences))
+    reversed_sequences = nd.SequenceReverse(nd.stack(*sequences, axis=0), sequence_length=valid_length,
+                                            use_sequence_length=True)
+    if unroll_step > 1:
+        return _as_list(nd.split(reversed_sequences, axis=0, num_outputs=unroll_step, squeeze_axis=True))
+    return [reversed_sequences[0]]
+
+
 class RecurrentCell(Block):
     """Abstract base of recurrent cells."""
 
@@ -95,15 +117,21 @@ class RecurrentCell(Block):
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
                valid_length=None):
         """Apply the cell ``length`` steps; returns (outputs, final states)."""
-        if valid_length is not None:
-            raise NotImplementedForMXJax("unroll(valid_length=...) is not provided by mxjax yet")
         self.reset()
         inputs, axis, F, batch_size = _format_sequence(length, inputs, layout, False)
         states = _get_begin_state(self, begin_state, inputs, batch_size)
         outputs = []
+        all_states = []
         for i in range(length):
             output, states = self(inputs[i], states)
             outputs.append(output)
+            if valid_length is not None:
+                all_states.append(states)
+        if valid_length is not None:
+            states = [F.SequenceLast(F.stack(*steps, axis=0), sequence_length=valid_length,
+                                     use_sequence_length=True, axis=0)
+                      for steps in zip(*all_states)]
+            outputs = _mask_sequence_variable_length(F, outputs, length, valid_length, axis, True)
         outputs, _, _, _ = _format_sequence(length, outputs, layout, merge_outputs)
         return outputs, states
 
@@ -370,6 +398,48 @@ class ModifierCell(HybridRecurrentCell):
         return f"{type(self).__name__}({self.base_cell!r})"
 
 
+class ZoneoutCell(ModifierCell):
+    """Zoneout (Krueger et al. 2016) on ``base_cell``: in training mode each output unit keeps the
+    previous step's output with probability ``zoneout_outputs`` and each state unit its previous
+    value with probability ``zoneout_states``; outside training the base cell's values pass."""
+
+    def __init__(self, base_cell, zoneout_outputs=0., zoneout_states=0.):
+        assert not isinstance(base_cell, BidirectionalCell), \
+            "BidirectionalCell doesn't support zoneout since it doesn't support step. " \
+            "Please add ZoneoutCell to the cells underneath instead."
+        assert not isinstance(base_cell, SequentialRNNCell) or not getattr(base_cell, "_bidirectional", False), \
+            "Bidirectional SequentialRNNCell doesn't support zoneout. " \
+            "Please add ZoneoutCell to the cells underneath instead."
+        super().__init__(base_cell)
+        self.zoneout_outputs = zoneout_outputs
+        self.zoneout_states = zoneout_states
+        self._prev_output = None
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(p_out={self.zoneout_outputs}, p_state={self.zoneout_states}, "
+                f"{self.base_cell!r})")
+
+    def _alias(self):
+        return "zoneout"
+
+    def reset(self):
+        super().reset()
+        self._prev_output = None
+
+    def hybrid_forward(self, F, inputs, states):
+        next_output, next_states = self.base_cell(inputs, states)
+
+        def mask(p, like):
+            return F.Dropout(F.ones_like(like), p=p)
+        prev_output = self._prev_output if self._prev_output is not None else F.zeros_like(next_output)
+        output = (F.where(mask(self.zoneout_outputs, next_output), next_output, prev_output)
+                  if self.zoneout_outputs != 0. else next_output)
+        states = ([F.where(mask(self.zoneout_states, new), new, old) for new, old in zip(next_states, states)]
+                  if self.zoneout_states != 0. else next_states)
+        self._prev_output = output
+        return output, states
+
+
 class ResidualCell(ModifierCell):
     """output = base_cell(inputs) + inputs."""
 
@@ -386,7 +456,9 @@ class ResidualCell(ModifierCell):
                                                 valid_length=valid_length)
         self.base_cell._modified = True
         merge_outputs = isinstance(outputs, NDArray) if merge_outputs is None else merge_outputs
-        inputs, _, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
+        inputs, axis, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
+        if valid_length is not None:  # padded steps add zero, like the masked outputs
+            inputs = _mask_sequence_variable_length(F, inputs, length, valid_length, axis, merge_outputs)
         if merge_outputs:
             outputs = F.elemwise_add(outputs, inputs)
         else:
@@ -420,19 +492,18 @@ class BidirectionalCell(HybridRecurrentCell):
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
                valid_length=None):
-        if valid_length is not None:
-            raise NotImplementedForMXJax("unroll(valid_length=...) is not provided by mxjax yet")
         self.reset()
         inputs, axis, F, batch_size = _format_sequence(length, inputs, layout, False)
-        reversed_inputs = list(reversed(inputs))
+        reversed_inputs = _reverse_sequences(inputs, length, valid_length)
         begin_state = _get_begin_state(self, begin_state, inputs, batch_size)
         l_cell, r_cell = self._children.values()
         n_l = len(l_cell.state_info(batch_size))
         l_outputs, l_states = l_cell.unroll(length, inputs=inputs, begin_state=begin_state[:n_l],
-                                            layout=layout, merge_outputs=merge_outputs)
+                                            layout=layout, merge_outputs=merge_outputs,
+                                            valid_length=valid_length)
         r_outputs, r_states = r_cell.unroll(length, inputs=reversed_inputs, begin_state=begin_state[n_l:],
-                                            layout=layout, merge_outputs=False)
-        r_outputs = list(reversed(r_outputs))
+                                            layout=layout, merge_outputs=False, valid_length=valid_length)
+        r_outputs = _reverse_sequences(r_outputs, length, valid_length)
         if merge_outputs is None:
             merge_outputs = isinstance(l_outputs, NDArray)
             l_outputs, _, _, _ = _format_sequence(None, l_outputs, layout, merge_outputs)
@@ -442,4 +513,6 @@ class BidirectionalCell(HybridRecurrentCell):
             outputs = F.concat(l_outputs, r_outputs, dim=2)
         else:
             outputs = [F.concat(l_o, r_o, dim=1) for l_o, r_o in zip(l_outputs, r_outputs)]
+        if valid_length is not None:
+            outputs = _mask_sequence_variable_length(F, outputs, length, valid_length, axis, merge_outputs)
         return outputs, l_states + r_states

@@ -97,8 +97,10 @@ def _leaky_relu(data, gamma=None, *, act_type, slope, lower_bound, upper_bound, 
         return jnp.where(data > 0, data, data * slope)
     if act_type == "elu":
         return jnp.where(data > 0, data, slope * jnp.expm1(data))
-    if act_type == "selu":
-        return jax.nn.selu(data)
+    if act_type == "selu":  # lambda*x above 0, (lambda*alpha)*expm1(x) below: one rounding, as MXNet
+        lam, alpha = 1.0507009873554804934193349852946, 1.6732632423543772848170429916717
+        below = jnp.asarray(lam * alpha, data.dtype) * jnp.expm1(jnp.where(data > 0, 0, data))
+        return jnp.where(data > 0, jnp.asarray(lam, data.dtype) * data, below)
     if act_type == "gelu":
         return jax.nn.gelu(data, approximate=False)
     if _training:

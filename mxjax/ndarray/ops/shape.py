@@ -68,13 +68,13 @@ def _reshape_like(lhs, rhs, lhs_begin, lhs_end, rhs_begin, rhs_end):
     return lhs.reshape(shape)
 
 
-@register("flatten", method=True, aliases=("Flatten",))
+@register("flatten", method=True, aliases=("Flatten",), view_method=True)
 def _flatten(data):
     """(d0, d1, ..., dk) -> (d0, d1*...*dk); a 1-d array becomes (n, 1)."""
     return data.reshape((data.shape[0], -1)) if data.ndim else data.reshape((1, 1))
 
 
-@register("expand_dims", attrs=dict(axis=REQUIRED), method=True)
+@register("expand_dims", attrs=dict(axis=REQUIRED), method=True, view_method=True)
 def _expand_dims(data, axis):
     if not -data.ndim - 1 <= axis <= data.ndim:
         raise _error("expand_dims", f"axis must be in the range [{-data.ndim - 1}, {data.ndim}] "
@@ -82,7 +82,7 @@ def _expand_dims(data, axis):
     return jnp.expand_dims(data, axis)
 
 
-@register("squeeze", attrs=dict(axis=None), method=True)
+@register("squeeze", attrs=dict(axis=None), method=True, view_method=True)
 def _squeeze(data, axis):
     """Removes size-1 axes (the selected ones); squeezing everything leaves shape (1,)."""
     if axis is None:
@@ -238,20 +238,48 @@ def _split(data, num_outputs, axis, squeeze_axis):
 
 # ---- slicing --------------------------------------------------------------------------------------
 
-def _slice_positions(shapes, begin, end, step):
-    """``slice``'s checks, and its starts as runtime positions (``windows``)."""
+def _slice_key(op, ndim, begin, end, step):
+    """The Python index ``(slice(b0, e0, s0), ...)`` of ``slice``'s begin/end/step, MXNet's checks."""
     begin, end, step = _as_tuple(begin), _as_tuple(end), _as_tuple(step)
     if len(begin) != len(end):
-        raise _error("slice", f"begin={begin} and end={end} must have the same length")
+        raise _error(op, f"begin={begin} and end={end} must have the same length")
     if step and len(step) != len(begin):
-        raise _error("slice", f"step={step} and begin={begin} must have the same length")
-    if len(begin) > len(shapes[0]):
-        raise _error("slice", f"begin={begin} slices more axes than the input's {len(shapes[0])}")
+        raise _error(op, f"step={step} and begin={begin} must have the same length")
+    if len(begin) > ndim:
+        raise _error(op, f"begin={begin} slices more axes than the input's {ndim}")
     step = step or (None,) * len(begin)
     for i, s in enumerate(step):
         if s == 0:
-            raise _error("slice", f"step[{i}] cannot be 0")
-    return windows(shapes, tuple(("s", b, e, s) for b, e, s in zip(begin, end, step)))
+            raise _error(op, f"step[{i}] cannot be 0")
+    return tuple(slice(b, e, s) for b, e, s in zip(begin, end, step))
+
+
+def _slice_positions(shapes, begin, end, step):
+    """``slice``'s checks, and its starts as runtime positions (``windows``)."""
+    key = _slice_key("slice", len(shapes[0]), begin, end, step)
+    return windows(shapes, tuple(("s", k.start, k.stop, k.step) for k in key))
+
+
+@register("_slice_assign", inputs=("lhs", "rhs"), attrs=dict(begin=REQUIRED, end=REQUIRED, step=()),
+          aliases=("_crop_assign",))
+def _slice_assign(lhs, rhs, begin, end, step):
+    """``lhs`` with ``lhs[begin:end:step] = rhs`` (``slice``'s index); rhs must have the slice's
+    shape and lhs's dtype.  MXNet writes into ``lhs`` when called with ``out=lhs``."""
+    key = _slice_key("_slice_assign", lhs.ndim, begin, end, step)
+    target = jax.eval_shape(lambda a: a[key], jax.ShapeDtypeStruct(lhs.shape, lhs.dtype)).shape
+    if rhs.shape != target:
+        raise _error("_slice_assign", f"rhs of shape {rhs.shape} does not match the slice's shape {target}")
+    if rhs.dtype != lhs.dtype:
+        raise _error("_slice_assign", f"lhs ({lhs.dtype}) and rhs ({rhs.dtype}) must have the same dtype")
+    return lhs.at[key].set(rhs)
+
+
+@register("_slice_assign_scalar", attrs=dict(scalar=0.0, begin=REQUIRED, end=REQUIRED, step=()),
+          aliases=("_crop_assign_scalar",))
+def _slice_assign_scalar(data, scalar, begin, end, step):
+    """``data`` with ``data[begin:end:step] = scalar`` (cast to data's dtype)."""
+    key = _slice_key("_slice_assign_scalar", data.ndim, begin, end, step)
+    return data.at[key].set(jnp.asarray(scalar).astype(data.dtype))
 
 
 @register("slice", attrs=dict(begin=REQUIRED, end=REQUIRED, step=()), method=True, aliases=("crop",),
@@ -338,7 +366,8 @@ def _take(a, indices, axis, mode):
     return jnp.take(a, idx, axis=axis, mode="clip")
 
 
-@register("pick", inputs=("data", "index"), attrs=dict(axis=-1, keepdims=False, mode="clip"), method=True)
+@register("pick", inputs=("data", "index"), attrs=dict(axis=-1, keepdims=False, mode="clip"), method=True,
+          aliases=("choose_element_0index",))
 def _pick(data, index, axis, keepdims, mode):
     """``out[i, j] = data[i, index[i, j], j]`` along ``axis``; index out of range is clipped or wrapped."""
     if mode not in ("clip", "wrap"):
@@ -356,6 +385,21 @@ def _pick(data, index, axis, keepdims, mode):
     idx = jnp.mod(idx, size) if mode == "wrap" else jnp.clip(idx, 0, size - 1)
     out = jnp.take_along_axis(data, idx, axis=axis, mode="promise_in_bounds")
     return out if keepdims else jnp.squeeze(out, axis)
+
+
+@register("fill_element_0index", inputs=("lhs", "mhs", "rhs"))
+def _fill_element_0index(lhs, mhs, rhs):
+    """``out = lhs`` with ``out[i, rhs[i]] = mhs[i]`` for each row i of the 2-d ``lhs``; an index
+    outside [0, columns) leaves its row unchanged (MXNet's legacy op; float indices truncate)."""
+    if lhs.ndim != 2 or mhs.shape != (lhs.shape[0],) or rhs.shape != (lhs.shape[0],):
+        raise _error("fill_element_0index", f"expected lhs (n, m) and mhs, rhs (n,), got {lhs.shape}, "
+                                            f"{mhs.shape}, {rhs.shape}")
+    if mhs.dtype != lhs.dtype or rhs.dtype != lhs.dtype:
+        raise _error("fill_element_0index", f"lhs, mhs and rhs must have the same dtype, got {lhs.dtype}, "
+                                            f"{mhs.dtype}, {rhs.dtype}")
+    idx = _indices(rhs)
+    hit = jnp.arange(lhs.shape[1]) == idx[:, None]
+    return jnp.where(hit, mhs[:, None], lhs)
 
 
 @register("gather_nd", inputs=("data", "indices"))
