@@ -47,6 +47,7 @@ class Parameter:
         self._data = None            # OrderedDict ctx -> NDArray
         self._deferred_init = ()     # (init, ctx list, default_init) while waiting for a shape
         self.stype, self.grad_stype = stype, grad_stype
+        self._trainer = None         # the Trainer updating this parameter (its kvstore may hold the weights)
 
     def __repr__(self):
         return f"Parameter {self.name} (shape={self.shape}, dtype={self.dtype})"
@@ -89,6 +90,13 @@ class Parameter:
             arr._drop_variable()
         else:
             arr.attach_grad(self._grad_req)
+
+    def _set_trainer(self, trainer):
+        """Record the Trainer that updates this parameter; a sparse parameter takes only one."""
+        if self.stype != "default" and self._trainer and trainer and self._trainer is not trainer:
+            raise RuntimeError(f"Failed to set the trainer for Parameter '{self.name}' because it was already set. "
+                               f"More than one trainers for a {self.stype} Parameter is not supported.")
+        self._trainer = trainer
 
     # ---- initialization ----------------------------------------------------------------------------
     def initialize(self, init=None, ctx=None, default_init=initializer.Uniform(), force_reinit=False):
@@ -209,6 +217,10 @@ class Parameter:
             self._deferred_init = ()
             self._init_impl(data if isinstance(data, nd.NDArray) else nd.array(data), ctx)
             return
+        trainer = self._trainer
+        if trainer and trainer._kv_initialized and trainer._update_on_kvstore:
+            if self not in trainer._params_to_init:
+                trainer._reset_kvstore()   # the kvstore's copy of the weights is out of date
         for ctx, arr in self._data.items():
             src = data if isinstance(data, nd.NDArray) else nd.array(data, ctx=ctx, dtype=arr.dtype)
             arr._set_variable_data(src.as_in_context(ctx).astype(arr.dtype, copy=False)._data())
