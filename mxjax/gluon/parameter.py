@@ -16,7 +16,7 @@ import numpy as np
 from .. import initializer
 from .. import ndarray as nd
 from ..base import MXNetError, MXNetValueError, as_dtype
-from ..context import Context, current_context
+from ..context import Context, cpu, current_context
 
 __all__ = ["DeferredInitializationError", "Parameter", "Constant", "ParameterDict"]
 
@@ -163,9 +163,12 @@ class Parameter:
     # ---- data and gradients ------------------------------------------------------------------------
     def _check_and_get(self, ctx):
         if self._data is not None:
+            if ctx is list:
+                return list(self._data.values())
             if ctx is None:
-                return next(iter(self._data.values())) if len(self._data) == 1 else \
-                    self._data.get(current_context(), next(iter(self._data.values())))
+                if len(self._data) == 1:
+                    return next(iter(self._data.values()))
+                ctx = current_context()
             if ctx in self._data:
                 return self._data[ctx]
             if ctx.device_type in ("cpu_shared", "cpu_pinned") and Context("cpu", ctx.device_id) in self._data:
@@ -186,8 +189,7 @@ class Parameter:
         return self._check_and_get(ctx)
 
     def list_data(self):
-        self._check_and_get(None)
-        return list(self._data.values())
+        return self._check_and_get(list)
 
     def grad(self, ctx=None):
         data = self._check_and_get(ctx)
@@ -231,16 +233,23 @@ class Parameter:
         for arr in self._data.values():
             arr.grad[:] = 0
 
+    def _reduce(self):
+        """The data on cpu(0): the mean over the contexts, as MXNet saves a parameter."""
+        arrays = [d.copyto(cpu()) for d in self.list_data()]
+        if len(arrays) == 1:
+            return arrays[0]
+        return nd.add_n(*arrays) / len(arrays)
+
     def reset_ctx(self, ctx):
+        """Move the parameter to the contexts ``ctx``: each gets the mean over the old ones."""
         ctx = _contexts(ctx)
         if self._data is not None:
-            data = next(iter(self._data.values()))
-            self._init_impl(data.copy(), ctx)
+            self._init_impl(self._reduce(), ctx)
         elif self._deferred_init:
             init, _, default = self._deferred_init
             self._deferred_init = (init, ctx, default)
         else:
-            raise MXNetError(f"Cannot reset context for Parameter '{self.name}' because it has not been "
+            raise ValueError(f"Cannot reset context for Parameter '{self.name}' because it has not been "
                              "initialized.")
 
     def cast(self, dtype):
@@ -396,7 +405,7 @@ class ParameterDict:
         arrays = {}
         for param in self.values():
             name = param.name[len(strip_prefix):] if param.name.startswith(strip_prefix) else param.name
-            arrays[name] = param.data()
+            arrays[name] = param._reduce()
         nd.save(filename, arrays)
 
     def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",

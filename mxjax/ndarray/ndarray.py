@@ -244,7 +244,11 @@ class NDArray:
         return {"array": self.asnumpy(), "ctx": str(self.context)}
 
     def __setstate__(self, state_):
-        value = constant(jnp.asarray(state_["array"]), current_context())
+        """Unpickle (also ``copy.copy``/``deepcopy``) as MXNet does: an array pickled on a GPU
+        comes back on that GPU, one from any CPU context on cpu(0)."""
+        device_type, _, device_id = state_["ctx"].rstrip(")").partition("(")
+        ctx = Context("gpu", int(device_id)) if device_type == "gpu" else Context("cpu", 0)
+        value = constant(jax.device_put(np.asarray(state_["array"]), ctx.jax_device), ctx)
         self._value = value
         self._var = None
 
