@@ -4,7 +4,12 @@ parameters live on several contexts, and a Trainer reduces over them through ``m
 
 Training numbers were recorded from real MXNet 1.9.1 by tools/record_mxnet_contexts.py."""
 import copy
+import json
+import os
 import pickle
+import subprocess
+import sys
+import textwrap
 import threading
 import warnings
 
@@ -386,3 +391,33 @@ def test_kvstore_registry():
     finally:
         del mx.kv.KVStoreBase.kv_registry["mystore"]
     assert mx.kv.create("TestStore").type == "teststore"
+
+
+# ---- several real (simulated) CPU devices ----------------------------------------------------------
+REAL_DEVICES_SCRIPT = textwrap.dedent("""
+    import os
+    os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+    import json, mxjax as mx
+    from mxjax import nd
+    from mxjax.base import MXNetError
+    a, b, c = nd.ones(2, ctx=mx.cpu(0)), nd.ones(2, ctx=mx.cpu(1)), nd.ones(2, ctx=mx.cpu(5))
+    out = {"devices": [str(next(iter(x._data().devices()))) for x in (a, b, c)],
+           "moved": (a + b.as_in_context(mx.cpu(0))).asnumpy().tolist(),
+           "logical": str((c + a).context)}
+    try:
+        (a + b).asnumpy()
+        out["mixed"] = None
+    except MXNetError as err:
+        out["mixed"] = str(err)
+    print(json.dumps(out))
+""")
+
+
+def test_real_devices_map_one_to_one_and_refuse_mixing():
+    result = subprocess.run([sys.executable, "-c", REAL_DEVICES_SCRIPT], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["devices"] == ["cpu:0", "cpu:1", "cpu:0"]
+    assert out["moved"] == [2, 2] and out["logical"] == "cpu(5)"
+    assert out["mixed"].startswith("Operator inputs live on different devices")
