@@ -15,7 +15,7 @@ if _os.environ.get("MXJAX_CPU_ASYNC_DISPATCH", "0") != "1":
 # scripts that call logging.basicConfig(level=INFO) would otherwise see JAX's probing of absent TPUs
 _logging.getLogger("jax._src.xla_bridge").setLevel(_logging.WARNING)
 
-from . import base, context  # noqa: E402
+from . import base, context, engine, util  # noqa: E402
 from .base import MXNetError  # noqa: E402,F401
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  # noqa: E402,F401
 from . import ndarray  # noqa: E402
@@ -30,7 +30,13 @@ from . import kvstore  # noqa: E402,F401
 from . import kvstore as kv  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401
-from . import test_utils  # noqa: E402,F401
+from . import attribute, contrib, runtime  # noqa: E402,F401
+from . import numpy, numpy_extension  # noqa: E402,F401
+from . import numpy as np  # noqa: E402,F401
+from . import numpy_extension as npx  # noqa: E402,F401
+from .attribute import AttrScope  # noqa: E402,F401
+from .util import is_np_array, is_np_shape, np_array, np_shape, set_np_shape, use_np  # noqa: E402,F401
+from .util import use_np_array, use_np_shape  # noqa: E402,F401
 
 from .cli import alias_mxnet  # noqa: E402,F401
 
@@ -41,5 +47,8 @@ def __getattr__(name):
     """``mx.<name>`` that mxjax does not provide: say so, naming the MXNet API."""
     if name.startswith("__"):
         raise AttributeError(name)
+    if name == "test_utils":  # imported on first use: it loads numpy.testing (~0.3 s)
+        import importlib
+        return importlib.import_module(".test_utils", __name__)
     from .base import NotImplementedForMXJax
     raise NotImplementedForMXJax(f"mxnet.{name} is not provided by mxjax")

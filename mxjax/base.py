@@ -6,13 +6,43 @@ non-scalar raises ValueError, reusing a ``Function`` raises AssertionError),
 mxjax raises a class that derives from both, so code written against either
 keeps working.
 """
+import os
+import platform
+
 import numpy as np
 
 __all__ = ["MXNetError", "NotImplementedForMXJax", "numeric_types", "integer_types", "string_types"]
 
+#: MXNet's type tuples (``integer_types`` holds numpy's int32 and int64 only, as in MXNet)
 numeric_types = (float, int, np.generic)
-integer_types = (int, np.integer)
+integer_types = (int, np.int32, np.int64)
 string_types = (str,)
+#: MXNet's default real type
+mx_real_t = np.float32
+
+
+def py_str(x):
+    """Decode the bytes ``x`` (UTF-8) to str, as MXNet does for strings from its C library."""
+    return x.decode("utf-8")
+
+
+def _as_list(obj):
+    """``obj`` itself if it is a list or tuple, else ``[obj]``."""
+    if isinstance(obj, (list, tuple)):
+        return obj
+    return [obj]
+
+
+def data_dir_default():
+    """MXNet's default data directory: ``%APPDATA%/mxnet`` on Windows, ``~/.mxnet`` elsewhere."""
+    if platform.system() == "Windows":
+        return os.path.join(os.environ.get("APPDATA"), "mxnet")
+    return os.path.join(os.path.expanduser("~"), ".mxnet")
+
+
+def data_dir():
+    """Where downloads (model zoo, datasets) go: ``$MXNET_HOME``, else ``data_dir_default()``."""
+    return os.getenv("MXNET_HOME", data_dir_default())
 
 
 class MXNetError(RuntimeError):
@@ -29,6 +59,25 @@ class MXNetTypeError(MXNetError, TypeError):
 
 class MXNetAssertionError(MXNetError, AssertionError):
     """An MXNetError where MXNet itself raises AssertionError."""
+
+
+class NotImplementedForSymbol(MXNetError):
+    """MXNet's error for an NDArray-only function called on a Symbol.  ``function`` is the
+    function object, ``alias`` the operator's name (or None), ``args`` the offending arguments."""
+
+    def __init__(self, function, alias, *args):
+        super().__init__()
+        self.function = function.__name__
+        self.alias = alias
+        self.args = [str(type(a)) for a in args]
+
+    def __str__(self):
+        msg = f"Function {self.function}"
+        if self.alias:
+            msg += f' (namely operator "{self.alias}")'
+        if self.args:
+            msg += f" with arguments ({', '.join(self.args)})"
+        return msg + " is not implemented for Symbol and only available in NDArray."
 
 
 class NotImplementedForMXJax(MXNetError, NotImplementedError, AttributeError):

@@ -13,18 +13,44 @@ arguments; the function returns an NDArray or a list of them) and run it through
 autograd.  Given an ``mx.sym`` Symbol they raise ``NotImplementedForMXJax``, as do
 ``check_consistency`` and ``check_speed``.  Sparse storage types are not supported.
 """
+import bz2  # noqa: F401  (MXNet's module-level names: ``from mxnet.test_utils import *`` gives them)
 import contextlib
+import errno  # noqa: F401
+import gzip  # noqa: F401
+import json  # noqa: F401
+import logging  # noqa: F401
 import numbers
 import os
+import platform  # noqa: F401
+import struct  # noqa: F401
 import sys
+import time  # noqa: F401
+import traceback  # noqa: F401
+import zipfile  # noqa: F401
+from collections import OrderedDict  # noqa: F401
+from contextlib import contextmanager  # noqa: F401
 
 import numpy as np
 import numpy.random as rnd
+import numpy.testing as npt  # noqa: F401
+
+try:
+    import scipy.stats as ss  # noqa: F401
+except ImportError:
+    ss = None
+try:
+    import requests  # noqa: F401
+except ImportError:
+    pass
 
 import mxjax as mx
 
 from .base import MXNetError, NotImplementedForMXJax
 from .context import Context, current_context
+from .ndarray import array  # noqa: F401
+from .ndarray.storage_ids import _STORAGE_TYPE_STR_TO_ID  # noqa: F401
+from .runtime import Features
+from .util import get_cuda_compute_capability, getenv, setenv, use_np  # noqa: F401
 
 _SYMBOLIC = ("the symbolic API (mx.sym) is not available in mxjax yet: pass a Python function of NDArrays "
              "(location given as a list of positional arrays or a dict of keyword arrays)")
@@ -254,6 +280,55 @@ def assert_exception(f, exception_type, *args, **kwargs):
     raise AssertionError(f"{getattr(f, '__name__', f)} did not raise {exception_type}")
 
 
+# ---- optimizers ---------------------------------------------------------------------------------
+
+def _optimizer_operands(shape, dtype, stype, density):
+    """(reference, tested) copies of one random array: the tested one in ``stype``, the
+    reference one dense."""
+    if stype == "default":
+        tested = mx.random.uniform(shape=shape, ctx=default_context(), dtype=dtype)
+        return tested.copyto(default_context()), tested
+    if stype in ("row_sparse", "csr"):
+        tested = rand_ndarray(shape, stype, density=density, dtype=dtype)
+        return tested.copyto(default_context()).tostype("default"), tested
+    raise Exception("type not supported yet")
+
+
+def compare_optimizer(opt1, opt2, shape, dtype, w_stype="default", g_stype="default", rtol=1e-4, atol=1e-5,
+                      compare_states=True, ntensors=1):
+    """Run one ``update_multi_precision`` step of ``opt1`` and ``opt2`` on the same random weight
+    and gradient and assert equal states (if ``compare_states``) and weights.  ``shape`` a list:
+    ``opt2`` updates ``ntensors`` tensors in one multi-tensor call, ``opt1`` one by one."""
+    if not isinstance(shape, list):
+        assert ntensors == 1
+        w1, w2 = _optimizer_operands(shape, dtype, w_stype, density=1)
+        g1, g2 = _optimizer_operands(shape, dtype, g_stype, density=None)
+        state1 = opt1.create_state_multi_precision(0, w1)
+        state2 = opt2.create_state_multi_precision(0, w2)
+        if compare_states:
+            compare_ndarray_tuple(state1, state2)
+        opt1.update_multi_precision(0, w1, g1, state1)
+        opt2.update_multi_precision(0, w2, g2, state2)
+        if compare_states:
+            compare_ndarray_tuple(state1, state2, rtol=rtol, atol=atol)
+        assert_almost_equal(w1, w2, rtol=rtol, atol=atol)
+        return
+    w1, g1 = [], []
+    for s in shape:  # weight and gradient drawn alternately, as MXNet does
+        w1.append(mx.random.uniform(shape=s, ctx=default_context(), dtype=dtype))
+        g1.append(mx.random.uniform(shape=s, ctx=default_context(), dtype=dtype))
+    w2 = tuple(w.copy() for w in w1)
+    g2 = tuple(g.copy() for g in g1)
+    state2 = [opt2.create_state_multi_precision(0, w2[i]) for i in range(ntensors)]
+    opt2.update_multi_precision(list(range(ntensors)), w2, g2, state2)
+    for i in range(ntensors):
+        state1 = opt1.create_state_multi_precision(i, w1[i])
+        opt1.update_multi_precision(i, w1[i], g1[i], state1)
+        if compare_states:
+            compare_ndarray_tuple(state1, state2[i], rtol, atol)
+        compare_ndarray_tuple(w1[i], w2[i], rtol, atol)
+
+
 # ---- random data ------------------------------------------------------------------------------------
 
 def rand_shape_nd(num_dim, dim=10, allow_zero_size=False):
@@ -303,12 +378,19 @@ def random_sample(population, k):
 
 def rand_ndarray(shape, stype="default", density=None, dtype=None, modifier_func=None, shuffle_csr_indices=False,
                  distribution=None, ctx=None):
-    """An NDArray of standard-normal values (float32 unless ``dtype``).  mxjax differs: only the
-    'default' (dense) storage type exists."""
-    if stype != "default":
-        raise NotImplementedForMXJax(f"rand_ndarray: storage type {stype!r} is not supported by mxjax "
-                                     "(only dense 'default' arrays)")
-    return mx.nd.array(random_arrays(shape), dtype=dtype, ctx=ctx or default_context())
+    """An NDArray of standard-normal values (float32 unless ``dtype``).  For a sparse ``stype``
+    ('row_sparse', 'csr') it is ``rand_sparse_ndarray(...)[0]``, as in MXNet, where mxjax has
+    sparse storage; otherwise NotImplementedForMXJax."""
+    ctx = ctx if ctx else default_context()
+    if stype == "default":
+        return mx.nd.array(random_arrays(shape), dtype=dtype, ctx=ctx)
+    sparse_maker = globals().get("rand_sparse_ndarray")  # defined with mxjax's sparse storage
+    if sparse_maker is None:
+        raise NotImplementedForMXJax(f"rand_ndarray: storage type {stype!r} needs sparse NDArrays, which "
+                                     "this mxjax does not provide (only dense 'default' arrays)")
+    arr, _ = sparse_maker(shape, stype, density=density, modifier_func=modifier_func, dtype=dtype,
+                          shuffle_csr_indices=shuffle_csr_indices, distribution=distribution, ctx=ctx)
+    return arr
 
 
 def create_vector(size, dtype=np.int64):
@@ -672,18 +754,6 @@ def retry(n):
     return decorate
 
 
-def setenv(name, value):
-    """Set (value None: unset) an environment variable."""
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
-
-
-def getenv(name):
-    return os.environ.get(name)
-
-
 @contextlib.contextmanager
 def environment(*args):
     """``with environment(name, value)`` or ``with environment({name: value, ...})``: set environment
@@ -720,3 +790,42 @@ def discard_stderr():
     finally:
         os.dup2(saved, fileno)
         os.close(saved)
+
+
+def check_gluon_hybridize_consistency(net_builder, data_l, numpy_func=None, test_grad=True, rtol=1e-4, atol=1e-4):
+    """Assert that the block built by ``net_builder(prefix='net_')`` gives the same outputs (and
+    input gradients, if ``test_grad``) hybridized and not, with the same parameters, and matches
+    ``numpy_func`` on the inputs' numpy values if given.  The block must not draw random numbers."""
+    saved_out = saved_grads = params = None
+    for hybridize in (False, True):
+        for use_autograd in ((False, True) if test_grad else (False,)):
+            net = net_builder(prefix="net_")
+            if params is None:
+                net.initialize()
+            else:
+                net.initialize(mx.init.Load(params))
+            if hybridize:
+                net.hybridize()
+            inputs = [x.copy() for x in data_l]
+            if use_autograd:
+                for x in inputs:
+                    x.attach_grad()
+                with mx.autograd.record():
+                    out = net(*inputs)
+                out.backward(out)
+            else:
+                out = net(*inputs)
+            if params is None:
+                params = {k: v.data().asnumpy() for k, v in net.collect_params().items()}
+            if saved_out is None:
+                saved_out = out.asnumpy()
+            else:
+                assert_almost_equal(out.asnumpy(), saved_out, rtol=rtol, atol=atol)
+            if use_autograd:
+                grads = [x.grad.asnumpy() for x in inputs]
+                if saved_grads is None:
+                    saved_grads = grads
+                for g, saved in zip(grads, saved_grads):
+                    assert_almost_equal(g, saved, rtol=rtol, atol=atol)
+    if numpy_func is not None:
+        assert_almost_equal(saved_out, numpy_func(*[x.asnumpy() for x in data_l]), rtol=rtol, atol=atol)

@@ -26,6 +26,9 @@ from .._engine import executor
 from .._engine.graph import VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance, set_owner
 from .._engine.state import state
 from .registry import OPS
+from .storage_ids import (_DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _GRAD_REQ_MAP, _STORAGE_TYPE_CSR,  # noqa: F401
+                          _STORAGE_TYPE_DEFAULT, _STORAGE_TYPE_ID_TO_STR, _STORAGE_TYPE_ROW_SPARSE,
+                          _STORAGE_TYPE_STR_TO_ID, _STORAGE_TYPE_UNDEFINED, py_slice)
 
 __all__ = ["NDArray", "invoke", "from_value", "array", "waitall"]
 

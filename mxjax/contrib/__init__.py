@@ -1,0 +1,15 @@
+"""``mx.contrib``: MXNet 1.9.1's experimental contributions.
+
+Provided: ``mx.contrib.autograd`` (the legacy autograd API).  The other contrib modules of
+MXNet (``symbol``, ``ndarray``, ``tensorboard``, ``text``, ``onnx``, ``io``, ``quantization``)
+are not provided by mxjax: using them raises ``NotImplementedForMXJax`` naming them.
+"""
+from . import autograd  # noqa: F401
+
+
+def __getattr__(name):
+    """``mx.contrib.<name>`` that mxjax does not provide."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from ..base import NotImplementedForMXJax
+    raise NotImplementedForMXJax(f"mxnet.contrib.{name} is not provided by mxjax")
