@@ -90,6 +90,26 @@ def test_pickled_arrays_come_back_on_cpu0():
     assert copy.deepcopy(a).context == mx.cpu(0)
 
 
+def test_pickle_state_is_mxnets_raw_bytes():
+    """An NDArray pickles to MXNet's ``{'handle': raw NDArray bytes}``: the bytes below are
+    MXNet 1.9.1's ``__getstate__`` of the same int64 array on cpu(1)."""
+    a = nd.array([[1, 2], [3, 4]], ctx=mx.cpu(1), dtype="int64")
+    assert a.__getstate__() == {"handle": bytearray(
+        b"\xc9\xfa\x93\xf9\x00\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00"
+        b"\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x06\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"
+        b"\x02\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00")}
+    b = pickle.loads(pickle.dumps(a))
+    assert b.dtype == np.int64 and b.asnumpy().tolist() == [[1, 2], [3, 4]]
+    # MXNet's state of nd.arange(1, ctx=mx.gpu()): loads on the CPU when there is no GPU
+    gpu_state = {"handle": bytearray(b"\xc9\xfa\x93\xf9\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00"
+                                     b"\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")}
+    c = nd.arange(1)
+    c.__setstate__(gpu_state)
+    assert c.context == (mx.gpu(0) if mx.num_gpus() else mx.cpu(0)) and c.asnumpy().tolist() == [0.0]
+    with pytest.raises(MXNetError, match="not an MXNet NDArray"):
+        c.__setstate__({"handle": bytearray(b"junk")})
+
+
 def test_default_ctx_and_per_thread_scopes():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
