@@ -104,7 +104,8 @@ class Trainer:
             if config["update_on_kvstore"] is False:
                 raise ValueError("Cannot set update_on_kvstore=False when sparse weights are present.")
         else:
-            kvstore, update_on_kvstore = _create_kvstore(config["kvstore"], len(self._contexts), self._params)
+            kvstore, update_on_kvstore = _create_kvstore(config["kvstore"], len(self._contexts or [None]),
+                                                         self._params)
             if sparse_grad:
                 update_on_kvstore = False
                 if config["update_on_kvstore"] is not None:
