@@ -4,17 +4,27 @@ MXNet 1.9.1's semantics, on ``jax.vjp`` of the recorded trace (see
 ``_engine/executor.py``).  Differences from MXNet: every operator is
 differentiable to any order through ``grad(create_graph=True)`` (MXNet
 refuses second order for most operators); ``backward``'s ``train_mode``
-has no effect, because mode-dependent operators fix their mode when recorded.
+only sets the training flag a custom Function's ``backward`` sees, because
+mode-dependent operators fix their mode when recorded.
 """
-from .base import MXNetAssertionError, MXNetError
+import ctypes  # noqa: F401  (public names of MXNet's module, which star-imports give)
+import traceback  # noqa: F401
+from array import array  # noqa: F401
+from threading import Lock  # noqa: F401
+
+from .base import MXNetError, string_types  # noqa: F401
 from ._engine import executor
-from ._engine.function import FunctionInstance
+from ._engine.function import FunctionInstance, backward_mode
 from ._engine.graph import apply
 from ._engine.state import state
 from .ndarray.ndarray import NDArray, from_value
+from .symbol import Symbol  # noqa: F401
 
+# MXNet's module has no __all__: ``from mxnet.autograd import *`` also gives the names it imports
+# (NDArray, Symbol, string_types, array, Lock, traceback, ctypes; its ctypes handle helpers excepted)
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-           "set_recording", "set_training", "backward", "grad", "mark_variables", "get_symbol", "Function"]
+           "set_recording", "set_training", "backward", "grad", "mark_variables", "get_symbol", "Function",
+           "NDArray", "Symbol", "string_types", "array", "Lock", "traceback", "ctypes"]
 
 
 def set_recording(is_recording):
@@ -91,7 +101,7 @@ def _head_grads(heads, head_grads):
     if isinstance(head_grads, NDArray):
         head_grads = [head_grads]
     if len(head_grads) != len(heads):
-        raise MXNetAssertionError(f"heads and head_grads must be lists of the same length: got "
+        raise AssertionError(f"heads and head_grads must be lists of the same length: got "
                                   f"{len(head_grads)} head gradient(s) for {len(heads)} head(s)")
     out = []
     for h, g in zip(heads, head_grads):
@@ -118,12 +128,27 @@ def _old_grad(value):
     return info.grad._value if info.req == "add" else None
 
 
+class _BackwardTrainMode:
+    """Inside: custom Functions' ``backward`` methods run with training set to ``train_mode``."""
+
+    def __init__(self, train_mode):
+        self._mode = bool(train_mode)
+        self._prev = None
+
+    def __enter__(self):
+        self._prev, backward_mode.training = backward_mode.training, self._mode
+
+    def __exit__(self, *exc):
+        backward_mode.training = self._prev
+
+
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     """Compute the gradients of ``heads`` w.r.t. every variable and store them in ``.grad``
     (overwriting for grad_req 'write', adding for 'add').  Non-scalar heads get ones."""
     heads, _ = _as_list(heads, "heads")
     hg = _head_grads(heads, head_grads)
-    targets, grads, leaves = executor.run_backward([h._value for h in heads], hg, None, retain_graph, _old_grad)
+    with _BackwardTrainMode(train_mode):
+        targets, grads, leaves = executor.run_backward([h._value for h in heads], hg, None, retain_graph, _old_grad)
     seen = set()
     for value, g in zip(targets, grads):
         info = value.var
@@ -148,7 +173,7 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     heads, _ = _as_list(heads, "heads")
     variables, _ = _as_list(variables, "variables")
     if not variables:
-        raise MXNetAssertionError("variables cannot be an empty list.")
+        raise AssertionError("variables cannot be an empty list.")
     hg = _head_grads(heads, head_grads)
     targets = []
     for i, v in enumerate(variables):
@@ -159,9 +184,10 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     if retain_graph is None:
         retain_graph = create_graph
     head_values = [h._value for h in heads]
-    if create_graph:
-        return [from_value(v) for v in executor.record_gradient(head_values, hg, targets, retain_graph)]
-    _, grads, _ = executor.run_backward(head_values, hg, targets, retain_graph)
+    with _BackwardTrainMode(train_mode):
+        if create_graph:
+            return [from_value(v) for v in executor.record_gradient(head_values, hg, targets, retain_graph)]
+        _, grads, _ = executor.run_backward(head_values, hg, targets, retain_graph)
     return [from_value(g) for g in grads]
 
 
@@ -193,7 +219,7 @@ class Function:
 
     def __call__(self, *inputs):
         if self._used:
-            raise MXNetAssertionError("Each Function instance can only be called once. "
+            raise AssertionError("Each Function instance can only be called once. "
                                       "Please create another instance.")
         self._used = True
         recording = set_recording(False)

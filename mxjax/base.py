@@ -1,10 +1,9 @@
 """MXNetError and dtype helpers shared by every module.
 
-MXNet raises ``mxnet.base.MXNetError`` (a RuntimeError) from its C++ checks.
-Where MXNet raises a plain Python exception instead (``asscalar`` on a
-non-scalar raises ValueError, reusing a ``Function`` raises AssertionError),
-mxjax raises a class that derives from both, so code written against either
-keeps working.
+MXNet raises ``mxnet.base.MXNetError`` (a RuntimeError) from its C++ checks,
+and so does mxjax.  Where MXNet raises a plain Python exception instead
+(``asscalar`` on a non-scalar raises ValueError, reusing a ``Function`` raises
+AssertionError), mxjax raises that builtin exception itself.
 """
 import os
 import platform
@@ -49,18 +48,6 @@ class MXNetError(RuntimeError):
     """Error raised by mxjax where MXNet 1.9.1 raises ``MXNetError``."""
 
 
-class MXNetValueError(MXNetError, ValueError):
-    """An MXNetError where MXNet itself raises ValueError."""
-
-
-class MXNetTypeError(MXNetError, TypeError):
-    """An MXNetError where MXNet itself raises TypeError."""
-
-
-class MXNetAssertionError(MXNetError, AssertionError):
-    """An MXNetError where MXNet itself raises AssertionError."""
-
-
 class NotImplementedForSymbol(MXNetError):
     """MXNet's error for an NDArray-only function called on a Symbol.  ``function`` is the
     function object, ``alias`` the operator's name (or None), ``args`` the offending arguments."""
@@ -97,4 +84,4 @@ def as_dtype(dtype, default=np.float32):
     try:
         return np.dtype(dtype)
     except TypeError as exc:
-        raise MXNetTypeError(f"Unknown dtype {dtype!r}: use a numpy dtype such as 'float32' or np.int64") from exc
+        raise TypeError(f"Unknown dtype {dtype!r}: use a numpy dtype such as 'float32' or np.int64") from exc

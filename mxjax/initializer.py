@@ -151,6 +151,13 @@ class Constant(Initializer):
         super().__init__(value=value)
         self.value = value
 
+    def dumps(self):
+        """MXNet's JSON: an array value (numpy or NDArray) is written as a nested list."""
+        value = self._kwargs["value"]
+        if not np.isscalar(value):
+            self._kwargs["value"] = value.tolist() if isinstance(value, np.ndarray) else value.asnumpy().tolist()
+        return super().dumps()
+
     def _init_weight(self, _, arr):
         value = self.value
         arr[:] = value if np.isscalar(value) else nd.array(np.asarray(value), ctx=arr.context, dtype=arr.dtype)

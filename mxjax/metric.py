@@ -17,7 +17,7 @@ from collections import OrderedDict
 import numpy
 
 from . import ndarray
-from .base import MXNetAssertionError, numeric_types, string_types
+from .base import numeric_types, string_types
 from .ndarray import NDArray
 
 __all__ = ["EvalMetric", "CompositeEvalMetric", "Accuracy", "TopKAccuracy", "F1", "MCC", "Perplexity", "MAE",
@@ -135,7 +135,7 @@ _REGISTRY = {}
 def register(klass, name=None):
     """Register an EvalMetric subclass under its lower-cased class name (or ``name``)."""
     if not issubclass(klass, EvalMetric):
-        raise MXNetAssertionError("Can only register subclass of EvalMetric")
+        raise AssertionError("Can only register subclass of EvalMetric")
     name = (klass.__name__ if name is None else name).lower()
     if name in _REGISTRY:
         previous = _REGISTRY[name]
@@ -162,12 +162,12 @@ def _create(*args, **kwargs):
         name = kwargs.pop("metric")
     if isinstance(name, EvalMetric):
         if args or kwargs:
-            raise MXNetAssertionError("metric is already an instance. Additional arguments are invalid")
+            raise AssertionError("metric is already an instance. Additional arguments are invalid")
         return name
     if isinstance(name, dict):
         return _create(**name)
     if not isinstance(name, string_types):
-        raise MXNetAssertionError("metric must be of string type")
+        raise AssertionError("metric must be of string type")
     if name.startswith("["):
         name, kwargs = json.loads(name)
         return _create(name, **kwargs)
@@ -175,7 +175,7 @@ def _create(*args, **kwargs):
         return _create(**json.loads(name))
     name = name.lower()
     if name not in _REGISTRY:
-        raise MXNetAssertionError(f"{name} is not registered. Please register with metric.register first")
+        raise AssertionError(f"{name} is not registered. Please register with metric.register first")
     return _REGISTRY[name](*args, **kwargs)
 
 
@@ -284,14 +284,14 @@ class TopKAccuracy(EvalMetric):
                          has_global_stats=True)
         self.top_k = top_k
         if not self.top_k > 1:
-            raise MXNetAssertionError("Please use Accuracy if top_k is no more than 1")
+            raise AssertionError("Please use Accuracy if top_k is no more than 1")
         self.name += f"_{self.top_k}"
 
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             if len(pred.shape) > 2:
-                raise MXNetAssertionError("Predictions should be no more than 2 dims")
+                raise AssertionError("Predictions should be no more than 2 dims")
             order = numpy.argpartition(pred.asnumpy().astype("float32"), -self.top_k)
             label = label.asnumpy().astype("int32")
             check_label_shapes(label, order)
@@ -488,12 +488,12 @@ class Perplexity(EvalMetric):
 
     def update(self, labels, preds):
         if len(labels) != len(preds):
-            raise MXNetAssertionError(f"Perplexity: {len(labels)} labels for {len(preds)} predictions")
+            raise AssertionError(f"Perplexity: {len(labels)} labels for {len(preds)} predictions")
         loss = 0.
         num = 0
         for label, pred in zip(labels, preds):
             if label.size != pred.size / pred.shape[-1]:
-                raise MXNetAssertionError(f"shape mismatch: {label.shape} vs. {pred.shape}")
+                raise AssertionError(f"shape mismatch: {label.shape} vs. {pred.shape}")
             label = label.as_in_context(pred.context).reshape((label.size,))
             pred = ndarray.pick(pred, label.astype(dtype="int32"), axis=self.axis)
             if self.ignore_label is not None:
@@ -588,7 +588,7 @@ class CrossEntropy(EvalMetric):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             if label.size != pred.shape[0]:
-                raise MXNetAssertionError(f"CrossEntropy: {label.size} labels for {pred.shape[0]} predictions")
+                raise AssertionError(f"CrossEntropy: {label.size} labels for {pred.shape[0]} predictions")
             self._add(*_picked_nll(label, pred, self.eps))
 
 
@@ -605,7 +605,7 @@ class NegativeLogLikelihood(EvalMetric):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             if label.size != pred.shape[0]:
-                raise MXNetAssertionError((label.size, pred.shape[0]))
+                raise AssertionError((label.size, pred.shape[0]))
             self._add(*_picked_nll(label, pred, self.eps))
 
 

@@ -1,9 +1,25 @@
 """Automatic names, as MXNet's ``mx.name.NameManager`` gives them (``dense0``, ``dense1``...)."""
 import threading
+import warnings
 
 
-class NameManager:
-    """Counts names per hint; ``with NameManager():`` starts a fresh count."""
+class _NameManagerMeta(type):
+    """Gives the class MXNet's deprecated ``NameManager.current`` (get warns; set does not)."""
+
+    @property
+    def current(cls):
+        warnings.warn("NameManager.current has been deprecated. It is advised to use the `with` statement "
+                      "with NameManager.", DeprecationWarning, stacklevel=2)
+        return current()
+
+    @current.setter
+    def current(cls, manager):
+        NameManager._current.value = manager
+
+
+class NameManager(metaclass=_NameManagerMeta):
+    """Counts names per hint; ``with NameManager():`` starts a fresh count.  The current manager
+    is thread-local."""
     _current = threading.local()
 
     def __init__(self):

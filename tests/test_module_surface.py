@@ -165,3 +165,22 @@ def test_ndarray_id_tables():
     assert py_slice is slice
     assert _STORAGE_TYPE_STR_TO_ID == {"undefined": -1, "default": 0, "row_sparse": 1, "csr": 2}
     assert _GRAD_REQ_MAP == {"null": 0, "write": 1, "add": 3}
+
+
+def test_operator_without_parameters_ignores_unknown_keywords():
+    """MXNet 1.9.1: ``nd.sin(x, foo=3)`` and ``nd.broadcast_maximum(a, b, axis=1)`` ignore the
+    keyword (no parameter struct); an operator with parameters rejects it."""
+    x = mx.nd.array([[1.0], [-2.0]])
+    assert mx.nd.broadcast_maximum(mx.nd.array([0]), x, axis=1).asnumpy().tolist() == [[1.0], [0.0]]
+    assert mx.nd.sin(x, foo=3).shape == (2, 1)
+    with pytest.raises(mx.MXNetError, match="unexpected argument 'foo'"):
+        mx.nd.sum(x, foo=1)
+    with pytest.raises(mx.MXNetError, match="unexpected argument 'foo'"):
+        mx.nd.add_n(x, x, foo=2)
+
+
+def test_constant_initializer_dumps_arrays_as_lists():
+    """Recorded from MXNet 1.9.1: ``["constant", {"value": [1.0, 1.0]}]`` for NDArray and numpy values."""
+    assert mx.init.Constant(mx.nd.ones((2,))).dumps() == '["constant", {"value": [1.0, 1.0]}]'
+    assert mx.init.Constant(np.ones((2,))).dumps() == '["constant", {"value": [1.0, 1.0]}]'
+    assert mx.init.Constant(1).dumps() == '["constant", {"value": 1}]'

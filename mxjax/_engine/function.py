@@ -7,12 +7,27 @@ to that call.  Traces containing such a node stay in the cold tier, where
 the node's vjp calls the user's ``backward`` directly in Python.  Inside a
 compiled ``create_graph`` gradient the same node runs through
 ``jax.pure_callback`` (first order only, as in MXNet).
+
+The user's ``backward`` runs as in MXNet 1.9.1: recording off, training on or off as the
+``train_mode`` of the ``backward``/``grad`` call that runs it (on by default).  A backward
+that runs later than its call (inside a ``create_graph`` gradient computed at a sync point)
+sees training on.
 """
+import threading
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .graph import Aval, OpInstance
+
+
+class _BackwardMode(threading.local):
+    """The ``train_mode`` of the ``autograd.backward``/``grad`` call running in this thread."""
+    training = True
+
+
+backward_mode = _BackwardMode()
 
 
 class FunctionInstance(OpInstance):
@@ -39,12 +54,12 @@ class FunctionInstance(OpInstance):
         from .state import state
         ctx_value = self.function._mx_ctx
         grads_nd = [from_value(constant(jnp.asarray(c), ctx_value)) for c in cotangents]
-        recording = state.recording
-        state.recording = False
+        recording, training = state.recording, state.training
+        state.recording, state.training = False, backward_mode.training
         try:
             grads = self.function.backward(*grads_nd)
         finally:
-            state.recording = recording
+            state.recording, state.training = recording, training
         grads = [grads] if not isinstance(grads, (list, tuple)) else list(grads)
         if len(grads) != len(shapes):
             from ..base import MXNetError

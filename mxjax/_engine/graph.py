@@ -162,11 +162,22 @@ def _make_instance(op, attrs, avals):
     except MXNetError:
         raise
     except Exception as exc:  # shape/dtype errors from JAX become MXNetError naming the op
+        if _raised_by_mxjax(exc):  # an operator's own check (MXNet's builtin exception type)
+            raise
         shapes = ", ".join(str(a.shape) for a in avals)
         raise MXNetError(f"{op.name}: invalid inputs of shapes {shapes} "
                          f"with {dict(attrs) or 'no attributes'}: {exc}") from None
     out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outs)
     return getattr(op, "instance_class", OpInstance)(op.name, attrs, fn, out_avals)
+
+
+def _raised_by_mxjax(exc):
+    """Whether ``exc`` was raised by mxjax's own code (an operator's argument check that
+    raises ValueError/TypeError as MXNet does) rather than inside JAX."""
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_globals.get("__name__", "").startswith("mxjax.")
 
 
 def apply(inst, inputs, recording, ctx):

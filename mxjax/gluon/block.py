@@ -22,7 +22,7 @@ import numpy as np
 from .. import autograd
 from .. import ndarray as nd
 from .. import random as mx_random
-from ..base import MXNetAssertionError, MXNetError, MXNetValueError
+from ..base import MXNetError
 from ..context import current_context
 from ..name import Prefix
 from .._engine import executor
@@ -229,20 +229,20 @@ class Block:
             present = {id(params[name]) for name in loaded if name in params}  # shared: any name counts
             for name, param in params.items():
                 if id(param) not in present:
-                    raise MXNetAssertionError(
+                    raise AssertionError(
                         f"Parameter '{name}' is missing in file '{filename}', which contains parameters: "
                         f"{_brief(loaded)}. Set allow_missing=True to ignore missing parameters.")
         for name, value in loaded.items():
             if name not in params:
                 if ignore_extra:
                     continue
-                raise MXNetValueError(
+                raise ValueError(
                     f"Parameter '{name}' loaded from file '{filename}' is not present in ParameterDict, which "
                     f"contains parameters {_brief(params)}. Set ignore_extra=True to ignore.")
             try:
                 params[name]._load_init(value, ctx, cast_dtype=cast_dtype, dtype_source=dtype_source)
             except MXNetError as exc:  # shape or dtype mismatch
-                raise MXNetAssertionError(str(exc)) from None
+                raise AssertionError(str(exc)) from None
 
     save_params = save_parameters
     load_params = load_parameters

@@ -11,7 +11,7 @@ CosineEmbeddingLoss returns shape (N, 1), PoissonNLLLoss returns the mean over e
 """
 import numpy as np
 
-from ..base import MXNetAssertionError, numeric_types
+from ..base import numeric_types
 from .block import HybridBlock
 
 __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss",
@@ -26,7 +26,7 @@ def _apply_weighting(F, loss, weight=None, sample_weight=None):
         loss = F.broadcast_mul(loss, sample_weight)
     if weight is not None:
         if not isinstance(weight, numeric_types):
-            raise MXNetAssertionError("weight must be a number")
+            raise AssertionError("weight must be a number")
         loss = loss * weight
     return loss
 
@@ -165,9 +165,9 @@ class CTCLoss(Loss):
 
     def __init__(self, layout="NTC", label_layout="NT", weight=None, **kwargs):
         if layout not in ("NTC", "TNC"):
-            raise MXNetAssertionError(f"Only 'NTC' and 'TNC' layouts for pred are supported. Got: {layout}")
+            raise AssertionError(f"Only 'NTC' and 'TNC' layouts for pred are supported. Got: {layout}")
         if label_layout not in ("NT", "TN"):
-            raise MXNetAssertionError(f"Only 'NT' and 'TN' layouts for label are supported. Got: {label_layout}")
+            raise AssertionError(f"Only 'NT' and 'TN' layouts for label are supported. Got: {label_layout}")
         self._layout = layout
         self._label_layout = label_layout
         super().__init__(weight, label_layout.find("N"), **kwargs)
@@ -332,7 +332,7 @@ class SDMLLoss(Loss):
 
     def _compute_distances(self, x1, x2):
         if x1.shape != x2.shape:
-            raise MXNetAssertionError(f"SDMLLoss: x1 and x2 must have the same shape, got {x1.shape} and {x2.shape}")
+            raise AssertionError(f"SDMLLoss: x1 and x2 must have the same shape, got {x1.shape} and {x2.shape}")
         batch_size, dim = x1.shape
         x1_ = x1.expand_dims(1).broadcast_to((batch_size, batch_size, dim))
         x2_ = x2.expand_dims(0).broadcast_to((batch_size, batch_size, dim))

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import initializer
 from .. import ndarray as nd
-from ..base import MXNetError, MXNetValueError, as_dtype
+from ..base import MXNetError, as_dtype
 from ..context import Context, cpu, current_context
 
 __all__ = ["DeferredInitializationError", "Parameter", "Constant", "ParameterDict"]
@@ -43,7 +43,7 @@ class Parameter:
         self._differentiable = differentiable
         self._grad_req = grad_req if differentiable else "null"
         if self._grad_req not in ("write", "add", "null"):
-            raise MXNetError(f"grad_req must be one of 'write', 'add', or 'null', but got '{grad_req}'")
+            raise AssertionError(f"grad_req must be one of 'write', 'add', or 'null', but got '{grad_req}'")
         self._data = None            # OrderedDict ctx -> NDArray
         self._deferred_init = ()     # (init, ctx list, default_init) while waiting for a shape
         self.stype, self.grad_stype = stype, grad_stype
@@ -63,9 +63,8 @@ class Parameter:
         if self._shape is not None:
             ok = len(self._shape) == len(new_shape) and all(
                 old in (0, new) for old, new in zip(self._shape, new_shape))
-            if not ok:
-                raise MXNetError(f"Expected shape {new_shape} is incompatible with given shape {self._shape} "
-                                 f"for Parameter {self.name}")
+            if not ok:  # MXNet asserts
+                raise AssertionError(f"Expected shape {new_shape} is incompatible with given shape {self._shape}.")
         self._shape = new_shape
 
     @property
@@ -75,7 +74,7 @@ class Parameter:
     @grad_req.setter
     def grad_req(self, req):
         if req not in ("write", "add", "null"):
-            raise MXNetError(f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'")
+            raise AssertionError(f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'")
         if not self._differentiable:
             req = "null"
         if self._grad_req == req:
@@ -113,7 +112,7 @@ class Parameter:
             if self.allow_deferred_init:
                 self._deferred_init = (init, ctx, default_init)
                 return
-            raise MXNetValueError(f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
+            raise ValueError(f"Cannot initialize Parameter '{self.name}' because it has invalid shape: "
                                   f"{self._shape}.")
         self._deferred_init = (init, ctx, default_init)
         self._finish_deferred_init()

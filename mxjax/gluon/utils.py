@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import ndarray
-from ..base import MXNetAssertionError, MXNetError
+from ..base import MXNetError
 from ..ndarray import NDArray
 
 __all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download", "replace_file"]
@@ -52,7 +52,7 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
     Returns the norm before scaling: a Python float when ``check_isfinite`` (which also warns
     if it is nan or inf), else a 1-element NDArray (no synchronisation)."""
     if len(arrays) == 0:
-        raise MXNetAssertionError("clip_global_norm needs at least one array")
+        raise AssertionError("clip_global_norm needs at least one array")
     ctx = arrays[0].context
     squares = []
     for arr in arrays:
@@ -88,7 +88,7 @@ def _target_path(url, path):
     if path is None:
         fname = url.split("/")[-1]
         if not fname:
-            raise MXNetAssertionError("Can't construct file-name from this URL. Please set the `path` option "
+            raise AssertionError("Can't construct file-name from this URL. Please set the `path` option "
                                       "manually.")
         return fname
     path = os.path.expanduser(path)
@@ -103,7 +103,7 @@ def download(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_
     which file to place where."""
     fname = _target_path(url, path)
     if retries < 0:
-        raise MXNetAssertionError(f"Number of retries should be at least 0, currently it's {retries}")
+        raise AssertionError(f"Number of retries should be at least 0, currently it's {retries}")
     if not verify_ssl:
         warnings.warn("Unverified HTTPS request is being made (verify_ssl=False). Adding certificate "
                       "verification is strongly advised.")
@@ -147,5 +147,5 @@ def shape_is_known(shape):
         if dim == 0:
             return False
         if dim < 0:
-            raise MXNetAssertionError(f"shape dimension size cannot be less than 0, while received {dim}")
+            raise AssertionError(f"shape dimension size cannot be less than 0, while received {dim}")
     return True

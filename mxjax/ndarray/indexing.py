@@ -9,13 +9,9 @@ plus index arrays, which are dynamic inputs of the ``_getitem`` /
 import numpy as np
 import jax.numpy as jnp
 
-from ..base import MXNetError, MXNetValueError
+from ..base import MXNetError
 from .ndarray import NDArray, _call, array, scalar_value
 from .registry import register
-
-
-class MXNetIndexError(MXNetError, IndexError):
-    """Out-of-range index (MXNet raises IndexError)."""
 
 
 def _normalize(arr, key):
@@ -29,7 +25,7 @@ def _normalize(arr, key):
         if isinstance(item, (int, np.integer)):
             size = arr.shape[axis] if axis < arr.ndim else 0
             if not -size <= int(item) < size:
-                raise MXNetIndexError(f"index {int(item)} is out of bounds for axis {axis} with size {size}")
+                raise IndexError(f"index {int(item)} is out of bounds for axis {axis} with size {size}")
             spec.append(("i", int(item) % size))
             axis += 1
         elif isinstance(item, slice):
@@ -86,7 +82,7 @@ def _setitem(data, value, *index_arrays, key):
             value = jnp.broadcast_to(value, target_shape)
         except ValueError:
             if value.size != int(np.prod(target_shape)):
-                raise MXNetValueError(f"cannot assign a value of shape {value.shape} to a selection of shape "
+                raise ValueError(f"cannot assign a value of shape {value.shape} to a selection of shape "
                                  f"{target_shape}") from None
             value = value.reshape(target_shape)
     return data.at[k].set(value)
@@ -151,7 +147,7 @@ def _check_broadcastable(src, dst):
     try:
         np.broadcast_shapes(src, dst)
     except ValueError:
-        raise MXNetValueError(f"cannot assign an array of shape {src} to an array of shape {dst}: "
+        raise ValueError(f"cannot assign an array of shape {src} to an array of shape {dst}: "
                               "operands could not be broadcast together") from None
 
 

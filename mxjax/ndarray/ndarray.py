@@ -20,7 +20,7 @@ import numpy as np
 import jax
 import jax.numpy as jnp
 
-from ..base import MXNetError, MXNetValueError, as_dtype, numeric_types
+from ..base import MXNetError, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine import executor
 from .._engine.graph import VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance, set_owner
@@ -195,6 +195,17 @@ class NDArray:
     def grad(self):
         return None if self._var is None else self._var.grad
 
+    @property
+    def _fresh_grad(self):
+        """Whether a backward wrote this variable's gradient since the flag was last cleared
+        (MXNet's semantics: ``Trainer.step`` reads and clears it; False for a non-variable)."""
+        return self._var is not None and self._var.fresh
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, state):
+        if self._var is not None:
+            self._var.fresh = bool(state)
+
     # ---- values -----------------------------------------------------------------------------
     def _data(self):
         v = self._value
@@ -210,7 +221,7 @@ class NDArray:
         numpy *array* for e.g. shape (1, 1); mxjax returns the scalar, which modern numpy's
         ``float()`` accepts where it refuses a 2-d array."""
         if self.size != 1:
-            raise MXNetValueError(f"The current array is not a scalar: asscalar() needs one element, "
+            raise ValueError(f"The current array is not a scalar: asscalar() needs one element, "
                                   f"this array has shape {self.shape}; index or reduce it first")
         return self.asnumpy().reshape(-1)[0]
 
@@ -231,7 +242,7 @@ class NDArray:
             return False
         if size == 1:
             return bool(self.asnumpy().reshape(-1)[0])
-        raise MXNetValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
 
     def __len__(self):
         return self.shape[0]

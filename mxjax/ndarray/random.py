@@ -11,7 +11,7 @@ shape P (one distribution per element: the ``_sample_<dist>`` operator, output s
 mxjax differs: the numbers come from JAX's generator, not MXNet's; distributions, shapes and
 dtypes are MXNet's.
 """
-from ..base import MXNetAssertionError, MXNetTypeError, as_dtype, numeric_types
+from ..base import as_dtype, numeric_types
 from ..context import Context, current_context
 from .ndarray import NDArray, invoke
 from .registry import OPS
@@ -80,11 +80,11 @@ def _helper(random_name, sample_name, params, shape, dtype, ctx, out, kwargs, na
     if isinstance(params[0], NDArray):
         for p in params[1:]:
             if not isinstance(p, NDArray):
-                raise MXNetAssertionError(
+                raise AssertionError(
                     "Distribution parameters must all have the same type, but got both "
                     f"{type(params[0])} and {type(p)}.")
         if sample_name is None:
-            raise MXNetTypeError(f"{random_name[len('_random_'):]}: NDArray parameters are not supported; "
+            raise TypeError(f"{random_name[len('_random_'):]}: NDArray parameters are not supported; "
                                  "pass numbers")
         attrs = dict(kwargs, shape=() if shape is None else _shape(shape))
         if dtype is not None:
@@ -93,7 +93,7 @@ def _helper(random_name, sample_name, params, shape, dtype, ctx, out, kwargs, na
     if isinstance(params[0], numeric_types):
         for p in params[1:]:
             if not isinstance(p, numeric_types):
-                raise MXNetAssertionError(
+                raise AssertionError(
                     "Distribution parameters must all have the same type, but got both "
                     f"{type(params[0])} and {type(p)}.")
         if shape is None:
@@ -129,7 +129,7 @@ def randn(*shape, **kwargs):
     ctx = kwargs.pop("ctx", None)
     out = kwargs.pop("out", None)
     if not isinstance(loc, (int, float, NDArray)) or not isinstance(scale, (int, float, NDArray)):
-        raise MXNetAssertionError("randn: loc and scale must be numbers or NDArrays")
+        raise AssertionError("randn: loc and scale must be numbers or NDArrays")
     return _helper("_random_normal", "_sample_normal", [loc, scale], shape, dtype, ctx, out, kwargs,
                    ("loc", "scale"))
 

@@ -130,6 +130,8 @@ class Op:
             if key not in self.attrs:
                 if self.variadic and key == "num_args":
                     continue
+                if not self.attrs and not self.variadic:
+                    continue   # MXNet: an operator without a parameter struct ignores unknown keywords
                 raise MXNetError(f"Operator {self.name} got an unexpected argument '{key}'; "
                                  f"it takes {', '.join(self.inputs + tuple(names)) or 'no arguments'}")
             values[key] = val

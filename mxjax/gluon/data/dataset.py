@@ -6,7 +6,7 @@
 """
 import os
 
-from ...base import MXNetAssertionError, NotImplementedForMXJax
+from ...base import NotImplementedForMXJax
 from ...ndarray import NDArray
 
 __all__ = ["Dataset", "SimpleDataset", "ArrayDataset", "RecordFileDataset"]
@@ -30,11 +30,11 @@ class Dataset:
         """The ``index``-th of ``num_shards`` contiguous parts (the first ``len % num_shards``
         parts are one sample longer)."""
         if not index < num_shards:
-            raise MXNetAssertionError(f"Shard index of out bound: {index} out of {num_shards}")
+            raise AssertionError(f"Shard index of out bound: {index} out of {num_shards}")
         if not num_shards > 0:
-            raise MXNetAssertionError("Number of shards must be greater than 0")
+            raise AssertionError("Number of shards must be greater than 0")
         if not index >= 0:
-            raise MXNetAssertionError("Index must be non-negative")
+            raise AssertionError("Index must be non-negative")
         length = len(self)
         shard_len, rest = divmod(length, num_shards)
         start = shard_len * index + min(index, rest)
@@ -128,13 +128,13 @@ class ArrayDataset(Dataset):
 
     def __init__(self, *args):
         if not args:
-            raise MXNetAssertionError("Needs at least 1 arrays")
+            raise AssertionError("Needs at least 1 arrays")
         self._length = len(args[0])
         self._data = []
         for i, data in enumerate(args):
             if len(data) != self._length:
                 # MXNet's message numbers the offending array i + 1
-                raise MXNetAssertionError(
+                raise AssertionError(
                     f"All arrays must have the same length; array[0] has length {self._length} while "
                     f"array[{i + 1}] has {len(data)}.")
             if isinstance(data, NDArray) and len(data.shape) == 1:

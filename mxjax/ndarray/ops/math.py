@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ...base import MXNetError, MXNetTypeError, as_dtype
+from ...base import MXNetError, as_dtype
 from ..registry import REQUIRED, register
 
 
@@ -200,8 +200,8 @@ def _identity_with_attr_like_rhs(lhs, rhs):
 def _dtype_attr(op, dtype):
     try:
         return as_dtype(dtype)
-    except MXNetTypeError:
-        raise MXNetTypeError(f"{op}: invalid value for argument 'dtype': {dtype!r}; use e.g. 'float32', "
+    except TypeError:
+        raise TypeError(f"{op}: invalid value for argument 'dtype': {dtype!r}; use e.g. 'float32', "
                              "'float16', 'float64', 'int8', 'uint8', 'int32', 'int64' or 'bool'") from None
 
 
@@ -446,7 +446,7 @@ def _helper(name, op_function):
         operands = list(args[:2])
         for key in (first, second)[len(operands):]:
             if key not in kwargs:
-                raise MXNetTypeError(f"{name}() missing required argument '{key}'")
+                raise TypeError(f"{name}() missing required argument '{key}'")
             operands.append(kwargs.pop(key))
         lhs, rhs = operands
         if isinstance(lhs, numbers) and isinstance(rhs, numbers):

@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ...base import MXNetError, MXNetValueError
+from ...base import MXNetError
 from ..registry import REQUIRED, register
 
 
@@ -384,7 +384,7 @@ def _one_hot(indices, depth, on_value, off_value, dtype):
 def _broadcast(op, data, shape):
     for d, t in zip(data.shape, shape):
         if d != t and d != 1:
-            raise MXNetValueError(f"{op}: cannot broadcast shape {data.shape} to {shape}: "
+            raise ValueError(f"{op}: cannot broadcast shape {data.shape} to {shape}: "
                                   "operands could not be broadcast together")
     return jnp.broadcast_to(data, shape)
 
@@ -396,7 +396,7 @@ def _broadcast_to(data, shape):
     leading 1s), which ``x[:] = v`` relies on."""
     shape = _as_tuple(shape)
     if len(shape) < data.ndim:
-        raise MXNetValueError(f"broadcast_to: operand of shape {data.shape} cannot be broadcast to {shape}: "
+        raise ValueError(f"broadcast_to: operand of shape {data.shape} cannot be broadcast to {shape}: "
                               "fewer dimensions than the input")
     data = data.reshape((1,) * (len(shape) - data.ndim) + data.shape)
     return _broadcast("broadcast_to", data, tuple(d if t == 0 else int(t) for d, t in zip(data.shape, shape)))
