@@ -29,6 +29,15 @@ def _accelerators():
         return []
 
 
+class _ThreadDefault(threading.local):
+    """Per thread: ``value``, the default context (None: cpu(0)), and ``outer``, the
+    contexts that ``with`` scopes replaced."""
+
+    def __init__(self):
+        self.value = None
+        self.outer = []
+
+
 class _DefaultContextProperty:
     """``Context.default_ctx``: MXNet's deprecated class-level read/write of the current
     thread's default context (a DeprecationWarning each time, as in MXNet)."""
@@ -61,7 +70,7 @@ class Context(metaclass=_ContextMeta):
 
     devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
     devstr2type = {v: k for k, v in devtype2str.items()}
-    _default = threading.local()
+    _default = _ThreadDefault()
     #: MXNet's name of the thread-local holding the default context (``_default_ctx.value``)
     _default_ctx = _default
     default_ctx = _DefaultContextProperty()
@@ -115,8 +124,6 @@ class Context(metaclass=_ContextMeta):
 
     def __enter__(self):
         local = Context._default
-        if not hasattr(local, "outer"):
-            local.outer = []
         local.outer.append(current_context())   # per thread: contexts are shared, interned objects
         local.value = self
         return self
@@ -133,6 +140,9 @@ def cpu(device_id=0):
     return Context("cpu", device_id)
 
 
+_CPU0 = Context("cpu", 0)
+
+
 def cpu_pinned(device_id=0):
     return Context("cpu_pinned", device_id)
 
@@ -147,7 +157,9 @@ def num_gpus():
 
 
 def current_context():
-    return getattr(Context._default, "value", None) or cpu(0)
+    """This thread's default context (cpu(0) unless a ``with ctx:`` scope or
+    ``test_utils.set_default_context`` chose another)."""
+    return Context._default.value or _CPU0
 
 
 def context_of_device(device):
