@@ -30,6 +30,8 @@ from . import lr_scheduler  # noqa: E402,F401
 from . import initializer as init  # noqa: E402,F401
 from . import gluon  # noqa: E402,F401
 from . import io  # noqa: E402,F401
+from . import kvstore  # noqa: E402,F401
+from . import kvstore as kv  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401

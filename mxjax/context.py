@@ -2,10 +2,18 @@
 
 ``mx.gpu(i)`` is the i-th accelerator JAX sees (GPU or TPU); using it where
 there is none raises MXNetError (MXNet raises when the first array is
-created on it, and so does mxjax).  ``mx.cpu(i)`` for i > 0 exists only when
-XLA simulates several host devices (``--xla_force_host_platform_device_count``).
+created on it, and so does mxjax).
+
+``mx.cpu(i)`` is valid for every i, as in MXNet.  It is JAX's i-th CPU device
+when that exists (``XLA_FLAGS=--xla_force_host_platform_device_count=N``
+simulates N of them); otherwise it is a *logical* context on the host's first
+CPU device: arrays on ``cpu(1)`` and ``cpu(2)`` report their own context and
+copy between contexts as in MXNet while sharing one device's memory.  (MXNet's
+CPU contexts all share host memory too: ``cpu(i)`` is a label there.)
+``cpu_pinned(i)`` and ``cpu_shared(i)`` name the same devices as ``cpu(i)``.
 """
 import threading
+import warnings
 
 import jax
 
@@ -21,12 +29,51 @@ def _accelerators():
         return []
 
 
-class Context:
-    """A device: ``Context('cpu', 0)``, ``Context('gpu', 1)``; also a ``with`` scope."""
+class _ThreadDefault(threading.local):
+    """Per thread: ``value``, the default context (None: cpu(0)), and ``outer``, the
+    contexts that ``with`` scopes replaced."""
+
+    def __init__(self):
+        self.value = None
+        self.outer = []
+
+
+class _DefaultContextProperty:
+    """``Context.default_ctx``: MXNet's deprecated class-level read/write of the current
+    thread's default context (a DeprecationWarning each time, as in MXNet)."""
+
+    _message = ("Context.default_ctx has been deprecated. Please use Context.current_context() instead. "
+                "Please use test_utils.set_default_context to set a default context")
+
+    def __get__(self, obj, owner):
+        warnings.warn(self._message, DeprecationWarning, stacklevel=2)
+        return current_context()
+
+
+class _ContextMeta(type):
+    """Lets ``Context.default_ctx = ctx`` set the thread's default context (a class-level
+    property setter needs the metaclass)."""
+
+    def __setattr__(cls, name, value):
+        if name == "default_ctx":
+            warnings.warn(_DefaultContextProperty._message, DeprecationWarning, stacklevel=2)
+            cls._default.value = value
+            return
+        super().__setattr__(name, value)
+
+
+class Context(metaclass=_ContextMeta):
+    """A device: ``Context('cpu', 0)``, ``Context('gpu', 1)``; also a ``with`` scope.
+
+    Contexts are interned, so equal contexts are the same object (``==`` and ``hash`` are
+    identity's); MXNet compares (device type, id), which gives the same answers."""
 
     devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
     devstr2type = {v: k for k, v in devtype2str.items()}
-    _default = threading.local()
+    _default = _ThreadDefault()
+    #: MXNet's name of the thread-local holding the default context (``_default_ctx.value``)
+    _default_ctx = _default
+    default_ctx = _DefaultContextProperty()
 
     _interned = {}
 
@@ -41,7 +88,6 @@ class Context:
                 raise MXNetError(f"Unknown device type {device_type!r}: use 'cpu' or 'gpu'")
             ctx = object.__new__(cls)
             ctx.device_type, ctx.device_id = key
-            ctx._old = []
             ctx._jax_device = None
             cls._interned[key] = ctx
         return ctx
@@ -66,11 +112,7 @@ class Context:
                     "Use mx.cpu(), or install jax with CUDA support (pip install 'mxjax[cuda]').")
             return accel[self.device_id]
         cpus = jax.devices("cpu")
-        if self.device_id >= len(cpus):
-            raise MXNetError(
-                f"cpu({self.device_id}) is not available: JAX sees {len(cpus)} CPU device(s). Set "
-                "XLA_FLAGS=--xla_force_host_platform_device_count=N before importing mxjax to simulate more.")
-        return cpus[self.device_id]
+        return cpus[self.device_id] if 0 <= self.device_id < len(cpus) else cpus[0]
 
     def __reduce__(self):
         return Context, (self.device_type, self.device_id)
@@ -81,12 +123,14 @@ class Context:
     __str__ = __repr__
 
     def __enter__(self):
-        self._old.append(current_context())
-        Context._default.value = self
+        local = Context._default
+        local.outer.append(current_context())   # per thread: contexts are shared, interned objects
+        local.value = self
         return self
 
     def __exit__(self, *exc):
-        Context._default.value = self._old.pop()
+        local = Context._default
+        local.value = local.outer.pop()
 
     def empty_cache(self):
         """MXNet frees its memory pool here; XLA manages its own, so this does nothing."""
@@ -94,6 +138,9 @@ class Context:
 
 def cpu(device_id=0):
     return Context("cpu", device_id)
+
+
+_CPU0 = Context("cpu", 0)
 
 
 def cpu_pinned(device_id=0):
@@ -110,7 +157,9 @@ def num_gpus():
 
 
 def current_context():
-    return getattr(Context._default, "value", None) or cpu(0)
+    """This thread's default context (cpu(0) unless a ``with ctx:`` scope or
+    ``test_utils.set_default_context`` chose another)."""
+    return Context._default.value or _CPU0
 
 
 def context_of_device(device):

@@ -52,6 +52,12 @@ _UNSEEN = object()
 MAX_DEFERRED = 256
 
 
+_MIXED_DEVICES = ("Operator inputs live on different devices: all inputs of an operator must be on the same "
+                  "context (contexts on separate JAX devices, e.g. with "
+                  "--xla_force_host_platform_device_count, cannot be mixed); copy them first with "
+                  "x.as_in_context(ctx). JAX says: ")
+
+
 def _sync_point(fn):
     """A sync point.  A failure inside JAX/XLA while computing reaches the user as MXNetError,
     not as a bare XLA traceback (errors from user code, e.g. a Function's backward, pass
@@ -67,6 +73,8 @@ def _sync_point(fn):
             raise
         except Exception as exc:
             if type(exc).__module__.split(".")[0] not in ("jax", "jaxlib"):
+                if "incompatible devices" in str(exc):
+                    raise MXNetError(_MIXED_DEVICES + str(exc)) from exc
                 raise
             raise MXNetError(f"computation failed in XLA: {exc}") from exc
         finally:

@@ -25,7 +25,7 @@ from .. import autograd
 from .. import ndarray as nd
 from .. import random as mx_random
 from ..base import MXNetError
-from ..context import cpu
+from ..context import current_context
 from ..name import Prefix
 from .._engine import executor
 from .._engine.graph import OpInstance, constant
@@ -229,11 +229,7 @@ class Block:
             params = {key: param for key, param in params.items() if last_name[id(param)] == key}
         arrays = {}
         for key, param in params.items():
-            copies = [d.as_in_context(cpu()) for d in param.list_data()]
-            total = copies[0]
-            for c in copies[1:]:
-                total = total + c
-            arrays[key] = total / len(copies) if len(copies) > 1 else total
+            arrays[key] = param._reduce()
         nd.save(filename, arrays)
 
     def load_parameters(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
@@ -385,7 +381,10 @@ class HybridBlock(Block):
         self._ensure_initialized(x, *args)
         ctx = x.context
         params = {name: p.data(ctx) for name, p in self._reg_params.items()}
-        return self.hybrid_forward(nd, x, *args, **params)
+        if ctx is current_context():
+            return self.hybrid_forward(nd, x, *args, **params)
+        with ctx:   # as MXNet: arrays the forward creates go to the input's context
+            return self.hybrid_forward(nd, x, *args, **params)
 
     def hybrid_forward(self, F, x, *args, **kwargs):
         raise NotImplementedError
@@ -482,6 +481,12 @@ class _HybridOp:
 
     def __call__(self, args):
         ctx = args[0].context
+        for a in args:
+            if a is not None and a.context is not ctx:
+                contexts = {b.context for b in args if b is not None}
+                raise ValueError("Find multiple contexts in the input, After hybridized, the HybridBlock only "
+                                 "supports one input context. You can print the ele.ctx in the input arguments "
+                                 f"to inspect their contexts. Find all contexts = {contexts}")
         self._tls.ctx = ctx
         params = [p.data(ctx) for p in self.params]
         values = [mx_random.next_key_value(ctx)] + [p._value for p in params] + \

@@ -16,7 +16,7 @@ import numpy as np
 from .. import initializer
 from .. import ndarray as nd
 from ..base import MXNetError, as_dtype
-from ..context import Context, current_context
+from ..context import Context, cpu, current_context
 
 __all__ = ["DeferredInitializationError", "Parameter", "Constant", "ParameterDict"]
 
@@ -51,11 +51,7 @@ class Parameter:
         assert grad_stype in valid_stypes, \
             f"Invalid grad_stype '{grad_stype}' for Parameter '{name}': use one of {valid_stypes}"
         self.stype, self.grad_stype = stype, grad_stype
-        self._trainer = None         # the Trainer that updates this Parameter (set by Trainer)
-
-    def _set_trainer(self, trainer):
-        """Record the Trainer this Parameter belongs to (MXNet's ``Parameter._trainer``)."""
-        self._trainer = trainer
+        self._trainer = None         # the Trainer updating this parameter (its kvstore may hold the weights)
 
     def __repr__(self):
         return f"Parameter {self.name} (shape={self.shape}, dtype={self.dtype})"
@@ -97,6 +93,13 @@ class Parameter:
             arr._drop_variable()
         else:
             arr.attach_grad(self._grad_req, stype=self.grad_stype)
+
+    def _set_trainer(self, trainer):
+        """Record the Trainer that updates this parameter; a sparse parameter takes only one."""
+        if self.stype != "default" and self._trainer and trainer and self._trainer is not trainer:
+            raise RuntimeError(f"Failed to set the trainer for Parameter '{self.name}' because it was already set. "
+                               f"More than one trainers for a {self.stype} Parameter is not supported.")
+        self._trainer = trainer
 
     # ---- initialization ----------------------------------------------------------------------------
     def initialize(self, init=None, ctx=None, default_init=initializer.Uniform(), force_reinit=False):
@@ -165,9 +168,12 @@ class Parameter:
     # ---- data and gradients ------------------------------------------------------------------------
     def _check_and_get(self, ctx):
         if self._data is not None:
+            if ctx is list:
+                return list(self._data.values())
             if ctx is None:
-                return next(iter(self._data.values())) if len(self._data) == 1 else \
-                    self._data.get(current_context(), next(iter(self._data.values())))
+                if len(self._data) == 1:
+                    return next(iter(self._data.values()))
+                ctx = current_context()
             if ctx in self._data:
                 return self._data[ctx]
             if ctx.device_type in ("cpu_shared", "cpu_pinned") and Context("cpu", ctx.device_id) in self._data:
@@ -194,8 +200,7 @@ class Parameter:
 
     def _list_arrays(self):
         """The data arrays on every context, whatever the storage type (for Trainer)."""
-        self._check_and_get(None)
-        return list(self._data.values())
+        return self._check_and_get(list)
 
     def _check_dense_access(self, what):
         if self.stype != "default":
@@ -230,6 +235,10 @@ class Parameter:
             self._deferred_init = ()
             self._init_impl(data if isinstance(data, nd.NDArray) else nd.array(data), ctx)
             return
+        trainer = self._trainer
+        if trainer and trainer._kv_initialized and trainer._update_on_kvstore:
+            if self not in trainer._params_to_init:
+                trainer._reset_kvstore()   # the kvstore's copy of the weights is out of date
         for ctx, arr in self._data.items():
             src = data if isinstance(data, nd.NDArray) else nd.array(data, ctx=ctx, dtype=arr.dtype)
             arr._set_variable_data(src.as_in_context(ctx).astype(arr.dtype, copy=False)._data())
@@ -240,16 +249,23 @@ class Parameter:
         for arr in self._data.values():
             arr.grad[:] = 0
 
+    def _reduce(self):
+        """The data on cpu(0): the mean over the contexts, as MXNet saves a parameter."""
+        arrays = [d.copyto(cpu()) for d in self.list_data()]
+        if len(arrays) == 1:
+            return arrays[0]
+        return nd.add_n(*arrays) / len(arrays)
+
     def reset_ctx(self, ctx):
+        """Move the parameter to the contexts ``ctx``: each gets the mean over the old ones."""
         ctx = _contexts(ctx)
         if self._data is not None:
-            data = next(iter(self._data.values()))
-            self._init_impl(data.copy(), ctx)
+            self._init_impl(self._reduce(), ctx)
         elif self._deferred_init:
             init, _, default = self._deferred_init
             self._deferred_init = (init, ctx, default)
         else:
-            raise MXNetError(f"Cannot reset context for Parameter '{self.name}' because it has not been "
+            raise ValueError(f"Cannot reset context for Parameter '{self.name}' because it has not been "
                              "initialized.")
 
     def cast(self, dtype):
@@ -421,7 +437,7 @@ class ParameterDict:
         arrays = {}
         for param in self.values():
             name = param.name[len(strip_prefix):] if param.name.startswith(strip_prefix) else param.name
-            arrays[name] = param.data()
+            arrays[name] = param._reduce()
         nd.save(filename, arrays)
 
     def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",

@@ -9,11 +9,12 @@
 * A parameter whose gradient no backward has written since its last update raises
   MXNet's UserWarning (raised, not warned) unless ``ignore_stale_grad=True``, which skips
   it.  Parameters with ``grad_req='null'`` are skipped.
-* KVStore: as in MXNet, one context needs none; several contexts with a kvstore type
-  ('device', 'local') sum the gradients, and by default update on the "kvstore" (one
-  update of the first context's weights, copied to the others; ``allreduce_grads()`` and
-  ``update()`` then raise MXNet's AssertionError).  ``update_on_kvstore=False`` writes the
-  summed gradient into every context and updates each with its own states.
+* KVStore (mx.kv): as in MXNet, one context needs none; with several, a kvstore type
+  ('device', 'local') or a KVStore object sums the gradients, and by default also holds
+  and updates the weights (``update_on_kvstore``; ``allreduce_grads()`` and ``update()``
+  then raise MXNet's AssertionError) and every context pulls the result.
+  ``update_on_kvstore=False`` (or a kvstore without optimizer support, e.g. 'teststore')
+  writes the summed gradients into every context, each updated with its own states.
   ``kvstore=None`` does no reduction at all.  Distributed kvstores are not available.
 * ``save_states``/``load_states`` use MXNet's NDArray file format (``nd.save``) with
   mxjax's own layout: every state array, the update counts and the optimizer's and
@@ -23,8 +24,7 @@ import os
 
 import numpy as np
 
-from .._engine.graph import constant
-from ..base import NotImplementedForMXJax
+from .. import kvstore as kvs
 from .. import optimizer as opt
 from .parameter import Parameter, ParameterDict
 
@@ -75,49 +75,66 @@ class Trainer:
             self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
         self._updaters = [opt.get_updater(self._optimizer) for _ in (self._contexts or [None])]
 
-    # ---- kvstore emulation ---------------------------------------------------------------------
+    # ---- kvstore ---------------------------------------------------------------------------------
     def _reset_kvstore(self):
+        """Forget the kvstore (a Parameter's ``set_data``/``load`` does this when the kvstore
+        holds the weights): the next step creates it again from the current weights."""
         self._kv_initialized = False
         self._kvstore = None
         self._distributed = None
         self._update_on_kvstore = None
-        self._kv_updater = None
         self._params_to_init = list(self._params)
 
     def _init_kvstore(self):
-        kvstore = self._kvstore_params["kvstore"]
-        num_device = len(self._contexts or [None])
-        if kvstore is None:
-            kv = None
-        elif isinstance(kvstore, str):
-            if "dist" in kvstore:
-                raise NotImplementedForMXJax(f"kvstore '{kvstore}': mxjax has no distributed kvstore; use one "
-                                             "process with several contexts, or kvstore='device'")
-            kv = None if num_device == 1 else kvstore
+        """Choose the kvstore and where updates happen, as MXNet's Trainer does: one context
+        needs no kvstore (unless one is passed as an object); several sum their gradients in
+        it, and it also holds and updates the weights (``update_on_kvstore``, default from
+        MXNET_UPDATE_ON_KVSTORE=1) when it supports an optimizer."""
+        config = self._kvstore_params
+        sparse_weight = any(p.stype != "default" for p in self._params)
+        sparse_grad = any(p.grad_stype != "default" for p in self._params)
+        if sparse_weight:
+            kvstore = config["kvstore"]
+            if isinstance(kvstore, str):
+                kvstore = kvs.create(kvstore)
+            elif not isinstance(kvstore, kvs.KVStore):
+                raise TypeError(f"Cannot create '{kvstore}' KVStore with row_sparse parameters. The type must be "
+                                "KVStore or str.")
+            update_on_kvstore = True
+            if config["update_on_kvstore"] is False:
+                raise ValueError("Cannot set update_on_kvstore=False when sparse weights are present.")
         else:
-            raise TypeError("kvstore must be KVStore, str or None")
-        update_on_kvstore = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
-        if kv is None:
-            update_on_kvstore = False
-        elif kv == "local":
-            largest = max(int(np.prod(p.shape)) for p in self._params) if self._params else 0
-            if largest > 1024 * 1024 * 16:
+            kvstore, update_on_kvstore = _create_kvstore(config["kvstore"], len(self._contexts or [None]),
+                                                         self._params)
+            if sparse_grad:
                 update_on_kvstore = False
-        if self._kvstore_params["update_on_kvstore"] is not None and kv is not None:
-            update_on_kvstore = self._kvstore_params["update_on_kvstore"]
+                if config["update_on_kvstore"] is not None:
+                    update_on_kvstore = config["update_on_kvstore"]
+                if kvstore is not None and not isinstance(kvstore, kvs.KVStore):
+                    raise ValueError(f"Cannot use {type(kvstore)} for multi-device training with sparse gradients")
+            else:
+                if config["update_on_kvstore"] is not None:
+                    update_on_kvstore = config["update_on_kvstore"]
+                if update_on_kvstore and not kvstore.is_capable(kvs.KVStoreBase.OPTIMIZER):
+                    if config["update_on_kvstore"]:
+                        raise ValueError(f"Please set update_on_kvstore=False when training with {type(kvstore)}")
+                    update_on_kvstore = False
         self._distributed = False
-        if kv is not None:
-            self._kvstore = kv
-            self._update_on_kvstore = update_on_kvstore
+        if kvstore:
+            if self._compression_params:
+                kvstore.set_gradient_compression(self._compression_params)
             if update_on_kvstore:
-                self._kv_updater = opt.get_updater(self._optimizer)
+                kvstore.set_optimizer(self._optimizer)
+            self._kvstore = kvstore
+            self._update_on_kvstore = update_on_kvstore
         else:
             self._kvstore = None
             self._update_on_kvstore = None
         self._kv_initialized = True
 
     def _init_params(self):
-        """Copy the first context's weights to the others (MXNet's kvstore broadcast)."""
+        """Put each initialized parameter in the kvstore: its first context's weights, which
+        every context then gets (MXNet's broadcast); deferred ones wait for a later step."""
         pending = []
         if self._kvstore:
             for param in self._params_to_init:
@@ -125,8 +142,11 @@ class Trainer:
                     pending.append(param)
                     continue
                 arrays = param._list_arrays()
-                for arr in arrays[1:]:
-                    arr._set_variable_data(arrays[0].as_in_context(arr.context)._data())
+                index = self._param2idx[param.name]
+                if param.stype != "default":
+                    self._kvstore.init(index, arrays[0])
+                else:
+                    self._kvstore.broadcast(index, arrays[0], arrays)
         self._params_to_init = pending
 
     def _prepare(self):
@@ -182,30 +202,32 @@ class Trainer:
         self._update(ignore_stale_grad)
 
     def _allreduce_grads(self):
+        """Sum each parameter's gradients over its contexts in the kvstore: the sums come
+        back into every gradient, or, when the kvstore updates, the updated weights come
+        back into every context.  mxjax's KVStore takes all parameters in one call (one
+        fused update); another kvstore gets them one by one, as MXNet hands them over."""
         if not self._kvstore:
             return
-        kv_indices, kv_weights, kv_grads = [], [], []
+        dense = []
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
                 continue
             grads = param.list_grad()
-            total = grads[0].copy()
-            for g in grads[1:]:
-                total += g.as_in_context(total.context)
-            if self._update_on_kvstore:
-                kv_indices.append(i)
-                kv_weights.append(param._list_arrays()[0])
-                kv_grads.append(total)
-            else:
-                for g in grads:
-                    g._rebind(constant(total.as_in_context(g.context)._data(), g.context))
-        if kv_indices:
-            # the "kvstore" updates the first context's copy once, then every context pulls it
-            self._kv_updater(kv_indices, kv_grads, kv_weights)
-            for i in kv_indices:
-                arrays = self._params[i]._list_arrays()
-                for arr in arrays[1:]:
-                    arr._set_variable_data(arrays[0].as_in_context(arr.context)._data())
+            if getattr(grads[0], "stype", "default") != "default":
+                self._kvstore.push(i, grads, priority=-i)
+                if param.stype == "default":
+                    pulled = param._list_arrays() if self._update_on_kvstore else grads
+                    self._kvstore.pull(i, pulled, priority=-i, ignore_sparse=self._distributed)
+                continue
+            dense.append((i, grads, param._list_arrays() if self._update_on_kvstore else None))
+        if not dense:
+            return
+        if isinstance(self._kvstore, kvs.KVStore):
+            indices, grads, datas = zip(*dense)
+            self._kvstore.pushpull(list(indices), list(grads), out=list(datas) if self._update_on_kvstore else None)
+            return
+        for i, grads, datas in dense:
+            self._kvstore.pushpull(i, grads, out=datas, priority=-i)
 
     def _update(self, ignore_stale_grad=False):
         updates = [[] for _ in self._updaters]
@@ -238,8 +260,8 @@ class Trainer:
     # ---- states --------------------------------------------------------------------------------
     def _all_updaters(self):
         named = [(str(k), u) for k, u in enumerate(self._updaters)]
-        if self._kv_updater is not None:
-            named.append(("kv", self._kv_updater))
+        if self._kvstore and self._update_on_kvstore:
+            named.append(("kv", self._kvstore._updater))
         return named
 
     def save_states(self, fname):
@@ -334,3 +356,26 @@ def _flatten_state(state, path=""):
             out.extend(_flatten_state(s, f"{path}/{k}"))
         return out
     return [(path, state)]
+
+
+def _create_kvstore(kvstore, num_device, params):
+    """(kvstore or None, update_on_kvstore) for dense parameters, as MXNet chooses them: a
+    type name with one context gives no kvstore; 'local' updates locally when a parameter
+    has more than 16M elements; a kvstore without optimizer support never updates."""
+    update_on_kvstore = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
+    if kvstore is None:
+        kv = None
+    elif isinstance(kvstore, kvs.KVStoreBase):
+        kv = kvstore
+    elif isinstance(kvstore, str):
+        if num_device == 1 and "dist" not in kvstore:
+            kv = None
+        else:
+            kv = kvs.create(kvstore)
+            if kvstore == "local" and max(int(np.prod(p.shape)) for p in params) > 1024 * 1024 * 16:
+                update_on_kvstore = False
+    else:
+        raise TypeError("kvstore must be KVStore, str or None")
+    if kv is None:
+        return None, False
+    return kv, update_on_kvstore and kv.is_capable(kvs.KVStoreBase.OPTIMIZER)

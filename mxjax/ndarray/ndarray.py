@@ -259,12 +259,18 @@ class NDArray:
         return id(self)
 
     def __getstate__(self):
-        return {"array": self.asnumpy(), "ctx": str(self.context)}
+        """MXNet's pickle state: ``{'handle': the array's bytes in MXNet's NDArray format}``."""
+        from .serialization import array_to_bytes
+        return {"handle": bytearray(array_to_bytes(self))}
 
     def __setstate__(self, state_):
-        value = constant(jnp.asarray(state_["array"]), current_context())
-        self._value = value
+        """Unpickle (also ``copy.copy``/``deepcopy``) as MXNet does: an array pickled on a GPU
+        comes back on that GPU if there is one, any other on cpu(0)."""
+        from .serialization import array_from_bytes
+        handle = state_["handle"]
+        loaded = array_from_bytes(handle) if handle is not None else array(np.zeros((0,), np.float32))
         self._var = None
+        self._rebind(constant(loaded._data(), loaded.context))
 
     # ---- copies and conversion --------------------------------------------------------------
     def copy(self):

@@ -51,7 +51,7 @@ from ..base import MXNetError, as_dtype
 from ..context import Context, cpu, num_gpus
 from .ndarray import NDArray, array
 
-__all__ = ["save", "load", "load_frombuffer", "TYPE_FLAGS"]
+__all__ = ["save", "load", "load_frombuffer", "TYPE_FLAGS", "array_to_bytes", "array_from_bytes"]
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
@@ -152,6 +152,26 @@ def _encode_array(arr, chunks):
     chunks.append(value.tobytes())
     for a in aux:
         chunks.append(np.ascontiguousarray(a, dtype="<i8").tobytes())
+
+
+def array_to_bytes(arr):
+    """One array's bytes in the layout above (MXNet's ``MXNDArraySaveRawBytes``: what an
+    NDArray pickles to, so pickles cross over between MXNet and mxjax)."""
+    chunks = []
+    _encode_array(arr, chunks)
+    return b"".join(chunks)
+
+
+def array_from_bytes(buf):
+    """The array ``array_to_bytes`` (or MXNet) wrote; MXNetError if the bytes are not one."""
+    reader = _Reader(bytes(buf))
+    try:
+        arr = reader.array(0)
+        if reader.left():
+            raise _Invalid(f"{reader.left()} bytes follow the array")
+    except _Invalid as exc:
+        raise MXNetError(f"The pickled state is not an MXNet NDArray: {exc}") from None
+    return arr
 
 
 # ---- reading ----------------------------------------------------------------------------------
