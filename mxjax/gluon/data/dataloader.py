@@ -79,9 +79,8 @@ def _compute(batch):
     """Compute every array of ``batch`` in one sync point and return it.  MXNet's loader hands
     out computed batches, and so does mxjax's: the per-sample pipeline (indexing, transforms,
     stacking: hundreds of small ops per batch) is not part of every training step's trace.
-    It runs in the cold tier, op by op as MXNet runs it: compiling a batch's hundreds of
-    nodes costs seconds, more than an epoch of cold runs saves."""
-    executor.materialize([a._value for a in _arrays(batch)], compile=False)
+    Its structure repeats batch after batch, so it is compiled like any other."""
+    executor.materialize([a._value for a in _arrays(batch)])
     return batch
 
 
