@@ -28,6 +28,8 @@ CASES = {
                 Case((U,), call=lambda x: nd.moments(x, axes=(1,))[1], label="var")],
     # ---- scalar forms ----
     "_plus_scalar": [Case((U,), attrs=dict(scalar=0.7))],
+    "_square_sum": [Case((U,), attrs=dict(axis=1, keepdims=True), out_shape=(2, 1)),
+                    Case((U,), label="all", out_shape=(1,))],
     "_minus_scalar": [Case((U,), attrs=dict(scalar=0.7))],
     "_rminus_scalar": [Case((U,), attrs=dict(scalar=0.7))],
     "_mul_scalar": [Case((U,), attrs=dict(scalar=-1.3))],

@@ -74,6 +74,18 @@ CASES = {
              out_shape=(2, 3, 2)),
     ],
     "slice_axis": [Case((X3,), attrs=dict(axis=-1, begin=1, end=None), out_shape=(2, 3, 3))],
+    "_slice_assign": [
+        Case((X3, uniform(-1, 1, (2, 2, 4))), attrs=dict(begin=(0, 1), end=(2, 3)), out_shape=(2, 3, 4)),
+        Case((X3, uniform(-1, 1, (2, 1, 2))), attrs=dict(begin=(None, None, 3), end=(None, 1, None),
+                                                        step=(None, -1, -2)), label="steps", out_shape=(2, 3, 4)),
+    ],
+    "_slice_assign_scalar": [
+        Case((X3,), attrs=dict(scalar=0.5, begin=(0, 1), end=(2, 3)), out_shape=(2, 3, 4)),
+    ],
+    "fill_element_0index": [
+        # row 1's index is out of range: that row is left as lhs
+        Case((U, uniform(-1, 1, (2,)), fixed([2.0, 7.0])), const=(2,), out_shape=(2, 3)),
+    ],
     "slice_like": [
         Case((X3, uniform(-1, 1, (1, 2, 3))), const=(1,), out_shape=(1, 2, 3)),
         Case((X3, uniform(-1, 1, (1, 5))), attrs=dict(axes=(0,)), const=(1,), label="axes", out_shape=(1, 3, 4)),
