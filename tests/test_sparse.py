@@ -216,3 +216,17 @@ def test_real_mxnet_loads_our_file(tmp_path):
               "l['c'].indices.asnumpy().tolist(), l['c'].asnumpy().sum())")
     res = subprocess.run([MXREF, "-c", script, str(out)], capture_output=True, text=True, timeout=120)
     assert res.stdout.split("\n")[0] == "row_sparse [0, 2] csr [1, 0, 2] 6.0"
+
+
+def test_parameter_dict_with_a_row_sparse_parameter_saves(tmp_path):
+    """ParameterDict.save reduces each parameter over its contexts whatever its storage type
+    (it used to call list_data(), which a row_sparse parameter refuses)."""
+    params = mx.gluon.ParameterDict("net_")
+    params.get("w", shape=(4, 2), stype="row_sparse")
+    params.get("b", shape=(2,))
+    params.initialize(init=mx.init.Constant(0.5), ctx=[mx.cpu(0), mx.cpu(1)])
+    path = str(tmp_path / "p.params")
+    params.save(path)
+    loaded = mx.nd.load(path)
+    assert sorted(loaded) == ["net_b", "net_w"]
+    np.testing.assert_array_equal(loaded["net_w"].asnumpy(), np.full((4, 2), 0.5, np.float32))

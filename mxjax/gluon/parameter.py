@@ -251,7 +251,7 @@ class Parameter:
 
     def _reduce(self):
         """The data on cpu(0): the mean over the contexts, as MXNet saves a parameter."""
-        arrays = [d.copyto(cpu()) for d in self.list_data()]
+        arrays = [d.copyto(cpu()) for d in self._list_arrays()]
         if len(arrays) == 1:
             return arrays[0]
         return nd.add_n(*arrays) / len(arrays)
