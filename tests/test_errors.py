@@ -308,6 +308,7 @@ def test_shape_errors_inside_record():
     ("index_out_of_bounds", lambda: nd.ones((2, 3))[5], IndexError),
     ("setitem_shape", lambda: nd.ones((2, 3)).__setitem__(slice(None), nd.ones((3, 2))), ValueError),
     ("broadcast_to", lambda: nd.ones((2, 3)).broadcast_to((4, 3)), ValueError),
+    ("nd_broadcast_to", lambda: nd.broadcast_to(nd.ones((2, 3)), shape=(4, 3)), MXNetError),
     ("bad_dtype", lambda: nd.ones((2, 3), dtype="foo"), TypeError),
 ])
 def test_no_raw_jax_exception(name, call, mxnet_type):

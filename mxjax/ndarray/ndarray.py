@@ -327,6 +327,13 @@ class NDArray:
         return _call("reshape_like", self, *args, **kwargs)
 
     def broadcast_to(self, shape):
+        """MXNet's method checks the shapes itself and raises ValueError (the operator,
+        ``nd.broadcast_to``, raises MXNetError); it also takes more dims than the array has."""
+        shape = tuple(shape)
+        padded = (1,) * (len(shape) - self.ndim) + self.shape
+        if len(shape) < self.ndim or any(d != t and d != 1 and t != 0 for d, t in zip(padded, shape)):
+            raise ValueError(f"operands could not be broadcast together with remapped shapes"
+                             f"[original->remapped]: {self.shape} and requested shape {shape}")
         return _call("broadcast_to", self, shape=shape)
 
     def broadcast_like(self, other):

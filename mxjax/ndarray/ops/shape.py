@@ -446,8 +446,8 @@ def _one_hot(indices, depth, on_value, off_value, dtype):
 def _broadcast(op, data, shape):
     for d, t in zip(data.shape, shape):
         if d != t and d != 1:
-            raise ValueError(f"{op}: cannot broadcast shape {data.shape} to {shape}: "
-                                  "operands could not be broadcast together")
+            raise _error(op, f"Array cannot be broadcasted from {data.shape} to {shape}: "
+                             "operands could not be broadcast together")
     return jnp.broadcast_to(data, shape)
 
 
@@ -458,8 +458,8 @@ def _broadcast_to(data, shape):
     leading 1s), which ``x[:] = v`` relies on."""
     shape = _as_tuple(shape)
     if len(shape) < data.ndim:
-        raise ValueError(f"broadcast_to: operand of shape {data.shape} cannot be broadcast to {shape}: "
-                              "fewer dimensions than the input")
+        raise _error("broadcast_to", f"operand of shape {data.shape} cannot be broadcast to {shape}: "
+                                     "fewer dimensions than the input")
     data = data.reshape((1,) * (len(shape) - data.ndim) + data.shape)
     return _broadcast("broadcast_to", data, tuple(d if t == 0 else int(t) for d, t in zip(data.shape, shape)))
 
