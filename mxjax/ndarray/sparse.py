@@ -18,6 +18,7 @@ gradient written by ``backward`` into a row_sparse buffer lists its non-zero
 rows (MXNet's Embedding lists every looked-up row, even one whose gradient is
 exactly zero).
 """
+import sys
 import warnings
 
 import jax
@@ -28,10 +29,22 @@ from ..context import Context, current_context
 from .._engine.graph import constant
 from .ndarray import NDArray, _call, array as _dense_array, from_value, unrecorded
 
-try:
-    import scipy.sparse as spsp
-except ImportError:   # scipy is optional, as in MXNet
-    spsp = None
+
+
+def _scipy_sparse():
+    """``scipy.sparse``, imported on first use (it costs ~0.3 s), or None: scipy is optional,
+    as in MXNet."""
+    try:
+        import scipy.sparse
+    except ImportError:
+        return None
+    return scipy.sparse
+
+
+def _is_scipy(obj, fmt=None):
+    """A scipy sparse matrix (of format ``fmt``)?  One can only exist once scipy is imported."""
+    module = sys.modules.get("scipy.sparse")
+    return module is not None and module.issparse(obj) and (fmt is None or obj.format == fmt)
 
 __all__ = ["BaseSparseNDArray", "CSRNDArray", "RowSparseNDArray", "csr_matrix", "row_sparse_array",
            "zeros", "empty", "array", "cast_storage", "retain"]
@@ -251,6 +264,7 @@ class CSRNDArray(BaseSparseNDArray):
 
     def asscipy(self):
         """A ``scipy.sparse.csr_matrix`` with this array's values and metadata."""
+        spsp = _scipy_sparse()
         if spsp is None:
             raise ImportError("scipy could not be imported. Please make sure that the scipy is installed.")
         indptr, indices = self._structure()
@@ -356,7 +370,7 @@ def cast_storage(data, stype):
 def _default_dtype(src, dtype):
     if dtype is not None:
         return as_dtype(dtype)
-    if isinstance(src, (NDArray, np.ndarray)) or (spsp is not None and spsp.issparse(src)):
+    if isinstance(src, (NDArray, np.ndarray)) or _is_scipy(src):
         return np.dtype(src.dtype)
     return np.dtype(np.float32)
 
@@ -381,6 +395,7 @@ def csr_matrix(arg1, shape=None, ctx=None, dtype=None):
     if isinstance(arg1, tuple):
         if len(arg1) == 2:
             if isinstance(arg1[1], tuple) and len(arg1[1]) == 2:
+                spsp = _scipy_sparse()
                 if spsp is None:
                     raise ImportError("scipy could not be imported. Please make sure that the scipy is installed.")
                 data, (row, col) = arg1
@@ -392,7 +407,7 @@ def csr_matrix(arg1, shape=None, ctx=None, dtype=None):
         if len(arg1) == 3:
             return _csr_from_definition(*arg1, shape=shape, ctx=ctx, dtype=dtype)
         raise ValueError("Unexpected length of input tuple: " + str(len(arg1)))
-    if isinstance(arg1, CSRNDArray) or (spsp is not None and isinstance(arg1, spsp.csr_matrix)):
+    if isinstance(arg1, CSRNDArray) or _is_scipy(arg1, "csr"):
         _check_shape(arg1.shape, shape)
         return array(arg1, ctx=ctx, dtype=dtype)
     if isinstance(arg1, RowSparseNDArray):
@@ -517,7 +532,7 @@ def array(source_array, ctx=None, dtype=None):
         dtype = _default_dtype(source_array, dtype)
         dense = _as_dense(source_array).astype(dtype).as_in_context(ctx)
         return _wrap(type(source_array), _call("_copy", dense)._value, source_array._structure())
-    if spsp is not None and spsp.issparse(source_array) and source_array.format == "csr":
+    if _is_scipy(source_array, "csr"):
         csr = source_array.sorted_indices()
         csr.sum_duplicates()
         return csr_matrix((csr.data, csr.indices, csr.indptr), shape=csr.shape,
