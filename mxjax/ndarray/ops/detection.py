@@ -1,0 +1,156 @@
+"""``nd.contrib`` bounding-box operators: ``box_iou`` and ``box_nms``.
+
+Boxes are ``corner`` (xmin, ymin, xmax, ymax) or ``center`` (x, y, width, height).  As in
+MXNet, a side's overlap is ``max(0, min(right) - max(left))`` with no +1, and a box with a
+negative width or height has area 0.
+
+Gradients are MXNet's: ``box_iou`` passes none (MXNet: "zero gradients are back-propagated
+in this op for now"); ``box_nms`` passes the output's gradient to the input rows it was
+copied from, unchanged by the output's format conversion.
+"""
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from ...base import MXNetError
+from ..registry import register
+
+_FORMATS = ("corner", "center")
+
+
+def _format(op, name, value):
+    if value not in _FORMATS:
+        raise MXNetError(f"{op}: invalid value {value!r} for '{name}', expected one of {_FORMATS}")
+    return value
+
+
+def _as_corners(boxes, fmt):
+    """(left, top, right, bottom) of the last axis's 4 coordinates."""
+    a, b, c, d = (boxes[..., i] for i in range(4))
+    if fmt == "corner":
+        return a, b, c, d
+    return a - c / 2, b - d / 2, a + c / 2, b + d / 2
+
+
+def _area(boxes, fmt):
+    a, b, c, d = (boxes[..., i] for i in range(4))
+    width, height = (c - a, d - b) if fmt == "corner" else (c, d)
+    return jnp.where((width < 0) | (height < 0), 0, width * height)
+
+
+def _intersection(lhs, rhs, fmt):
+    """Pairwise intersection areas: lhs (..., 4) against rhs (..., 4) broadcast."""
+    l1, t1, r1, b1 = _as_corners(lhs, fmt)
+    l2, t2, r2, b2 = _as_corners(rhs, fmt)
+    width = jnp.maximum(jnp.minimum(r1, r2) - jnp.maximum(l1, l2), 0)
+    height = jnp.maximum(jnp.minimum(b1, b2) - jnp.maximum(t1, t2), 0)
+    return width * height
+
+
+@register("_contrib_box_iou", inputs=("lhs", "rhs"), attrs=dict(format="corner"))
+def _box_iou(lhs, rhs, format):
+    """Intersection over union of every box of ``lhs`` (a_1..a_n, 4) with every box of
+    ``rhs`` (b_1..b_m, 4): shape (a_1..a_n, b_1..b_m); 0 where boxes do not intersect."""
+    op = "_contrib_box_iou"
+    fmt = _format(op, "format", format)
+    for name, x in (("lhs", lhs), ("rhs", rhs)):
+        if x.ndim < 2 or x.shape[-1] != 4:
+            raise MXNetError(f"{op}: {name} must have at least 2 dimensions and a last dimension of 4, "
+                             f"got shape {x.shape}")
+    lhs, rhs = lax.stop_gradient(lhs), lax.stop_gradient(rhs)
+    left = lhs.reshape(lhs.shape[:-1] + (1,) * (rhs.ndim - 1) + (4,))
+    inter = _intersection(left, rhs, fmt)
+    union = _area(left, fmt) + _area(rhs, fmt) - inter
+    return jnp.where(inter <= 0, 0, inter / jnp.where(inter <= 0, 1, union))
+
+
+def _check_nms(op, shape, overlap_thresh, coord_start, score_index, id_index):
+    if len(shape) < 2:
+        raise MXNetError(f"{op}: input must have dim >= 2, the last two dimensions are num_box and box_width; "
+                         f"got shape {shape}")
+    width = shape[-1]
+    expected = 6 if id_index >= 0 else 5
+    if width < expected:
+        raise MXNetError(f"{op}: the last dimension must have at least 5 elements, namely (score, coordinates x 4); "
+                         f"{width} provided, {expected} expected")
+    if not 0 <= score_index < width:
+        raise MXNetError(f"{op}: score_index {score_index} out of range (0, {width})")
+    if coord_start <= score_index <= coord_start + 3:
+        raise MXNetError(f"{op}: score_index {score_index} conflicts with the coordinates "
+                         f"({coord_start}, {coord_start + 3})")
+    if coord_start < 0 or coord_start + 3 >= width:
+        raise MXNetError(f"{op}: coordinates ({coord_start}, {coord_start + 3}) out of range (0, {width})")
+    if id_index >= 0:
+        if id_index >= width or coord_start <= id_index <= coord_start + 3 or id_index == score_index:
+            raise MXNetError(f"{op}: id_index {id_index} out of range (0, {width}) or in conflict with the "
+                             f"coordinates ({coord_start}, {coord_start + 3}) or score_index {score_index}")
+
+
+def _convert(boxes, in_format, out_format):
+    """MXNet's in-place format conversion of output rows; rows whose first coordinate is
+    negative (the -1 rows, but also real boxes) are left as they are."""
+    if in_format == out_format:
+        return boxes
+    a, b, c, d = (boxes[..., i] for i in range(4))
+    if out_format == "center":
+        new = jnp.stack([(a + c) / 2, (b + d) / 2, c - a, d - b], -1)
+    else:
+        new = jnp.stack([a - c / 2, b - d / 2, a + c / 2, b + d / 2], -1)
+    return jnp.where((a < 0)[..., None], boxes, new)
+
+
+@register("_contrib_box_nms", aliases=("_contrib_box_non_maximum_suppression",),
+          attrs=dict(overlap_thresh=0.5, valid_thresh=0.0, topk=-1, coord_start=2, score_index=1, id_index=-1,
+                     background_id=-1, force_suppress=False, in_format="corner", out_format="corner"))
+def _box_nms(data, overlap_thresh, valid_thresh, topk, coord_start, score_index, id_index, background_id,
+             force_suppress, in_format, out_format):
+    """Non-maximum suppression over the boxes of ``data`` (..., num_box, width), per batch of
+    the leading dimensions, as MXNet 1.9.1 does it:
+
+    * boxes with score > ``valid_thresh`` (and, with ``id_index``, a class other than
+      ``background_id``) are valid; they are sorted by descending score (ties keep their order);
+    * among the first ``topk`` (-1: all) valid boxes, in that order, a box suppresses every
+      later one whose IoU with it exceeds ``overlap_thresh`` (only of the same class, when
+      ``id_index`` is given and ``force_suppress`` is False);
+    * the kept boxes fill each batch's first rows in that order, every other row is -1; if
+      no box of any batch is valid, the whole output is -1;
+    * coordinates are converted from ``in_format`` to ``out_format``."""
+    op = "_contrib_box_nms"
+    in_format, out_format = _format(op, "in_format", in_format), _format(op, "out_format", out_format)
+    _check_nms(op, data.shape, overlap_thresh, coord_start, score_index, id_index)
+    n, width = data.shape[-2], data.shape[-1]
+    rows = data.reshape((-1, n, width))
+    k = n if topk < 0 else min(n, topk)
+    if k < 1:
+        return data
+    scores = rows[..., score_index]
+    valid = scores > valid_thresh
+    if id_index >= 0:
+        valid = valid & (rows[..., id_index] != background_id)
+    order = jnp.argsort(jnp.where(valid, -scores, jnp.inf), axis=-1, stable=True)
+    sorted_rows = jnp.take_along_axis(rows, order[..., None], axis=1)
+    candidate = (jnp.arange(n) < k) & jnp.take_along_axis(valid, order, axis=1)
+    boxes = lax.stop_gradient(sorted_rows[..., coord_start:coord_start + 4])
+    inter = _intersection(boxes[:, :, None], boxes[:, None], in_format)
+    area = _area(boxes, in_format)
+    iou = inter / (area[:, :, None] + area[:, None] - inter)
+    suppress = iou > overlap_thresh
+    if id_index >= 0 and not force_suppress:
+        classes = sorted_rows[..., id_index]
+        suppress = suppress & (classes[:, :, None] == classes[:, None])
+    later = jnp.arange(n)[None, :] > jnp.arange(n)[:, None]
+
+    def step(ref, alive):
+        return alive & ~(alive[:, ref, None] & suppress[:, ref] & later[ref])
+    alive = lax.fori_loop(0, k, step, candidate)
+    # kept rows first, in sorted order; the rest point at row 0 and are replaced by -1
+    position = jnp.argsort(~alive, axis=-1, stable=True)
+    kept = jnp.take_along_axis(alive, position, axis=1)
+    picked = jnp.take_along_axis(sorted_rows, position[..., None], axis=1)
+    out = jnp.where(kept[..., None], picked, -1).astype(data.dtype)
+    out = jnp.where(jnp.any(valid), out, -1).astype(data.dtype)
+    coords = out[..., coord_start:coord_start + 4]
+    converted = _convert(lax.stop_gradient(coords), in_format, out_format)
+    coords = coords + lax.stop_gradient(converted - coords)
+    out = jnp.concatenate([out[..., :coord_start], coords, out[..., coord_start + 4:]], axis=-1)
+    return out.reshape(data.shape)

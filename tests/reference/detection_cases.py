@@ -1,0 +1,50 @@
+"""nd.contrib.box_iou / box_nms cases, run by tools/record_mxnet_detection.py under real
+MXNet 1.9.1 and by tests/test_detection.py under mxjax.  ``run(mx)`` returns name -> numpy
+array (outputs and input gradients); it imports neither framework."""
+import numpy as np
+
+NMS_OPTIONS = {
+    "default": {}, "id": dict(id_index=0), "id_force": dict(id_index=0, force_suppress=True),
+    "topk": dict(topk=4, overlap_thresh=0.3), "valid": dict(valid_thresh=0.4, id_index=0, background_id=1),
+    "center_out": dict(out_format="center", overlap_thresh=0.2), "center_in": dict(in_format="center"),
+    "thresh0": dict(overlap_thresh=0.0), "none_valid": dict(valid_thresh=2.0), "topk0": dict(topk=0),
+}
+
+
+def _boxes(rng, shape):
+    corner = rng.uniform(0, 10, shape + (2,))
+    return np.concatenate([corner, corner + rng.uniform(0.5, 6, shape + (2,))], -1)
+
+
+def _detections(rng, batch, n):
+    """(class, score, 4 corners) rows; scores repeat, so the order of ties matters."""
+    classes = rng.randint(0, 3, (batch, n, 1))
+    scores = rng.choice([0.1, 0.5, 0.5, 0.7, 0.9, 0.05], (batch, n, 1))
+    return np.concatenate([classes, scores, _boxes(rng, (batch, n))], -1).astype(np.float32)
+
+
+def run(mx):
+    nd = mx.nd
+    rng = np.random.RandomState(0)
+    out = {}
+    lhs, rhs = _boxes(rng, (3, 4)), _boxes(rng, (2,))
+    for fmt in ("corner", "center"):
+        out[f"iou_{fmt}"] = nd.contrib.box_iou(nd.array(lhs), nd.array(rhs), format=fmt).asnumpy()
+    dets = _detections(rng, 2, 12)
+    for name, options in NMS_OPTIONS.items():
+        out[f"nms_{name}"] = nd.contrib.box_nms(nd.array(dets), **options).asnumpy()
+    out["nms_2d_alias"] = nd.contrib.box_non_maximum_suppression(nd.array(dets[0]), overlap_thresh=0.1).asnumpy()
+    x = nd.array(dets)
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.contrib.box_nms(x, out_format="center", overlap_thresh=0.3)
+        loss = (y * nd.array(np.arange(dets.size).reshape(dets.shape))).sum()
+    loss.backward()
+    out["nms_grad"] = x.grad.asnumpy()
+    a = nd.array(_boxes(rng, (3,)))
+    a.attach_grad()
+    with mx.autograd.record():
+        loss = nd.contrib.box_iou(a, nd.array(_boxes(rng, (2,)))).sum()
+    loss.backward()
+    out["iou_grad"] = a.grad.asnumpy()
+    return out
