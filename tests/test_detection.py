@@ -12,10 +12,10 @@ from mxjax.base import MXNetError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "reference"))
-from detection_cases import run  # noqa: E402
+from detection_cases import run, run_matching_and_priors  # noqa: E402
 
 RECORDED = np.load(os.path.join(HERE, "reference", "data", "detection.npz"))
-RESULTS = run(mx)
+RESULTS = {**run(mx), **run_matching_and_priors(mx)}
 
 
 @pytest.mark.parametrize("name", sorted(RECORDED.files))
@@ -37,3 +37,14 @@ def test_bad_arguments_raise_mxnet_error():
         nd.contrib.box_nms(dets, in_format="xywh")
     with pytest.raises(MXNetError, match="last dimension of 4"):
         nd.contrib.box_iou(nd.ones((2, 5)), nd.ones((2, 4)))
+
+
+def test_matching_and_priors_pass_no_gradient():
+    scores, fmap = nd.array(np.random.RandomState(0).rand(3, 4)), nd.ones((1, 2, 3, 3))
+    for x in (scores, fmap):
+        x.attach_grad()
+    with mx.autograd.record():
+        rows, cols = nd.contrib.bipartite_matching(scores, threshold=0.1)
+        loss = rows.sum() + cols.sum() + nd.contrib.MultiBoxPrior(fmap, sizes=(0.5, 0.2)).sum()
+    loss.backward()
+    assert not scores.grad.asnumpy().any() and not fmap.grad.asnumpy().any()

@@ -48,3 +48,22 @@ def run(mx):
     loss.backward()
     out["iou_grad"] = a.grad.asnumpy()
     return out
+
+
+MATCHING_OPTIONS = {"default": dict(threshold=0.3), "ascend": dict(threshold=0.6, is_ascend=True),
+                    "topk": dict(threshold=0.1, topk=2), "high": dict(threshold=0.95)}
+PRIOR_OPTIONS = {"default": {}, "sizes_ratios": dict(sizes=(0.5, 0.25, 0.1), ratios=(1, 2, 0.5)),
+                 "clip_steps": dict(sizes=(0.9,), ratios=(1, 3), clip=True, steps=(0.2, 0.1), offsets=(0.3, 0.6))}
+
+
+def run_matching_and_priors(mx):
+    nd = mx.nd
+    rng = np.random.RandomState(1)
+    out = {}
+    scores = np.round(rng.uniform(0, 1, (2, 5, 4)), 1).astype(np.float32)   # rounded: ties
+    for name, options in MATCHING_OPTIONS.items():
+        rows, cols = nd.contrib.bipartite_matching(nd.array(scores), **options)
+        out[f"match_{name}_rows"], out[f"match_{name}_cols"] = rows.asnumpy(), cols.asnumpy()
+    for name, options in PRIOR_OPTIONS.items():
+        out[f"prior_{name}"] = nd.contrib.MultiBoxPrior(nd.zeros((2, 3, 4, 5)), **options).asnumpy()
+    return out

@@ -1,19 +1,22 @@
-"""``nd.contrib`` bounding-box operators: ``box_iou`` and ``box_nms``.
+"""``nd.contrib`` bounding-box operators: ``box_iou``, ``box_nms``, ``bipartite_matching`` and
+``MultiBoxPrior``.
 
 Boxes are ``corner`` (xmin, ymin, xmax, ymax) or ``center`` (x, y, width, height).  As in
 MXNet, a side's overlap is ``max(0, min(right) - max(left))`` with no +1, and a box with a
 negative width or height has area 0.
 
-Gradients are MXNet's: ``box_iou`` passes none (MXNet: "zero gradients are back-propagated
-in this op for now"); ``box_nms`` passes the output's gradient to the input rows it was
-copied from, unchanged by the output's format conversion.
+Gradients are MXNet's: ``box_iou`` and ``bipartite_matching`` pass none (MXNet: "zero
+gradients are back-propagated in this op for now"), nor does ``MultiBoxPrior`` (its output
+depends on the input's shape only); ``box_nms`` passes the output's gradient to the input
+rows it was copied from, unchanged by the output's format conversion.
 """
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from ...base import MXNetError
-from ..registry import register
+from ..registry import REQUIRED, register
 
 _FORMATS = ("corner", "center")
 
@@ -154,3 +157,69 @@ def _box_nms(data, overlap_thresh, valid_thresh, topk, coord_start, score_index,
     coords = coords + lax.stop_gradient(converted - coords)
     out = jnp.concatenate([out[..., :coord_start], coords, out[..., coord_start + 4:]], axis=-1)
     return out.reshape(data.shape)
+
+
+@register("_contrib_bipartite_matching", attrs=dict(is_ascend=False, threshold=REQUIRED, topk=-1))
+def _bipartite_matching(data, is_ascend, threshold, topk):
+    """Greedy matching of the score matrices ``data`` (..., rows, cols), as MXNet 1.9.1: the
+    entries in descending score order (ascending with ``is_ascend``; ties in index order)
+    match their row and column while both are free and the score passes ``threshold``
+    (> it, or < it ascending); the first free entry that fails ends the matching, and so does
+    a match past ``topk`` (MXNet stops after the (topk+1)-th match, which it keeps).  Returns
+    (each row's column, -1 if unmatched; each column's row, -1 if unmatched).  No gradient,
+    as in MXNet."""
+    if data.ndim < 2:
+        raise MXNetError(f"_contrib_bipartite_matching: score matrix must have dim >= 2, {data.ndim} provided")
+    n_rows, n_cols = data.shape[-2:]
+    scores = lax.stop_gradient(data).reshape((-1, n_rows * n_cols))
+
+    def match(score):
+        order = jnp.argsort(score if is_ascend else -score, stable=True).astype(jnp.int32)
+
+        def visit(j, carry):
+            rows, cols, count, done = carry
+            index = order[j]
+            r, c, s = index // n_cols, index % n_cols, score[index]
+            free = (rows[r] == -1) & (cols[c] == -1) & ~done
+            good = s < threshold if is_ascend else s > threshold
+            take = free & good
+            rows = rows.at[r].set(jnp.where(take, c, rows[r]))
+            cols = cols.at[c].set(jnp.where(take, r, cols[c]))
+            count = count + take
+            done = done | (free & ~good) | (take & (topk > 0) & (count > topk))
+            return rows, cols, count, done
+        init = (jnp.full(n_rows, -1, jnp.int32), jnp.full(n_cols, -1, jnp.int32), jnp.int32(0), jnp.bool_(False))
+        rows, cols, _, _ = lax.fori_loop(0, n_rows * n_cols, visit, init)
+        return rows, cols
+    rows, cols = jax.vmap(match)(scores)
+    return (rows.reshape(data.shape[:-1]).astype(data.dtype),
+            cols.reshape(data.shape[:-2] + (n_cols,)).astype(data.dtype))
+
+
+@register("_contrib_MultiBoxPrior", attrs=dict(sizes=(1.0,), ratios=(1.0,), clip=False, steps=(-1.0, -1.0),
+                                               offsets=(0.5, 0.5)))
+def _multibox_prior(data, sizes, ratios, clip, steps, offsets):
+    """SSD anchor boxes for the feature map ``data`` (N, C, H, W): shape (1, H*W*A, 4) with
+    A = len(sizes) + len(ratios) - 1 corner boxes per position, row by row; at each position
+    first every size with the first ratio, then the first size with every other ratio.
+    Widths are scaled by H/W.  ``steps`` (y, x) default to 1/H, 1/W; ``clip`` clips to [0, 1].
+    Computed in float32 as MXNet does; the output depends only on the shape (no gradient)."""
+    if data.ndim != 4:
+        raise MXNetError(f"_contrib_MultiBoxPrior: data must be (N, C, H, W), got shape {data.shape}")
+    if steps[0] * steps[1] < 0:
+        raise MXNetError("_contrib_MultiBoxPrior: must specify both step_y and step_x")
+    f32 = np.float32
+    height, width = data.shape[2], data.shape[3]
+    step_y, step_x = (f32(1) / f32(height), f32(1) / f32(width)) if steps[0] <= 0 or steps[1] <= 0 \
+        else (f32(steps[0]), f32(steps[1]))
+    shapes = [(f32(s), np.sqrt(f32(ratios[0])) if ratios else f32(1)) for s in sizes]
+    shapes += [(f32(sizes[0]), np.sqrt(f32(r))) for r in ratios[1:]]
+    half_w = np.array([s * f32(height) / f32(width) * r / f32(2) for s, r in shapes], f32)
+    half_h = np.array([s / r / f32(2) for s, r in shapes], f32)
+    cy = ((np.arange(height, dtype=f32) + f32(offsets[0])) * step_y)[:, None, None]
+    cx = ((np.arange(width, dtype=f32) + f32(offsets[1])) * step_x)[None, :, None]
+    cy, cx = np.broadcast_arrays(cy, cx)
+    boxes = np.stack([cx - half_w, cy - half_h, cx + half_w, cy + half_h], -1).reshape(1, -1, 4)
+    if clip:
+        boxes = np.clip(boxes, 0, 1)
+    return jnp.asarray(boxes, data.dtype)
