@@ -223,3 +223,48 @@ def _multibox_prior(data, sizes, ratios, clip, steps, offsets):
     if clip:
         boxes = np.clip(boxes, 0, 1)
     return jnp.asarray(boxes, data.dtype)
+
+
+def _center_size(boxes, fmt):
+    """(x, y, width, height) of the last axis's 4 coordinates."""
+    a, b, c, d = (boxes[..., i] for i in range(4))
+    if fmt == "center":
+        return a, b, c, d
+    return (a + c) / 2, (b + d) / 2, c - a, d - b
+
+
+@register("_contrib_box_decode", inputs=("data", "anchors"),
+          attrs=dict(std0=1.0, std1=1.0, std2=1.0, std3=1.0, clip=-1.0, format="center"))
+def _box_decode(data, anchors, std0, std1, std2, std3, clip, format):
+    """Corner boxes from the regression offsets ``data`` (B, N, 4) relative to ``anchors``
+    (1, N, 4, encoded as ``format``): x = dx*std0*aw + ax, y likewise, half sizes
+    exp(dw*std2)*aw/2 and exp(dh*std3)*ah/2, with dw*std2 and dh*std3 capped at ``clip``
+    when it is positive.  No gradient, as in MXNet."""
+    fmt = _format("_contrib_box_decode", "format", format)
+    data, anchors = lax.stop_gradient(data), lax.stop_gradient(anchors)
+    ax, ay, aw, ah = _center_size(anchors, fmt)
+    x = data[..., 0] * std0 * aw + ax
+    y = data[..., 1] * std1 * ah + ay
+    dw, dh = data[..., 2] * std2, data[..., 3] * std3
+    if clip > 0:
+        dw, dh = jnp.minimum(dw, clip), jnp.minimum(dh, clip)
+    half_w, half_h = jnp.exp(dw) * aw / 2, jnp.exp(dh) * ah / 2
+    return jnp.stack([x - half_w, y - half_h, x + half_w, y + half_h], -1).astype(data.dtype)
+
+
+@register("_contrib_box_encode", inputs=("samples", "matches", "anchors", "refs", "means", "stds"))
+def _box_encode(samples, matches, anchors, refs, means, stds):
+    """Regression targets of the positive ``samples`` (B, N; > 0.5 is positive): the anchor
+    (B, N, 4 corners) against its matched reference box ``refs[b, matches[b, i]]`` (B, M, 4
+    corners), as ((gx - ax) / aw, (gy - ay) / ah, log(gw / aw), log(gh / ah)) minus ``means``
+    over ``stds``; returns (targets, masks), both zero for other samples.  No gradient, as
+    in MXNet."""
+    samples, anchors, refs, means, stds = (lax.stop_gradient(v) for v in (samples, anchors, refs, means, stds))
+    index = lax.stop_gradient(matches).astype(jnp.int32)
+    matched = jnp.take_along_axis(refs, index[..., None], axis=1)
+    ax, ay, aw, ah = _center_size(anchors, "corner")
+    gx, gy, gw, gh = _center_size(matched, "corner")
+    raw = jnp.stack([(gx - ax) / aw, (gy - ay) / ah, jnp.log(gw / aw), jnp.log(gh / ah)], -1)
+    positive = (samples > 0.5)[..., None]
+    targets = jnp.where(positive, (raw - means) / stds, 0).astype(anchors.dtype)
+    return targets, jnp.broadcast_to(positive, targets.shape).astype(anchors.dtype)

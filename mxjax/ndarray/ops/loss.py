@@ -1,5 +1,5 @@
-"""Output and loss operators: SoftmaxOutput, the *RegressionOutput family, softmax_cross_entropy,
-CTCLoss and smooth_l1.
+"""Output and loss operators: SoftmaxOutput, the *RegressionOutput family, MakeLoss, make_loss,
+softmax_cross_entropy, CTCLoss and smooth_l1.
 
 SoftmaxOutput and the regression outputs are MXNet's "output layers": their forward is a plain
 softmax / identity / sigmoid, but their backward is the gradient of a loss that is never
@@ -275,3 +275,42 @@ def _ctc_loss(data, label, *lengths, use_data_lengths, use_label_lengths, blank_
     repeats = ((lab[:, 1:] == lab[:, :-1]) & (jnp.arange(1, big_l) < lab_len[:, None])).sum(axis=1)
     feasible = lab_len + repeats <= seq_len
     return jnp.where(feasible, loss, 0).astype(data.dtype)
+
+
+# ---- user-defined losses ----------------------------------------------------------------------------
+
+def _scaled_identity(scale):
+    """out = data; d out / d data := scale(data) (an output layer: MXNet ignores the head gradient)."""
+    @jax.custom_jvp
+    def layer(data):
+        return data
+
+    @layer.defjvp
+    def jvp(primals, tangents):
+        (x,), (dx,) = primals, tangents
+        return x, dx * scale(x)
+    return layer
+
+
+@register("MakeLoss", attrs=dict(grad_scale=1.0, valid_thresh=0.0, normalization="null"))
+def _make_loss_layer(data, grad_scale, valid_thresh, normalization):
+    """Marks ``data`` as a loss: the forward is the identity, the backward (head gradient
+    ignored, as for the output layers) is ``grad_scale``, divided by the batch size
+    (``normalization='batch'``) or by the number of elements > ``valid_thresh`` ('valid',
+    at least 1)."""
+    if normalization not in ("null", "batch", "valid"):
+        raise _error("MakeLoss", f"normalization must be 'null', 'batch' or 'valid', got {normalization!r}")
+
+    def scale(x):
+        if normalization == "batch":
+            return jnp.asarray(grad_scale / x.shape[0], x.dtype)
+        if normalization == "valid":
+            return (grad_scale / jnp.maximum((x > valid_thresh).sum(), 1)).astype(x.dtype)
+        return jnp.asarray(grad_scale, x.dtype)
+    return _scaled_identity(scale)(data)
+
+
+@register("make_loss")
+def _make_loss(data):
+    """Marks ``data`` as a loss: identity forward, a gradient of ones (head gradient ignored)."""
+    return _scaled_identity(lambda x: jnp.asarray(1, x.dtype))(data)
