@@ -1,4 +1,4 @@
-"""nd.contrib.box_iou / box_nms cases, run by tools/record_mxnet_detection.py under real
+"""nd.contrib.box_iou / box_nms / bipartite_matching / MultiBoxPrior / MultiBoxDetection cases, run by tools/record_mxnet_detection.py under real
 MXNet 1.9.1 and by tests/test_detection.py under mxjax.  ``run(mx)`` returns name -> numpy
 array (outputs and input gradients); it imports neither framework."""
 import numpy as np
@@ -67,3 +67,21 @@ def run_matching_and_priors(mx):
     for name, options in PRIOR_OPTIONS.items():
         out[f"prior_{name}"] = nd.contrib.MultiBoxPrior(nd.zeros((2, 3, 4, 5)), **options).asnumpy()
     return out
+
+
+DETECTION_OPTIONS = {"default": {}, "topk_force": dict(nms_topk=5, force_suppress=True, nms_threshold=0.3),
+                     "no_nms": dict(nms_threshold=0.0, clip=False), "threshold": dict(threshold=0.3)}
+
+
+def run_ssd(mx):
+    """MultiBoxDetection on random class probabilities (with ties) and offsets."""
+    nd = mx.nd
+    rng = np.random.RandomState(2)
+    anchors = nd.contrib.MultiBoxPrior(nd.zeros((1, 1, 3, 3)), sizes=(0.5, 0.3), ratios=(1, 2))
+    n = anchors.shape[1]
+    logits = np.round(rng.uniform(0, 2, (2, 4, n)), 1)
+    probs = (np.exp(logits) / np.exp(logits).sum(1, keepdims=True)).astype(np.float32)
+    offsets = rng.uniform(-0.5, 0.5, (2, n * 4)).astype(np.float32)
+    return {f"detection_{name}": nd.contrib.MultiBoxDetection(nd.array(probs), nd.array(offsets), anchors,
+                                                              **options).asnumpy()
+            for name, options in DETECTION_OPTIONS.items()}

@@ -1,13 +1,13 @@
-"""``nd.contrib`` bounding-box operators: ``box_iou``, ``box_nms``, ``bipartite_matching`` and
-``MultiBoxPrior``.
+"""``nd.contrib`` bounding-box operators: ``box_iou``, ``box_nms``, ``bipartite_matching``,
+``box_encode``/``box_decode`` and the SSD pair ``MultiBoxPrior``/``MultiBoxDetection``.
 
 Boxes are ``corner`` (xmin, ymin, xmax, ymax) or ``center`` (x, y, width, height).  As in
 MXNet, a side's overlap is ``max(0, min(right) - max(left))`` with no +1, and a box with a
 negative width or height has area 0.
 
-Gradients are MXNet's: ``box_iou`` and ``bipartite_matching`` pass none (MXNet: "zero
-gradients are back-propagated in this op for now"), nor does ``MultiBoxPrior`` (its output
-depends on the input's shape only); ``box_nms`` passes the output's gradient to the input
+Gradients are MXNet's: ``box_iou``, ``bipartite_matching``, ``box_encode``/``box_decode``
+and ``MultiBoxDetection`` pass none (MXNet: "zero gradients are back-propagated in this op
+for now"), nor does ``MultiBoxPrior`` (its output depends on the input's shape only); ``box_nms`` passes the output's gradient to the input
 rows it was copied from, unchanged by the output's format conversion.
 """
 import jax
@@ -102,6 +102,24 @@ def _convert(boxes, in_format, out_format):
     return jnp.where((a < 0)[..., None], boxes, new)
 
 
+def _greedy_suppression(boxes, classes, alive, k, fmt, overlaps, ratio):
+    """Greedy NMS over the first ``k`` rows of each batch of ``boxes`` (B, N, 4), in order: a
+    row still ``alive`` kills every later alive row it ``overlaps`` (of its class, unless
+    ``classes`` is None).  One row's IoUs per step, so memory stays O(N)."""
+    n = boxes.shape[1]
+    area = _area(boxes, fmt)
+    position = jnp.arange(n)
+
+    def step(ref, alive):
+        box = boxes[:, ref, None]
+        inter = _intersection(box, boxes, fmt)
+        hit = overlaps(ratio(inter, area[:, ref, None] + area - inter)) & (position > ref)
+        if classes is not None:
+            hit = hit & (classes == classes[:, ref, None])
+        return alive & ~(alive[:, ref, None] & hit)
+    return lax.fori_loop(0, k, step, alive)
+
+
 @register("_contrib_box_nms", aliases=("_contrib_box_non_maximum_suppression",),
           attrs=dict(overlap_thresh=0.5, valid_thresh=0.0, topk=-1, coord_start=2, score_index=1, id_index=-1,
                      background_id=-1, force_suppress=False, in_format="corner", out_format="corner"))
@@ -134,18 +152,9 @@ def _box_nms(data, overlap_thresh, valid_thresh, topk, coord_start, score_index,
     sorted_rows = jnp.take_along_axis(rows, order[..., None], axis=1)
     candidate = (jnp.arange(n) < k) & jnp.take_along_axis(valid, order, axis=1)
     boxes = lax.stop_gradient(sorted_rows[..., coord_start:coord_start + 4])
-    inter = _intersection(boxes[:, :, None], boxes[:, None], in_format)
-    area = _area(boxes, in_format)
-    iou = inter / (area[:, :, None] + area[:, None] - inter)
-    suppress = iou > overlap_thresh
-    if id_index >= 0 and not force_suppress:
-        classes = sorted_rows[..., id_index]
-        suppress = suppress & (classes[:, :, None] == classes[:, None])
-    later = jnp.arange(n)[None, :] > jnp.arange(n)[:, None]
-
-    def step(ref, alive):
-        return alive & ~(alive[:, ref, None] & suppress[:, ref] & later[ref])
-    alive = lax.fori_loop(0, k, step, candidate)
+    classes = sorted_rows[..., id_index] if id_index >= 0 and not force_suppress else None
+    alive = _greedy_suppression(boxes, classes, candidate, k, in_format,
+                                lambda iou: iou > overlap_thresh, lambda inter, union: inter / union)
     # kept rows first, in sorted order; the rest point at row 0 and are replaced by -1
     position = jnp.argsort(~alive, axis=-1, stable=True)
     kept = jnp.take_along_axis(alive, position, axis=1)
@@ -268,3 +277,64 @@ def _box_encode(samples, matches, anchors, refs, means, stds):
     positive = (samples > 0.5)[..., None]
     targets = jnp.where(positive, (raw - means) / stds, 0).astype(anchors.dtype)
     return targets, jnp.broadcast_to(positive, targets.shape).astype(anchors.dtype)
+
+
+@register("_contrib_MultiBoxDetection", inputs=("cls_prob", "loc_pred", "anchor"),
+          attrs=dict(clip=True, threshold=0.01, background_id=0, nms_threshold=0.5, force_suppress=False,
+                     variances=(0.1, 0.1, 0.2, 0.2), nms_topk=-1))
+def _multibox_detection(cls_prob, loc_pred, anchor, clip, threshold, background_id, nms_threshold, force_suppress,
+                        variances, nms_topk):
+    """SSD detections (B, A, 6) rows [class, score, xmin, ymin, xmax, ymax] from class
+    probabilities (B, C, A; class 0 is the background), box offsets (B, A*4) and anchors
+    (1, A, 4 corners), as MXNet 1.9.1's CPU operator computes them:
+
+    * each anchor takes its most probable non-background class (the first on ties); below
+      ``threshold`` it is background and dropped; offsets decode as box_decode's with
+      ``variances`` (clipped to [0, 1] with ``clip``);
+    * the kept anchors fill the first rows in anchor order, other rows are -1;
+    * with 0 < ``nms_threshold`` <= 1 the kept rows are sorted by descending score (ties in
+      order); past ``nms_topk`` their class becomes -1 (the row keeps its pre-sort content,
+      as in MXNet); then a row suppresses (class -1) each later row of its class (any
+      class with ``force_suppress``) whose IoU is >= ``nms_threshold``.
+
+    ``background_id`` is accepted and, as in MXNet's CPU code, class 0 is the background.  No
+    gradient, as in MXNet."""
+    if len(variances) != 4:
+        raise MXNetError(f"_contrib_MultiBoxDetection: variances must have 4 values, got {variances}")
+    cls_prob, loc_pred, anchor = (lax.stop_gradient(v) for v in (cls_prob, loc_pred, anchor))
+    batch, _, n = cls_prob.shape
+    dtype = cls_prob.dtype
+    foreground = cls_prob[:, 1:, :]
+    score = jnp.max(foreground, axis=1)
+    cls = jnp.argmax(foreground, axis=1).astype(dtype)
+    cls = jnp.where(score < threshold, -1, cls)
+    offsets = loc_pred.reshape(batch, n, 4)
+    ax, ay, aw, ah = _center_size(anchor.reshape(1, n, 4), "corner")
+    x = offsets[..., 0] * variances[0] * aw + ax
+    y = offsets[..., 1] * variances[1] * ah + ay
+    half_w = jnp.exp(offsets[..., 2] * variances[2]) * aw / 2
+    half_h = jnp.exp(offsets[..., 3] * variances[3]) * ah / 2
+    boxes = jnp.stack([x - half_w, y - half_h, x + half_w, y + half_h], -1)
+    if clip:
+        boxes = jnp.clip(boxes, 0, 1)
+    rows = jnp.concatenate([cls[..., None], score[..., None], boxes.astype(dtype)], -1)
+    position = jnp.arange(n)
+    valid = cls >= 0
+    count = valid.sum(1, keepdims=True)
+    compact = jnp.take_along_axis(rows, jnp.argsort(~valid, axis=1, stable=True)[..., None], axis=1)
+    compact = jnp.where((position < count)[..., None], compact, -1)
+    if not 0 < nms_threshold <= 1:
+        return compact
+    order = jnp.argsort(jnp.where(position < count, -compact[..., 1], jnp.inf), axis=1, stable=True)
+    keep = jnp.minimum(count, nms_topk) if nms_topk > 0 else count
+    ranked = jnp.take_along_axis(compact, order[..., None], axis=1)
+    out = jnp.where((position < keep)[..., None], ranked,
+                    compact.at[..., 0].set(jnp.where(position < count, -1, compact[..., 0])))
+    classes = None if force_suppress else out[..., 0]
+
+    def ratio(inter, union):
+        return jnp.where(union <= 0, 0, inter / jnp.where(union <= 0, 1, union))
+    alive = _greedy_suppression(out[..., 2:], classes, (out[..., 0] >= 0) & (position < keep), n, "corner",
+                                lambda iou: iou >= nms_threshold, ratio)
+    suppressed = (out[..., 0] >= 0) & (position < keep) & ~alive
+    return out.at[..., 0].set(jnp.where(suppressed, -1, out[..., 0]))
