@@ -6,6 +6,7 @@ SPECIAL_BACKWARD = {
     "_contrib_bipartite_matching": "zero gradient as MXNet 1.9.1; tests/test_detection.py",
     "_contrib_MultiBoxPrior": "depends on the input's shape only: zero gradient as MXNet; tests/test_detection.py",
     "_contrib_MultiBoxDetection": "zero gradient as MXNet 1.9.1; tests/test_detection.py",
+    "_contrib_MultiBoxTarget": "zero gradient as MXNet 1.9.1; tests/test_detection.py",
     "_contrib_box_nms": "output-row gradients copied to the source rows, ignoring the format "
                         "conversion, as MXNet 1.9.1; tests/test_detection.py (nms_grad)",
 }

@@ -85,3 +85,26 @@ def run_ssd(mx):
     return {f"detection_{name}": nd.contrib.MultiBoxDetection(nd.array(probs), nd.array(offsets), anchors,
                                                               **options).asnumpy()
             for name, options in DETECTION_OPTIONS.items()}
+
+
+TARGET_OPTIONS = {"default": {}, "mining": dict(negative_mining_ratio=3, negative_mining_thresh=0.5),
+                  "no_threshold": dict(overlap_threshold=0.0, negative_mining_ratio=2), "strict": dict(overlap_threshold=0.7)}
+
+
+def run_ssd_targets(mx):
+    """MultiBoxTarget: two images with objects (one padded with -1 rows), one without."""
+    nd = mx.nd
+    rng = np.random.RandomState(3)
+    anchors = nd.contrib.MultiBoxPrior(nd.zeros((1, 1, 4, 4)), sizes=(0.4, 0.2), ratios=(1, 2))
+    n = anchors.shape[1]
+    labels = np.full((3, 3, 5), -1, np.float32)
+    for b, count in ((0, 3), (1, 2)):
+        corners = rng.uniform(0, 0.6, (count, 2))
+        labels[b, :count] = np.concatenate([rng.randint(0, 3, (count, 1)), corners,
+                                            corners + rng.uniform(0.1, 0.4, (count, 2))], 1)
+    preds = rng.uniform(-1, 1, (3, 4, n)).astype(np.float32)
+    out = {}
+    for name, options in TARGET_OPTIONS.items():
+        for i, a in enumerate(nd.contrib.MultiBoxTarget(anchors, nd.array(labels), nd.array(preds), **options)):
+            out[f"target_{name}_{i}"] = a.asnumpy()
+    return out

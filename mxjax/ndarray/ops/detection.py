@@ -1,12 +1,12 @@
 """``nd.contrib`` bounding-box operators: ``box_iou``, ``box_nms``, ``bipartite_matching``,
-``box_encode``/``box_decode`` and the SSD pair ``MultiBoxPrior``/``MultiBoxDetection``.
+``box_encode``/``box_decode`` and the SSD family ``MultiBoxPrior``/``MultiBoxTarget``/``MultiBoxDetection``.
 
 Boxes are ``corner`` (xmin, ymin, xmax, ymax) or ``center`` (x, y, width, height).  As in
 MXNet, a side's overlap is ``max(0, min(right) - max(left))`` with no +1, and a box with a
 negative width or height has area 0.
 
 Gradients are MXNet's: ``box_iou``, ``bipartite_matching``, ``box_encode``/``box_decode``
-and ``MultiBoxDetection`` pass none (MXNet: "zero gradients are back-propagated in this op
+and ``MultiBoxTarget``/``MultiBoxDetection`` pass none (MXNet: "zero gradients are back-propagated in this op
 for now"), nor does ``MultiBoxPrior`` (its output depends on the input's shape only); ``box_nms`` passes the output's gradient to the input
 rows it was copied from, unchanged by the output's format conversion.
 """
@@ -338,3 +338,82 @@ def _multibox_detection(cls_prob, loc_pred, anchor, clip, threshold, background_
                                 lambda iou: iou >= nms_threshold, ratio)
     suppressed = (out[..., 0] >= 0) & (position < keep) & ~alive
     return out.at[..., 0].set(jnp.where(suppressed, -1, out[..., 0]))
+
+
+@register("_contrib_MultiBoxTarget", inputs=("anchor", "label", "cls_pred"),
+          attrs=dict(overlap_threshold=0.5, ignore_label=-1.0, negative_mining_ratio=-1.0,
+                     negative_mining_thresh=0.5, minimum_negative_samples=0, variances=(0.1, 0.1, 0.2, 0.2)))
+def _multibox_target(anchor, label, cls_pred, overlap_threshold, ignore_label, negative_mining_ratio,
+                     negative_mining_thresh, minimum_negative_samples, variances):
+    """SSD training targets (loc_target (B, A*4), loc_mask (B, A*4), cls_target (B, A)) for
+    anchors (1, A, 4 corners), labels (B, G, 5+) rows [class, xmin, ymin, xmax, ymax] (the
+    first row of class -1 ends an image's objects) and class predictions (B, C, A), as MXNet
+    1.9.1's CPU operator assigns them:
+
+    * each object first takes, greedily by largest IoU (> 1e-6), an anchor of its own; then
+      every other anchor takes its best object, and is positive when that IoU exceeds
+      ``overlap_threshold`` (> 0);
+    * with ``negative_mining_ratio`` > 0, int(positives * ratio) of the other anchors whose best
+      IoU is below ``negative_mining_thresh`` and whose background probability (softmax of
+      cls_pred) is lowest become negatives (class 0), the rest get ``ignore_label``; without
+      it, every other anchor is negative;
+    * positives get class + 1, mask 1 and box_encode's offsets over ``variances``.
+
+    An image without objects gets ``ignore_label`` everywhere.  ``minimum_negative_samples``
+    is accepted and, as in MXNet's CPU code, unused.  No gradient, as in MXNet."""
+    if len(variances) != 4:
+        raise MXNetError(f"_contrib_MultiBoxTarget: variances must have 4 values, got {variances}")
+    anchors = lax.stop_gradient(anchor).reshape(-1, 4)
+    label, cls_pred = lax.stop_gradient(label), lax.stop_gradient(cls_pred)
+    n_anchor, n_gt, dtype = anchors.shape[0], label.shape[1], anchor.dtype
+    variances = jnp.asarray(variances, jnp.float32)
+
+    def assign(objects, preds):
+        ends = objects[:, 0] == -1
+        n_valid = jnp.where(ends.any(), jnp.argmax(ends), n_gt)
+        real = jnp.arange(n_gt) < n_valid
+        l1, t1, r1, b1 = (anchors[:, None, i] for i in range(4))
+        l2, t2, r2, b2 = (objects[None, :, i + 1] for i in range(4))
+        inter = jnp.maximum(0, jnp.minimum(r1, r2) - jnp.maximum(l1, l2)) * \
+            jnp.maximum(0, jnp.minimum(b1, b2) - jnp.maximum(t1, t2))
+        union = (r1 - l1) * (b1 - t1) + (r2 - l2) * (b2 - t2) - inter
+        iou = jnp.where(union == 0, 0, inter / jnp.where(union == 0, 1, union)).astype(jnp.float32)
+        iou = jnp.where(real[None], iou, -jnp.inf)
+
+        def bipartite(_, carry):
+            positive, match, taken = carry
+            free = jnp.where(positive[:, None] | taken[None], -jnp.inf, iou)
+            best = jnp.argmax(free)
+            j, k = best // n_gt, best % n_gt
+            hit = free.reshape(-1)[best] > 1e-6
+            return (positive.at[j].set(positive[j] | hit), match.at[j].set(jnp.where(hit, k, match[j])),
+                    taken.at[k].set(taken[k] | hit))
+        init = (jnp.zeros(n_anchor, bool), jnp.full(n_anchor, -1), ~real)
+        positive, match, _ = lax.fori_loop(0, n_gt, bipartite, init)
+        best_iou, best_gt = iou.max(1), jnp.argmax(iou, 1)
+        match = jnp.where(positive, match, best_gt)
+        if overlap_threshold > 0:
+            positive = positive | (best_iou > overlap_threshold)
+        n_positive = positive.sum()
+        if negative_mining_ratio > 0:
+            n_negative = jnp.minimum((n_positive * jnp.float32(negative_mining_ratio)).astype(jnp.int32),
+                                     n_anchor - n_positive)
+            candidate = ~positive & (best_iou < negative_mining_thresh)
+            background = jax.nn.softmax(preds, axis=0)[0]
+            order = jnp.argsort(jnp.where(candidate, background, jnp.inf), stable=True)
+            rank = jnp.zeros(n_anchor, jnp.int32).at[order].set(jnp.arange(n_anchor, dtype=jnp.int32))
+            negative = candidate & (rank < n_negative)
+        else:
+            negative = ~positive
+        target = objects[match]
+        ax, ay, aw, ah = _center_size(anchors.astype(jnp.float32), "corner")
+        gx, gy, gw, gh = _center_size(target[:, 1:5].astype(jnp.float32), "corner")
+        loc = jnp.stack([(gx - ax) / aw / variances[0], (gy - ay) / ah / variances[1],
+                         jnp.log(gw / aw) / variances[2], jnp.log(gh / ah) / variances[3]], -1)
+        loc = jnp.where(positive[:, None], loc, 0).astype(dtype)
+        mask = jnp.broadcast_to(positive[:, None], loc.shape).astype(dtype)
+        cls = jnp.where(positive, target[:, 0] + 1, jnp.where(negative, 0, ignore_label)).astype(dtype)
+        empty = n_valid == 0
+        return (jnp.where(empty, 0, loc).reshape(-1), jnp.where(empty, 0, mask).reshape(-1),
+                jnp.where(empty, jnp.asarray(ignore_label, dtype), cls))
+    return jax.vmap(assign)(label, cls_pred)
