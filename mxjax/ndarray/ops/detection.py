@@ -1,14 +1,16 @@
 """``nd.contrib`` bounding-box operators: ``box_iou``, ``box_nms``, ``bipartite_matching``,
-``box_encode``/``box_decode`` and the SSD family ``MultiBoxPrior``/``MultiBoxTarget``/``MultiBoxDetection``.
+``box_encode``/``box_decode``, and the SSD family ``MultiBoxPrior``/``MultiBoxTarget``/
+``MultiBoxDetection``.
 
 Boxes are ``corner`` (xmin, ymin, xmax, ymax) or ``center`` (x, y, width, height).  As in
 MXNet, a side's overlap is ``max(0, min(right) - max(left))`` with no +1, and a box with a
 negative width or height has area 0.
 
-Gradients are MXNet's: ``box_iou``, ``bipartite_matching``, ``box_encode``/``box_decode``
-and ``MultiBoxTarget``/``MultiBoxDetection`` pass none (MXNet: "zero gradients are back-propagated in this op
-for now"), nor does ``MultiBoxPrior`` (its output depends on the input's shape only); ``box_nms`` passes the output's gradient to the input
-rows it was copied from, unchanged by the output's format conversion.
+Gradients are MXNet's: ``box_iou``, ``bipartite_matching``, ``box_encode``/``box_decode``,
+``MultiBoxTarget`` and ``MultiBoxDetection`` pass none (MXNet: "zero gradients are
+back-propagated in this op for now"), nor does ``MultiBoxPrior`` (its output depends on the
+input's shape only); ``box_nms`` passes the output's gradient to the input rows it was copied
+from, unchanged by the output's format conversion.
 """
 import jax
 import jax.numpy as jnp
