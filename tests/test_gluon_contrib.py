@@ -72,3 +72,12 @@ def test_sparse_embedding_rows_and_gradient():
     assert grad.stype == "row_sparse"
     np.testing.assert_array_equal(grad.indices.asnumpy(), [1, 4, 7])
     np.testing.assert_array_equal(grad.asnumpy()[[1, 4, 7]], [[1] * 3, [2] * 3, [1] * 3])
+
+
+def test_interval_sampler():
+    sampler = mx.gluon.contrib.data.IntervalSampler(13, interval=3)
+    assert list(sampler) == [0, 3, 6, 9, 12, 1, 4, 7, 10, 2, 5, 8, 11] and len(sampler) == 13
+    sampler = mx.gluon.contrib.data.IntervalSampler(13, interval=3, rollover=False)
+    assert list(sampler) == [0, 3, 6, 9, 12] and len(sampler) == 13      # MXNet's len
+    with pytest.raises(AssertionError, match="Interval 5 must be smaller"):
+        mx.gluon.contrib.data.IntervalSampler(4, 5)

@@ -1,5 +1,6 @@
-"""``mx.gluon.contrib``: the experimental Gluon layers MXNet 1.9.1 ships (``nn`` so far)."""
-from . import nn  # noqa: F401
+"""``mx.gluon.contrib``: the experimental Gluon pieces MXNet 1.9.1 ships (``nn`` and ``data``
+so far)."""
+from . import data, nn  # noqa: F401
 
 
 from ...base import missing_api as _missing_api  # noqa: E402
