@@ -45,8 +45,6 @@ def _rnn_outputs(**attrs):
 
 CASES = {
     "RNN": [
-        Case(_flat("lstm", 4, 1, 2), call=_rnn_outputs(mode="lstm", num_layers=1, bidirectional=True),
-             label="lstm bidirectional", out_shape=(T * N * 2 * H + 4 * N * H,)),
         Case(_flat("lstm", 4, 1, 1, projection=1), call=_rnn_outputs(mode="lstm", num_layers=1, projection_size=1),
              label="lstm with projection", out_shape=(T * N + N + N * H,)),
         Case(_flat("rnn_tanh", 1, 2, 1), call=_rnn_outputs(mode="rnn_tanh", num_layers=2), label="rnn_tanh 2 layers",
