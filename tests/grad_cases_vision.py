@@ -1,7 +1,7 @@
-"""Gradient cases of the scan, index-arithmetic and image operators (cumsum, khatri_rao,
+"""Gradient cases of the scan, index-arithmetic, image and attention operators (cumsum, khatri_rao,
 ravel/unravel_index, histogram, LRN, MakeLoss, SVMOutput, im2col/col2im, AdaptiveAvgPooling2D,
 BilinearResize2D, box_encode/box_decode, GridGenerator, BilinearSampler, SpatialTransformer,
-Crop); merged into tests/test_op_gradients.py."""
+Crop, the interleaved attention matmuls); merged into tests/test_op_gradients.py."""
 from mxjax import nd
 
 from gradcheck import Case, fixed, uniform
@@ -43,3 +43,14 @@ NON_DIFFERENTIABLE = {
 }
 
 SPECIAL_BACKWARD = {"MakeLoss": _OUTPUT_LAYER, "make_loss": _OUTPUT_LAYER, "SVMOutput": _OUTPUT_LAYER}
+
+_QKV = uniform(-1.0, 1.0, (3, 2, 12))      # L=3, batch 2, heads 2, head_dim 2
+_ATT = uniform(0.0, 1.0, (4, 3, 3))
+CASES.update({
+    "_contrib_interleaved_matmul_selfatt_qk": [Case((_QKV,), attrs=dict(heads=2))],
+    "_contrib_interleaved_matmul_selfatt_valatt": [Case((_QKV, _ATT), attrs=dict(heads=2))],
+    "_contrib_interleaved_matmul_encdec_qk": [Case((uniform(-1.0, 1.0, (3, 2, 4)), uniform(-1.0, 1.0, (2, 2, 8))),
+                                                   attrs=dict(heads=2))],
+    "_contrib_interleaved_matmul_encdec_valatt": [Case((uniform(-1.0, 1.0, (2, 2, 8)), uniform(0.0, 1.0, (4, 3, 2))),
+                                                       attrs=dict(heads=2))],
+})

@@ -1,4 +1,5 @@
-"""Index arithmetic and scan operators: cumsum, ravel_multi_index, unravel_index, khatri_rao."""
+"""Index arithmetic and scan operators (cumsum, ravel_multi_index, unravel_index, khatri_rao) and
+the interleaved multi-head attention matmuls."""
 from case import Case, integers, uniform, values
 
 X = uniform((3, 4))
@@ -15,4 +16,16 @@ CASES = [
     Case("khatri_rao.two", "khatri_rao", (uniform((2, 3)), uniform((4, 3), seed=1))),
     Case("khatri_rao.three", "khatri_rao", (uniform((2, 2)), uniform((3, 2), seed=1), uniform((1, 2), seed=2))),
     Case("khatri_rao.one", "khatri_rao", (uniform((2, 3)),)),
+]
+
+# multi-head attention on interleaved projections: L=4, batch 2, heads 3, head_dim 2 (Lk=5 for encdec)
+CASES += [
+    Case("contrib.interleaved_matmul_selfatt_qk", "contrib.interleaved_matmul_selfatt_qk", (uniform((4, 2, 18)),),
+         {"heads": 3}),
+    Case("contrib.interleaved_matmul_selfatt_valatt", "contrib.interleaved_matmul_selfatt_valatt",
+         (uniform((4, 2, 18)), uniform((6, 4, 4), 0, 1, seed=1)), {"heads": 3}),
+    Case("contrib.interleaved_matmul_encdec_qk", "contrib.interleaved_matmul_encdec_qk",
+         (uniform((4, 2, 6)), uniform((5, 2, 12), seed=1)), {"heads": 3}),
+    Case("contrib.interleaved_matmul_encdec_valatt", "contrib.interleaved_matmul_encdec_valatt",
+         (uniform((5, 2, 12)), uniform((6, 4, 5), 0, 1, seed=1)), {"heads": 3}),
 ]
