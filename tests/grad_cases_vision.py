@@ -54,3 +54,18 @@ CASES.update({
     "_contrib_interleaved_matmul_encdec_valatt": [Case((uniform(-1.0, 1.0, (2, 2, 8)), uniform(0.0, 1.0, (4, 3, 2))),
                                                        attrs=dict(heads=2))],
 })
+
+_STATS = (uniform(-1.0, 1.0, (2, 3, 2)), uniform(0.5, 1.5, (3,)), uniform(-0.5, 0.5, (3,)), uniform(-0.2, 0.2, (3,)),
+          uniform(0.5, 1.5, (3,)))
+CASES.update({
+    "multi_sum_sq": [Case((U, uniform(-1.0, 1.0, (4,))), attrs=dict(num_arrays=2), out_dtype="float32",
+                          rtol=1e-3, atol=1e-4, eps=1e-3)],
+    "amp_multicast": [Case((U, uniform(-1.0, 1.0, (3,))), call=lambda a, b: nd.amp_multicast(a, b, num_outputs=2)[1])],
+    "batch_take": [Case((uniform(-1.0, 1.0, (3, 4)), fixed([3, 0, 2])), const=(1,))],
+    "_contrib_BatchNormWithReLU": [Case(_STATS, attrs=dict(fix_gamma=False), const=(3, 4), train=True)],
+    "_contrib_SyncBatchNorm": [Case(_STATS, attrs=dict(fix_gamma=False, key="k"), const=(3, 4), train=True)],
+})
+NON_DIFFERENTIABLE.update({
+    "all_finite": ("a 0/1 flag", Case((U,), out_dtype="float32")),
+    "multi_all_finite": ("a 0/1 flag", Case((U, U), attrs=dict(num_arrays=2), out_dtype="float32")),
+})

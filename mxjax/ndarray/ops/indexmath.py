@@ -1,4 +1,5 @@
-"""Scans and index arithmetic: cumsum, ravel_multi_index, unravel_index, khatri_rao, histogram."""
+"""Scans and index arithmetic: cumsum, ravel_multi_index, unravel_index, khatri_rao, histogram,
+batch_take."""
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -104,3 +105,13 @@ def histogram(a, bins=10, range=None):
         counts, edges = np.histogram(a.asnumpy(), bins=bins)
         return array(counts), array(edges)
     return _call("_histogram", a, bin_cnt=int(bins), range=tuple(range))
+
+
+@register("batch_take", inputs=("a", "indices"))
+def _batch_take(a, indices):
+    """``a[i, indices[i]]`` for each row of ``a`` (N, K), the indices clipped to [0, K);
+    MXNet's deprecated predecessor of ``pick``."""
+    if a.ndim != 2 or indices.shape != a.shape[:1]:
+        raise MXNetError(f"batch_take: a must be (N, K) and indices (N,), got {a.shape} and {indices.shape}")
+    index = jnp.clip(lax.stop_gradient(indices).astype(jnp.int32), 0, a.shape[1] - 1)
+    return jnp.take_along_axis(a, index[:, None], axis=1)[:, 0]
