@@ -55,4 +55,9 @@ CASES = [
     Case("Crop.too_big", "Crop", (IMG,), {"h_w": (6, 3)}),
     Case("histogram.range", "histogram", (uniform((3, 5), -2, 2),), {"bins": 4, "range": (-1.5, 1.0)}),
     Case("histogram.edges", "histogram", (uniform((3, 5), -2, 2), values([-2, -0.5, 0, 0.25, 2]))),
+    Case("Pooling_v1.full", "Pooling_v1", (IMG,), {"kernel": (3, 3), "stride": (2, 2), "pooling_convention": "full"}),
+    Case("Pooling_v1.avg_pad", "Pooling_v1", (IMG,), {"kernel": (3, 3), "stride": (2, 2), "pad": (1, 1),
+                                                      "pool_type": "avg"}),
+    Case("Convolution_v1", "Convolution_v1", (IMG, uniform((2, 3, 3, 3), seed=1), values([1, 2])),
+         {"kernel": (3, 3), "num_filter": 2}),
 ]
