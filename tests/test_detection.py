@@ -12,10 +12,10 @@ from mxjax.base import MXNetError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "reference"))
-from detection_cases import run, run_matching_and_priors, run_ssd, run_ssd_targets  # noqa: E402
+from detection_cases import run, run_matching_and_priors, run_roi_align, run_ssd, run_ssd_targets  # noqa: E402
 
 RECORDED = np.load(os.path.join(HERE, "reference", "data", "detection.npz"))
-RESULTS = {**run(mx), **run_matching_and_priors(mx), **run_ssd(mx), **run_ssd_targets(mx)}
+RESULTS = {**run(mx), **run_matching_and_priors(mx), **run_ssd(mx), **run_ssd_targets(mx), **run_roi_align(mx)}
 
 
 @pytest.mark.parametrize("name", sorted(RECORDED.files))

@@ -1,4 +1,5 @@
-"""nd.contrib.box_iou / box_nms / bipartite_matching / MultiBoxPrior / MultiBoxDetection cases, run by tools/record_mxnet_detection.py under real
+"""nd.contrib.box_iou / box_nms / bipartite_matching / MultiBoxPrior / MultiBoxTarget / MultiBoxDetection /
+ROIAlign cases, run by tools/record_mxnet_detection.py under real
 MXNet 1.9.1 and by tests/test_detection.py under mxjax.  ``run(mx)`` returns name -> numpy
 array (outputs and input gradients); it imports neither framework."""
 import numpy as np
@@ -107,4 +108,26 @@ def run_ssd_targets(mx):
     for name, options in TARGET_OPTIONS.items():
         for i, a in enumerate(nd.contrib.MultiBoxTarget(anchors, nd.array(labels), nd.array(preds), **options)):
             out[f"target_{name}_{i}"] = a.asnumpy()
+    return out
+
+
+ROI_OPTIONS = {"default": dict(pooled_size=(2, 3), spatial_scale=1.0),
+               "ratio2": dict(pooled_size=(3, 3), spatial_scale=0.8, sample_ratio=2),
+               "aligned": dict(pooled_size=(2, 2), spatial_scale=1.0, aligned=True),
+               "position_sensitive": dict(pooled_size=(2, 2), spatial_scale=1.0, position_sensitive=True)}
+
+
+def run_roi_align(mx):
+    """ROIAlign on regions inside, across and beyond the feature map, and its data gradient."""
+    nd = mx.nd
+    rng = np.random.RandomState(4)
+    x = nd.array(rng.uniform(-1, 1, (2, 8, 10, 12)))
+    rois = nd.array([[0, 1.5, 2.2, 9.7, 8.1], [1, 0, 0, 11, 9], [1, 3.3, 4.4, 5.1, 6.6], [0, -2, -1, 14, 12],
+                     [1, 7, 2, 7.5, 2.5]])
+    out = {f"roi_{name}": nd.contrib.ROIAlign(x, rois, **options).asnumpy() for name, options in ROI_OPTIONS.items()}
+    x.attach_grad()
+    with mx.autograd.record():
+        y = nd.contrib.ROIAlign(x, rois[:3], pooled_size=(2, 2), spatial_scale=1.0)
+    y.backward(nd.array(rng.uniform(-1, 1, y.shape)))
+    out["roi_grad"] = x.grad.asnumpy()
     return out

@@ -1,6 +1,6 @@
 """``nd.contrib`` bounding-box operators: ``box_iou``, ``box_nms``, ``bipartite_matching``,
-``box_encode``/``box_decode``, and the SSD family ``MultiBoxPrior``/``MultiBoxTarget``/
-``MultiBoxDetection``.
+``box_encode``/``box_decode``, the SSD family ``MultiBoxPrior``/``MultiBoxTarget``/
+``MultiBoxDetection``, and ``ROIAlign``.
 
 Boxes are ``corner`` (xmin, ymin, xmax, ymax) or ``center`` (x, y, width, height).  As in
 MXNet, a side's overlap is ``max(0, min(right) - max(left))`` with no +1, and a box with a
@@ -419,3 +419,74 @@ def _multibox_target(anchor, label, cls_pred, overlap_threshold, ignore_label, n
         return (jnp.where(empty, 0, loc).reshape(-1), jnp.where(empty, 0, mask).reshape(-1),
                 jnp.where(empty, jnp.asarray(ignore_label, dtype), cls))
     return jax.vmap(assign)(label, cls_pred)
+
+
+@register("_contrib_ROIAlign", inputs=("data", "rois"),
+          attrs=dict(pooled_size=REQUIRED, spatial_scale=REQUIRED, sample_ratio=-1, position_sensitive=False,
+                     aligned=False))
+def _roi_align(data, rois, pooled_size, spatial_scale, sample_ratio, position_sensitive, aligned):
+    """Region features (R, C, ph, pw) of ``data`` (N, C, H, W) for ``rois`` (R, 5) rows
+    [batch, x1, y1, x2, y2] (or (R, 4), batch 0) in input coordinates scaled by
+    ``spatial_scale``, as MXNet 1.9.1 (Detectron's ROIAlign): each bin averages bilinear
+    samples on a grid of ``sample_ratio`` (-1: ceil(roi size / pooled size)) points per side;
+    samples beyond one pixel outside the map read 0; ``aligned`` shifts coordinates by -0.5
+    pixel; ``position_sensitive`` reads channel c * ph * pw + bin for bin (ph, pw).  Rows with a
+    negative batch index give zeros.  The gradient reaches ``data`` only, as in MXNet.
+
+    mxjax differs: with sample_ratio=-1 the grid has at most ceil(2H / ph) x ceil(2W / pw)
+    points (XLA needs a static size); only a region more than twice the feature map's size
+    samples more in MXNet."""
+    ph, pw = (pooled_size, pooled_size) if isinstance(pooled_size, int) else tuple(pooled_size)
+    n, channels, height, width = data.shape
+    if rois.ndim != 2 or rois.shape[1] not in (4, 5):
+        raise MXNetError(f"_contrib_ROIAlign: rois must be (R, 5) or (R, 4), got shape {rois.shape}")
+    if position_sensitive and channels % (ph * pw):
+        raise MXNetError(f"_contrib_ROIAlign: position_sensitive needs channels divisible by {ph * pw}")
+    rois = lax.stop_gradient(rois)
+    batch = rois[:, 0].astype(jnp.int32) if rois.shape[1] == 5 else jnp.zeros(rois.shape[0], jnp.int32)
+    box = rois[:, -4:] * spatial_scale - (0.5 if aligned else 0.0)
+    x1, y1 = box[:, 0], box[:, 1]
+    roi_w, roi_h = box[:, 2] - x1, box[:, 3] - y1
+    if not aligned:
+        roi_w, roi_h = jnp.maximum(roi_w, 1.0), jnp.maximum(roi_h, 1.0)
+    bin_h, bin_w = roi_h / ph, roi_w / pw
+    if sample_ratio > 0:
+        grid_h = grid_w = jnp.full(rois.shape[0], sample_ratio)
+        s_h = s_w = sample_ratio
+    else:
+        grid_h, grid_w = jnp.ceil(roi_h / ph), jnp.ceil(roi_w / pw)
+        s_h, s_w = max(1, -(-2 * height // ph)), max(1, -(-2 * width // pw))
+    grid_h, grid_w = jnp.maximum(grid_h, 1).astype(data.dtype), jnp.maximum(grid_w, 1).astype(data.dtype)
+    # sample coordinates (R, ph, s_h) and (R, pw, s_w); samples past the roi's own grid are masked
+    iy, ix = jnp.arange(s_h, dtype=data.dtype), jnp.arange(s_w, dtype=data.dtype)
+    ys = (y1[:, None, None] + jnp.arange(ph, dtype=data.dtype)[None, :, None] * bin_h[:, None, None]
+          + (iy + 0.5)[None, None, :] * (bin_h / grid_h)[:, None, None])
+    xs = (x1[:, None, None] + jnp.arange(pw, dtype=data.dtype)[None, :, None] * bin_w[:, None, None]
+          + (ix + 0.5)[None, None, :] * (bin_w / grid_w)[:, None, None])
+    use_y = iy[None, None, :] < grid_h[:, None, None]
+    use_x = ix[None, None, :] < grid_w[:, None, None]
+
+    def axis_weights(coords, size, use):
+        """(R, bins, samples, size) interpolation weights along one axis (0 outside [-1, size])."""
+        inside = (coords >= -1.0) & (coords <= size) & use
+        c = jnp.maximum(coords, 0)
+        low = jnp.floor(c).astype(jnp.int32)
+        top = low >= size - 1
+        low = jnp.where(top, size - 1, low)
+        c = jnp.where(top, low.astype(c.dtype), c)
+        frac = c - low
+        high = jnp.where(top, low, low + 1)
+        w = (jax.nn.one_hot(low, size, dtype=data.dtype) * (1 - frac)[..., None]
+             + jax.nn.one_hot(high, size, dtype=data.dtype) * frac[..., None])
+        return jnp.where(inside[..., None], w, 0)
+    wy = axis_weights(ys, height, use_y).sum(2)      # (R, ph, H)
+    wx = axis_weights(xs, width, use_x).sum(2)       # (R, pw, W)
+    images = data[jnp.clip(batch, 0, n - 1)]          # (R, C, H, W)
+    if position_sensitive:
+        out_channels = channels // (ph * pw)
+        images = images.reshape(-1, out_channels, ph, pw, height, width)
+        out = jnp.einsum("rcijhw,rih,rjw->rcij", images, wy, wx)
+    else:
+        out = jnp.einsum("rchw,rih,rjw->rcij", images, wy, wx)
+    out = out / (grid_h * grid_w)[:, None, None, None]
+    return jnp.where((batch >= 0)[:, None, None, None], out, 0).astype(data.dtype)
