@@ -23,6 +23,8 @@ import numpy as np
 
 from ..base import MXNetError
 from .._engine.graph import constant
+from .. import ndarray as nd
+from . import optimize
 from .lowering import GraphFunction
 from .symbol import Symbol
 
@@ -84,8 +86,9 @@ class Executor:
 
     def __init__(self, sym, ctx, arg_arrays, grad_arrays, grad_reqs, aux_arrays):
         self._symbol = sym
+        self._optimized = optimize.eliminate_common_expr(sym) if optimize.enabled() else sym
         self._ctx = ctx
-        self._graph = _graph_function(sym)
+        self._graph = _graph_function(self._optimized)
         self._arg_names = sym.list_arguments()
         self._aux_names = sym.list_auxiliary_states()
         self._output_names = sym.list_outputs()
@@ -95,9 +98,12 @@ class Executor:
         self._grad_reqs = grad_reqs
         self._mask = tuple(req != "null" and g is not None and np.issubdtype(a.dtype, np.floating)
                            for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
-        self.outputs = []
         self._vjp = None
         self._monitor = None
+        specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
+        outs, _ = jax.eval_shape(lambda *xs: self._graph(xs[:len(arg_arrays)], xs[len(arg_arrays):], _NO_KEY, False),
+                                 *specs)
+        self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype) for o in outs]
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
@@ -125,7 +131,6 @@ class Executor:
 
     @classmethod
     def simple_bind(cls, sym, ctx, grad_req, type_dict, shared_exec, shapes):
-        from .. import ndarray as nd
         arg_shapes, _, aux_shapes = sym.infer_shape(**shapes)
         if arg_shapes is None:
             raise MXNetError("simple_bind: cannot infer the shapes of every argument from "
@@ -274,7 +279,6 @@ class Executor:
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
         """A new executor for new input shapes, sharing the arrays whose shapes do not change
         (a smaller array is a view of the old one's storage, as in MXNet)."""
-        from .. import ndarray as nd
         arg_shapes, _, aux_shapes = self._symbol.infer_shape(**kwargs)
         if arg_shapes is None:
             raise MXNetError("reshape: cannot infer the new shapes")
@@ -323,7 +327,7 @@ class Executor:
         self._monitor = callback
 
     def get_optimized_symbol(self):
-        return self._symbol
+        return self._optimized
 
     def _gradient_flows(self):
         graph = self._graph

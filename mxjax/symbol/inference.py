@@ -25,7 +25,7 @@ from ..base import MXNetError
 from .. import util
 from . import op_rules
 from .lowering import node_function
-from .symbol import aux_nodes, topo_order
+from .symbol import aux_nodes, parse_attr, topo_order
 
 _PROBES = (1009, 1013)
 _eval_cache = {}
@@ -234,6 +234,14 @@ def _to_internal(shape):
     return tuple(0 if d == unknown else int(d) for d in shape)
 
 
+def _attr_shape(text):
+    """A variable's ``__shape__`` attribute; 0 and -1 are unknown dimensions (files written
+    before NumPy shape semantics use 0, later ones -1)."""
+    shape = parse_attr(text)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return tuple(max(int(d), 0) for d in shape)
+
+
 def _to_user(shape):
     np_shape = util.is_np_shape()
     if shape is None:
@@ -271,8 +279,7 @@ def run_shapes(sym, given, type_dict=None):
             if node.name in given:
                 shapes.set((node, 0), _to_internal(given[node.name]), node)
             elif "__shape__" in node.attrs:
-                from .symbol import parse_attr
-                shapes.set((node, 0), _to_internal(parse_attr(node.attrs["__shape__"])), node)
+                shapes.set((node, 0), _attr_shape(node.attrs["__shape__"]), node)
     dtypes = _var_dtypes(order, type_dict or {})
     ops = [n for n in order if n.op is not None]
     for _ in range(len(ops) + 2):

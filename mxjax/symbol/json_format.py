@@ -10,6 +10,7 @@ mxjax's files compare equal to MXNet's byte for byte.  Loading accepts the older
 import json
 
 from ..base import MXNetError
+from .. import util
 from .symbol import Symbol, _Node, topo_order
 
 MXNET_VERSION = 10901
@@ -56,7 +57,14 @@ def graph_dict(sym):
         row_ptr.append(row_ptr[-1] + node.counts()[0])
     return {"nodes": nodes, "arg_nodes": [k for k, n in enumerate(order) if n.op is None],
             "node_row_ptr": row_ptr, "heads": [[index[id(n)], i, 0] for n, i in sym._outputs],
-            "attrs": {"mxnet_version": ["int", MXNET_VERSION]}}
+            "attrs": graph_attrs()}
+
+
+def graph_attrs():
+    """The document's ``attrs``: ``is_np_shape`` when NumPy shape semantics are on, and the version."""
+    attrs = {"is_np_shape": ["int", 1]} if util.is_np_shape() else {}
+    attrs["mxnet_version"] = ["int", MXNET_VERSION]
+    return attrs
 
 
 def to_json(sym):
@@ -71,7 +79,7 @@ def to_json(sym):
     nodes = "[\n" + ", \n".join("    " + t for t in node_texts) + "\n  ]"
     top = [("nodes", nodes), ("arg_nodes", _int_array(graph["arg_nodes"], 2)),
            ("node_row_ptr", _int_array(graph["node_row_ptr"], 2)), ("heads", _entries(graph["heads"])),
-           ("attrs", '{"mxnet_version": ["int", %d]}' % MXNET_VERSION)]
+           ("attrs", _object([(k, _dump(v)) for k, v in graph["attrs"].items()], 2))]
     return _object(top, 0)
 
 

@@ -91,10 +91,20 @@ def parse_attr(text):
 
 
 def attr_string(value):
-    """MXNet's ``str(value)`` of an attribute (dtypes by name)."""
+    """MXNet's ``str(value)`` of an attribute (dtypes by name, numpy scalars as Python numbers)."""
     if isinstance(value, type) and issubclass(value, np.generic) or isinstance(value, np.dtype):
         return np.dtype(value).name
-    return str(value)
+    return str(_plain(value))
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain(v) for v in value)
+    return value
 
 
 def topo_order(entries):
@@ -193,7 +203,8 @@ class Symbol:
 
     def get_children(self):
         """The inputs of the output nodes, grouped; None for a variable."""
-        entries = [entry for node, _ in self._outputs for entry in node.inputs]
+        heads = {id(n): n for n, _ in self._outputs}
+        entries = [entry for node in heads.values() for entry in node.inputs]
         return Symbol(entries) if entries else None
 
     def __bool__(self):
