@@ -10,8 +10,9 @@ mxjax differs where MXNet needs its symbolic API, which mxjax does not have yet:
 ``numeric_grad`` and ``simple_forward`` take a Python function of NDArrays in place of the
 Symbol (``location`` a list of arrays passed positionally, or a dict passed as keyword
 arguments; the function returns an NDArray or a list of them) and run it through mxjax's
-autograd.  Given an ``mx.sym`` Symbol they raise ``NotImplementedForMXJax``, as do
-``check_consistency`` and ``check_speed``.  Sparse storage types are not supported.
+autograd.  Given an ``mx.sym`` Symbol they raise ``NotImplementedForMXJax``, as does
+``check_speed``; ``check_consistency`` binds Symbols through ``mx.sym``'s executor.  Sparse
+storage types are not supported.
 """
 import bz2  # noqa: F401  (MXNet's module-level names: ``from mxnet.test_utils import *`` gives them)
 import contextlib
@@ -865,9 +866,78 @@ def simple_forward(sym, ctx=None, is_train=False, **inputs):
     return outputs[0] if len(outputs) == 1 else outputs
 
 
-def check_consistency(sym, ctx_list, *args, **kwargs):
-    """Not available: it compares executors of a Symbol across contexts."""
-    raise NotImplementedForMXJax(f"check_consistency: {_SYMBOLIC}")
+def check_consistency(sym, ctx_list, scale=1.0, grad_req="write", arg_params=None, aux_params=None, rtol=None,
+                      atol=None, raise_on_err=True, ground_truth=None, equal_nan=False, use_uniform=False,
+                      rand_type=np.float64):
+    """Bind ``sym`` (or one symbol per entry) once per ``ctx_list`` entry (``ctx``, input shapes,
+    ``type_dict``), feed all the same random arguments, and check that the outputs (forward in
+    predict mode) and, unless ``grad_req='null'``, the gradients (backward of the first
+    executor's outputs) agree with the executor of the widest output dtype.  Returns the
+    ground truth (name -> NDArray), as MXNet does."""
+    if len(ctx_list) < 2:
+        raise AssertionError("check_consistency needs at least two contexts")
+    syms = [sym] * len(ctx_list) if isinstance(sym, mx.sym.Symbol) else list(sym)
+    if len(syms) != len(ctx_list):
+        raise AssertionError("check_consistency: one symbol per context is needed")
+    output_names, arg_names = syms[0].list_outputs(), syms[0].list_arguments()
+    exes = []
+    for s, ctx in zip(syms, ctx_list):
+        assert s.list_arguments() == arg_names and s.list_outputs() == output_names
+        exes.append(s.simple_bind(grad_req=grad_req, **ctx))
+    arg_params = {} if arg_params is None else arg_params
+    aux_params = {} if aux_params is None else aux_params
+    for name, arr in sorted(exes[0].arg_dict.items()):
+        if name not in arg_params:
+            data = (np.random.uniform(-0.92 * scale, 0.92 * scale, size=arr.shape) if use_uniform
+                    else np.random.normal(size=arr.shape, scale=scale))
+            arg_params[name] = data.astype(rand_type)
+    for name in exes[0].aux_dict:
+        aux_params.setdefault(name, 0)
+    for exe in exes:
+        for name, arr in exe.arg_dict.items():
+            arr[:] = arg_params[name]
+        for name, arr in exe.aux_dict.items():
+            arr[:] = aux_params[name]
+        if grad_req == "add":
+            for arr in exe.grad_arrays:
+                if arr is not None:
+                    arr[:] = 0
+    gt_idx = int(np.argmax([np.dtype(exe.outputs[0].dtype) for exe in exes]))
+    gt = ground_truth
+    if gt is None:
+        gt = dict(exes[gt_idx].output_dict)
+        if grad_req != "null":
+            gt.update(exes[gt_idx].grad_dict)
+
+    def compare(pairs, what, i):
+        for name, arr in pairs:
+            try:
+                assert_almost_equal(arr, gt[name], rtol=rtol, atol=atol, equal_nan=equal_nan)
+            except AssertionError:
+                print(f"{what} Err: ctx {i} vs ctx {gt_idx} at {name}")
+                traceback.print_exc()
+                if raise_on_err:
+                    raise
+    for exe in exes:
+        exe.forward(is_train=False)
+    for i, exe in enumerate(exes):
+        if i != gt_idx:
+            compare(zip(output_names, exe.outputs), "Predict", i)
+    if grad_req != "null":
+        for exe in exes:
+            exe.forward(is_train=True)
+        dtypes = [out.dtype for out in exes[0].outputs]
+        for exe in exes:
+            dtypes = [o.dtype if np.dtype(o.dtype).itemsize < np.dtype(d).itemsize else d
+                      for o, d in zip(exe.outputs, dtypes)]
+        golden = [out.astype(d).asnumpy() for out, d in zip(exes[0].outputs, dtypes)]
+        for exe in exes:
+            exe.backward([mx.nd.array(g, ctx=out.context, dtype=out.dtype) for g, out in zip(golden, exe.outputs)])
+        for i, exe in enumerate(exes):
+            if i != gt_idx:
+                compare(((n, a) for n, a in zip(output_names + arg_names, exe.outputs + exe.grad_arrays)
+                         if a is not None and n in gt), "Train", i)
+    return gt
 
 
 def check_speed(sym, location=None, ctx=None, N=20, grad_req=None, typ="whole", **kwargs):  # noqa: N803

@@ -112,7 +112,7 @@ def _is_same_shape(node):
     key = (node.op.name, tuple(sorted(node.attrs.items())))
     if key not in _same_shape_cache:
         same = node.counts()[1] == 1 and len(node.inputs) == 1
-        for probe in ((2, 3, 4, 5), (3, 5, 7)):
+        for probe in ((2, 3, 4, 5), (1, 3, 1, 7), (3, 5, 7)):
             if not same:
                 break
             out = _eval(node, (probe,), (np.dtype(np.float32),))
@@ -134,6 +134,8 @@ def _forward(node, shapes, in_shapes, dtypes):
         for i, (shape, dtype) in enumerate(result):
             shapes.set((node, i), shape, node)
             dtypes.setdefault((id(node), i), dtype)
+        return
+    if node.op.name in op_rules.NO_PARTIAL:
         return
     runs = []
     for probe in _PROBES:

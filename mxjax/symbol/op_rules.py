@@ -31,6 +31,9 @@ SAME_SHAPE_BINARY = frozenset(
     {"elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div", "_grad_add", "_identity_with_attr_like_rhs"}
     | {v for v in MXNET_OP_NAME.values() if v.startswith("_")})
 
+#: operators whose output shape MXNet infers only once every input shape is complete
+NO_PARTIAL = frozenset({"where"})
+
 # MXNet's output names where the operator declares them (otherwise output / output0, output1...)
 _OUTPUT_NAMES = {
     "BatchNorm": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),

@@ -14,6 +14,9 @@ from ..ndarray.registry import OPS
 from .symbol import Symbol, create
 
 _PREFIXES = {"_linalg_": "linalg", "_contrib_": "contrib", "_random_": "random"}
+# Symbol methods MXNet has whose NDArray counterparts mxjax writes by hand (method -> operator)
+_EXTRA_METHODS = {"zeros_like": "zeros_like", "ones_like": "ones_like", "reshape_like": "reshape_like",
+                  "reshape": "reshape", "astype": "cast"}
 
 
 def make_function(op, func_name):
@@ -29,6 +32,14 @@ def make_function(op, func_name):
 
 def _make_method(op, method_name):
     hint = method_name.lower()
+    if method_name == "astype":
+        hint = "cast"
+
+        def method(self, dtype, **kwargs):
+            return create(op, hint, (self,), dict(kwargs, dtype=dtype))
+        method.__name__ = method_name
+        method.__doc__ = op.__doc__
+        return method
 
     def method(self, *args, **kwargs):
         return create(op, hint, (self,) + args, kwargs)
@@ -53,4 +64,7 @@ def populate(module_name, module):
                 setattr(spaces[space], short, make_function(op, short))
         if op.method and name == op.name and not hasattr(Symbol, op.method):
             setattr(Symbol, op.method, _make_method(op, op.method))
+    for method_name, op_name in _EXTRA_METHODS.items():
+        if not hasattr(Symbol, method_name):
+            setattr(Symbol, method_name, _make_method(OPS[op_name], method_name))
     return spaces
