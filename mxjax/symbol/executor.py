@@ -77,7 +77,7 @@ def _as_list(value, names, what, allow_missing):
         return [value.get(n) for n in names]
     value = list(value)
     if len(value) != len(names) and not allow_missing:
-        raise ValueError(f"Length of {what} do not match number of arguments")
+        raise ValueError(f"Length of {what} does not match the number of arguments")
     return value + [None] * (len(names) - len(value))
 
 

@@ -77,7 +77,7 @@ class _Shapes:
             new = _merge(old, shape)
         except ValueError:
             raise MXNetError(f"Error in operator {node.name}: Shape inconsistent, Provided = {_fmt(old)}, "
-                             f"inferred shape={_fmt(shape)}") from None
+                             f"inferred shape=({','.join(str(d) for d in shape)})") from None
         if new != old:
             self.known[key] = new
             self.changed = True
@@ -211,7 +211,7 @@ def _slice_channel(node, shapes):
 def _apply_rules(node, shapes):
     name = op_rules.MXNET_OP_NAME.get(node.op.name, node.op.name)
     rule = op_rules.PARAM_SHAPE_RULES.get(node.op.name)
-    if rule is not None:
+    if rule is not None and node.inputs and shapes.get(node.inputs[0]) is not None:
         input_shapes = {n: shapes.get(e) for n, e in zip(node.op.inputs, node.inputs)}
         for key, shape in rule(node.params(), input_shapes, shapes.get((node, 0))).items():
             if key == "data_out":

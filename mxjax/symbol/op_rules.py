@@ -32,7 +32,7 @@ SAME_SHAPE_BINARY = frozenset(
     | {v for v in MXNET_OP_NAME.values() if v.startswith("_")})
 
 #: operators whose output shape MXNet infers only once every input shape is complete
-NO_PARTIAL = frozenset({"where"})
+NO_PARTIAL = frozenset({"where", "flatten"})
 
 # MXNet's output names where the operator declares them (otherwise output / output0, output1...)
 _OUTPUT_NAMES = {

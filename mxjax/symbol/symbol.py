@@ -509,6 +509,7 @@ def create(op, hint, args, kwargs):
             params[key] = value
     if op.variadic and "num_args" not in params:
         params["num_args"] = len(positional)
+    _check_params(op, name, params)
     attrs = {}
     for key, value in params.items():
         if key == "dtype" and value is not None:
@@ -536,6 +537,25 @@ def create(op, hint, args, kwargs):
     node.inputs = entries
     total, visible = node.counts()
     return Symbol([(node, i) for i in range(visible)])
+
+
+# MXNet parameters the registry does not model and the symbolic API accepts without effect
+_IGNORED_PARAMS = frozenset({"ctx", "forward_stype", "num_args"})
+
+
+def _check_params(op, name, params):
+    """MXNet's check of an operator's keyword arguments: each is a parameter of the operator,
+    a hidden key (``lr_mult``) or a ``__user_attribute__``; operators without parameters
+    accept anything."""
+    if not op.attrs:
+        return
+    for key in params:
+        if key in op.attrs or key in _HIDDEN_KEYS or key in _IGNORED_PARAMS or \
+                key.startswith("__") and key.endswith("__"):
+            continue
+        given = ", ".join(f'{k}="{attr_string(v)}"' for k, v in params.items())
+        raise MXNetError(f"Cannot find argument '{key}', Possible Arguments:\n----------------\n"
+                         + "\n".join(op.attrs) + f"\n, in operator {op.name}(name=\"{name}\", {given})")
 
 
 def _single_entry(sym, op):
