@@ -143,10 +143,18 @@ def test_symbols_are_not_supported_yet():
     symbol = Symbol.__new__(Symbol)
     for check in (lambda: tu.check_numeric_gradient(symbol, [np.ones(2)]),
                   lambda: tu.check_symbolic_forward(symbol, [np.ones(2)], [np.ones(2)]),
-                  lambda: tu.check_symbolic_backward(symbol, [np.ones(2)], [np.ones(2)], [np.ones(2)]),
-                  lambda: tu.check_consistency(symbol, [])):
+                  lambda: tu.check_symbolic_backward(symbol, [np.ones(2)], [np.ones(2)], [np.ones(2)])):
         with pytest.raises(NotImplementedForMXJax, match="symbolic API"):
             check()
+
+
+def test_check_consistency_of_symbols():
+    data = mx.sym.var("data")
+    ctx = {"ctx": mx.cpu(), "data": (3, 4)}
+    gt = tu.check_consistency([mx.sym.abs(data, name="abs0"), abs(data)], [ctx, ctx])
+    assert sorted(gt) == ["abs0_output", "data"]
+    with pytest.raises(AssertionError):   # sin and cos differ: the outputs are compared
+        tu.check_consistency([mx.sym.sin(data, name="f"), mx.sym.cos(data, name="f")], [ctx, ctx])
 
 
 # ---- contexts and random data -------------------------------------------------------------------------
