@@ -9,7 +9,7 @@ import sys as _sys
 
 from .symbol import Symbol, Variable, var, Group, load, load_json  # noqa: F401
 from .executor import Executor  # noqa: F401
-from .functions import zeros, ones, full, arange, maximum, minimum, power, pow, hypot  # noqa: F401
+from . import functions as _functions
 from . import register as _register
 
 _spaces = _register.populate(__name__, _sys.modules[__name__])
@@ -21,7 +21,7 @@ random = _spaces["random"]
 for _space in _spaces.values():
     _sys.modules[_space.__name__] = _space
 for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot"):
-    setattr(_sys.modules[__name__], _name, globals()[_name])   # the Python-level versions win
+    setattr(_sys.modules[__name__], _name, getattr(_functions, _name))   # the Python-level versions win
 
 from ..base import missing_api as _missing_api  # noqa: E402
 

@@ -81,6 +81,14 @@ def _as_list(value, names, what, allow_missing):
     return value + [None] * (len(names) - len(value))
 
 
+def _describe(shapes):
+    return "\n".join(f"{k}: {v}" for k, v in shapes.items())
+
+
+def _complete(shape):
+    return bool(shape) and 0 not in shape and -1 not in shape
+
+
 class Executor:
     """A bound symbol (``Symbol.bind`` / ``Symbol.simple_bind``)."""
 
@@ -131,10 +139,16 @@ class Executor:
 
     @classmethod
     def simple_bind(cls, sym, ctx, grad_req, type_dict, shared_exec, shapes):
-        arg_shapes, _, aux_shapes = sym.infer_shape(**shapes)
-        if arg_shapes is None:
-            raise MXNetError("simple_bind: cannot infer the shapes of every argument from "
-                             f"{shapes}; give the missing shapes as keyword arguments")
+        try:
+            arg_shapes, _, aux_shapes = sym.infer_shape_partial(**shapes)
+        except MXNetError as exc:
+            raise RuntimeError(f"simple_bind error. Arguments:\n{_describe(shapes)}\n{exc}") from None
+        names = sym.list_arguments() + sym.list_auxiliary_states()
+        unknown = [f"{n}: {s or None}" for n, s in zip(names, arg_shapes + aux_shapes) if not _complete(s)]
+        if unknown:
+            raise RuntimeError(f"simple_bind error. Arguments:\n{_describe(shapes)}\nInferShape pass cannot decide "
+                               "shapes for the following arguments (-1 means unknown dimensions). Please consider "
+                               f"providing them as inputs:\n{', '.join(unknown)}, ")
         arg_types, _, aux_types = sym.infer_type_partial(**(type_dict or {}))
         arg_names, aux_names = sym.list_arguments(), sym.list_auxiliary_states()
         shared = {}

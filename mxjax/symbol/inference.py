@@ -264,11 +264,20 @@ def _var_dtypes(order, type_kwargs):
 
 
 def _bind_args(sym, args, kwargs, what):
+    """Positional values for ``list_arguments`` in order, keyword values by input name."""
     names = sym.list_arguments()
-    given = dict(zip(names, args)) if args else {}
-    if args and len(args) > len(names):
-        raise MXNetError(f"{what}: too many positional arguments")
-    given.update({k: v for k, v in kwargs.items() if v is not None})
+    if args and kwargs:
+        raise ValueError("Can only specify known argument shapes either by positional or kwargs way.")
+    if len(args) > len(names):
+        raise MXNetError(f"{what}: {len(args)} positional values for {len(names)} arguments")
+    given = dict(zip(names, args))
+    inputs = sym.list_inputs()
+    for key, value in kwargs.items():
+        if key not in inputs:
+            candidates = "".join(f"\t[{i}]{n}\n" for i, n in enumerate(inputs))
+            raise MXNetError(f"{what.replace('_', ' ').title().replace(' ', '')}Keyword argument name {key} "
+                             f"not found.\nCandidate arguments:\n{candidates}")
+        given[key] = value
     return {k: v for k, v in given.items() if v is not None}
 
 

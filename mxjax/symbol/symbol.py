@@ -18,6 +18,7 @@ import numpy as np
 from ..attribute import AttrScope
 from ..base import MXNetError, NotImplementedForSymbol, string_types
 from .. import name as _name
+from ..ndarray.registry import OPS, REQUIRED
 from ..ndarray.storage_ids import _DTYPE_NP_TO_MX, _STORAGE_TYPE_STR_TO_ID
 from . import op_rules
 
@@ -48,7 +49,7 @@ class _Node:
             for key, default in self.op.attrs.items():
                 if key in self.attrs:
                     values[key] = parse_attr(self.attrs[key])
-                elif default is _REQUIRED():
+                elif default is REQUIRED:
                     raise MXNetError(f"Required parameter {key} of operator {self.op.name} is not presented, "
                                      f"in operator {self.name}")
                 else:
@@ -70,11 +71,6 @@ class _Node:
 
     def json_op(self):
         return "null" if self.op is None else op_rules.MXNET_OP_NAME.get(self.op.name, self.op.name)
-
-
-def _REQUIRED():
-    from ..ndarray.registry import REQUIRED
-    return REQUIRED
 
 
 def parse_attr(text):
@@ -473,7 +469,6 @@ def _arith(lhs, rhs, sym_op, scalar_op):
 
 
 def _create_by_name(op_name, hint, args, kwargs):
-    from ..ndarray.registry import OPS
     return create(OPS[op_name], hint, args, kwargs)
 
 
@@ -503,8 +498,7 @@ def create(op, hint, args, kwargs):
             inputs[key] = value
         elif key in op.inputs and not op.variadic:
             if value is not None:
-                raise TypeError(f"Operator {op.name}: input '{key}' must be a Symbol, "
-                                f"got {type(value).__name__}")
+                raise AssertionError(f"Argument {key} must be Symbol instances, but got {value}")
         elif value is not None:
             params[key] = value
     if op.variadic and "num_args" not in params:
@@ -517,7 +511,7 @@ def create(op, hint, args, kwargs):
         attrs[_hidden_key(key)] = attr_string(value)
     for value in positional:
         if not isinstance(value, Symbol):
-            raise TypeError(f"Operator {op.name}: positional inputs must be Symbols, got {type(value).__name__}")
+            raise AssertionError(f"Positional arguments must be Symbol instances, but got {value}")
     node = _Node(op, name, attrs, [])
     parsed = node.params()   # validates the required parameters
     entries = []
