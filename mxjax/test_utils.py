@@ -5,14 +5,14 @@ this module does the same (``mx`` is mxjax).  Tolerances default as in MXNet: pe
 the larger of the two operands' defaults (float16 1e-2/1e-1, float32 1e-4/1e-3, float64
 1e-5/1e-20 as rtol/atol, integers exact).
 
-mxjax differs where MXNet needs its symbolic API, which mxjax does not have yet:
 ``check_numeric_gradient``, ``check_symbolic_forward``, ``check_symbolic_backward``,
-``numeric_grad`` and ``simple_forward`` take a Python function of NDArrays in place of the
-Symbol (``location`` a list of arrays passed positionally, or a dict passed as keyword
-arguments; the function returns an NDArray or a list of them) and run it through mxjax's
-autograd.  Given an ``mx.sym`` Symbol they raise ``NotImplementedForMXJax``, as does
-``check_speed``; ``check_consistency`` binds Symbols through ``mx.sym``'s executor.  Sparse
-storage types are not supported.
+``numeric_grad`` and ``simple_forward`` take an ``mx.sym`` Symbol (``location`` a list in
+``list_arguments`` order or a dict by name, ``aux_states`` likewise) and run it operator by
+operator through mxjax's autograd; mxjax also accepts a Python function of NDArrays in its
+place (``location`` a list of arrays passed positionally, or a dict passed as keyword
+arguments; the function returns an NDArray or a list of them).  ``check_consistency`` binds
+Symbols through ``mx.sym``'s executor.  ``check_speed`` raises ``NotImplementedForMXJax``.
+Sparse storage types are not supported.
 """
 import bz2  # noqa: F401  (MXNet's module-level names: ``from mxnet.test_utils import *`` gives them)
 import contextlib
@@ -53,7 +53,7 @@ from .ndarray.storage_ids import _STORAGE_TYPE_STR_TO_ID  # noqa: F401
 from .runtime import Features
 from .util import get_cuda_compute_capability, getenv, setenv, use_np  # noqa: F401
 
-_SYMBOLIC = ("the symbolic API (mx.sym) is not available in mxjax yet: pass a Python function of NDArrays "
+_SYMBOLIC = ("pass an mx.sym Symbol or a Python function of NDArrays "
              "(location given as a list of positional arrays or a dict of keyword arrays)")
 
 
@@ -679,10 +679,38 @@ def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, suc
 
 # ---- gradients and forward checks on functions of NDArrays ------------------------------------------
 
-def _check_function(sym, what):
+def _as_function(sym, what, aux_states=None, ctx=None, dtype=None):
+    """The Python function of NDArrays to check: ``sym`` itself, or a Symbol run operator by
+    operator (positional location values in ``list_arguments`` order, ``aux_states`` a list in
+    ``list_auxiliary_states`` order or a dict)."""
     from .symbol import Symbol
-    if isinstance(sym, Symbol) or not callable(sym):
+    from .symbol.imperative import as_function
+    if isinstance(sym, Symbol):
+        if aux_states is not None:
+            if not isinstance(aux_states, dict):
+                aux_states = dict(zip(sym.list_auxiliary_states(), aux_states))
+            aux_states = {k: v if isinstance(v, mx.nd.NDArray) else
+                          mx.nd.array(v, ctx=ctx or default_context(), dtype=dtype)
+                          for k, v in aux_states.items()}
+        return as_function(sym, aux_states)
+    if not callable(sym):
         raise NotImplementedForMXJax(f"{what}: {_SYMBOLIC}")
+    if aux_states is not None:
+        raise NotImplementedForMXJax(f"{what}: aux_states need a Symbol")
+    return sym
+
+
+def _named(sym, location):
+    """A Symbol's list location as a dict by argument name (MXNet's ``grad_nodes`` and
+    ``expected`` then refer to those names)."""
+    from .symbol import Symbol
+    if isinstance(sym, Symbol) and isinstance(location, (list, tuple)):
+        names = sym.list_arguments()
+        if len(location) != len(names):
+            raise ValueError(f"Symbol arguments and keys of the given location do not match. "
+                             f"symbol args:{names}, location.keys():{list(range(len(location)))}")
+        return dict(zip(names, location))
+    return location
 
 
 def _arrays(location, ctx, dtype):
@@ -722,11 +750,11 @@ def _positions(names, count, nodes):
 
 def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_train=True, dtype=default_dtype()):
     """Finite-difference gradients of sum(executor(location)[0]) with respect to every floating
-    input: central differences with step ``eps``.  mxjax differs: ``executor`` is a Python function
-    of NDArrays (see the module docstring); returns a dict for a dict location, else a list."""
-    _check_function(executor, "numeric_grad")
-    if aux_states is not None:
-        raise NotImplementedForMXJax("numeric_grad: aux_states need the symbolic API")
+    input: central differences with step ``eps``.  mxjax differs: ``executor`` is a Symbol or a
+    Python function of NDArrays (see the module docstring), not an Executor; returns a dict for a
+    dict location, else a list."""
+    location = _named(executor, location)
+    executor = _as_function(executor, "numeric_grad", aux_states)
     names = list(location) if isinstance(location, dict) else None
     values = [np.array(_numpy(v), dtype=dtype if dtype != "asnumpy" else None)
               for v in (location.values() if names is not None else location)]
@@ -761,12 +789,11 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
     from ``autograd`` (recorded in training mode), the finite differences from forward passes in
     training mode unless ``use_forward_train=False``.  ``grad_nodes``: the inputs to check (dict
     keys, or positions for a list location; a dict maps them to grad_req 'write', 'add' or 'null').
-    mxjax differs: ``sym`` is a Python function of NDArrays returning one NDArray."""
+    ``sym``: a Symbol with one output, or a Python function of NDArrays returning one NDArray."""
+    location = _named(sym, location)
     assert dtype in (np.float16, np.float32, np.float64)
-    _check_function(sym, "check_numeric_gradient")
-    if aux_states is not None:
-        raise NotImplementedForMXJax("check_numeric_gradient: aux_states need the symbolic API")
     ctx = ctx or default_context()
+    sym = _as_function(sym, "check_numeric_gradient", aux_states, ctx, dtype)
     names, arrays = _arrays(location, ctx, dtype)
     if isinstance(grad_nodes, dict):
         reqs = {p: req for p, req in zip(_positions(names, len(arrays), list(grad_nodes)), grad_nodes.values())}
@@ -807,11 +834,10 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
 def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None, ctx=None,
                            equal_nan=False, dtype=default_dtype()):
     """Compare the outputs of ``sym`` at ``location`` (forward in predict mode) with ``expected``
-    (a list, or a dict by output position); returns the outputs.  mxjax differs: ``sym`` is a
-    Python function of NDArrays."""
-    _check_function(sym, "check_symbolic_forward")
-    if aux_states is not None:
-        raise NotImplementedForMXJax("check_symbolic_forward: aux_states need the symbolic API")
+    (a list, or a dict by output position); returns the outputs.  ``sym``: a Symbol, or a Python
+    function of NDArrays."""
+    location = _named(sym, location)
+    sym = _as_function(sym, "check_symbolic_forward", aux_states, ctx, dtype)
     names, arrays = _arrays(location, ctx or default_context(), dtype)
     with mx.autograd.predict_mode():
         outputs = _call(sym, names, arrays)
@@ -825,12 +851,11 @@ def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=
                             grad_req="write", ctx=None, grad_stypes=None, equal_nan=False, dtype=default_dtype()):
     """Compare the input gradients of ``sym`` at ``location``, for head gradients ``out_grads``, with
     ``expected`` (a list, or a dict keyed like location).  ``grad_req``: one for all inputs, or a
-    dict; inputs with 'null' are skipped.  Returns the gradients (numpy).  mxjax differs: ``sym``
-    is a Python function of NDArrays."""
-    _check_function(sym, "check_symbolic_backward")
-    if aux_states is not None:
-        raise NotImplementedForMXJax("check_symbolic_backward: aux_states need the symbolic API")
+    dict; inputs with 'null' are skipped.  Returns the gradients (numpy).  ``sym``: a Symbol, or a
+    Python function of NDArrays."""
+    location = _named(sym, location)
     ctx = ctx or default_context()
+    sym = _as_function(sym, "check_symbolic_backward", aux_states, ctx, dtype)
     names, arrays = _arrays(location, ctx, dtype)
     keys = names if names is not None else list(range(len(arrays)))
     reqs = dict(grad_req) if isinstance(grad_req, dict) else {k: grad_req for k in keys}
@@ -855,9 +880,9 @@ def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=
 
 
 def simple_forward(sym, ctx=None, is_train=False, **inputs):
-    """The outputs of ``sym(**inputs)`` as numpy (one array for one output).  mxjax differs:
-    ``sym`` is a Python function of NDArrays taking the inputs as keyword arguments."""
-    _check_function(sym, "simple_forward")
+    """The outputs of ``sym(**inputs)`` as numpy (one array for one output).  ``sym``: a Symbol,
+    or a Python function of NDArrays taking the inputs as keyword arguments."""
+    sym = _as_function(sym, "simple_forward")
     ctx = ctx or default_context()
     arrays = {k: v if isinstance(v, mx.nd.NDArray) else mx.nd.array(v, ctx=ctx) for k, v in inputs.items()}
     with (mx.autograd.train_mode() if is_train else mx.autograd.predict_mode()):
@@ -942,7 +967,7 @@ def check_consistency(sym, ctx_list, scale=1.0, grad_req="write", arg_params=Non
 
 def check_speed(sym, location=None, ctx=None, N=20, grad_req=None, typ="whole", **kwargs):  # noqa: N803
     """Not available: it times executors of a Symbol."""
-    raise NotImplementedForMXJax(f"check_speed: {_SYMBOLIC}")
+    raise NotImplementedForMXJax("check_speed: timing executors is not provided by mxjax")
 
 
 # ---- environment ------------------------------------------------------------------------------------
