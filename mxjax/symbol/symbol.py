@@ -506,8 +506,8 @@ def create(op, hint, args, kwargs):
     _check_params(op, name, params)
     attrs = {}
     for key, value in params.items():
-        if key == "dtype" and value is not None:
-            value = np.dtype(value).name if not isinstance(value, str) or value != "None" else value
+        if key == "dtype" and value != "None":
+            value = _dtype_name(value)
         attrs[_hidden_key(key)] = attr_string(value)
     for value in positional:
         if not isinstance(value, Symbol):
@@ -529,7 +529,7 @@ def create(op, hint, args, kwargs):
                     var_attrs["__init__"] = op_rules.AUX_INIT[input_name]
                 entries.append((_Node(None, f"{name}_{input_name}", var_attrs, []), 0))
     node.inputs = entries
-    total, visible = node.counts()
+    _, visible = node.counts()
     return Symbol([(node, i) for i in range(visible)])
 
 
@@ -550,6 +550,13 @@ def _check_params(op, name, params):
         given = ", ".join(f'{k}="{attr_string(v)}"' for k, v in params.items())
         raise MXNetError(f"Cannot find argument '{key}', Possible Arguments:\n----------------\n"
                          + "\n".join(op.attrs) + f"\n, in operator {op.name}(name=\"{name}\", {given})")
+
+
+def _dtype_name(dtype):
+    try:
+        return np.dtype(dtype).name
+    except TypeError:   # a name numpy does not know (bfloat16): MXNet's string as given
+        return str(dtype)
 
 
 def _single_entry(sym, op):
