@@ -125,6 +125,9 @@ def test_infer_type():
     assert net.infer_type(data=np.float16) == ([np.float16, np.float32, np.float32], [np.float32], [])
     assert net.infer_type_partial() == ([None, np.float32, np.float32], [np.float32], [])
     assert net.infer_type() == (None, None, None)
+    # MXNet 1.9.1: an Embedding's weight and output take its dtype attribute, not the indices' dtype
+    emb = mx.sym.Embedding(mx.sym.var("i"), input_dim=4, output_dim=3, name="e")
+    assert emb.infer_type(i=np.int32) == ([np.int32, np.float32], [np.float32], [])
 
 
 def test_naming_and_attributes():

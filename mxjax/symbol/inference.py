@@ -328,16 +328,23 @@ _INT64_OUT = frozenset({"shape_array", "size_array"})
 
 
 def _type_node(node, dtypes):
+    """MXNet's default type rule for one node: an operator with a ``dtype`` attribute (Cast,
+    creation, one_hot, Embedding...) gives its outputs, and its unknown parameter inputs after
+    the first, that dtype; otherwise inputs and outputs share the first known dtype
+    (elementwise), forwards and backwards."""
     ins = [dtypes.get((id(c), i)) for c, i in node.inputs]
     params = node.params()
-    if node.op.name in _CAST_OPS:
-        dtypes.setdefault((id(node), 0), np.dtype(params["dtype"]))
-        return
+    fixed = params.get("dtype")
+    fixed = None if fixed in (None, "None") or node.op.name == "topk" else np.dtype(fixed)
     if node.op.name in _INT64_OUT:
-        dtypes.setdefault((id(node), 0), np.dtype(np.int64))
-        return
-    if not node.inputs and params.get("dtype") not in (None, "None"):
-        dtypes.setdefault((id(node), 0), np.dtype(params["dtype"]))
+        fixed = np.dtype(np.int64)
+    if fixed is not None:
+        for i in range(node.counts()[1]):
+            dtypes.setdefault((id(node), i), fixed)
+        if node.op.name not in _CAST_OPS:
+            for entry, d in list(zip(node.inputs, ins))[1:]:
+                if d is None:
+                    dtypes[(id(entry[0]), entry[1])] = fixed
         return
     known = [d for d in ins if d is not None]
     main = known[0] if known else dtypes.get((id(node), 0))
@@ -346,11 +353,8 @@ def _type_node(node, dtypes):
     for entry, d in zip(node.inputs, ins):
         if d is None:
             dtypes[(id(entry[0]), entry[1])] = main
-    out = main
-    if "dtype" in params and params["dtype"] not in (None, "None") and node.op.name not in ("Embedding",):
-        out = np.dtype(params["dtype"])
     for i in range(node.counts()[1]):
-        dtypes.setdefault((id(node), i), out)
+        dtypes.setdefault((id(node), i), main)
 
 
 def run_types(sym, given):
