@@ -241,7 +241,7 @@ class Executor:
     def _cotangents(self, out_grads):
         from ..ndarray.ndarray import NDArray
         if out_grads is None:
-            return tuple(jnp.ones(o.shape, o.dtype) for o in self.outputs)
+            out_grads = [None] * len(self.outputs)
         if isinstance(out_grads, NDArray):
             out_grads = [out_grads]
         if isinstance(out_grads, dict):
@@ -250,7 +250,9 @@ class Executor:
             raise MXNetError(f"backward: expected {len(self.outputs)} output gradients, got {len(out_grads)}")
         out = []
         for o, g in zip(self.outputs, out_grads):
-            if g is None:
+            if not np.issubdtype(o.dtype, np.inexact):
+                out.append(np.zeros(o.shape, jax.dtypes.float0))   # integer outputs carry no gradient
+            elif g is None:
                 out.append(jnp.ones(o.shape, o.dtype))
             else:
                 data = g._data() if isinstance(g, NDArray) else jnp.asarray(g)
