@@ -188,6 +188,20 @@ def test_composition_children_and_indexing():
     assert group.list_outputs() == ["fc2_output", "s_output0"] and group.name is None
 
 
+def test_symbols_and_executors_in_a_new_thread():
+    import threading
+    result = []
+
+    def run():
+        a, b = mx.sym.var("a"), mx.sym.var("b")
+        exe = (a + b).bind(mx.cpu(), args={"a": mx.nd.ones((2, 2)), "b": mx.nd.ones((2, 2))})
+        result.append(exe.forward()[0].asnumpy())
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    np.testing.assert_array_equal(result[0], np.full((2, 2), 2.0))
+
+
 def test_pickle_and_copy():
     sym = graphs()["conv"]
     for other in (pickle.loads(pickle.dumps(sym)), copy.deepcopy(sym), copy.copy(sym)):

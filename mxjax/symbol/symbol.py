@@ -15,7 +15,7 @@ which rebinds ``self`` to the new graph as MXNet's in-place composition does.
 import ast
 import numpy as np
 
-from ..attribute import AttrScope
+from .. import attribute as _attribute
 from ..base import MXNetError, NotImplementedForSymbol, string_types
 from .. import name as _name
 from ..ndarray.registry import OPS, REQUIRED
@@ -477,7 +477,7 @@ def create(op, hint, args, kwargs):
     NameManager (``hint`` + count), its missing inputs created as variables ``<name>_<input>``."""
     kwargs = dict(kwargs)
     attr = kwargs.pop("attr", None)
-    kwargs.update(AttrScope._current.value.get(attr))
+    kwargs.update(_attribute.current().get(attr))
     name = _name.current().get(kwargs.pop("name", None), hint)
     kwargs.pop("out", None)
     inputs, params = {}, {}
@@ -572,7 +572,7 @@ def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None
     and weight-decay multipliers and storage type are stored as MXNet's ``__x__`` attributes."""
     if not isinstance(name, string_types):
         raise TypeError("Expect a string for variable `name`")
-    attr = AttrScope._current.value.get(attr)
+    attr = _attribute.current().get(attr)
     attr = dict(attr) if attr else {}
     if shape is not None:
         attr["__shape__"] = str(tuple(shape) if isinstance(shape, list) else shape)
