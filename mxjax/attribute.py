@@ -72,7 +72,6 @@ class AttrScope(metaclass=_AttrScopeMeta):
         AttrScope._current.value = self._old_scope
 
 
-
 def current():
     """The calling thread's current AttrScope (a fresh empty one in a new thread)."""
     scope = getattr(AttrScope._current, "value", None)
