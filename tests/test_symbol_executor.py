@@ -65,7 +65,7 @@ def test_compiled_once_per_shape_signature():
     graph = exe._graph
     for step in range(3):
         exe.forward(is_train=True, x=np.full((2, 3), step, np.float32))
-        exe.backward()
+        exe.backward(mx.nd.ones((1,)))
         exe.forward(is_train=False)
     assert executor_module._train_fn(graph, exe._mask)._cache_size() == 1
     assert executor_module._forward_fn(graph, False)._cache_size() == 1
@@ -109,6 +109,8 @@ def test_bind_argument_errors_and_copy_params():
     exe.backward(mx.nd.array([1.0, 10.0]))
     np.testing.assert_array_equal(exe.outputs[0].asnumpy(), [3.0, 8.0])
     np.testing.assert_array_equal(exe.grad_dict["a"].asnumpy(), [3.0, 40.0])
+    with pytest.raises(mx.MXNetError, match="head_gradient is required"):   # c is not a loss layer
+        exe.backward()
     with pytest.raises(ValueError):
         exe.copy_params_from({"zzz": mx.nd.ones((2,))})
     exe.copy_params_from({"zzz": mx.nd.ones((2,))}, allow_extra_params=True)

@@ -24,7 +24,7 @@ import numpy as np
 from ..base import MXNetError
 from .._engine.graph import constant
 from .. import ndarray as nd
-from . import optimize
+from . import op_rules, optimize
 from .lowering import GraphFunction
 from .symbol import Symbol
 
@@ -216,8 +216,10 @@ class Executor:
                 arr._assign(constant(value, arr.context))
 
     def backward(self, out_grads=None, is_train=True):
-        """Gradients of the outputs (weighted by ``out_grads``, ones by default) into
-        ``grad_arrays``, after a ``forward(is_train=True)``."""
+        """Gradients of the outputs, weighted by ``out_grads`` (a list by output, an NDArray for
+        one output, or a dict by output name), into ``grad_arrays``.  As in MXNet an output needs
+        a head gradient unless it is a loss layer's (SoftmaxOutput...) or no gradient flows from
+        it; MXNet's error otherwise."""
         if not any(self._mask):
             return
         if self._vjp is None:
@@ -241,19 +243,31 @@ class Executor:
     def _cotangents(self, out_grads):
         from ..ndarray.ndarray import NDArray
         if out_grads is None:
-            out_grads = [None] * len(self.outputs)
-        if isinstance(out_grads, NDArray):
+            out_grads = []
+        elif isinstance(out_grads, NDArray):
             out_grads = [out_grads]
-        if isinstance(out_grads, dict):
+        elif isinstance(out_grads, dict):
             out_grads = [out_grads.get(n) for n in self._output_names]
-        if len(out_grads) != len(self.outputs):
-            raise MXNetError(f"backward: expected {len(self.outputs)} output gradients, got {len(out_grads)}")
+        out_grads = list(out_grads)
+        if len(out_grads) > len(self.outputs):
+            raise MXNetError(f"backward: {len(out_grads)} output gradients for {len(self.outputs)} outputs")
+        out_grads += [None] * (len(self.outputs) - len(out_grads))
+        loss = [node.op is not None and node.op.name in op_rules.LOSS_OPS for node, _ in self._graph.outputs]
+        flows = self._gradient_reaches()
         out = []
         for o, g in zip(self.outputs, out_grads):
+            k = len(out)
             if not np.issubdtype(o.dtype, np.inexact):
                 out.append(np.zeros(o.shape, jax.dtypes.float0))   # integer outputs carry no gradient
+            elif loss[k]:
+                out.append(jnp.ones(o.shape, o.dtype))   # a loss layer ignores its head gradient
             elif g is None:
-                out.append(jnp.ones(o.shape, o.dtype))
+                if flows[k]:
+                    raise MXNetError("Because the last operator is not Loss function, head_gradient is required "
+                                     "when calling backward. If you are attempting to minimize the output as an "
+                                     "objective, please modify your network and pass it through the make_loss "
+                                     "symbol.")
+                out.append(jnp.zeros(o.shape, o.dtype))
             else:
                 data = g._data() if isinstance(g, NDArray) else jnp.asarray(g)
                 if tuple(data.shape) != o.shape:
@@ -345,14 +359,19 @@ class Executor:
     def get_optimized_symbol(self):
         return self._optimized
 
-    def _gradient_flows(self):
+    def _gradient_reaches(self):
+        """For each output: whether a gradient flows from it to an argument with grad_req
+        other than 'null' (not through BlockGrad)."""
         graph = self._graph
         reach = {id(n) for n, m in zip(graph.arg_nodes, self._mask) if m}
         for node in graph.order:
             if node.op is not None and node.op.name != "BlockGrad" and \
                     any(id(c) in reach for c, _ in node.inputs):
                 reach.add(id(node))
-        return any(id(n) in reach for n, _ in graph.outputs)
+        return [id(n) in reach for n, _ in graph.outputs]
+
+    def _gradient_flows(self):
+        return any(self._gradient_reaches())
 
     def debug_str(self):
         nbytes = sum(a.size * np.dtype(a.dtype).itemsize for a in self.arg_arrays + self.aux_arrays + self.outputs)

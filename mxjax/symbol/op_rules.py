@@ -88,6 +88,10 @@ def creates_input(op_name, input_name, attrs):
     return _flag(attrs, "use_" + input_name)
 
 
+#: loss layers: their gradient ignores the head gradient, so ``Executor.backward`` needs none
+LOSS_OPS = frozenset({"SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput",
+                      "SVMOutput", "MakeLoss", "make_loss"})
+
 #: the initializer MXNet attaches to auxiliary-state variables it creates
 AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
 
