@@ -109,6 +109,10 @@ def test_bind_argument_errors_and_copy_params():
     exe.backward(mx.nd.array([1.0, 10.0]))
     np.testing.assert_array_equal(exe.outputs[0].asnumpy(), [3.0, 8.0])
     np.testing.assert_array_equal(exe.grad_dict["a"].asnumpy(), [3.0, 40.0])
+    with pytest.raises(TypeError, match="Unknown argument zz"):
+        exe.forward(zz=np.ones(2))
+    with pytest.raises(ValueError, match=r"Shape not match! Argument a, need: \(2,\), received: \(3,\)"):
+        exe.forward(a=np.ones(3))
     with pytest.raises(mx.MXNetError, match="head_gradient is required"):   # c is not a loss layer
         exe.backward()
     with pytest.raises(ValueError):

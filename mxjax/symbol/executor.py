@@ -182,11 +182,17 @@ class Executor:
 
     def forward(self, is_train=False, **kwargs):
         """Run the graph; ``kwargs`` (name -> array) are copied into the arguments first."""
-        for name, value in kwargs.items():
-            if name not in self._arg_names:
-                raise ValueError(f"Unknown argument {name}")
-            arr = self.arg_dict[name]
-            arr[:] = value
+        if kwargs:
+            arg_dict = self.arg_dict
+            for name, value in kwargs.items():
+                if not isinstance(value, (nd.NDArray, np.ndarray)):
+                    raise ValueError("only accept keyword argument of NDArrays and numpy.ndarray")
+                if name not in arg_dict:
+                    raise TypeError(f"Unknown argument {name}")
+                if arg_dict[name].shape != value.shape:
+                    raise ValueError(f"Shape not match! Argument {name}, need: {arg_dict[name].shape}, "
+                                     f"received: {value.shape}")
+                arg_dict[name][:] = value
         args = [a._data() for a in self.arg_arrays]
         aux = [a._data() for a in self.aux_arrays]
         rng = self._rng()
