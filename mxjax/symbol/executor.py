@@ -338,7 +338,8 @@ class Executor:
                 return old[0:shape[0]]
             return old.reshape((-1,))[0:size].reshape(shape)
         args = [share(n, a, s) for n, a, s in zip(self._arg_names, self.arg_arrays, arg_shapes)]
-        grads = [None if g is None else share(n, g, s) for n, g, s in zip(self._arg_names, self.grad_arrays, arg_shapes)]
+        grads = [None if g is None else share(n, g, s)
+                 for n, g, s in zip(self._arg_names, self.grad_arrays, arg_shapes)]
         aux = [share(n, a, s) for n, a, s in zip(self._aux_names, self.aux_arrays, aux_shapes)]
         exe = Executor(self._symbol, self._ctx, args, grads, list(self._grad_reqs), aux)
         if self.outputs:
