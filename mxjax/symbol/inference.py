@@ -83,10 +83,6 @@ class _Shapes:
             self.changed = True
 
 
-def _dtype_of(node, dtypes):
-    return dtypes.get((id(node), 0), np.dtype(np.float32))
-
-
 def _eval(node, shapes, in_dtypes):
     """Output shapes and dtypes of ``node`` for complete input ``shapes`` (None on failure)."""
     key = (node.op.name, tuple(sorted(node.attrs.items())), shapes, in_dtypes)
@@ -124,8 +120,7 @@ def _is_same_shape(node):
 def _forward(node, shapes, in_shapes, dtypes):
     if any(s is None for s in in_shapes):
         return
-    in_dtypes = tuple(_dtype_of(c, dtypes) if c.op is None else dtypes.get((id(c), i), np.dtype(np.float32))
-                      for c, i in node.inputs)
+    in_dtypes = tuple(dtypes.get((id(c), i), np.dtype(np.float32)) for c, i in node.inputs)
     if all(_complete(s) for s in in_shapes):
         result = _eval(node, tuple(in_shapes), in_dtypes)
         if result is None:
