@@ -72,4 +72,12 @@ class AttrScope(metaclass=_AttrScopeMeta):
         AttrScope._current.value = self._old_scope
 
 
+def current():
+    """The calling thread's current AttrScope (a fresh empty one in a new thread)."""
+    scope = getattr(AttrScope._current, "value", None)
+    if scope is None:
+        scope = AttrScope._current.value = AttrScope()
+    return scope
+
+
 AttrScope._current.value = AttrScope()

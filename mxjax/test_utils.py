@@ -5,13 +5,14 @@ this module does the same (``mx`` is mxjax).  Tolerances default as in MXNet: pe
 the larger of the two operands' defaults (float16 1e-2/1e-1, float32 1e-4/1e-3, float64
 1e-5/1e-20 as rtol/atol, integers exact).
 
-mxjax differs where MXNet needs its symbolic API, which mxjax does not have yet:
 ``check_numeric_gradient``, ``check_symbolic_forward``, ``check_symbolic_backward``,
-``numeric_grad`` and ``simple_forward`` take a Python function of NDArrays in place of the
-Symbol (``location`` a list of arrays passed positionally, or a dict passed as keyword
-arguments; the function returns an NDArray or a list of them) and run it through mxjax's
-autograd.  Given an ``mx.sym`` Symbol they raise ``NotImplementedForMXJax``, as do
-``check_consistency`` and ``check_speed``.  Sparse storage types are not supported.
+``numeric_grad`` and ``simple_forward`` take an ``mx.sym`` Symbol (``location`` a list in
+``list_arguments`` order or a dict by name, ``aux_states`` likewise) and run it operator by
+operator through mxjax's autograd; mxjax also accepts a Python function of NDArrays in its
+place (``location`` a list of arrays passed positionally, or a dict passed as keyword
+arguments; the function returns an NDArray or a list of them).  ``check_consistency`` binds
+Symbols through ``mx.sym``'s executor.  ``check_speed`` raises ``NotImplementedForMXJax``.
+Sparse storage types are not supported.
 """
 import bz2  # noqa: F401  (MXNet's module-level names: ``from mxnet.test_utils import *`` gives them)
 import contextlib
@@ -52,7 +53,7 @@ from .ndarray.storage_ids import _STORAGE_TYPE_STR_TO_ID  # noqa: F401
 from .runtime import Features
 from .util import get_cuda_compute_capability, getenv, setenv, use_np  # noqa: F401
 
-_SYMBOLIC = ("the symbolic API (mx.sym) is not available in mxjax yet: pass a Python function of NDArrays "
+_SYMBOLIC = ("pass an mx.sym Symbol or a Python function of NDArrays "
              "(location given as a list of positional arrays or a dict of keyword arrays)")
 
 
@@ -678,10 +679,38 @@ def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, suc
 
 # ---- gradients and forward checks on functions of NDArrays ------------------------------------------
 
-def _check_function(sym, what):
+def _as_function(sym, what, aux_states=None, ctx=None, dtype=None):
+    """The Python function of NDArrays to check: ``sym`` itself, or a Symbol run operator by
+    operator (positional location values in ``list_arguments`` order, ``aux_states`` a list in
+    ``list_auxiliary_states`` order or a dict)."""
     from .symbol import Symbol
-    if isinstance(sym, Symbol) or not callable(sym):
+    from .symbol.imperative import as_function
+    if isinstance(sym, Symbol):
+        if aux_states is not None:
+            if not isinstance(aux_states, dict):
+                aux_states = dict(zip(sym.list_auxiliary_states(), aux_states))
+            aux_states = {k: v if isinstance(v, mx.nd.NDArray) else
+                          mx.nd.array(v, ctx=ctx or default_context(), dtype=dtype)
+                          for k, v in aux_states.items()}
+        return as_function(sym, aux_states)
+    if not callable(sym):
         raise NotImplementedForMXJax(f"{what}: {_SYMBOLIC}")
+    if aux_states is not None:
+        raise NotImplementedForMXJax(f"{what}: aux_states need a Symbol")
+    return sym
+
+
+def _named(sym, location):
+    """A Symbol's list location as a dict by argument name (MXNet's ``grad_nodes`` and
+    ``expected`` then refer to those names)."""
+    from .symbol import Symbol
+    if isinstance(sym, Symbol) and isinstance(location, (list, tuple)):
+        names = sym.list_arguments()
+        if len(location) != len(names):
+            raise ValueError(f"Symbol arguments and keys of the given location do not match. "
+                             f"symbol args:{names}, location.keys():{list(range(len(location)))}")
+        return dict(zip(names, location))
+    return location
 
 
 def _arrays(location, ctx, dtype):
@@ -721,11 +750,11 @@ def _positions(names, count, nodes):
 
 def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_train=True, dtype=default_dtype()):
     """Finite-difference gradients of sum(executor(location)[0]) with respect to every floating
-    input: central differences with step ``eps``.  mxjax differs: ``executor`` is a Python function
-    of NDArrays (see the module docstring); returns a dict for a dict location, else a list."""
-    _check_function(executor, "numeric_grad")
-    if aux_states is not None:
-        raise NotImplementedForMXJax("numeric_grad: aux_states need the symbolic API")
+    input: central differences with step ``eps``.  mxjax differs: ``executor`` is a Symbol or a
+    Python function of NDArrays (see the module docstring), not an Executor; returns a dict for a
+    dict location, else a list."""
+    location = _named(executor, location)
+    executor = _as_function(executor, "numeric_grad", aux_states)
     names = list(location) if isinstance(location, dict) else None
     values = [np.array(_numpy(v), dtype=dtype if dtype != "asnumpy" else None)
               for v in (location.values() if names is not None else location)]
@@ -760,12 +789,11 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
     from ``autograd`` (recorded in training mode), the finite differences from forward passes in
     training mode unless ``use_forward_train=False``.  ``grad_nodes``: the inputs to check (dict
     keys, or positions for a list location; a dict maps them to grad_req 'write', 'add' or 'null').
-    mxjax differs: ``sym`` is a Python function of NDArrays returning one NDArray."""
+    ``sym``: a Symbol with one output, or a Python function of NDArrays returning one NDArray."""
+    location = _named(sym, location)
     assert dtype in (np.float16, np.float32, np.float64)
-    _check_function(sym, "check_numeric_gradient")
-    if aux_states is not None:
-        raise NotImplementedForMXJax("check_numeric_gradient: aux_states need the symbolic API")
     ctx = ctx or default_context()
+    sym = _as_function(sym, "check_numeric_gradient", aux_states, ctx, dtype)
     names, arrays = _arrays(location, ctx, dtype)
     if isinstance(grad_nodes, dict):
         reqs = {p: req for p, req in zip(_positions(names, len(arrays), list(grad_nodes)), grad_nodes.values())}
@@ -806,11 +834,10 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
 def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None, ctx=None,
                            equal_nan=False, dtype=default_dtype()):
     """Compare the outputs of ``sym`` at ``location`` (forward in predict mode) with ``expected``
-    (a list, or a dict by output position); returns the outputs.  mxjax differs: ``sym`` is a
-    Python function of NDArrays."""
-    _check_function(sym, "check_symbolic_forward")
-    if aux_states is not None:
-        raise NotImplementedForMXJax("check_symbolic_forward: aux_states need the symbolic API")
+    (a list, or a dict by output position); returns the outputs.  ``sym``: a Symbol, or a Python
+    function of NDArrays."""
+    location = _named(sym, location)
+    sym = _as_function(sym, "check_symbolic_forward", aux_states, ctx, dtype)
     names, arrays = _arrays(location, ctx or default_context(), dtype)
     with mx.autograd.predict_mode():
         outputs = _call(sym, names, arrays)
@@ -824,12 +851,11 @@ def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=
                             grad_req="write", ctx=None, grad_stypes=None, equal_nan=False, dtype=default_dtype()):
     """Compare the input gradients of ``sym`` at ``location``, for head gradients ``out_grads``, with
     ``expected`` (a list, or a dict keyed like location).  ``grad_req``: one for all inputs, or a
-    dict; inputs with 'null' are skipped.  Returns the gradients (numpy).  mxjax differs: ``sym``
-    is a Python function of NDArrays."""
-    _check_function(sym, "check_symbolic_backward")
-    if aux_states is not None:
-        raise NotImplementedForMXJax("check_symbolic_backward: aux_states need the symbolic API")
+    dict; inputs with 'null' are skipped.  Returns the gradients (numpy).  ``sym``: a Symbol, or a
+    Python function of NDArrays."""
+    location = _named(sym, location)
     ctx = ctx or default_context()
+    sym = _as_function(sym, "check_symbolic_backward", aux_states, ctx, dtype)
     names, arrays = _arrays(location, ctx, dtype)
     keys = names if names is not None else list(range(len(arrays)))
     reqs = dict(grad_req) if isinstance(grad_req, dict) else {k: grad_req for k in keys}
@@ -854,9 +880,9 @@ def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=
 
 
 def simple_forward(sym, ctx=None, is_train=False, **inputs):
-    """The outputs of ``sym(**inputs)`` as numpy (one array for one output).  mxjax differs:
-    ``sym`` is a Python function of NDArrays taking the inputs as keyword arguments."""
-    _check_function(sym, "simple_forward")
+    """The outputs of ``sym(**inputs)`` as numpy (one array for one output).  ``sym``: a Symbol,
+    or a Python function of NDArrays taking the inputs as keyword arguments."""
+    sym = _as_function(sym, "simple_forward")
     ctx = ctx or default_context()
     arrays = {k: v if isinstance(v, mx.nd.NDArray) else mx.nd.array(v, ctx=ctx) for k, v in inputs.items()}
     with (mx.autograd.train_mode() if is_train else mx.autograd.predict_mode()):
@@ -865,14 +891,83 @@ def simple_forward(sym, ctx=None, is_train=False, **inputs):
     return outputs[0] if len(outputs) == 1 else outputs
 
 
-def check_consistency(sym, ctx_list, *args, **kwargs):
-    """Not available: it compares executors of a Symbol across contexts."""
-    raise NotImplementedForMXJax(f"check_consistency: {_SYMBOLIC}")
+def check_consistency(sym, ctx_list, scale=1.0, grad_req="write", arg_params=None, aux_params=None, rtol=None,
+                      atol=None, raise_on_err=True, ground_truth=None, equal_nan=False, use_uniform=False,
+                      rand_type=np.float64):
+    """Bind ``sym`` (or one symbol per entry) once per ``ctx_list`` entry (``ctx``, input shapes,
+    ``type_dict``), feed all the same random arguments, and check that the outputs (forward in
+    predict mode) and, unless ``grad_req='null'``, the gradients (backward of the first
+    executor's outputs) agree with the executor of the widest output dtype.  Returns the
+    ground truth (name -> NDArray), as MXNet does."""
+    if len(ctx_list) < 2:
+        raise AssertionError("check_consistency needs at least two contexts")
+    syms = [sym] * len(ctx_list) if isinstance(sym, mx.sym.Symbol) else list(sym)
+    if len(syms) != len(ctx_list):
+        raise AssertionError("check_consistency: one symbol per context is needed")
+    output_names, arg_names = syms[0].list_outputs(), syms[0].list_arguments()
+    exes = []
+    for s, ctx in zip(syms, ctx_list):
+        assert s.list_arguments() == arg_names and s.list_outputs() == output_names
+        exes.append(s.simple_bind(grad_req=grad_req, **ctx))
+    arg_params = {} if arg_params is None else arg_params
+    aux_params = {} if aux_params is None else aux_params
+    for name, arr in sorted(exes[0].arg_dict.items()):
+        if name not in arg_params:
+            data = (np.random.uniform(-0.92 * scale, 0.92 * scale, size=arr.shape) if use_uniform
+                    else np.random.normal(size=arr.shape, scale=scale))
+            arg_params[name] = data.astype(rand_type)
+    for name in exes[0].aux_dict:
+        aux_params.setdefault(name, 0)
+    for exe in exes:
+        for name, arr in exe.arg_dict.items():
+            arr[:] = arg_params[name]
+        for name, arr in exe.aux_dict.items():
+            arr[:] = aux_params[name]
+        if grad_req == "add":
+            for arr in exe.grad_arrays:
+                if arr is not None:
+                    arr[:] = 0
+    gt_idx = int(np.argmax([np.dtype(exe.outputs[0].dtype) for exe in exes]))
+    gt = ground_truth
+    if gt is None:
+        gt = dict(exes[gt_idx].output_dict)
+        if grad_req != "null":
+            gt.update(exes[gt_idx].grad_dict)
+
+    def compare(pairs, what, i):
+        for name, arr in pairs:
+            try:
+                assert_almost_equal(arr, gt[name], rtol=rtol, atol=atol, equal_nan=equal_nan)
+            except AssertionError:
+                print(f"{what} Err: ctx {i} vs ctx {gt_idx} at {name}")
+                traceback.print_exc()
+                if raise_on_err:
+                    raise
+    for exe in exes:
+        exe.forward(is_train=False)
+    for i, exe in enumerate(exes):
+        if i != gt_idx:
+            compare(zip(output_names, exe.outputs), "Predict", i)
+    if grad_req != "null":
+        for exe in exes:
+            exe.forward(is_train=True)
+        dtypes = [out.dtype for out in exes[0].outputs]
+        for exe in exes:
+            dtypes = [o.dtype if np.dtype(o.dtype).itemsize < np.dtype(d).itemsize else d
+                      for o, d in zip(exe.outputs, dtypes)]
+        golden = [out.astype(d).asnumpy() for out, d in zip(exes[0].outputs, dtypes)]
+        for exe in exes:
+            exe.backward([mx.nd.array(g, ctx=out.context, dtype=out.dtype) for g, out in zip(golden, exe.outputs)])
+        for i, exe in enumerate(exes):
+            if i != gt_idx:
+                compare(((n, a) for n, a in zip(output_names + arg_names, exe.outputs + exe.grad_arrays)
+                         if a is not None and n in gt), "Train", i)
+    return gt
 
 
 def check_speed(sym, location=None, ctx=None, N=20, grad_req=None, typ="whole", **kwargs):  # noqa: N803
     """Not available: it times executors of a Symbol."""
-    raise NotImplementedForMXJax(f"check_speed: {_SYMBOLIC}")
+    raise NotImplementedForMXJax("check_speed: timing executors is not provided by mxjax")
 
 
 # ---- environment ------------------------------------------------------------------------------------

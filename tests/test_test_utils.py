@@ -138,15 +138,33 @@ def test_check_symbolic_forward_and_backward():
     np.testing.assert_array_equal(tu.simple_forward(lambda x: x * 2, x=np.ones(2)), [2.0, 2.0])
 
 
-def test_symbols_are_not_supported_yet():
-    from mxjax.symbol import Symbol
-    symbol = Symbol.__new__(Symbol)
-    for check in (lambda: tu.check_numeric_gradient(symbol, [np.ones(2)]),
-                  lambda: tu.check_symbolic_forward(symbol, [np.ones(2)], [np.ones(2)]),
-                  lambda: tu.check_symbolic_backward(symbol, [np.ones(2)], [np.ones(2)], [np.ones(2)]),
-                  lambda: tu.check_consistency(symbol, [])):
-        with pytest.raises(NotImplementedForMXJax, match="symbolic API"):
-            check()
+def test_symbolic_checks_take_symbols():
+    x, w = mx.sym.var("x"), mx.sym.var("w")
+    y = mx.sym.FullyConnected(x, w, num_hidden=3, no_bias=True)
+    loc = [np.arange(8.0).reshape(2, 4) / 8, np.arange(12.0).reshape(3, 4) / 12]
+    out = tu.check_symbolic_forward(y, loc, [loc[0] @ loc[1].T])
+    assert out[0].shape == (2, 3)
+    head = np.ones((2, 3))
+    grads = tu.check_symbolic_backward(y, loc, [head], {"x": head @ loc[1], "w": head.T @ loc[0]})
+    assert sorted(grads) == ["w", "x"]
+    tu.check_numeric_gradient(y, loc, grad_nodes=["w"], numeric_eps=1e-3, rtol=1e-2, atol=1e-3)
+    with pytest.raises(AssertionError):
+        tu.check_symbolic_forward(y, loc, [loc[0] @ loc[1].T + 1])
+    bn = mx.sym.BatchNorm(x, fix_gamma=False, name="bn")   # auxiliary states by list_auxiliary_states order
+    tu.check_numeric_gradient(bn, [np.random.rand(4, 3), np.ones(3), np.zeros(3)],
+                              aux_states=[np.zeros(3), np.ones(3)], numeric_eps=1e-2, rtol=0.1, atol=1e-2,
+                              dtype=np.float64)
+    with pytest.raises(NotImplementedForMXJax, match="Symbol or a Python function"):
+        tu.check_symbolic_forward(3, [np.ones(2)], [np.ones(2)])
+
+
+def test_check_consistency_of_symbols():
+    data = mx.sym.var("data")
+    ctx = {"ctx": mx.cpu(), "data": (3, 4)}
+    gt = tu.check_consistency([mx.sym.abs(data, name="abs0"), abs(data)], [ctx, ctx])
+    assert sorted(gt) == ["abs0_output", "data"]
+    with pytest.raises(AssertionError):   # sin and cos differ: the outputs are compared
+        tu.check_consistency([mx.sym.sin(data, name="f"), mx.sym.cos(data, name="f")], [ctx, ctx])
 
 
 # ---- contexts and random data -------------------------------------------------------------------------

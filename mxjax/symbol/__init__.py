@@ -1,7 +1,27 @@
-"""``mx.sym``: for now the graph object returned by ``autograd.get_symbol`` (the symbolic API
-itself is a later issue)."""
-from .graph_symbol import Symbol  # noqa: F401
+"""``mx.sym`` / ``mx.symbol``: MXNet's symbolic API over the one operator registry.
 
+``Variable``/``var``, ``Group``, ``load``/``load_json``, one function per registered operator
+(generated in ``register.py``), the Python-level functions MXNet writes by hand
+(``zeros``, ``ones``, ``full``, ``arange``, ``maximum``, ``minimum``, ``power``, ``hypot``)
+and the ``op``, ``_internal``, ``linalg``, ``contrib`` and ``random`` namespaces.
+"""
+import sys as _sys
+
+from .symbol import Symbol, Variable, var, Group, load, load_json  # noqa: F401
+from .executor import Executor  # noqa: F401
+from . import functions as _functions
+from . import register as _register
+
+_spaces = _register.populate(__name__, _sys.modules[__name__])
+op = _spaces["op"]
+_internal = _spaces["_internal"]
+linalg = _spaces["linalg"]
+contrib = _spaces["contrib"]
+random = _spaces["random"]
+for _space in _spaces.values():
+    _sys.modules[_space.__name__] = _space
+for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot"):
+    setattr(_sys.modules[__name__], _name, getattr(_functions, _name))   # the Python-level versions win
 
 from ..base import missing_api as _missing_api  # noqa: E402
 

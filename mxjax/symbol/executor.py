@@ -1,0 +1,395 @@
+"""MXNet's Executor: a symbol bound to argument, gradient and auxiliary-state arrays.
+
+The whole graph runs as one compiled JAX function (``lowering.GraphFunction``):
+
+* ``forward(is_train=False)``: one jitted call of the graph function;
+* ``forward(is_train=True)`` with some ``grad_req`` other than 'null': one jitted call of
+  ``jax.vjp`` of the graph function, which returns the outputs, the updated auxiliary states
+  and the vjp's residuals; ``backward(out_grads)`` is one jitted call of that vjp.
+
+jax.jit caches each per shape signature; executors of the same graph (``reshape``, a second
+``simple_bind``) share the graph function and so its compiled code.  Arrays are MXNet's:
+``arg_arrays`` are the NDArrays given to ``bind`` (a write into one is seen by the next
+forward), ``outputs`` and ``grad_arrays`` are updated in place after each call.
+``grad_req='add'`` adds into the gradient arrays.  ``debug_str`` reports MXNet's
+"Total N MB allocated" line as an estimate: arguments, auxiliary states, outputs, plus the
+gradients and the intermediate values a backward keeps when a gradient reaches an argument.
+"""
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..base import MXNetError
+from .._engine.graph import constant
+from .. import ndarray as nd
+from . import op_rules, optimize
+from .lowering import GraphFunction
+from .symbol import Symbol
+
+_graphs = weakref.WeakValueDictionary()   # tojson() -> GraphFunction shared by executors of one graph
+_NO_KEY = np.zeros(2, np.uint32)
+
+
+def _graph_function(sym):
+    key = sym.tojson()
+    graph = _graphs.get(key)
+    if graph is None:
+        graph = _graphs[key] = GraphFunction(sym)
+    return graph
+
+
+@jax.jit
+def _apply_vjp(vjp, cotangents):
+    return vjp(cotangents)
+
+
+def _forward_fn(graph, training):
+    key = ("forward", training)
+    if key not in graph.jitted:
+        graph.jitted[key] = jax.jit(lambda args, aux, rng: graph(args, aux, rng, training))
+    return graph.jitted[key]
+
+
+def _train_fn(graph, mask):
+    key = ("vjp", mask)
+    if key not in graph.jitted:
+        def run(diff, rest, aux, rng):
+            def f(diff_args):
+                it_d, it_r = iter(diff_args), iter(rest)
+                args = [next(it_d) if m else next(it_r) for m in mask]
+                return graph(args, aux, rng, True)
+            outs, vjp, new_aux = jax.vjp(f, tuple(diff), has_aux=True)
+            return outs, new_aux, vjp
+        graph.jitted[key] = jax.jit(run)
+    return graph.jitted[key]
+
+
+def _as_list(value, names, what, allow_missing):
+    """``value`` (list in ``names`` order, or dict by name) as a list aligned with ``names``."""
+    if value is None:
+        return [None] * len(names)
+    if isinstance(value, dict):
+        missing = [n for n in names if n not in value]
+        if missing and not allow_missing:
+            raise ValueError(f"key `{missing[0]}` is missing in `{what}`")
+        return [value.get(n) for n in names]
+    value = list(value)
+    if len(value) != len(names) and not allow_missing:
+        raise ValueError(f"Length of {what} does not match the number of arguments")
+    return value + [None] * (len(names) - len(value))
+
+
+def _describe(shapes):
+    return "\n".join(f"{k}: {v}" for k, v in shapes.items())
+
+
+def _complete(shape):
+    return bool(shape) and 0 not in shape and -1 not in shape
+
+
+class Executor:
+    """A bound symbol (``Symbol.bind`` / ``Symbol.simple_bind``)."""
+
+    def __init__(self, sym, ctx, arg_arrays, grad_arrays, grad_reqs, aux_arrays):
+        self._symbol = sym
+        self._optimized = optimize.eliminate_common_expr(sym) if optimize.enabled() else sym
+        self._ctx = ctx
+        self._graph = _graph_function(self._optimized)
+        self._arg_names = sym.list_arguments()
+        self._aux_names = sym.list_auxiliary_states()
+        self._output_names = sym.list_outputs()
+        self.arg_arrays = arg_arrays
+        self.grad_arrays = grad_arrays
+        self.aux_arrays = aux_arrays
+        self._grad_reqs = grad_reqs
+        self._mask = tuple(req != "null" and g is not None and np.issubdtype(a.dtype, np.floating)
+                           for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
+        self._vjp = None
+        self._monitor = None
+        specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
+        outs, _ = jax.eval_shape(lambda *xs: self._graph(xs[:len(arg_arrays)], xs[len(arg_arrays):], _NO_KEY, False),
+                                 *specs)
+        self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype) for o in outs]
+
+    # ---- construction -------------------------------------------------------------------
+    @classmethod
+    def bind(cls, sym, ctx, args, args_grad, grad_req, aux_states):
+        if not isinstance(sym, Symbol):
+            raise TypeError("bind expects a Symbol")
+        arg_names, aux_names = sym.list_arguments(), sym.list_auxiliary_states()
+        arg_arrays = _as_list(args, arg_names, "args", False)
+        grad_arrays = _as_list(args_grad, arg_names, "args_grad", True)
+        aux_arrays = _as_list(aux_states, aux_names, "aux_states", False)
+        for name, arr in zip(arg_names + aux_names, arg_arrays + aux_arrays):
+            if arr is None:
+                raise MXNetError(f"bind: no array given for '{name}'")
+        if isinstance(grad_req, str):
+            reqs = [grad_req if g is not None else "null" for g in grad_arrays]
+        elif isinstance(grad_req, dict):
+            reqs = [grad_req.get(n, "null") if g is not None else "null" for n, g in zip(arg_names, grad_arrays)]
+        else:
+            reqs = [r if g is not None else "null" for r, g in zip(grad_req, grad_arrays)]
+        for req in reqs:
+            if req not in ("null", "write", "add", "inplace"):
+                raise ValueError(f"grad_req must be in 'write', 'add', 'null', got {req!r}")
+        reqs = ["write" if r == "inplace" else r for r in reqs]
+        return cls(sym, ctx, arg_arrays, grad_arrays, reqs, aux_arrays)
+
+    @classmethod
+    def simple_bind(cls, sym, ctx, grad_req, type_dict, shared_exec, shapes):
+        try:
+            arg_shapes, _, aux_shapes = sym.infer_shape_partial(**shapes)
+        except MXNetError as exc:
+            raise RuntimeError(f"simple_bind error. Arguments:\n{_describe(shapes)}\n{exc}") from None
+        names = sym.list_arguments() + sym.list_auxiliary_states()
+        unknown = [f"{n}: {s or None}" for n, s in zip(names, arg_shapes + aux_shapes) if not _complete(s)]
+        if unknown:
+            raise RuntimeError(f"simple_bind error. Arguments:\n{_describe(shapes)}\nInferShape pass cannot decide "
+                               "shapes for the following arguments (-1 means unknown dimensions). Please consider "
+                               f"providing them as inputs:\n{', '.join(unknown)}, ")
+        arg_types, _, aux_types = sym.infer_type_partial(**(type_dict or {}))
+        arg_names, aux_names = sym.list_arguments(), sym.list_auxiliary_states()
+        shared = {}
+        if shared_exec is not None:
+            shared = dict(shared_exec.arg_dict)
+            shared.update(shared_exec.aux_dict)
+
+        def alloc(name, shape, dtype):
+            old = shared.get(name)
+            if old is not None and old.shape == tuple(shape) and old.dtype == (dtype or np.float32):
+                return old
+            return nd.zeros(shape, ctx=ctx, dtype=dtype or np.float32)
+        arg_arrays = [alloc(n, s, t) for n, s, t in zip(arg_names, arg_shapes, arg_types)]
+        aux_arrays = [alloc(n, s, t) for n, s, t in zip(aux_names, aux_shapes, aux_types)]
+        if isinstance(grad_req, str):
+            reqs = [grad_req] * len(arg_names)
+        elif isinstance(grad_req, dict):
+            reqs = [grad_req.get(n, "null") for n in arg_names]
+        else:
+            reqs = list(grad_req)
+        grads = {n: nd.zeros(a.shape, ctx=ctx, dtype=a.dtype)
+                 for n, a, r in zip(arg_names, arg_arrays, reqs) if r != "null"}
+        return cls.bind(sym, ctx, arg_arrays, grads, dict(zip(arg_names, reqs)), aux_arrays)
+
+    # ---- running ------------------------------------------------------------------------
+    def _rng(self):
+        if not self._graph.random_nodes:
+            return _NO_KEY
+        from ..random import next_key_value
+        return next_key_value(self._ctx).data
+
+    def forward(self, is_train=False, **kwargs):
+        """Run the graph; ``kwargs`` (name -> array) are copied into the arguments first."""
+        if kwargs:
+            arg_dict = self.arg_dict
+            for name, value in kwargs.items():
+                if not isinstance(value, (nd.NDArray, np.ndarray)):
+                    raise ValueError("only accept keyword argument of NDArrays and numpy.ndarray")
+                if name not in arg_dict:
+                    raise TypeError(f"Unknown argument {name}")
+                if arg_dict[name].shape != value.shape:
+                    raise ValueError(f"Shape not match! Argument {name}, need: {arg_dict[name].shape}, "
+                                     f"received: {value.shape}")
+                arg_dict[name][:] = value
+        args = [a._data() for a in self.arg_arrays]
+        aux = [a._data() for a in self.aux_arrays]
+        rng = self._rng()
+        if is_train and any(self._mask):
+            diff = [a for a, m in zip(args, self._mask) if m]
+            rest = [a for a, m in zip(args, self._mask) if not m]
+            outs, new_aux, self._vjp = _train_fn(self._graph, self._mask)(diff, rest, aux, rng)
+        else:
+            outs, new_aux = _forward_fn(self._graph, bool(is_train))(args, aux, rng)
+            self._vjp = None
+        self._set_outputs(outs)
+        if is_train:
+            for arr, value in zip(self.aux_arrays, new_aux):
+                arr._assign(constant(value, arr.context))
+        if self._monitor is not None:
+            for name, arr in zip(self._output_names, self.outputs):
+                self._monitor(name, arr)
+        return self.outputs
+
+    def _set_outputs(self, outs):
+        from ..ndarray.ndarray import from_value
+        if len(self.outputs) != len(outs) or any(o.shape != v.shape or o.dtype != v.dtype
+                                                  for o, v in zip(self.outputs, outs)):
+            self.outputs = [from_value(constant(v, self._ctx)) for v in outs]
+        else:
+            for arr, value in zip(self.outputs, outs):
+                arr._assign(constant(value, arr.context))
+
+    def backward(self, out_grads=None, is_train=True):
+        """Gradients of the outputs, weighted by ``out_grads`` (a list by output, an NDArray for
+        one output, or a dict by output name), into ``grad_arrays``.  As in MXNet an output needs
+        a head gradient unless it is a loss layer's (SoftmaxOutput...) or no gradient flows from
+        it; MXNet's error otherwise."""
+        if not any(self._mask):
+            return
+        if self._vjp is None:
+            args = [a._data() for a in self.arg_arrays]
+            diff = [a for a, m in zip(args, self._mask) if m]
+            rest = [a for a, m in zip(args, self._mask) if not m]
+            outs, _, self._vjp = _train_fn(self._graph, self._mask)(
+                diff, rest, [a._data() for a in self.aux_arrays], self._rng())
+            self._set_outputs(outs)
+        cotangents = self._cotangents(out_grads)
+        (grads,) = _apply_vjp(self._vjp, cotangents)
+        it = iter(grads)
+        for arr, req, m in zip(self.grad_arrays, self._grad_reqs, self._mask):
+            if not m:
+                continue
+            g = next(it)
+            if req == "add":
+                g = arr._data() + g.astype(arr.dtype)
+            arr._assign(constant(g.astype(arr.dtype), arr.context))
+
+    def _cotangents(self, out_grads):
+        from ..ndarray.ndarray import NDArray
+        if out_grads is None:
+            out_grads = []
+        elif isinstance(out_grads, NDArray):
+            out_grads = [out_grads]
+        elif isinstance(out_grads, dict):
+            out_grads = [out_grads.get(n) for n in self._output_names]
+        out_grads = list(out_grads)
+        if len(out_grads) > len(self.outputs):
+            raise MXNetError(f"backward: {len(out_grads)} output gradients for {len(self.outputs)} outputs")
+        out_grads += [None] * (len(self.outputs) - len(out_grads))
+        loss = [node.op is not None and node.op.name in op_rules.LOSS_OPS for node, _ in self._graph.outputs]
+        flows = self._gradient_reaches()
+        out = []
+        for o, g in zip(self.outputs, out_grads):
+            k = len(out)
+            if not np.issubdtype(o.dtype, np.inexact):
+                out.append(np.zeros(o.shape, jax.dtypes.float0))   # integer outputs carry no gradient
+            elif loss[k]:
+                out.append(jnp.ones(o.shape, o.dtype))   # a loss layer ignores its head gradient
+            elif g is None:
+                if flows[k]:
+                    raise MXNetError("Because the last operator is not Loss function, head_gradient is required "
+                                     "when calling backward. If you are attempting to minimize the output as an "
+                                     "objective, please modify your network and pass it through the make_loss "
+                                     "symbol.")
+                out.append(jnp.zeros(o.shape, o.dtype))
+            else:
+                data = g._data() if isinstance(g, NDArray) else jnp.asarray(g)
+                if tuple(data.shape) != o.shape:
+                    raise MXNetError(f"backward: output gradient of shape {tuple(data.shape)} for an output "
+                                     f"of shape {o.shape}")
+                out.append(data.astype(o.dtype))
+        return tuple(out)
+
+    # ---- dictionaries -------------------------------------------------------------------
+    @property
+    def arg_dict(self):
+        return dict(zip(self._arg_names, self.arg_arrays))
+
+    @property
+    def grad_dict(self):
+        return {n: g for n, g in zip(self._arg_names, self.grad_arrays) if g is not None}
+
+    @property
+    def aux_dict(self):
+        return dict(zip(self._aux_names, self.aux_arrays))
+
+    @property
+    def output_dict(self):
+        return dict(zip(self._output_names, self.outputs))
+
+    def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
+        """Copy ``arg_params``/``aux_params`` (name -> NDArray) into the bound arrays."""
+        for params, names, arrays, what in ((arg_params, self._arg_names, self.arg_arrays, "arg_params"),
+                                             (aux_params or {}, self._aux_names, self.aux_arrays, "aux_params")):
+            index = dict(zip(names, arrays))
+            for name, value in params.items():
+                if name in index:
+                    value.copyto(index[name])
+                elif not allow_extra_params:
+                    raise ValueError(f"Find name \"{name}\" that is not in the {what.split('_')[0]}uments"
+                                     if what == "arg_params" else
+                                     f"Find name {name} that is not in the auxiliary states")
+
+    def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
+        """A new executor for new input shapes, sharing the arrays whose shapes do not change
+        (a smaller array is a view of the old one's storage, as in MXNet)."""
+        arg_shapes, _, aux_shapes = self._symbol.infer_shape(**kwargs)
+        if arg_shapes is None:
+            raise MXNetError("reshape: cannot infer the new shapes")
+
+        def share(name, old, shape):
+            shape = tuple(shape)
+            if old.shape == shape:
+                return old
+            if name not in kwargs and not partial_shaping:
+                raise MXNetError(f"New shape of arg: {name} is different from the original shape; "
+                                 "set partial_shaping=True to allow this")
+            size = int(np.prod(shape))
+            if size > old.size:
+                if not allow_up_sizing:
+                    raise MXNetError(f"New shape of arg: {name} larger than original. First making a big "
+                                     "executor and then down sizing it is more efficient than the reverse. "
+                                     "If you really want to up size, set allow_up_sizing=True to enable "
+                                     "allocation of new arrays.")
+                return nd.zeros(shape, ctx=old.context, dtype=old.dtype)
+            if shape[1:] == old.shape[1:]:
+                return old[0:shape[0]]
+            return old.reshape((-1,))[0:size].reshape(shape)
+        args = [share(n, a, s) for n, a, s in zip(self._arg_names, self.arg_arrays, arg_shapes)]
+        grads = [None if g is None else share(n, g, s)
+                 for n, g, s in zip(self._arg_names, self.grad_arrays, arg_shapes)]
+        aux = [share(n, a, s) for n, a, s in zip(self._aux_names, self.aux_arrays, aux_shapes)]
+        exe = Executor(self._symbol, self._ctx, args, grads, list(self._grad_reqs), aux)
+        if self.outputs:
+            out_shapes = self._symbol.infer_shape(**kwargs)[1]
+            views = []
+            for old, shape in zip(self.outputs, out_shapes):
+                shape = tuple(shape)
+                size = int(np.prod(shape))
+                if old.shape == shape:
+                    views.append(old)
+                elif size <= old.size:
+                    views.append(old[0:shape[0]] if shape[1:] == old.shape[1:]
+                                 else old.reshape((-1,))[0:size].reshape(shape))
+                else:
+                    views = []
+                    break
+            exe.outputs = views
+        return exe
+
+    # ---- inspection ---------------------------------------------------------------------
+    def set_monitor_callback(self, callback, monitor_all=False):
+        self._monitor = callback
+
+    def get_optimized_symbol(self):
+        return self._optimized
+
+    def _gradient_reaches(self):
+        """For each output: whether a gradient flows from it to an argument with grad_req
+        other than 'null' (not through BlockGrad)."""
+        graph = self._graph
+        reach = {id(n) for n, m in zip(graph.arg_nodes, self._mask) if m}
+        for node in graph.order:
+            if node.op is not None and node.op.name != "BlockGrad" and \
+                    any(id(c) in reach for c, _ in node.inputs):
+                reach.add(id(node))
+        return [id(n) in reach for n, _ in graph.outputs]
+
+    def _gradient_flows(self):
+        return any(self._gradient_reaches())
+
+    def debug_str(self):
+        nbytes = sum(a.size * np.dtype(a.dtype).itemsize for a in self.arg_arrays + self.aux_arrays + self.outputs)
+        if self._gradient_flows():
+            from .inference import run_shapes
+            given = {n: a.shape for n, a in zip(self._arg_names, self.arg_arrays)}
+            _, shapes = run_shapes(self._symbol, given)
+            for node in self._graph.order:
+                if node.op is not None:
+                    for i in range(node.counts()[1]):
+                        shape = shapes.get((node, i)) or ()
+                        nbytes += int(np.prod(shape)) * 4
+            nbytes += sum(g.size * np.dtype(g.dtype).itemsize for g, m in zip(self.grad_arrays, self._mask) if m)
+        return self._symbol.debug_str() + f"Total {nbytes >> 20} MB allocated\n"

@@ -1,0 +1,382 @@
+"""Shape and dtype inference over a symbol graph (``infer_shape``, ``infer_type`` and their
+``_partial`` forms), as MXNet does it: passes over the graph until nothing changes.
+
+A shape is a tuple with 0 for an unknown dimension (-1 under ``mx.np_shape()``), or None when
+not even its rank is known.  Each pass, for each operator node:
+
+* the *parameter shape rules* of ``op_rules`` fill in arguments from the data shape (MXNet's
+  backward inference: a FullyConnected weight is (num_hidden, in_features)) and the data
+  shape from the output shape;
+* same-shape operators (elementwise arithmetic, unary math, activations) unify the shapes of
+  their inputs and outputs; ``Concat`` and ``SliceChannel`` relate their parts to the whole;
+* the forward shapes come from ``jax.eval_shape`` of the registry implementation (cached per
+  node and input shapes).  With unknown dimensions the node is evaluated twice, the unknown
+  dimensions set to two different probe sizes: an output dimension that does not change is
+  known.
+
+A conflict raises MXNetError naming the operator, as MXNet's "Shape inconsistent" does.
+"""
+import logging
+
+import jax
+import numpy as np
+
+from ..base import MXNetError
+from .. import util
+from . import op_rules
+from .lowering import node_function
+from .symbol import aux_nodes, parse_attr, topo_order
+
+_PROBES = (1009, 1013)
+_eval_cache = {}
+_same_shape_cache = {}
+
+
+def _merge(a, b):
+    """Combine two partial shapes; raises ValueError when they disagree."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if len(a) != len(b):
+        raise ValueError
+    out = []
+    for x, y in zip(a, b):
+        if x and y and x != y:
+            raise ValueError
+        out.append(x or y)
+    return tuple(out)
+
+
+def _complete(shape):
+    return shape is not None and 0 not in shape
+
+
+def _fmt(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]" if shape is not None else "None"
+
+
+class _Shapes:
+    """Known shapes of graph entries, keyed (id(node), output index)."""
+
+    def __init__(self):
+        self.known = {}
+        self.changed = False
+
+    def get(self, entry):
+        node, i = entry
+        return self.known.get((id(node), i))
+
+    def set(self, entry, shape, node):
+        if shape is None:
+            return
+        shape = tuple(int(d) for d in shape)
+        key = (id(entry[0]), entry[1])
+        old = self.known.get(key)
+        try:
+            new = _merge(old, shape)
+        except ValueError:
+            raise MXNetError(f"Error in operator {node.name}: Shape inconsistent, Provided = {_fmt(old)}, "
+                             f"inferred shape=({','.join(str(d) for d in shape)})") from None
+        if new != old:
+            self.known[key] = new
+            self.changed = True
+
+
+def _eval(node, shapes, in_dtypes):
+    """Output shapes and dtypes of ``node`` for complete input ``shapes`` (None on failure)."""
+    key = (node.op.name, tuple(sorted(node.attrs.items())), shapes, in_dtypes)
+    if key in _eval_cache:
+        return _eval_cache[key]
+    specs = [jax.ShapeDtypeStruct(s, d) for s, d in zip(shapes, in_dtypes)]
+    if node.op.random:
+        specs.insert(0, jax.ShapeDtypeStruct((2,), np.uint32))
+    try:
+        outs = jax.eval_shape(node_function(node), *specs)
+        visible = node.counts()[1]
+        result = [(tuple(o.shape), np.dtype(o.dtype)) for o in outs[:visible]]
+    except Exception:   # noqa: BLE001  (an invalid combination: the caller decides)
+        result = None
+    if len(_eval_cache) > 8192:
+        _eval_cache.clear()
+    _eval_cache[key] = result
+    return result
+
+
+def _is_same_shape(node):
+    """Whether a one-input operator keeps its input's shape (unary math, activations...)."""
+    key = (node.op.name, tuple(sorted(node.attrs.items())))
+    if key not in _same_shape_cache:
+        same = node.counts()[1] == 1 and len(node.inputs) == 1
+        for probe in ((2, 3, 4, 5), (1, 3, 1, 7), (3, 5, 7)):
+            if not same:
+                break
+            out = _eval(node, (probe,), (np.dtype(np.float32),))
+            same = out is not None and out[0][0] == probe
+        _same_shape_cache[key] = same
+    return _same_shape_cache[key]
+
+
+def _forward(node, shapes, in_shapes, dtypes):
+    if any(s is None for s in in_shapes):
+        return
+    in_dtypes = tuple(dtypes.get((id(c), i), np.dtype(np.float32)) for c, i in node.inputs)
+    if all(_complete(s) for s in in_shapes):
+        result = _eval(node, tuple(in_shapes), in_dtypes)
+        if result is None:
+            raise MXNetError(f"Error in operator {node.name}: {node.op.name} cannot take inputs of shapes "
+                             f"{', '.join(_fmt(s) for s in in_shapes)} with {node.attrs or 'no attributes'}")
+        for i, (shape, dtype) in enumerate(result):
+            shapes.set((node, i), shape, node)
+            dtypes.setdefault((id(node), i), dtype)
+        return
+    if node.op.name in op_rules.NO_PARTIAL:
+        return
+    runs = []
+    for probe in _PROBES:
+        probed = tuple(tuple(d or probe for d in s) for s in in_shapes)
+        result = _eval(node, probed, in_dtypes)
+        if result is None:
+            return
+        runs.append(result)
+    for i, ((a, _), (b, _)) in enumerate(zip(*runs)):
+        if len(a) == len(b):
+            shapes.set((node, i), tuple(x if x == y else 0 for x, y in zip(a, b)), node)
+
+
+def _unify(node, entries, shapes):
+    merged = None
+    for entry in entries:
+        try:
+            merged = _merge(merged, shapes.get(entry))
+        except ValueError:
+            raise MXNetError(f"Error in operator {node.name}: Incompatible input shape: expected "
+                             f"{_fmt(merged)}, got {_fmt(shapes.get(entry))}") from None
+    for entry in entries:
+        shapes.set(entry, merged, node)
+
+
+def _concat(node, shapes):
+    dim = int(node.params().get("dim", 1))
+    ins = [shapes.get(e) for e in node.inputs]
+    out = shapes.get((node, 0))
+    ranks = {len(s) for s in ins + [out] if s is not None}
+    if len(ranks) != 1:
+        return
+    rank = ranks.pop()
+    axis = dim % rank
+    rest = None
+    for s in ins + [out]:
+        if s is not None:
+            rest = _merge(rest, s[:axis] + (0,) + s[axis + 1:])
+    for e, s in zip(node.inputs, ins):
+        shapes.set(e, rest[:axis] + ((s[axis] if s else 0),) + rest[axis + 1:], node)
+    sizes = [s[axis] if s else 0 for s in (shapes.get(e) for e in node.inputs)]
+    total = sum(sizes) if all(sizes) else 0
+    shapes.set((node, 0), rest[:axis] + (total,) + rest[axis + 1:], node)
+
+
+def _slice_channel(node, shapes):
+    params = node.params()
+    n, squeeze = int(params["num_outputs"]), bool(params.get("squeeze_axis", False))
+    data = shapes.get(node.inputs[0])
+    for i in range(n):
+        out = shapes.get((node, i))
+        if out is None:
+            continue
+        if squeeze:
+            rank = len(out) + 1
+            axis = int(params.get("axis", 1)) % rank
+            whole = out[:axis] + (n,) + out[axis:]
+        else:
+            rank = len(out)
+            axis = int(params.get("axis", 1)) % rank
+            whole = out[:axis] + ((out[axis] * n) if out[axis] else 0,) + out[axis + 1:]
+        shapes.set(node.inputs[0], whole, node)
+    data = shapes.get(node.inputs[0])
+    if data is not None and not all(shapes.get((node, i)) for i in range(n)):
+        axis = int(params.get("axis", 1)) % len(data)
+        part = data[:axis] + ((data[axis] // n) if data[axis] else 0,) + data[axis + 1:]
+        if squeeze:
+            part = part[:axis] + part[axis + 1:]
+        for i in range(n):
+            shapes.set((node, i), part, node)
+
+
+def _apply_rules(node, shapes):
+    name = op_rules.MXNET_OP_NAME.get(node.op.name, node.op.name)
+    rule = op_rules.PARAM_SHAPE_RULES.get(node.op.name)
+    if rule is not None and node.inputs and shapes.get(node.inputs[0]) is not None:
+        input_shapes = {n: shapes.get(e) for n, e in zip(node.op.inputs, node.inputs)}
+        for key, shape in rule(node.params(), input_shapes, shapes.get((node, 0))).items():
+            if key == "data_out":
+                shapes.set((node, 0), shape, node)
+            elif key in node.op.inputs and node.op.inputs.index(key) < len(node.inputs) and shape is not None:
+                shapes.set(node.inputs[node.op.inputs.index(key)], shape, node)
+    if name in op_rules.SAME_SHAPE_BINARY:
+        _unify(node, list(node.inputs) + [(node, 0)], shapes)
+    elif name == "Concat":
+        _concat(node, shapes)
+    elif name == "SliceChannel":
+        _slice_channel(node, shapes)
+    elif len(node.inputs) == 1 and _is_same_shape(node):
+        _unify(node, [node.inputs[0], (node, 0)], shapes)
+
+
+def _to_internal(shape):
+    if shape is None:
+        return None
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    unknown = -1 if util.is_np_shape() else 0
+    return tuple(0 if d == unknown else int(d) for d in shape)
+
+
+def _attr_shape(text):
+    """A variable's ``__shape__`` attribute; 0 and -1 are unknown dimensions (files written
+    before NumPy shape semantics use 0, later ones -1)."""
+    shape = parse_attr(text)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return tuple(max(int(d), 0) for d in shape)
+
+
+def _to_user(shape):
+    np_shape = util.is_np_shape()
+    if shape is None:
+        return None if np_shape else ()
+    return tuple(-1 if (np_shape and d == 0) else d for d in shape)
+
+
+def _var_dtypes(order, type_kwargs):
+    from ..ndarray.storage_ids import _DTYPE_MX_TO_NP
+    dtypes = {}
+    for node in order:
+        if node.op is None:
+            if node.name in type_kwargs:
+                dtypes[(id(node), 0)] = np.dtype(type_kwargs[node.name])
+            elif "__dtype__" in node.attrs:
+                dtypes[(id(node), 0)] = np.dtype(_DTYPE_MX_TO_NP[int(node.attrs["__dtype__"])])
+    return dtypes
+
+
+def _bind_args(sym, args, kwargs, what):
+    """Positional values for ``list_arguments`` in order, keyword values by input name."""
+    names = sym.list_arguments()
+    if args and kwargs:
+        raise ValueError("Can only specify known argument shapes either by positional or kwargs way.")
+    if len(args) > len(names):
+        raise MXNetError(f"{what}: {len(args)} positional values for {len(names)} arguments")
+    given = dict(zip(names, args))
+    inputs = sym.list_inputs()
+    for key, value in kwargs.items():
+        if key not in inputs:
+            candidates = "".join(f"\t[{i}]{n}\n" for i, n in enumerate(inputs))
+            raise MXNetError(f"{what.replace('_', ' ').title().replace(' ', '')}Keyword argument name {key} "
+                             f"not found.\nCandidate arguments:\n{candidates}")
+        given[key] = value
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def run_shapes(sym, given, type_dict=None):
+    """{(id(node), index): partial shape} for every entry of the graph."""
+    order = topo_order(sym._outputs)
+    shapes = _Shapes()
+    for node in order:
+        if node.op is None:
+            if node.name in given:
+                shapes.set((node, 0), _to_internal(given[node.name]), node)
+            elif "__shape__" in node.attrs:
+                shapes.set((node, 0), _attr_shape(node.attrs["__shape__"]), node)
+    dtypes = _var_dtypes(order, type_dict or {})
+    ops = [n for n in order if n.op is not None]
+    for _ in range(len(ops) + 2):
+        shapes.changed = False
+        for node in ops:
+            _apply_rules(node, shapes)
+            _forward(node, shapes, [shapes.get(e) for e in node.inputs], dtypes)
+        for node in reversed(ops):
+            _apply_rules(node, shapes)
+        if not shapes.changed:
+            break
+    return order, shapes
+
+
+def infer_shape(sym, args, kwargs, partial):
+    given = _bind_args(sym, args, kwargs, "infer_shape")
+    order, shapes = run_shapes(sym, given)
+    aux = aux_nodes(order)
+    arg_shapes = [shapes.get((n, 0)) for n in order if n.op is None and id(n) not in aux]
+    aux_shapes = [shapes.get((n, 0)) for n in order if id(n) in aux]
+    out_shapes = [shapes.get(e) for e in sym._outputs]
+    if not partial and not all(_complete(s) for s in arg_shapes + aux_shapes + out_shapes):
+        unknown = [n.name for n in order if n.op is None and not _complete(shapes.get((n, 0)))]
+        logging.warning("Cannot decide shape for the following arguments (0s in shape means unknown "
+                        "dimensions). Consider providing them as input:\n\t%s",
+                        "\n\t".join(f"{name}: {_to_user(shapes.known.get((id(n), 0)))}"
+                                    for name, n in ((n.name, n) for n in order if n.name in unknown)))
+        return None, None, None
+    return ([_to_user(s) for s in arg_shapes], [_to_user(s) for s in out_shapes], [_to_user(s) for s in aux_shapes])
+
+
+# ---- dtypes --------------------------------------------------------------------------------
+_CAST_OPS = frozenset({"cast", "amp_cast"})
+_INT64_OUT = frozenset({"shape_array", "size_array"})
+
+
+def _type_node(node, dtypes):
+    """MXNet's default type rule for one node: an operator with a ``dtype`` attribute (Cast,
+    creation, one_hot, Embedding...) gives its outputs, and its unknown parameter inputs after
+    the first, that dtype; otherwise inputs and outputs share the first known dtype
+    (elementwise), forwards and backwards."""
+    ins = [dtypes.get((id(c), i)) for c, i in node.inputs]
+    params = node.params()
+    fixed = params.get("dtype")
+    fixed = None if fixed in (None, "None") or node.op.name == "topk" else np.dtype(fixed)
+    if node.op.name in _INT64_OUT:
+        fixed = np.dtype(np.int64)
+    if fixed is not None:
+        for i in range(node.counts()[1]):
+            dtypes.setdefault((id(node), i), fixed)
+        if node.op.name not in _CAST_OPS:
+            for entry, d in list(zip(node.inputs, ins))[1:]:
+                if d is None:
+                    dtypes[(id(entry[0]), entry[1])] = fixed
+        return
+    known = [d for d in ins if d is not None]
+    main = known[0] if known else dtypes.get((id(node), 0))
+    if main is None:
+        return
+    for entry, d in zip(node.inputs, ins):
+        if d is None:
+            dtypes[(id(entry[0]), entry[1])] = main
+    for i in range(node.counts()[1]):
+        dtypes.setdefault((id(node), i), main)
+
+
+def run_types(sym, given):
+    order = topo_order(sym._outputs)
+    dtypes = _var_dtypes(order, given)
+    ops = [n for n in order if n.op is not None]
+    for _ in range(3):
+        before = dict(dtypes)
+        for node in ops:
+            _type_node(node, dtypes)
+        for node in reversed(ops):
+            _type_node(node, dtypes)
+        if before == dtypes:
+            break
+    return order, dtypes
+
+
+def infer_type(sym, args, kwargs, partial):
+    given = _bind_args(sym, args, kwargs, "infer_type")
+    order, dtypes = run_types(sym, given)
+    aux = aux_nodes(order)
+    arg_types = [dtypes.get((id(n), 0)) for n in order if n.op is None and id(n) not in aux]
+    aux_types = [dtypes.get((id(n), 0)) for n in order if id(n) in aux]
+    out_types = [dtypes.get((id(n), i)) for n, i in sym._outputs]
+    if not partial and any(t is None for t in arg_types + aux_types + out_types):
+        return None, None, None
+
+    def user(t):
+        return None if t is None else t.type
+    return [user(t) for t in arg_types], [user(t) for t in out_types], [user(t) for t in aux_types]

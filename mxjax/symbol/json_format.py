@@ -1,0 +1,109 @@
+"""MXNet's JSON form of a symbol graph (``Symbol.tojson``, ``mx.sym.load_json``).
+
+The document is nnvm's: ``nodes`` (op, name, attrs, inputs as [node, output, version]),
+``arg_nodes`` (the variables), ``node_row_ptr`` (prefix sums of each node's output count),
+``heads`` and ``attrs.mxnet_version``.  The text is laid out as MXNet's dmlc JSON writer lays
+it out (two-space indent, ``", "`` at line ends, short arrays and one-entry objects inline), so
+mxjax's files compare equal to MXNet's byte for byte.  Loading accepts the older layouts too
+(``attr``/``param`` instead of ``attrs``).
+"""
+import json
+
+from ..base import MXNetError
+from .. import util
+from .symbol import Symbol, _Node, topo_order
+
+MXNET_VERSION = 10901
+
+
+def _dump(value):
+    return json.dumps(value)
+
+
+def _int_array(values, indent):
+    if len(values) <= 10:
+        return "[" + ", ".join(str(v) for v in values) + "]"
+    pad = " " * (indent + 2)
+    return "[\n" + ", \n".join(pad + str(v) for v in values) + "\n" + " " * indent + "]"
+
+
+def _entries(entries):
+    return "[" + ", ".join(f"[{n}, {i}, {v}]" for n, i, v in entries) + "]"
+
+
+def _object(items, indent):
+    if len(items) <= 1:
+        return "{" + ", ".join(f"{_dump(k)}: {v}" for k, v in items) + "}"
+    pad = " " * (indent + 2)
+    return "{\n" + ", \n".join(f"{pad}{_dump(k)}: {v}" for k, v in items) + "\n" + " " * indent + "}"
+
+
+def graph_dict(sym):
+    """The graph as MXNet's JSON structure (a dict)."""
+    order = topo_order(sym._outputs)
+    index = {id(n): k for k, n in enumerate(order)}
+    mutable = set()
+    for node in order:
+        if node.op is not None and node.op.mutates:
+            mutable.update(id(c) for name, (c, _) in zip(node.op.inputs, node.inputs)
+                           if name in node.op.mutates and c.op is None)
+    nodes, row_ptr = [], [0]
+    for node in order:
+        spec = {"op": node.json_op(), "name": node.name}
+        if node.attrs:
+            spec["attrs"] = dict(sorted(node.attrs.items()))
+        spec["inputs"] = [[index[id(c)], i, 1 if id(c) in mutable else 0] for c, i in node.inputs]
+        nodes.append(spec)
+        row_ptr.append(row_ptr[-1] + node.counts()[0])
+    return {"nodes": nodes, "arg_nodes": [k for k, n in enumerate(order) if n.op is None],
+            "node_row_ptr": row_ptr, "heads": [[index[id(n)], i, 0] for n, i in sym._outputs],
+            "attrs": graph_attrs()}
+
+
+def graph_attrs():
+    """The document's ``attrs``: ``is_np_shape`` when NumPy shape semantics are on, and the version."""
+    attrs = {"is_np_shape": ["int", 1]} if util.is_np_shape() else {}
+    attrs["mxnet_version"] = ["int", MXNET_VERSION]
+    return attrs
+
+
+def to_json(sym):
+    graph = graph_dict(sym)
+    node_texts = []
+    for spec in graph["nodes"]:
+        items = [("op", _dump(spec["op"])), ("name", _dump(spec["name"]))]
+        if "attrs" in spec:
+            items.append(("attrs", _object([(k, _dump(v)) for k, v in spec["attrs"].items()], 6)))
+        items.append(("inputs", _entries(spec["inputs"])))
+        node_texts.append(_object(items, 4))
+    nodes = "[\n" + ", \n".join("    " + t for t in node_texts) + "\n  ]"
+    top = [("nodes", nodes), ("arg_nodes", _int_array(graph["arg_nodes"], 2)),
+           ("node_row_ptr", _int_array(graph["node_row_ptr"], 2)), ("heads", _entries(graph["heads"])),
+           ("attrs", _object([(k, _dump(v)) for k, v in graph["attrs"].items()], 2))]
+    return _object(top, 0)
+
+
+def from_json(text):
+    from ..ndarray.registry import OPS
+    try:
+        graph = json.loads(text)
+        specs = graph["nodes"]
+        heads = graph["heads"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise MXNetError(f"Failed to load symbol from JSON: {exc}") from None
+    nodes = []
+    for spec in specs:
+        attrs = {}
+        for key in ("param", "attr", "attrs"):
+            attrs.update({k: str(v) for k, v in (spec.get(key) or {}).items()})
+        op_name = spec["op"]
+        if op_name == "null":
+            op = None
+        else:
+            op = OPS.get(op_name)
+            if op is None:
+                raise MXNetError(f"Failed loading Op {spec['name']} of type {op_name}: "
+                                 "the operator is not registered in mxjax")
+        inputs = [(nodes[e[0]], e[1]) for e in spec.get("inputs", [])]
+        nodes.append(_Node(op, spec["name"], attrs, inputs))
+    return Symbol([(nodes[h[0]], h[1]) for h in heads])

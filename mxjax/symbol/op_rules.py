@@ -1,0 +1,216 @@
+"""What the symbolic API needs to know about an operator beyond its registry entry.
+
+The registry (``mxjax/ndarray/registry.py``) gives each operator's inputs, attributes and JAX
+implementation.  A symbol graph also needs MXNet's view of the node:
+
+* the operator name written into MXNet's JSON (the registry's canonical name is sometimes an
+  alias in MXNet: ``concat`` is MXNet's ``Concat``, ``maximum`` its ``_maximum``);
+* how many outputs the node has in MXNet's graph and how they are named (``bn_output``,
+  ``bn_mean``, ``slice_output0``), and how many of them are visible;
+* which optional inputs ``mx.sym.X`` creates as variables when they are not given
+  (``bias`` unless ``no_bias``, ``gamma`` of a PReLU, ``length`` with ``use_length``);
+* the initializer MXNet attaches to auxiliary states (``moving_mean`` -> zero);
+* *parameter shape rules*: MXNet's backward inference of an argument's shape from the data
+  shape (``FullyConnected`` weight = (num_hidden, in_features)) and of the data shape from the
+  output shape.  Forward shapes come from ``jax.eval_shape`` of the registry implementation.
+"""
+import math
+
+#: registry name -> the name MXNet 1.9.1 writes into its JSON for that operator
+MXNET_OP_NAME = {
+    "cast": "Cast", "concat": "Concat", "flatten": "Flatten",
+    "add": "elemwise_add", "subtract": "elemwise_sub", "multiply": "elemwise_mul", "divide": "elemwise_div",
+    "maximum": "_maximum", "minimum": "_minimum", "power": "_power", "mod": "_mod", "hypot": "_hypot",
+    "equal": "_equal", "not_equal": "_not_equal", "greater": "_greater", "greater_equal": "_greater_equal",
+    "lesser": "_lesser", "lesser_equal": "_lesser_equal", "logical_and": "_logical_and",
+    "logical_or": "_logical_or", "logical_xor": "_logical_xor",
+}
+
+#: binary operators whose inputs and output all have one shape (MXNet's ElemwiseShape)
+SAME_SHAPE_BINARY = frozenset(
+    {"elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div", "_grad_add", "_identity_with_attr_like_rhs"}
+    | {v for v in MXNET_OP_NAME.values() if v.startswith("_")})
+
+#: operators whose output shape MXNet infers only once every input shape is complete
+NO_PARTIAL = frozenset({"where", "flatten"})
+
+# MXNet's output names where the operator declares them (otherwise output / output0, output1...)
+_OUTPUT_NAMES = {
+    "BatchNorm": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
+    "LayerNorm": ("output", "mean", "std"), "GroupNorm": ("output", "mean", "std"),
+    "Dropout": ("output", "mask"), "LRN": ("output", "tmp_norm"), "Pooling": ("output", "mask"),
+}
+_TWO_OUTPUTS = frozenset({"sort", "CTCLoss"})   # a hidden second output
+
+
+def _flag(attrs, key, default=False):
+    value = attrs.get(key, default)
+    return value if isinstance(value, bool) else str(value) in ("True", "true", "1")
+
+
+def output_counts(op_name, attrs):
+    """(MXNet's number of outputs of the node, how many of them are visible), from the
+    operator's attributes (parsed values)."""
+    if op_name in ("BatchNorm", "LayerNorm", "GroupNorm"):
+        return 3, 3 if _flag(attrs, "output_mean_var") else 1
+    if op_name == "InstanceNorm":
+        return 3, 1
+    if op_name in ("Dropout", "LRN", "Pooling"):
+        return 2, 1
+    if op_name == "SliceChannel":
+        n = int(attrs["num_outputs"])
+        return n, n
+    if op_name == "topk":
+        typ = attrs.get("ret_typ", "indices")
+        return (2, 2) if typ == "both" else (2, 1) if typ == "value" else (1, 1)
+    if op_name in ("_linalg_gelqf", "_linalg_syevd", "_linalg_slogdet"):
+        return 2, 2
+    if op_name in _TWO_OUTPUTS:
+        return 2, 1
+    return 1, 1
+
+
+def output_names(op_name, total):
+    """The suffixes of a node's outputs (``output``, ``mean``... or ``output0``, ``output1``...)."""
+    names = _OUTPUT_NAMES.get(op_name)
+    if names is not None:
+        return names
+    return ("output",) if total == 1 else tuple(f"output{i}" for i in range(total))
+
+
+def creates_input(op_name, input_name, attrs):
+    """Whether ``mx.sym.<op>`` creates the optional input ``input_name`` as a variable when it
+    is not given (MXNet lists it among the operator's arguments)."""
+    if input_name == "bias":
+        return not _flag(attrs, "no_bias", op_name == "Deconvolution")
+    if op_name == "LeakyReLU" and input_name == "gamma":
+        return attrs.get("act_type", "leaky") == "prelu"
+    return _flag(attrs, "use_" + input_name)
+
+
+#: loss layers: their gradient ignores the head gradient, so ``Executor.backward`` needs none
+LOSS_OPS = frozenset({"SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput",
+                      "SVMOutput", "MakeLoss", "make_loss"})
+
+#: the initializer MXNet attaches to auxiliary-state variables it creates
+AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
+
+
+# ---- parameter shape rules ------------------------------------------------------------------
+# Shapes here use 0 for an unknown dimension and None for an unknown shape.
+
+def _known(shape):
+    return shape is not None and 0 not in shape
+
+
+def _fully_connected(attrs, shapes, out):
+    data = shapes["data"]
+    num_hidden = int(attrs["num_hidden"])
+    rules = {"bias": (num_hidden,)}
+    if data is not None:
+        if _flag(attrs, "flatten", True):
+            in_dim = math.prod(data[1:]) if _known(data[1:]) else 0
+            rules["data_out"] = (data[0], num_hidden)
+        else:
+            in_dim = data[-1]
+            rules["data_out"] = tuple(data[:-1]) + (num_hidden,)
+        rules["weight"] = (num_hidden, in_dim)
+    if out is not None and data is not None:
+        if _flag(attrs, "flatten", True):
+            rules["data"] = (out[0],) + tuple(data[1:])
+        else:
+            rules["data"] = tuple(out[:-1]) + (data[-1],)
+    return rules
+
+
+def _spatial(attrs, key, n, default):
+    value = attrs.get(key) or ()
+    value = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    return value if len(value) == n else (default,) * n
+
+
+def _convolution(attrs, shapes, out, transposed=False):
+    data = shapes["data"]
+    kernel = tuple(attrs["kernel"]) if isinstance(attrs["kernel"], (tuple, list)) else (attrs["kernel"],)
+    n = len(kernel)
+    num_filter, groups = int(attrs["num_filter"]), int(attrs.get("num_group", 1))
+    rules = {"bias": (num_filter,)}
+    if data is not None and len(data) == n + 2:
+        channels = data[1]
+        if transposed:
+            rules["weight"] = (channels, num_filter // groups) + kernel
+        else:
+            rules["weight"] = (num_filter, channels // groups if channels else 0) + kernel
+    if out is not None and data is not None and len(out) == n + 2 and not transposed:
+        stride, dilate = _spatial(attrs, "stride", n, 1), _spatial(attrs, "dilate", n, 1)
+        pad = _spatial(attrs, "pad", n, 0)
+        spatial = []
+        for i in range(n):
+            size = data[2 + i]
+            if not size and out[2 + i]:
+                size = (out[2 + i] - 1) * stride[i] + dilate[i] * (kernel[i] - 1) + 1 - 2 * pad[i]
+            spatial.append(size)
+        rules["data"] = (out[0] or data[0], data[1]) + tuple(spatial)
+    return rules
+
+
+def _channel_params(names, axis_key=None, size_key=None):
+    def rule(attrs, shapes, out):
+        data = shapes["data"]
+        if size_key is not None:
+            size = int(attrs.get(size_key, 1))
+        elif data is None:
+            return {}
+        else:
+            axis = int(attrs.get(axis_key, 1)) if axis_key else 1
+            size = data[axis % len(data)] if data else 0
+        rules = {name: (size,) for name in names}
+        if out is not None:
+            rules["data"] = tuple(out)
+        return rules
+    return rule
+
+
+def _embedding(attrs, shapes, out):
+    return {"weight": (int(attrs["input_dim"]), int(attrs["output_dim"]))}
+
+
+def _prelu(attrs, shapes, out):
+    data = shapes["data"]
+    rules = {} if out is None else {"data": tuple(out)}
+    if attrs.get("act_type") == "prelu" and data is not None and len(data) > 1:
+        rules["gamma"] = (data[1],)
+    return rules
+
+
+def _softmax_output(attrs, shapes, out):
+    data = shapes["data"]
+    if data is None:
+        return {}
+    if _flag(attrs, "multi_output"):
+        return {"label": (data[0],) + tuple(data[2:])}
+    return {"label": tuple(data[:-1])}
+
+
+def _same_label(attrs, shapes, out):
+    data = shapes["data"]
+    return {} if data is None else {"label": tuple(data)}
+
+
+#: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name: shape}
+#: (``data_out``: the output shape, where the operator fixes some of its dimensions)
+PARAM_SHAPE_RULES = {
+    "FullyConnected": _fully_connected,
+    "Convolution": _convolution,
+    "Deconvolution": lambda attrs, shapes, out: _convolution(attrs, shapes, out, transposed=True),
+    "BatchNorm": _channel_params(("gamma", "beta", "moving_mean", "moving_var"), axis_key="axis"),
+    "LayerNorm": _channel_params(("gamma", "beta"), axis_key="axis"),
+    "InstanceNorm": _channel_params(("gamma", "beta")),
+    "GroupNorm": _channel_params(("gamma", "beta"), size_key="num_groups"),
+    "Embedding": _embedding,
+    "LeakyReLU": _prelu,
+    "SoftmaxOutput": _softmax_output,
+    "LinearRegressionOutput": _same_label,
+    "LogisticRegressionOutput": _same_label,
+    "MAERegressionOutput": _same_label,
+}
