@@ -44,7 +44,7 @@ def test_star_imports_through_the_alias():
     ("import mxnet.contrib.onnx", "mxnet.contrib.onnx"),
     ("import mxnet.gluon.model_zoo.vision", "mxnet.gluon.model_zoo"),
     ("from mxnet import image", "mxnet.image"),
-    ("from mxnet import recordio, nd", "mxnet.recordio"),
+    ("from mxnet import visualization, nd", "mxnet.visualization"),
     ("from mxnet.gluon import model_zoo", "mxnet.gluon.model_zoo"),
     ("from mxnet.gluon.model_zoo import vision", "mxnet.gluon.model_zoo"),
     ("from mxnet.gluon.data.vision import no_such_module", "mxnet.gluon.data.vision.no_such_module"),
