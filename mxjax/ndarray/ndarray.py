@@ -23,7 +23,8 @@ import jax.numpy as jnp
 from ..base import MXNetError, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine import executor
-from .._engine.graph import VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance, set_owner
+from .._engine.graph import (VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance,
+                             raise_all_failures, set_owner)
 from .._engine.state import state
 from .registry import OPS
 from .storage_ids import (_DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _GRAD_REQ_MAP, _STORAGE_TYPE_CSR,  # noqa: F401
@@ -523,7 +524,9 @@ def array(source_array, ctx=None, dtype=None):
 
 def waitall():
     """Wait for all computation: this thread's deferred gradients and optimizer updates are
-    computed now.  Other values still pending in mxjax's trace are computed when read (their
-    errors surface there, as MXNet's asynchronous errors do)."""
+    computed now.  Other values still pending in mxjax's trace are computed when read.  As
+    MXNet's, it raises the first asynchronous operator error (AsyncOpError) that no sync
+    point has raised yet, and clears the others."""
     executor.materialize([])
     jax.effects_barrier()
+    raise_all_failures()
