@@ -511,11 +511,17 @@ _add_binary_dunders()
 
 
 def array(source_array, ctx=None, dtype=None):
-    """``nd.array``: float32 unless ``dtype`` is given (an NDArray source keeps its dtype)."""
+    """``nd.array``: float32 unless ``dtype`` is given (an NDArray source keeps its dtype);
+    a scipy csr matrix gives a CSRNDArray, as in MXNet."""
     ctx = ctx or current_context()
     if isinstance(source_array, NDArray):
         dtype = source_array.dtype if dtype is None else dtype
         source = source_array.asnumpy()
+    elif type(source_array).__module__.startswith("scipy.sparse"):
+        from . import sparse
+        if not sparse._is_scipy(source_array, "csr"):
+            raise TypeError("source_array must be array like object")
+        return sparse.array(source_array, ctx=ctx, dtype=dtype)
     else:
         source = source_array
     np_array = np.asarray(source, dtype=as_dtype(dtype))
