@@ -87,3 +87,12 @@ def test_scipy_csr_input_becomes_csr(monkeypatch):
     for batch in it:
         assert batch.data[0].stype == "csr"
         assert batch.data[0].asnumpy().tolist() == batch.label[0].asnumpy().tolist()   # rows stay paired
+
+
+def test_nd_array_copies_its_numpy_source():
+    """MXNet's nd.array copies: iterators that refill one host buffer per batch rely on it."""
+    for dtype in (None, np.float32):
+        source = np.zeros(1 << 20, dtype=np.float32)
+        arr = mx.nd.array(source, dtype=dtype)
+        source[0] = 5
+        assert arr[0].asscalar() == 0

@@ -524,7 +524,9 @@ def array(source_array, ctx=None, dtype=None):
         return sparse.array(source_array, ctx=ctx, dtype=dtype)
     else:
         source = source_array
-    np_array = np.asarray(source, dtype=as_dtype(dtype))
+    # a copy, as MXNet's: jax.device_put may share a numpy buffer on the host, and the
+    # caller's later writes into it must not reach the NDArray
+    np_array = np.array(source, dtype=as_dtype(dtype))
     return from_value(constant(jax.device_put(np_array, ctx.jax_device), ctx))
 
 
