@@ -1,0 +1,8 @@
+"""``mx.gluon.contrib``: the experimental Gluon pieces MXNet 1.9.1 ships (``nn`` and ``data``
+so far)."""
+from . import data, nn  # noqa: F401
+
+
+from ...base import missing_api as _missing_api  # noqa: E402
+
+__getattr__ = _missing_api(__name__)
