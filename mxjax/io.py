@@ -3,8 +3,9 @@
 ``NDArrayIter`` batches arrays along the batch axis (MXNet's ``last_batch_handle``
 'pad', 'discard' and 'roll_over');
 ``DataBatch`` and ``DataDesc`` are MXNet's batch and description records.
-``MNISTIter`` reads MNIST's idx files (MXNet's C++ iterator of that name).  Other
-file-based iterators (ImageRecordIter, CSVIter...) are not provided.
+``MNISTIter`` reads MNIST's idx files and ``CSVIter`` (in ``_csv_iter``) CSV files, as
+MXNet's C++ iterators of those names do.  Other file-based iterators (ImageRecordIter,
+LibSVMIter...) are not provided.
 """
 import sys
 import time
@@ -16,7 +17,7 @@ from . import ndarray as nd
 from ._idx import read_idx
 from .base import MXNetError
 
-__all__ = ["DataDesc", "DataBatch", "DataIter", "NDArrayIter", "MNISTIter"]
+__all__ = ["DataDesc", "DataBatch", "DataIter", "NDArrayIter", "MNISTIter", "CSVIter"]
 
 
 class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
@@ -80,10 +81,23 @@ class DataIter:
         pass
 
 
+class _CSRSource:
+    """A CSRNDArray input of NDArrayIter: its rows are taken on the host and handed out as
+    CSRNDArray batches, as MXNet's NDArrayIter slices a CSRNDArray."""
+
+    def __init__(self, csr):
+        self.dense = csr.asnumpy()
+        self.shape, self.dtype = self.dense.shape, self.dense.dtype
+
+    def take(self, samples):
+        return nd.array(self.dense[samples], dtype=self.dtype).tostype("csr")
+
+
 def _init_data(data, allow_empty, default_name):
-    """MXNet's normalisation of iterator inputs: a sorted list of (name, numpy array); one array
-    is named ``default_name``, a list of them ``_0_<default_name>``...  Non-NDArray inputs are
-    converted as ``nd.array`` converts them (float32)."""
+    """MXNet's normalisation of iterator inputs: a sorted list of (name, numpy array or
+    _CSRSource); one array is named ``default_name``, a list of them ``_0_<default_name>``...
+    Other inputs are converted as ``nd.array`` converts them (float32; a scipy csr matrix
+    becomes a CSRNDArray)."""
     assert data is not None or allow_empty
     if data is None:
         data = []
@@ -105,7 +119,7 @@ def _init_data(data, allow_empty, default_name):
             except Exception:
                 raise TypeError(f"Invalid type '{type(value)}' for {name}, should be NDArray, numpy.ndarray or "
                                 "h5py.Dataset") from None
-        arrays.append((name, value.asnumpy()))
+        arrays.append((name, _CSRSource(value) if value.stype == "csr" else value.asnumpy()))
     return sorted(arrays, key=lambda item: item[0])
 
 
@@ -125,6 +139,9 @@ class NDArrayIter(DataIter):
         super().__init__(batch_size)
         self.data = _init_data(data, allow_empty=False, default_name=data_name)
         self.label = _init_data(label, allow_empty=True, default_name=label_name)
+        if last_batch_handle != "discard" and any(isinstance(v, _CSRSource) for _, v in self.data + self.label):
+            raise NotImplementedError("`NDArrayIter` only supports ``CSRNDArray`` with `last_batch_handle` set to "
+                                      "`discard`.")
         self.layout = layout
         self._axis = layout.find("N")
         self.idx = np.arange(self.data[0][1].shape[self._axis])
@@ -184,7 +201,8 @@ class NDArrayIter(DataIter):
         return self.idx[start:min(end, self.num_data)]
 
     def _batch(self, source, samples):
-        return [nd.array(np.take(v, samples, axis=self._axis), dtype=v.dtype) for _, v in source]
+        return [v.take(samples) if isinstance(v, _CSRSource) else
+                nd.array(np.take(v, samples, axis=self._axis), dtype=v.dtype) for _, v in source]
 
     def getdata(self):
         return self._batch(self.data, self._samples())
@@ -348,6 +366,8 @@ class MNISTIter(DataIter):
     def getpad(self):
         return 0
 
+
+from ._csv_iter import CSVIter  # noqa: E402
 
 from .base import missing_api as _missing_api  # noqa: E402
 

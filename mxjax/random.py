@@ -5,7 +5,9 @@ key ``(seed, counter)``, counter-based, so drawing one costs no device work.
 The key is an input of the op's node, so a recorded Dropout replays the same
 mask in backward and in the compiled tier.  ``seed(s)`` restarts the stream:
 the same seed gives the same numbers (not MXNet's numbers: its generator
-differs).
+differs).  A sampler whose parameters fail its check (``normal(0, -1)``) leaves
+its failure on the generator, as MXNet's does: every later random operator
+inherits it until a sync point raises it (see ``_engine.graph.Failure``).
 """
 import contextlib
 import threading
@@ -13,7 +15,7 @@ import threading
 import jax
 import numpy as np
 
-from ._engine.graph import constant
+from ._engine.graph import constant, failed_random_key, poisoned
 from .ndarray.random import (exponential, gamma, generalized_negative_binomial, multinomial,  # noqa: F401
                              negative_binomial, normal, poisson, randint, randn, shuffle, uniform)
 from .ndarray.random import install_context_samplers as _install_context_samplers
@@ -37,8 +39,10 @@ def next_key_value(ctx):
         _traced.count += 1
         return constant(jax.random.fold_in(base, _traced.count), ctx)
     _state["counter"] += 1
-    key = np.array([_state["seed"], _state["counter"] & 0xFFFFFFFF], dtype=np.uint32)
-    return constant(key, ctx)
+    key = constant(np.array([_state["seed"], _state["counter"] & 0xFFFFFFFF], dtype=np.uint32), ctx)
+    if poisoned:
+        return failed_random_key(key.aval, ctx)
+    return key
 
 
 @contextlib.contextmanager

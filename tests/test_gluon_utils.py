@@ -9,7 +9,6 @@ import pytest
 
 import mxjax as mx
 from mxjax import nd
-from mxjax.base import MXNetError
 from mxjax.gluon import utils
 
 
@@ -82,18 +81,76 @@ def test_check_sha1(tmp_path):
     assert not utils.check_sha1(str(path), "0" * 40)
 
 
-def test_download_keeps_signature_and_never_fetches(tmp_path):
+@pytest.fixture
+def http_server(tmp_path):
+    """A local HTTP server over ``tmp_path/served``: yields (base URL, served dir, request log)."""
+    import functools
+    import http.server
+    import threading
+    served = tmp_path / "served"
+    served.mkdir()
+    requests_seen = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            requests_seen.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Handler, directory=str(served)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", served, requests_seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_download_fetches_and_keeps_existing_files(tmp_path, http_server):
     assert str(inspect.signature(utils.download)) == (
         "(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_ssl=True)")
-    path = tmp_path / "data.txt"
-    path.write_bytes(b"abc")
-    sha1 = hashlib.sha1(b"abc").hexdigest()
-    url = "https://example.com/files/data.txt"
-    assert utils.download(url, path=str(tmp_path)) == os.path.join(str(tmp_path), "data.txt")
-    assert utils.download(url, path=str(path), sha1_hash=sha1) == str(path)
-    with pytest.raises(MXNetError, match="mxjax does not download files.*exists but its SHA-1"):
-        utils.download(url, path=str(path), sha1_hash="0" * 40)
-    with pytest.raises(MXNetError, match=r"Cannot download https://example.com/files/other.bin.*place it at"):
-        utils.download("https://example.com/files/other.bin", path=str(tmp_path))
-    with pytest.raises(MXNetError, match="overwrite=True"):
-        utils.download(url, path=str(path), overwrite=True)
+    base, served, seen = http_server
+    (served / "data.txt").write_bytes(b"abc" * 1000)
+    sha1 = hashlib.sha1(b"abc" * 1000).hexdigest()
+    target = tmp_path / "out" / "sub"
+    fname = utils.download(f"{base}/data.txt", path=str(target))        # a missing folder: a file name
+    assert fname == str(target) and (target.read_bytes() == b"abc" * 1000)
+    assert len(seen) == 1
+    assert utils.download(f"{base}/data.txt", path=str(target), sha1_hash=sha1) == str(target)
+    assert len(seen) == 1                                                   # present with the right hash
+    target.write_bytes(b"stale")
+    assert utils.download(f"{base}/data.txt", path=str(target), sha1_hash=sha1) == str(target)
+    assert target.read_bytes() == b"abc" * 1000 and len(seen) == 2         # wrong hash: fetched again
+    target.write_bytes(b"old")
+    with pytest.warns(UserWarning, match="exists in file system so the downloaded file is deleted"):
+        utils.download(f"{base}/data.txt", path=str(target), overwrite=True)
+    assert len(seen) == 3 and target.read_bytes() == b"old"                # MXNet keeps the file already there
+    assert utils.download(f"{base}/data.txt", path=str(tmp_path)) == os.path.join(str(tmp_path), "data.txt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.txt", "out", "served"]  # no temporary left
+
+
+def test_download_retries_then_raises(tmp_path, http_server):
+    base, _, seen = http_server
+    with pytest.raises(Exception):
+        utils.download(f"{base}/missing.bin", path=str(tmp_path), retries=2)
+    assert len(seen) == 2                                                   # MXNet's count: retries attempts
+    with pytest.raises(UserWarning, match="content hash does not match"):
+        (http_server[1] / "x.bin").write_bytes(b"x")
+        utils.download(f"{base}/x.bin", path=str(tmp_path), sha1_hash="0" * 40, retries=1)
+    with pytest.raises(AssertionError, match="Number of retries should be at least 0, currently it's -1"):
+        utils.download(f"{base}/x.bin", path=str(tmp_path / "y"), retries=-1)
+    with pytest.raises(AssertionError, match="Can't construct file-name from this URL"):
+        utils.download(f"{base}/")
+
+
+def test_download_verify_ssl_false_warns(tmp_path, http_server):
+    base, served, _ = http_server
+    (served / "a.txt").write_bytes(b"a")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        utils.download(f"{base}/a.txt", path=str(tmp_path), verify_ssl=False)
+    assert any(str(w.message).startswith("Unverified HTTPS request") for w in caught)
+
+

@@ -59,3 +59,40 @@ def test_shuffle_follows_idx():
 def test_bad_input_type():
     with pytest.raises(TypeError, match="Input must be NDArray"):
         mx.io.NDArrayIter(3)
+
+
+def test_csr_data_needs_discard_and_batches_are_csr():
+    dense = np.array([[0, 1, 0], [2, 0, 0], [0, 0, 3], [4, 0, 5], [0, 6, 0]], dtype=np.float32)
+    csr = mx.nd.array(dense).tostype("csr")
+    with pytest.raises(NotImplementedError, match="only supports ``CSRNDArray`` with `last_batch_handle` set to"):
+        mx.io.NDArrayIter({"data": csr}, dense, 2)
+    batches = list(mx.io.NDArrayIter({"csr_data": csr, "dns_data": dense}, None, 2, last_batch_handle="discard"))
+    assert len(batches) == 2 and batches[0].label == []
+    assert [b.data[0].stype for b in batches] == ["csr", "csr"] and batches[0].data[1].stype == "default"
+    assert batches[1].data[0].asnumpy().tolist() == dense[2:4].tolist()
+    assert batches[1].data[1].asnumpy().tolist() == dense[2:4].tolist()
+
+
+def test_scipy_csr_input_becomes_csr(monkeypatch):
+    spsp = pytest.importorskip("scipy.sparse")
+    dense = np.arange(12, dtype=np.float64).reshape(4, 3) % 3
+    as_nd = mx.nd.array(spsp.csr_matrix(dense))
+    assert type(as_nd).__name__ == "CSRNDArray" and as_nd.dtype == np.float64      # MXNet keeps scipy's dtype
+    with pytest.raises(TypeError, match="source_array must be array like object"):
+        mx.nd.array(spsp.coo_matrix(dense))
+    with pytest.raises(NotImplementedError):
+        mx.io.NDArrayIter({"data": spsp.csr_matrix(dense)}, dense, 3)
+    np.random.seed(0)
+    it = mx.io.NDArrayIter({"data": spsp.csr_matrix(dense)}, dense, 2, shuffle=True, last_batch_handle="discard")
+    for batch in it:
+        assert batch.data[0].stype == "csr"
+        assert batch.data[0].asnumpy().tolist() == batch.label[0].asnumpy().tolist()   # rows stay paired
+
+
+def test_nd_array_copies_its_numpy_source():
+    """MXNet's nd.array copies: iterators that refill one host buffer per batch rely on it."""
+    for dtype in (None, np.float32):
+        source = np.zeros(1 << 20, dtype=np.float32)
+        arr = mx.nd.array(source, dtype=dtype)
+        source[0] = 5
+        assert arr[0].asscalar() == 0

@@ -662,3 +662,19 @@ def test_gradient_penalty_through_convolution_and_dense():
     eps = 1e-6
     fd = (penalty(wa + eps * direction).asscalar() - penalty(wa - eps * direction).asscalar()) / (2 * eps)
     _close((w.grad.asnumpy() * direction).sum(), fd, "d penalty / d w along a direction", rtol=1e-6)
+
+
+def test_fully_connected_takes_a_column_bias():
+    """MXNet 1.9.1 accepts a (num_hidden, 1) bias as well as (num_hidden,)."""
+    x = nd.array(np.arange(6).reshape(2, 3))
+    w = nd.array(np.arange(12).reshape(4, 3) / 10)
+    b = nd.array([[1.0], [2.0], [3.0], [4.0]])
+    b.attach_grad()
+    with autograd.record():
+        out = nd.FullyConnected(x, w, b, num_hidden=4)
+    out.backward()
+    expected = np.arange(6).reshape(2, 3) @ (np.arange(12).reshape(4, 3) / 10).T + np.array([1, 2, 3, 4])
+    np.testing.assert_allclose(out.asnumpy(), expected, rtol=1e-6)
+    assert b.grad.shape == (4, 1) and b.grad.asnumpy().ravel().tolist() == [2.0] * 4
+    with pytest.raises(MXNetError, match=r"bias has shape \(4, 2\)"):
+        nd.FullyConnected(x, w, nd.ones((4, 2)), num_hidden=4)

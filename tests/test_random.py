@@ -248,6 +248,17 @@ def test_namespaces():
     (lambda: nd.random.negative_binomial(-1, 0.5, shape=2), "k parameter in negative binomial"),
     (lambda: nd.random.generalized_negative_binomial(1, -0.5, shape=2), "alpha parameter in generalized"),
     (lambda: nd.random.randint(5, 3, shape=2), "low must be less or equal to high"),
+])
+def test_parameter_range_errors_surface_at_the_sync_point(call, message):
+    """MXNet checks a sampler's parameters in its kernel: the call returns, reading raises."""
+    out = call()
+    assert out.shape == (2,)
+    with pytest.raises(MXNetError, match=message):
+        out.asnumpy()
+    out.asnumpy()                       # raised once, then cleared
+
+
+@pytest.mark.parametrize("call,message", [
     (lambda: nd.random.uniform(shape=2, dtype="int32"), "invalid dtype 'int32'"),
     (lambda: nd.random.randint(0, 5, shape=2, dtype="float32"), "invalid dtype 'float32'"),
     (lambda: nd.random_uniform(), "shape must be given"),

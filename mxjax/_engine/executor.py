@@ -37,7 +37,7 @@ from jax import lax
 
 from ..base import MXNetError
 from . import profiling
-from .graph import OpInstance, apply, constant
+from .graph import OpInstance, apply, constant, raise_all_failures, raise_failure, unraised_failures
 from .state import state
 
 _NOT_IN_GRAPH = (
@@ -477,6 +477,8 @@ def materialize(values, compile=True):
     if not values:
         return
     plan = Plan(values, grad_mode=False)
+    if unraised_failures:
+        raise_failure(entry[0] for entry in plan.nodes)
     outs = _collect_live(plan, values)
     out_slots = tuple(plan.slot(v) for v in outs)
     # one node (a deferred backward, an update, one op) is already one compiled call
@@ -594,6 +596,8 @@ def _plan_for_grad(heads, head_grads):
     if pending_vars:  # a variable rebound to a pending value: compute it first
         materialize(pending_vars)
         plan = Plan(heads, grad_mode=True, fixed_leaves=fixed)
+    if unraised_failures:
+        raise_failure(entry[0] for entry in plan.nodes)
     return plan
 
 

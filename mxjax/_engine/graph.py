@@ -146,12 +146,111 @@ _instances = {}
 
 def instance(op, attrs, avals):
     """The OpInstance of ``op`` for static ``attrs`` and input ``avals`` (a tuple of Aval);
-    infers the output avals once."""
+    infers the output avals once.  A FailedInstance is never cached: each call is its own
+    failure, reported once."""
     key = (op, attrs, avals)
     inst = _instances.get(key)
     if inst is None:
-        inst = _instances[key] = _make_instance(op, attrs, avals)
+        inst = _make_instance(op, attrs, avals)
+        if type(inst) is not FailedInstance:
+            _instances[key] = inst
     return inst
+
+
+class AsyncOpError(MXNetError):
+    """A check that MXNet makes inside an operator's kernel (a sampler's parameter range...),
+    so that MXNet reports it asynchronously: the call returns arrays of the right shape, and
+    the error is raised by the next sync point that needs them (``asnumpy``,
+    ``wait_to_read``, ``waitall``).  An operator raises it while its outputs are inferred,
+    with their ``(shape, dtype)`` pairs; the call then becomes a FailedInstance node.
+    ``random_state``: the operator draws from the random generator (see ``Failure``)."""
+
+    def __init__(self, message, outputs, random_state=False):
+        super().__init__(message)
+        self.outputs = outputs
+        self.random_state = random_state
+
+
+class Failure:
+    """One asynchronous operator error, shared by everything computed from the failed call
+    (MXNet's ExceptionRef): raised once, by whichever sync point meets it first, then cleared
+    for all of them.  MXNet's failed sampler also marks the random generator it writes, so
+    every later random operator inherits the same failure until it is raised."""
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
+
+
+#: failures not raised yet, oldest first; kept even when their arrays are gone (MXNet's
+#: global exception refs, which ``waitall`` raises)
+unraised_failures = {}
+#: "random" -> the unraised Failure the random generator carries (empty: none)
+poisoned = {}
+
+
+class FailedInstance(OpInstance):
+    """A node of a failed call (or of a random key drawn after one).  Computing it gives
+    zeros (MXNet's outputs are uninitialised memory); sync points raise its ``failure``
+    first, once (``raise_failure``).  Never cached: each call is its own failure."""
+    __slots__ = ("failure",)
+    cacheable = False
+
+    def __init__(self, name, attrs, out_avals, failure):
+        super().__init__(name, attrs, self._zeros, out_avals)
+        self.failure = failure
+
+    def _zeros(self, *arrays):
+        return tuple(jax.numpy.zeros(a.shape, a.dtype) for a in self.out_avals)
+
+
+def _failed_call(op, attrs, err):
+    """The FailedInstance of a call whose op raised AsyncOpError ``err``; a sampler called
+    while the random generator carries a failure inherits it instead of failing anew."""
+    failure = poisoned.get("random") if err.random_state else None
+    if failure is None:
+        failure = Failure(str(err))
+        unraised_failures[failure] = None
+        if err.random_state:
+            poisoned["random"] = failure
+    out_avals = tuple(Aval(tuple(shape), np.dtype(dtype)) for shape, dtype in err.outputs)
+    return FailedInstance(op.name, attrs, out_avals, failure)
+
+
+def failed_random_key(aval, ctx):
+    """A random key drawn while the generator carries an unraised failure: a pending Value
+    whose node carries that failure, so whatever uses the key raises it (MXNet: later random
+    operators inherit a failed sampler's exception).  None when there is no such failure."""
+    failure = poisoned.get("random")
+    if failure is None:
+        return None
+    inst = FailedInstance("_random_state", (), (aval,), failure)
+    return Value(aval, ctx, None, Node(inst, (), False), 0, 1)
+
+
+def _clear(failure):
+    del unraised_failures[failure]
+    if poisoned.get("random") is failure:
+        del poisoned["random"]
+
+
+def raise_failure(instances):
+    """Raise the failure of the first FailedInstance among ``instances`` whose failure is not
+    raised yet, and clear it."""
+    for inst in instances:
+        if type(inst) is FailedInstance and inst.failure in unraised_failures:
+            _clear(inst.failure)
+            raise MXNetError(inst.failure.message)
+
+
+def raise_all_failures():
+    """``waitall``: raise the oldest failure not raised yet and clear all of them, as MXNet's
+    WaitForAll rethrows the first of its global exceptions and forgets the rest."""
+    if unraised_failures:
+        first = next(iter(unraised_failures))
+        unraised_failures.clear()
+        poisoned.clear()
+        raise MXNetError(first.message)
 
 
 def _make_instance(op, attrs, avals):
@@ -159,6 +258,8 @@ def _make_instance(op, attrs, avals):
     specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in avals]
     try:
         outs = jax.eval_shape(fn, *specs)
+    except AsyncOpError as err:
+        return _failed_call(op, attrs, err)
     except MXNetError:
         raise
     except Exception as exc:  # shape/dtype errors from JAX become MXNetError naming the op

@@ -1,17 +1,19 @@
 """``gluon.utils``: splitting batches across devices, global-norm clipping, file helpers.
 
-``download`` keeps MXNet's signature and returns a file that is already present (and, if
-``sha1_hash`` is given, has that hash); mxjax does not fetch anything over the network, so
-a file that would need downloading raises MXNetError naming the URL and where to put it.
+``download`` is MXNet's: a file that is already present (with the right ``sha1_hash``, if
+given) is returned as it is, anything else is fetched with ``requests.get`` (MXNet's own
+optional dependency; without ``requests`` installed, with the standard library's urllib)
+into a uniquely named temporary file that then replaces the target, so that several
+processes downloading the same file leave exactly one copy.
 """
 import hashlib
 import os
+import uuid
 import warnings
 
 import numpy as np
 
 from .. import ndarray
-from ..base import MXNetError
 from ..ndarray import NDArray
 
 __all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download", "replace_file"]
@@ -95,12 +97,58 @@ def _target_path(url, path):
     return os.path.join(path, url.split("/")[-1]) if os.path.isdir(path) else path
 
 
-def download(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_ssl=True):
-    """Return the local file for ``url`` (``path``: a file name or a directory).
+def _http_get_chunks(url, verify_ssl):
+    """The response body of ``url`` as an iterator of byte chunks; RuntimeError unless HTTP 200."""
+    try:
+        import requests
+    except ImportError:
+        requests = None
+    if requests is not None:
+        response = requests.get(url, stream=True, verify=verify_ssl)
+        if response.status_code != 200:
+            raise RuntimeError(f"Failed downloading url {url}")
+        return response.iter_content(chunk_size=1024)
+    import ssl
+    import urllib.request
+    context = None if verify_ssl else ssl._create_unverified_context()  # pylint: disable=protected-access
+    with urllib.request.urlopen(url, context=context) as response:
+        if response.status != 200:
+            raise RuntimeError(f"Failed downloading url {url}")
+        return [response.read()]
 
-    MXNet downloads the file unless it exists with the right ``sha1_hash``; mxjax returns an
-    existing file the same way and raises MXNetError where MXNet would download, saying
-    which file to place where."""
+
+def _fetch(url, fname, sha1_hash, verify_ssl):
+    """One download attempt: write into ``fname.<uuid>``, then move it onto ``fname`` unless
+    another process has meanwhile put a good copy there (then the temporary file is dropped
+    with a warning, as MXNet does)."""
+    print(f"Downloading {fname} from {url}...")
+    chunks = _http_get_chunks(url, verify_ssl)
+    partial = f"{fname}.{uuid.uuid4()}"
+    with open(partial, "wb") as fh:
+        for chunk in chunks:
+            if chunk:
+                fh.write(chunk)
+    if not os.path.exists(fname) or (sha1_hash and not check_sha1(fname, sha1_hash)):
+        replace_file(partial, fname)
+    else:
+        try:
+            os.remove(partial)
+        except OSError:
+            pass
+        warnings.warn(f"File {fname} exists in file system so the downloaded file is deleted")
+    if sha1_hash and not check_sha1(fname, sha1_hash):
+        raise UserWarning(f"File {fname} is downloaded but the content hash does not match. The repo may be "
+                          "outdated or download may be incomplete. If the \"repo_url\" is overridden, consider "
+                          "switching to the default repo.")
+
+
+def download(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_ssl=True):
+    """Download ``url`` to ``path`` (a file name or an existing directory; default: the URL's
+    last component in the current directory) and return the file's path.
+
+    An existing file is kept unless ``overwrite`` or its SHA-1 differs from ``sha1_hash``.
+    A failed attempt (network error, HTTP status other than 200, wrong hash) is retried
+    ``retries`` times in all, as MXNet counts them; the last failure is raised as it is."""
     fname = _target_path(url, path)
     if retries < 0:
         raise AssertionError(f"Number of retries should be at least 0, currently it's {retries}")
@@ -109,14 +157,16 @@ def download(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_
                       "verification is strongly advised.")
     if not overwrite and os.path.exists(fname) and (not sha1_hash or check_sha1(fname, sha1_hash)):
         return fname
-    if os.path.exists(fname) and not overwrite:
-        reason = f"{fname} exists but its SHA-1 is not {sha1_hash}"
-    elif overwrite:
-        reason = "overwrite=True asks for a fresh copy"
-    else:
-        reason = f"{fname} does not exist"
-    raise MXNetError(f"Cannot download {url}: mxjax does not download files ({reason}). Fetch it on a machine "
-                     f"with network access and place it at {os.path.abspath(fname)}.")
+    os.makedirs(os.path.dirname(os.path.abspath(fname)), exist_ok=True)
+    while True:
+        try:
+            _fetch(url, fname, sha1_hash, verify_ssl)
+            return fname
+        except Exception as err:  # pylint: disable=broad-except  (MXNet retries on any failure)
+            retries -= 1
+            if retries <= 0:
+                raise
+            print(f"download failed due to {err!r}, retrying, {retries} attempt{'s' if retries > 1 else ''} left")
 
 
 def _get_repo_url():

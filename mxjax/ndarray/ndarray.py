@@ -23,7 +23,8 @@ import jax.numpy as jnp
 from ..base import MXNetError, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine import executor
-from .._engine.graph import VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance, set_owner
+from .._engine.graph import (VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance,
+                             raise_all_failures, set_owner)
 from .._engine.state import state
 from .registry import OPS
 from .storage_ids import (_DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _GRAD_REQ_MAP, _STORAGE_TYPE_CSR,  # noqa: F401
@@ -510,20 +511,30 @@ _add_binary_dunders()
 
 
 def array(source_array, ctx=None, dtype=None):
-    """``nd.array``: float32 unless ``dtype`` is given (an NDArray source keeps its dtype)."""
+    """``nd.array``: float32 unless ``dtype`` is given (an NDArray source keeps its dtype);
+    a scipy csr matrix gives a CSRNDArray, as in MXNet."""
     ctx = ctx or current_context()
     if isinstance(source_array, NDArray):
         dtype = source_array.dtype if dtype is None else dtype
         source = source_array.asnumpy()
+    elif type(source_array).__module__.startswith("scipy.sparse"):
+        from . import sparse
+        if not sparse._is_scipy(source_array, "csr"):
+            raise TypeError("source_array must be array like object")
+        return sparse.array(source_array, ctx=ctx, dtype=dtype)
     else:
         source = source_array
-    np_array = np.asarray(source, dtype=as_dtype(dtype))
+    # a copy, as MXNet's: jax.device_put may share a numpy buffer on the host, and the
+    # caller's later writes into it must not reach the NDArray
+    np_array = np.array(source, dtype=as_dtype(dtype))
     return from_value(constant(jax.device_put(np_array, ctx.jax_device), ctx))
 
 
 def waitall():
     """Wait for all computation: this thread's deferred gradients and optimizer updates are
-    computed now.  Other values still pending in mxjax's trace are computed when read (their
-    errors surface there, as MXNet's asynchronous errors do)."""
+    computed now.  Other values still pending in mxjax's trace are computed when read.  As
+    MXNet's, it raises the first asynchronous operator error (AsyncOpError) that no sync
+    point has raised yet, and clears the others."""
     executor.materialize([])
     jax.effects_barrier()
+    raise_all_failures()

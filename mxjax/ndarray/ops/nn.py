@@ -195,7 +195,8 @@ def _softmax_activation(data, mode):
           attrs=dict(num_hidden=REQUIRED, no_bias=False, flatten=True))
 def _fully_connected(data, weight, bias=None, *, num_hidden, no_bias, flatten):
     """dot(x, weight.T) + bias; ``flatten`` collapses all but the first axis of data first,
-    else the last axis is the input one.  weight: (num_hidden, in_units)."""
+    else the last axis is the input one.  weight: (num_hidden, in_units); bias: (num_hidden,)
+    or, as MXNet also accepts, (num_hidden, 1)."""
     _check_bias("FullyConnected", bias, no_bias)
     x = data.reshape((data.shape[0], -1)) if flatten else data
     want = (int(num_hidden), x.shape[-1])
@@ -205,9 +206,9 @@ def _fully_connected(data, weight, bias=None, *, num_hidden, no_bias, flatten):
     out = jnp.matmul(x, weight.T)
     if bias is None:
         return out
-    if bias.shape != (want[0],):
-        raise _error("FullyConnected", f"bias has shape {bias.shape}, expected ({want[0]},)")
-    return out + bias
+    if bias.shape not in ((want[0],), (want[0], 1)):
+        raise _error("FullyConnected", f"bias has shape {bias.shape}, expected ({want[0]},) or ({want[0]}, 1)")
+    return out + bias.reshape(want[0])
 
 
 @register("Dropout", attrs=dict(p=0.5, mode="training", axes=(), cudnn_off=False), uses_training=True, random=True)

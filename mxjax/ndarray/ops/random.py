@@ -25,6 +25,7 @@ from jax import lax
 from jax.scipy.special import gammaln
 
 from ...base import MXNetError, as_dtype
+from ..._engine.graph import AsyncOpError
 from ..registry import REQUIRED, register
 
 _FLOATS = ("float16", "float32", "float64")
@@ -187,10 +188,11 @@ def _scalar_sampler(name, params, draw, checks, alias, doc, allowed=_FLOATS, def
     attrs = dict(params, shape=None, ctx=None, dtype=None)
 
     def impl(key, shape, ctx, dtype, **values):
-        for ok, message in checks:
-            _check(name, ok(values), message)
         out = _dtype(name, dtype, allowed, default)
         shape = _shape(name, shape)
+        for ok, message in checks:   # MXNet checks these in the kernel: reported asynchronously
+            if not ok(values):
+                raise AsyncOpError(f"{name}: {message}", [(shape, out)], random_state=True)
         if np.issubdtype(out, np.integer):
             return draw(key, *values.values(), shape, out)
         return draw(key, *values.values(), shape, _compute(out)).astype(out)
