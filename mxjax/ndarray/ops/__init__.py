@@ -6,3 +6,4 @@ from . import creation, contrib  # noqa: F401
 from . import conv, norm, loss  # noqa: F401
 from . import rnn  # noqa: F401
 from . import square_sum  # noqa: F401
+from . import optimizer_update  # noqa: F401
