@@ -76,30 +76,55 @@ def _setitem(data, value, *arrays, key, window):
     return put_window(data, region.at[k].set(value), window, starts)
 
 
+def _slice_len(slc, n):
+    start, stop, step = slc.indices(n)
+    return max(0, (stop - start + (step - (1 if step > 0 else -1))) // step)
+
+
+def basic_indexing_slice_is_contiguous(slc_key, shape):
+    """MXNet's ``NDArray._basic_indexing_slice_is_contiguous``: whether slicing ``shape`` with
+    ``slc_key`` (one slice per axis) selects a contiguous block of the row-major buffer.  From
+    the last axis to the first: a slice taking more than one element must have step 1, and once
+    an axis is cut to a proper subset every earlier axis may take at most one element; a
+    selection of 0 or 1 elements is always contiguous."""
+    assert len(slc_key) == len(shape)
+    if int(np.prod([_slice_len(slc, n) for slc, n in zip(slc_key, shape)])) in (0, 1):
+        return True
+    is_subset = False
+    for slc, n in zip(reversed(slc_key), reversed(shape)):
+        step = slc.indices(n)[2]
+        count = _slice_len(slc, n)
+        if count == 0:
+            return True
+        if count > 1 and step != 1:
+            return False
+        if is_subset:
+            if count > 1:
+                return False
+        elif count < n:
+            is_subset = True
+    return True
+
+
 def _is_view_key(arr, key):
-    """MXNet returns a view for a basic index (ints, step-1 slices, None) that selects a
-    contiguous block of the row-major buffer: ``x[1]``, ``x[1:3]``, ``x[1, 2:4]``, ``x[1:3, :]``."""
+    """MXNet returns a view for a basic index (ints, slices, None) that selects a contiguous
+    block of the row-major buffer: ``x[1]``, ``x[1:3]``, ``x[1, 2:4]``, ``x[1:3, :]``."""
     items = key if isinstance(key, tuple) else (key,)
-    lengths = []
-    axis = 0
+    slices = []
     for item in items:
         if item is None:
             continue
-        if axis >= arr.ndim:
+        if len(slices) >= arr.ndim:
             return False
         if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
-            lengths.append(1)
+            i = int(item) % arr.shape[len(slices)] if arr.shape[len(slices)] else int(item)
+            slices.append(slice(i, i + 1))
         elif isinstance(item, slice):
-            start, stop, step = item.indices(arr.shape[axis])
-            if step != 1 or stop <= start:
-                return False
-            lengths.append(stop - start)
+            slices.append(item)
         else:
             return False
-        axis += 1
-    lengths += arr.shape[axis:]
-    partial = [i for i, n in enumerate(lengths) if n != 1]
-    return not partial or all(lengths[i] == arr.shape[i] for i in range(partial[0] + 1, arr.ndim))
+    slices += [slice(None)] * (arr.ndim - len(slices))
+    return basic_indexing_slice_is_contiguous(slices, arr.shape)
 
 
 def getitem(arr, key):
