@@ -65,6 +65,10 @@ def _setitem(data, value, *arrays, key, window):
     k = window_key(key, index_arrays)
     target_shape = region[k].shape
     value = value.astype(data.dtype)
+    extra = value.ndim - len(target_shape)
+    if extra > 0:   # MXNet trims leading size-1 axes first: zeros((3, 3))[0] = ones((1, 1, 1, 3))
+        lead = next((i for i in range(extra) if value.shape[i] != 1), extra)
+        value = value.reshape(value.shape[lead:])
     if value.shape != target_shape:
         try:
             value = jnp.broadcast_to(value, target_shape)

@@ -312,7 +312,10 @@ class NDArray:
         return make_view(self, ("detach",))
 
     def reshape(self, *shape, **kwargs):
-        """Reshape with MXNet's special codes 0, -1, -2, -3, -4 (and ``reverse``); a view."""
+        """Reshape with MXNet's special codes 0, -1, -2, -3, -4 (and ``reverse``); a view.
+
+        As MXNet's method: a target with fewer elements is a ValueError, one with more an
+        MXNetError (``nd.reshape``, the operator, raises MXNetError for both)."""
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = shape[0]
         if "shape" in kwargs:
@@ -320,8 +323,16 @@ class NDArray:
         reverse = kwargs.pop("reverse", False)
         if kwargs:
             raise MXNetError(f"reshape got unexpected arguments {sorted(kwargs)}; it takes shape and reverse")
-        from .view import make_view
-        return make_view(self, ("reshape", tuple(int(s) for s in shape), bool(reverse)))
+        from .view import infer_reshape, make_view
+        shape = tuple(int(s) for s in shape)
+        target = infer_reshape(self.shape, shape, bool(reverse), exact=False)
+        size, new_size = int(np.prod(self.shape, dtype=np.int64)), int(np.prod(target, dtype=np.int64))
+        if new_size > size:
+            raise MXNetError(f"NDArray.Reshape: target shape size is larger than the current shape "
+                             f"({size} vs. {new_size}): cannot reshape {self.shape} into {shape}")
+        if new_size != size:
+            raise ValueError(f"Cannot reshape array of size {size} into shape {shape}")
+        return make_view(self, ("reshape", shape, bool(reverse)))
 
     def reshape_like(self, *args, **kwargs):
         return _call("reshape_like", self, *args, **kwargs)
