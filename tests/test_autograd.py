@@ -571,3 +571,23 @@ def test_new_thread_starts_not_recording():
         assert _flags() == (True, True)
     # recorded from MXNet 1.9.1
     assert out["flags"] == (False, False)
+
+
+def test_a_variable_only_behind_detach_is_not_a_backward_target():
+    """MXNet: a variable reached only through ``detach()`` is not in the graph, so backward neither
+    writes its gradient nor marks it fresh; reached both ways, it gets the attached path's gradient."""
+    x, y = nd.ones((2, 2)), nd.ones((2, 2))
+    dx, dy = nd.zeros((2, 2)), nd.zeros((2, 2))
+    autograd.mark_variables([x, y], [dx, dy])
+    with autograd.record():
+        y2 = (x + 2).detach() + y
+    y2.backward()
+    assert y._fresh_grad and not x._fresh_grad
+    npt.assert_array_equal(dx.asnumpy(), 0)
+    npt.assert_array_equal(dy.asnumpy(), 1)
+    with autograd.record():
+        a = x * 3
+        b = a.detach() + a
+    b.backward()
+    assert x._fresh_grad
+    npt.assert_array_equal(dx.asnumpy(), 3)   # recorded from MXNet 1.9.1

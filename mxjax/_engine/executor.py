@@ -149,8 +149,9 @@ class Plan:
         are always leaves.  ``live`` gathers pending values a live NDArray still holds."""
         leaves = dict.fromkeys(fixed_leaves)
         fixed = leaves.copy() if fixed_leaves else ()
-        variables = {}   # variables read by a recorded node (or a root): what backward targets
+        variables = {}   # variables reached from a root through recorded nodes only: what backward targets
         nodes = {}
+        in_graph_nodes = set()   # nodes reached that way (a detach() cuts the path behind it)
         live = []
         stack = [None]
         inputs, in_graph = roots, True
@@ -161,25 +162,27 @@ class Plan:
                     leaves[v] = None
                     if in_graph and v.var is not None:
                         variables[v] = None
-                elif v.data is None:
+                elif v.data is None or (grad_mode and node.recorded and not node.freed):
                     if node not in nodes:
                         nodes[node] = node.id
                         stack.append(node)
-                    owner = v.owner
-                    if owner is not None:
-                        handle = owner()
-                        if handle is not None and handle._holds(v):
-                            live.append(v)
-                elif grad_mode and node.recorded and not node.freed:
-                    if node not in nodes:
-                        nodes[node] = node.id
+                        if in_graph:
+                            in_graph_nodes.add(node)
+                    elif in_graph and node not in in_graph_nodes:
+                        in_graph_nodes.add(node)   # first seen behind a cut: walk it again, in the graph
                         stack.append(node)
+                    if v.data is None:
+                        owner = v.owner
+                        if owner is not None:
+                            handle = owner()
+                            if handle is not None and handle._holds(v):
+                                live.append(v)
                 else:
                     leaves[v] = None
             node = stack.pop()
             if node is None:
                 break
-            inputs, in_graph = node.inputs, node.recorded and not node.freed
+            inputs, in_graph = node.inputs, node in in_graph_nodes and node.recorded and not node.freed
         self.leaves = list(leaves)
         self.variables = list(variables)
         self.live = live
