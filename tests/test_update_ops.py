@@ -104,3 +104,34 @@ def test_positional_attributes_follow_mxnet_order():
     # sgd_update(weight, grad, lr, wd, rescale_grad, clip_gradient, lazy_update)
     out = mx.nd.sgd_update(w, g, 0.1, 0.5)
     np.testing.assert_allclose(out.asnumpy(), (1 - 0.1 * 0.5) * w.asnumpy() - 0.1 * g.asnumpy(), rtol=1e-6)
+
+
+# recorded from MXNet 1.9.1: w = arange(6).reshape(3, 2) * 0.1 + 0.5, row_sparse grad [[1, -2]] at row 1,
+# every state 0.5; lazy_update=True changes only row 1 (weight decay included), False every row
+LAZY = {
+    ("sgd_update", True): ([[0.5, 0.6], [0.593, 0.992], [0.9, 1.0]], []),
+    ("sgd_update", False): ([[0.495, 0.594], [0.593, 0.992], [0.891, 0.99]], []),
+    ("sgd_mom_update", True): ([[0.5, 0.6], [1.043, 1.442], [0.9, 1.0]], [[[0.5, 0.5], [0.343, 0.642], [0.5, 0.5]]]),
+    ("sgd_mom_update", False): ([[0.945, 1.044], [1.043, 1.442], [1.341, 1.44]],
+                                [[[0.445, 0.444], [0.343, 0.642], [0.441, 0.44]]]),
+    ("adam_update", True): ([[0.5, 0.6], [0.621279, 0.763629], [0.9, 1.0]],
+                            [[[0.5, 0.5], [0.557, 0.258], [0.5, 0.5]], [[0.5, 0.5], [0.500645, 0.503186], [0.5, 0.5]]]),
+    ("adam_update", False): ([[0.435621, 0.53548], [0.621279, 0.763629], [0.835056, 0.934914]],
+                             [[[0.455, 0.456], [0.557, 0.258], [0.459, 0.46]],
+                              [[0.499502, 0.499504], [0.500645, 0.503186], [0.499508, 0.49951]]]),
+}
+LAZY_ATTRS = {"sgd_update": (0, dict(lr=0.1, wd=0.1)), "sgd_mom_update": (1, dict(lr=0.1, momentum=0.9, wd=0.1)),
+              "adam_update": (2, dict(lr=0.1, wd=0.1))}
+
+
+@pytest.mark.parametrize("name,lazy", list(LAZY))
+def test_row_sparse_gradient_lazy_update(name, lazy):
+    n, attrs = LAZY_ATTRS[name]
+    w = mx.nd.array(np.arange(6).reshape(3, 2) * 0.1 + 0.5)
+    g = mx.nd.sparse.row_sparse_array(([[1., -2.]], [1]), shape=(3, 2))
+    states = [mx.nd.ones((3, 2)) * 0.5 for _ in range(n)]
+    getattr(mx.nd, name)(w, g, *states, out=w, lazy_update=lazy, **attrs)
+    expected_w, expected_states = LAZY[(name, lazy)]
+    np.testing.assert_allclose(w.asnumpy(), expected_w, rtol=1e-5, atol=1e-6)
+    for s, e in zip(states, expected_states):
+        np.testing.assert_allclose(s.asnumpy(), e, rtol=1e-5, atol=1e-6)
