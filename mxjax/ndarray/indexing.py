@@ -80,11 +80,6 @@ def _setitem(data, value, *arrays, key, window):
     return put_window(data, region.at[k].set(value), window, starts)
 
 
-def _slice_len(slc, n):
-    start, stop, step = slc.indices(n)
-    return max(0, (stop - start + (step - (1 if step > 0 else -1))) // step)
-
-
 def basic_indexing_slice_is_contiguous(slc_key, shape):
     """MXNet's ``NDArray._basic_indexing_slice_is_contiguous``: whether slicing ``shape`` with
     ``slc_key`` (one slice per axis) selects a contiguous block of the row-major buffer.  From
@@ -92,12 +87,15 @@ def basic_indexing_slice_is_contiguous(slc_key, shape):
     an axis is cut to a proper subset every earlier axis may take at most one element; a
     selection of 0 or 1 elements is always contiguous."""
     assert len(slc_key) == len(shape)
-    if int(np.prod([_slice_len(slc, n) for slc, n in zip(slc_key, shape)])) in (0, 1):
+    bounds = [slc.indices(n) for slc, n in zip(slc_key, shape)]
+    counts = [max(0, (stop - start + (step - (1 if step > 0 else -1))) // step) for start, stop, step in bounds]
+    total = 1
+    for c in counts:
+        total *= c
+    if total in (0, 1):
         return True
     is_subset = False
-    for slc, n in zip(reversed(slc_key), reversed(shape)):
-        step = slc.indices(n)[2]
-        count = _slice_len(slc, n)
+    for (_, _, step), count, n in zip(reversed(bounds), reversed(counts), reversed(shape)):
         if count == 0:
             return True
         if count > 1 and step != 1:
