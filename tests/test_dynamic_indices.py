@@ -69,6 +69,45 @@ def test_dataloader_over_ndarray_dataset_compiles_a_handful():
     np.testing.assert_array_equal(labels[order], label[expected])
 
 
+def _mnist_like(n, seed):
+    images = np.random.RandomState(seed).randint(0, 256, (n, 6, 6, 1)).astype(np.uint8)
+    labels = np.arange(n, dtype=np.int32) % 10
+    transform = lambda x, y: (x.reshape((-1,)).astype(np.float32) / 255, y)  # noqa: E731
+    return images, labels, gluon.data.ArrayDataset(nd.array(images, dtype=np.uint8), labels).transform(transform)
+
+
+def test_batches_of_a_per_sample_pipeline_are_one_small_program_per_dataset():
+    """A batch of ``dataset[i]`` + transform is the pipeline vmapped over the batch: a new
+    dataset (train, then validation) costs a compile of the pipeline's few ops, not of a
+    trace of hundreds; the numbers are those of stacking the samples one by one."""
+    runs = []
+    with compiles() as seen:
+        for n, seed in ((600, 0), (250, 1)):
+            images, labels, dataset = _mnist_like(n, seed)
+            loader = gluon.data.DataLoader(dataset, batch_size=50)
+            runs.append((images, labels, dataset, [(data.asnumpy(), label.asnumpy()) for data, label in loader]))
+    assert len(seen) <= 6
+    for images, labels, dataset, batches in runs:
+        one_by_one = np.stack([dataset[i][0].asnumpy() for i in range(len(labels))])
+        np.testing.assert_array_equal(np.concatenate([b[0] for b in batches]), one_by_one)
+        np.testing.assert_allclose(one_by_one, images.reshape(len(labels), -1) / 255, rtol=1e-6)
+        np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), labels)
+
+
+def test_samples_of_different_pipelines_are_stacked_one_by_one():
+    """Samples whose computations differ (a Python branch per sample) or that are recorded
+    are stacked as ``nd.stack`` does; values and gradients stay right."""
+    x = nd.array(np.arange(12, dtype=np.float32).reshape(4, 3))
+    samples = [x[i] * 2 if i % 2 else x[i] + 1 for i in range(4)]
+    expected = np.stack([x.asnumpy()[i] * 2 if i % 2 else x.asnumpy()[i] + 1 for i in range(4)])
+    np.testing.assert_array_equal(gluon.data.dataloader.default_batchify_fn(samples).asnumpy(), expected)
+    x.attach_grad()
+    with mx.autograd.record():
+        batch = gluon.data.dataloader.default_batchify_fn([x[i] * (i + 1) for i in range(4)])
+    batch.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.repeat(np.arange(1, 5, dtype=np.float32)[:, None], 3, 1))
+
+
 @pytest.mark.parametrize("key", [
     1, -1, (2, 3), (slice(1, 4),), (slice(None, None, -1),), (slice(4, 0, -2), slice(1, 5, 2)),
     (Ellipsis, 2), (None, 1, slice(2, 4)), (slice(0, 0),), (1, [0, 2]), ([0, 2], 1),

@@ -218,6 +218,8 @@ ops.creation.install(_module)  # plain functions of the math family: nd.eye, nd.
 from .serialization import save, load, load_frombuffer  # noqa: E402,F401  (nd.save / nd.load: MXNet 1.9.1 file format)
 from . import sparse, sparse_ops  # noqa: E402  (mx.nd.sparse; storage rules of sparse arguments)
 sparse_ops.install(_module, (op, _internal), sparse, contrib)
+from . import control_flow  # noqa: E402  (nd.contrib.foreach / while_loop / cond)
+control_flow.install(contrib)
 
 
 from ..base import missing_api as _missing_api  # noqa: E402

@@ -18,8 +18,11 @@ import numpy as np
 
 from ... import ndarray as nd
 from ..._engine import executor
+from ..._engine.graph import constant
+from ..._engine.state import state
 from ...context import Context, cpu_pinned
 from ...ndarray import NDArray
+from ...ndarray.ndarray import from_value
 from . import sampler as _sampler
 
 __all__ = ["DataLoader"]
@@ -29,10 +32,21 @@ def _shared():
     return Context("cpu_shared", 0)
 
 
+def _stack(samples):
+    """``nd.stack(*samples)``.  Samples that are the pending results of one per-sample
+    pipeline (``dataset[i]`` and its transform) are computed as one vmapped call of that
+    pipeline (``executor.stacked``) instead of a trace of hundreds of ops."""
+    if not state.recording and all(type(s) is NDArray for s in samples):
+        batch = executor.stacked([s._value for s in samples])
+        if batch is not None:
+            return from_value(constant(batch, samples[0].ctx))
+    return nd.stack(*samples)
+
+
 def default_batchify_fn(data):
     """Collate a list of samples into a batch (see the module docstring)."""
     if isinstance(data[0], NDArray):
-        return nd.stack(*data)
+        return _stack(data)
     if isinstance(data[0], tuple):
         return [default_batchify_fn(field) for field in zip(*data)]
     data = np.asarray(data)
@@ -42,7 +56,7 @@ def default_batchify_fn(data):
 def default_mp_batchify_fn(data):
     """``default_batchify_fn`` for worker threads: the batch is placed on ``cpu_shared(0)``."""
     if isinstance(data[0], NDArray):
-        return nd.stack(*data).as_in_context(_shared())
+        return _stack(data).as_in_context(_shared())
     if isinstance(data[0], tuple):
         return [default_mp_batchify_fn(field) for field in zip(*data)]
     data = np.asarray(data)

@@ -6,4 +6,5 @@ from . import creation, contrib  # noqa: F401
 from . import conv, norm, loss  # noqa: F401
 from . import rnn  # noqa: F401
 from . import square_sum  # noqa: F401
+from . import detection, indexmath, spatial, vision  # noqa: F401
 from . import optimizer_update  # noqa: F401

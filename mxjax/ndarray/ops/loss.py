@@ -1,5 +1,5 @@
-"""Output and loss operators: SoftmaxOutput, the *RegressionOutput family, softmax_cross_entropy,
-CTCLoss and smooth_l1.
+"""Output and loss operators: SoftmaxOutput, the *RegressionOutput family, SVMOutput, MakeLoss,
+make_loss, softmax_cross_entropy, CTCLoss and smooth_l1.
 
 SoftmaxOutput and the regression outputs are MXNet's "output layers": their forward is a plain
 softmax / identity / sigmoid, but their backward is the gradient of a loss that is never
@@ -176,6 +176,29 @@ _regression_output("LogisticRegressionOutput", _sigmoid, _difference)
 _regression_output("MAERegressionOutput", _identity, _sign_difference)
 
 
+@register("SVMOutput", inputs=("data", "label"), attrs=dict(margin=1.0, regularization_coefficient=1.0,
+                                                             use_linear=False))
+def _svm_output(data, label, margin, regularization_coefficient, use_linear):
+    """Forward: the identity.  Backward (head gradient ignored): the one-vs-all hinge loss's
+    gradient on data reshaped to (batch, classes), labels (batch,): for the label's class
+    -c * [margin > x] (L1, ``use_linear``) or -2c * max(margin - x, 0) (L2, the default), for
+    the other classes c * [margin > -x] or 2c * max(margin + x, 0), c being
+    ``regularization_coefficient``."""
+    if label.shape != data.shape[:1]:
+        raise _error("SVMOutput", f"label has shape {label.shape}, expected ({data.shape[0]},)")
+    c = regularization_coefficient
+
+    def coefficient(x, lab, out):
+        flat = x.reshape(x.shape[0], -1)
+        own = jnp.arange(flat.shape[1]) == _indices(lab)[:, None]
+        if use_linear:
+            grad = jnp.where(own, -c * (margin > flat), c * (margin > -flat))
+        else:
+            grad = jnp.where(own, -2 * c * jnp.maximum(margin - flat, 0), 2 * c * jnp.maximum(margin + flat, 0))
+        return grad.astype(x.dtype).reshape(x.shape)
+    return _mxnet_output_layer(_identity, coefficient)(data, label)
+
+
 # ---- losses ---------------------------------------------------------------------------------------
 
 @register("softmax_cross_entropy", inputs=("data", "label"))
@@ -275,3 +298,42 @@ def _ctc_loss(data, label, *lengths, use_data_lengths, use_label_lengths, blank_
     repeats = ((lab[:, 1:] == lab[:, :-1]) & (jnp.arange(1, big_l) < lab_len[:, None])).sum(axis=1)
     feasible = lab_len + repeats <= seq_len
     return jnp.where(feasible, loss, 0).astype(data.dtype)
+
+
+# ---- user-defined losses ----------------------------------------------------------------------------
+
+def _scaled_identity(scale):
+    """out = data; d out / d data := scale(data) (an output layer: MXNet ignores the head gradient)."""
+    @jax.custom_jvp
+    def layer(data):
+        return data
+
+    @layer.defjvp
+    def jvp(primals, tangents):
+        (x,), (dx,) = primals, tangents
+        return x, dx * scale(x)
+    return layer
+
+
+@register("MakeLoss", attrs=dict(grad_scale=1.0, valid_thresh=0.0, normalization="null"))
+def _make_loss_layer(data, grad_scale, valid_thresh, normalization):
+    """Marks ``data`` as a loss: the forward is the identity, the backward (head gradient
+    ignored, as for the output layers) is ``grad_scale``, divided by the batch size
+    (``normalization='batch'``) or by the number of elements > ``valid_thresh`` ('valid',
+    at least 1)."""
+    if normalization not in ("null", "batch", "valid"):
+        raise _error("MakeLoss", f"normalization must be 'null', 'batch' or 'valid', got {normalization!r}")
+
+    def scale(x):
+        if normalization == "batch":
+            return jnp.asarray(grad_scale / x.shape[0], x.dtype)
+        if normalization == "valid":
+            return (grad_scale / jnp.maximum((x > valid_thresh).sum(), 1)).astype(x.dtype)
+        return jnp.asarray(grad_scale, x.dtype)
+    return _scaled_identity(scale)(data)
+
+
+@register("make_loss")
+def _make_loss(data):
+    """Marks ``data`` as a loss: identity forward, a gradient of ones (head gradient ignored)."""
+    return _scaled_identity(lambda x: jnp.asarray(1, x.dtype))(data)

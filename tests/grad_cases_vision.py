@@ -1,0 +1,45 @@
+"""Gradient cases of the scan, index-arithmetic and image operators (cumsum, khatri_rao,
+ravel/unravel_index, histogram, LRN, MakeLoss, SVMOutput, im2col/col2im, AdaptiveAvgPooling2D,
+BilinearResize2D, box_encode/box_decode, GridGenerator, BilinearSampler, SpatialTransformer,
+Crop); merged into tests/test_op_gradients.py."""
+from mxjax import nd
+
+from gradcheck import Case, fixed, uniform
+
+U = uniform(-1.0, 1.0)
+IMG = uniform(-1.0, 1.0, (1, 2, 4, 5))
+_CORNERS = fixed([[[0.1, 0.1, 0.5, 0.6], [0.2, 0.3, 0.4, 0.9], [0.0, 0.0, 1.0, 1.0]]])
+_OUTPUT_LAYER = "gradient grad_scale (normalized), head gradient ignored, as MXNet; tests/test_vision_ops.py"
+
+CASES = {
+    "cumsum": [Case((U,), attrs=dict(axis=1)), Case((U,), label="flattened", out_shape=(6,))],
+    "khatri_rao": [Case((U, uniform(-1.0, 1.0, (4, 3))), out_shape=(8, 3))],
+    "LRN": [Case((uniform(0.2, 1.5, (1, 4, 2, 2)),), attrs=dict(nsize=3, alpha=0.1, knorm=1.0))],
+    "im2col": [Case((IMG,), attrs=dict(kernel=(2, 3), stride=(1, 2), pad=(1, 0)))],
+    "col2im": [Case((uniform(-1.0, 1.0, (1, 8, 12)),), attrs=dict(output_size=(4, 5), kernel=(2, 2)))],
+    "_contrib_AdaptiveAvgPooling2D": [Case((IMG,), attrs=dict(output_size=(3, 2)))],
+    "GridGenerator": [Case((uniform(-1.0, 1.0, (2, 6)),), attrs=dict(transform_type="affine", target_shape=(3, 4))),
+                      Case((uniform(-2.0, 2.0, (1, 2, 3, 4)),), attrs=dict(transform_type="warp"), label="warp")],
+    "BilinearSampler": [Case((IMG, uniform(-0.9, 0.9, (1, 2, 3, 2))))],
+    "SpatialTransformer": [Case((IMG, fixed([[0.8, 0.1, -0.13, -0.1, 0.7, 0.21]])),
+                                attrs=dict(target_shape=(3, 2), transform_type="affine", sampler_type="bilinear"))],
+    "Crop": [Case((IMG,), attrs=dict(h_w=(2, 3), offset=(1, 1)))],
+    "_contrib_BilinearResize2D": [Case((IMG,), attrs=dict(height=6, width=3)),
+                                  Case((IMG,), attrs=dict(height=3, width=7, align_corners=False),
+                                       label="pixel centres")],
+}
+
+NON_DIFFERENTIABLE = {
+    "ravel_multi_index": ("integer-valued index output", Case((fixed([[1, 2, 0], [3, 0, 4]]),), attrs=dict(shape=(3, 5)))),
+    "_histogram": ("counts of values and bin edges", Case((U,), call=lambda x: nd.histogram(x, bins=3, range=(-1, 1))[1],
+                                                         out_dtype="float64")),
+    "unravel_index": ("integer-valued index output", Case((fixed([7, 0, 14]),), attrs=dict(shape=(3, 5)))),
+    "_contrib_box_decode": ("MXNet: MakeZeroGradNodes", Case((uniform(-1.0, 1.0, (2, 3, 4)), _CORNERS),
+                                                              attrs=dict(format="corner"))),
+    "_contrib_box_encode": ("MXNet: MakeZeroGradNodes",
+                            Case((fixed([[1, -1, 1]]), fixed([[0, 1, 1]]), _CORNERS,
+                                  fixed([[[0.15, 0.1, 0.5, 0.7], [0.1, 0.35, 0.6, 0.8]]]), fixed([0.0, 0, 0, 0]),
+                                  fixed([0.1, 0.1, 0.2, 0.2])), call=lambda *xs: nd.contrib.box_encode(*xs)[0])),
+}
+
+SPECIAL_BACKWARD = {"MakeLoss": _OUTPUT_LAYER, "make_loss": _OUTPUT_LAYER, "SVMOutput": _OUTPUT_LAYER}
