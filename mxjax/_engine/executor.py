@@ -37,7 +37,7 @@ from jax import lax
 
 from ..base import MXNetError
 from . import profiling
-from .graph import OpInstance, apply, constant
+from .graph import OpInstance, apply, as_differentiable, constant, is_integer
 from .state import state
 
 _NOT_IN_GRAPH = (
@@ -285,7 +285,8 @@ def _forward_fn(leaf_key, nodes, out_slots):
 
 
 def _zeros_for_ints(grads, var_vals):
-    return [jnp.zeros(v.shape, v.dtype) if g.dtype == jax.dtypes.float0 else g for g, v in zip(grads, var_vals)]
+    return [jnp.zeros(v.shape, v.dtype) if g.dtype == jax.dtypes.float0 else g.astype(v.dtype)
+            for g, v in zip(grads, var_vals)]
 
 
 def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, add_mask):
@@ -300,7 +301,13 @@ def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, ad
                 env[i] = v
             _replay(nodes, env, True)
             return [env[s] for s in head_slots], [env[s] for s in out_slots]
-        heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
+        if any(is_integer(v.dtype) for v in var_vals):
+            # integer variables: the gradients come from a float64 replay (as_differentiable),
+            # the outputs from the replay in the arrays' own dtypes
+            outs = f(var_vals)[1]
+            heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
+        else:
+            heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
         cts = [jnp.ones_like(h) if s is None else leaves[s].astype(h.dtype) for h, s in zip(heads, ct_slots)]
         grads = _zeros_for_ints(pull(cts)[0], var_vals)
         grads = [g + o if add else g for g, o, add in zip(grads, old_grads, add_mask)]

@@ -11,7 +11,7 @@ import numpy as np
 import jax.numpy as jnp
 
 from ..base import MXNetError
-from .ndarray import NDArray, _call, array, scalar_value
+from .ndarray import NDArray, _call, array, check_inplace_recording, scalar_value
 from .registry import register
 from .view import View, make_view
 from .windows import split_positions, take_window, put_window, window_key, windows
@@ -156,7 +156,9 @@ def setitem(arr, key, value):
     spec, arrays = _normalize(arr, key)
     if not arrays and type(value) is View and value.mirrors(arr, ("index", spec)):
         return   # ``x[k] = x[k]``, the write-back of ``x[k] += v``: nothing changes
-    arr._assign(_setitem_spec(arr, value, spec, arrays)._value)
+    new = _setitem_spec(arr, value, spec, arrays)._value
+    check_inplace_recording(new)
+    arr._assign(new)
 
 
 def _check_broadcastable(src, dst):

@@ -36,6 +36,19 @@ __all__ = ["NDArray", "invoke", "from_value", "array", "waitall"]
 #: never reads a value keeps a bounded trace
 MAX_PENDING_DEPTH = 512
 
+_INPLACE_RECORDING = ("Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd: "
+                      "write the result to a new array (y = x + v) inside autograd.record(), or update in place "
+                      "outside it")
+
+
+def check_inplace_recording(value):
+    """MXNet refuses an in-place operator that reads the array it writes (``x += y``,
+    ``x[i] = y``) while recording when the result is in the graph (an input needs a gradient);
+    ``x[:] = y`` (a copy into ``x``) is allowed."""
+    if state.recording and value.is_recorded():
+        raise MXNetError(_INPLACE_RECORDING)
+
+
 _NOT_RECORDED_WRITE = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined behavior "
     "when evaluating gradients. Please call backward first to clear the graph or do this out side of "
@@ -453,6 +466,7 @@ class NDArray:
         result = self._binary(name, other)
         if result is NotImplemented:
             return result
+        check_inplace_recording(result._value)
         self._assign(result._value)
         return self
 
