@@ -694,3 +694,14 @@ def test_contiguous_basic_slices_are_views():
     one = x[0, 0, ::10]   # one element, strided: contiguous, a view
     one[:] = 7
     assert x.asnumpy()[0, 0, 0] == 7
+
+
+def test_a_tuple_inside_an_index_is_an_index_array():
+    """MXNet (and numpy) read ``x[[1, 0], 3:5, (2, 3), [3, 4]]``'s inner tuple as an integer array."""
+    a = np.arange(2 * 6 * 4 * 5, dtype="float32").reshape(2, 6, 4, 5)
+    x = nd.array(a)
+    key = ([1, 0], slice(3, 5), (2, 3), [3, 4])
+    npt.assert_array_equal(x[key].asnumpy(), a[([1, 0], slice(3, 5), [2, 3], [3, 4])])
+    x[key] = 0
+    a[([1, 0], slice(3, 5), [2, 3], [3, 4])] = 0
+    npt.assert_array_equal(x.asnumpy(), a)

@@ -39,7 +39,7 @@ def _normalize(arr, key):
         elif item is Ellipsis:
             spec.append(("e",))
             axis = arr.ndim - sum(1 for it in items[len(spec):] if it is not None and it is not Ellipsis)
-        elif isinstance(item, (NDArray, np.ndarray, list, range)):
+        elif isinstance(item, (NDArray, np.ndarray, list, range, tuple)):   # a nested tuple: an index array
             if not isinstance(item, NDArray):
                 item = array(np.asarray(item), ctx=arr.context, dtype=np.int64)
             spec.append(("a", len(arrays)))
