@@ -68,6 +68,12 @@ CASES = {
         Case((X3,), call=_split_mix(num_outputs=3, axis=1), label="mix", out_shape=(2, 1, 4)),
         Case((X3,), call=_split_mix(num_outputs=2, axis=0, squeeze_axis=True), label="squeeze", out_shape=(3, 4)),
     ],
+    "_split_v2": [
+        Case((X3,), call=lambda x: nd.split_v2(x, (1, 3), axis=2)[1] * 2.0 + nd.split_v2(x, (1, 3), axis=2)[2],
+             label="indices", out_shape=(2, 3, 2)),
+        Case((X3,), call=lambda x: nd.split_v2(x, 2, axis=0, squeeze_axis=True)[1], label="squeeze",
+             out_shape=(3, 4)),
+    ],
     "slice": [
         Case((X3,), attrs=dict(begin=(0, 1), end=(2, 3)), out_shape=(2, 2, 4)),
         Case((X3,), attrs=dict(begin=(None, 2, 0), end=(None, None, 4), step=(None, -1, 3)), label="steps",

@@ -571,3 +571,68 @@ def test_new_thread_starts_not_recording():
         assert _flags() == (True, True)
     # recorded from MXNet 1.9.1
     assert out["flags"] == (False, False)
+
+
+def test_a_variable_only_behind_detach_is_not_a_backward_target():
+    """MXNet: a variable reached only through ``detach()`` is not in the graph, so backward neither
+    writes its gradient nor marks it fresh; reached both ways, it gets the attached path's gradient."""
+    x, y = nd.ones((2, 2)), nd.ones((2, 2))
+    dx, dy = nd.zeros((2, 2)), nd.zeros((2, 2))
+    autograd.mark_variables([x, y], [dx, dy])
+    with autograd.record():
+        y2 = (x + 2).detach() + y
+    y2.backward()
+    assert y._fresh_grad and not x._fresh_grad
+    npt.assert_array_equal(dx.asnumpy(), 0)
+    npt.assert_array_equal(dy.asnumpy(), 1)
+    with autograd.record():
+        a = x * 3
+        b = a.detach() + a
+    b.backward()
+    assert x._fresh_grad
+    npt.assert_array_equal(dx.asnumpy(), 3)   # recorded from MXNet 1.9.1
+
+
+@pytest.mark.parametrize("repeat", range(3))   # cold, compiled and deferred runs of one structure
+def test_gradients_of_integer_arrays(repeat):
+    """MXNet computes gradients of int arrays with its integer kernels; values recorded from MXNet 1.9.1."""
+    a = nd.array([5, 1, 4, 2, 3], dtype="int32")
+    a.attach_grad()
+    x = nd.array(np.arange(12).reshape(3, 4), dtype="int64")
+    x.attach_grad()
+    s = nd.array([1, 2, 3], dtype="int32")
+    s.attach_grad()
+    for _ in range(repeat + 1):
+        with autograd.record():
+            b = nd.topk(a, k=2, ret_typ="value")
+        b.backward(nd.array([7, 9], dtype="int32"))
+        with autograd.record():
+            y = x[[2, 0, 2], 1:3]
+        y.backward()
+        with autograd.record():
+            z = s * s
+        z.backward()
+    assert a.grad.dtype == np.int32 and a.grad.asnumpy().tolist() == [7, 0, 9, 0, 0]
+    assert x.grad.dtype == np.int64 and x.grad.asnumpy().tolist() == [[0, 1, 1, 0], [0, 0, 0, 0], [0, 2, 2, 0]]
+    assert s.grad.asnumpy().tolist() == [2, 4, 6]
+
+
+def test_inplace_operators_on_recorded_results_raise():
+    """MXNet: ``x += y`` and ``x[i] = y`` read the array they write; while recording, with y needing a
+    gradient, that is an MXNetError.  ``x[:] = y`` (a copy) and in-place work off the graph are fine."""
+    y = nd.ones((3,))
+    y.attach_grad()
+    for write in (lambda x: x.__iadd__(y), lambda x: x.__setitem__(0, y[0]),
+                  lambda x: x.__setitem__(slice(0, 2), y[0:2])):
+        x = nd.ones((3,))
+        with autograd.record():
+            with pytest.raises(mx.base.MXNetError, match=r"Inplace operations \(\+=, -=, x\[:\]=, etc\) are not supported"):
+                write(x)
+        npt.assert_array_equal(x.asnumpy(), 1)   # bad input does not change the array
+    x = nd.ones((3,))
+    with autograd.record():
+        x[:] = y * 2
+        z = nd.ones((3,))
+        z += nd.ones((3,))
+    npt.assert_array_equal(x.asnumpy(), 2)
+    npt.assert_array_equal(z.asnumpy(), 2)

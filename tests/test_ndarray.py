@@ -593,3 +593,115 @@ def test_asnumpy_and_asscalar():
     assert isinstance(a, np.ndarray) and a.dtype == np.float32
     a[:] = 100  # asnumpy is a copy
     _check(nd.arange(6).reshape((2, 3)), np.arange(6).reshape(2, 3))
+
+
+# ---- split_v2, reshape errors, setitem broadcasting, out= of creation functions (MXNet 1.9.1) ----
+
+def test_split_v2_by_sections_and_indices():
+    x = nd.arange(24).reshape((2, 3, 4))
+    parts = nd.split_v2(x, (1, 3), axis=2)
+    assert [p.shape for p in parts] == [(2, 3, 1), (2, 3, 2), (2, 3, 1)]
+    # recorded from MXNet 1.9.1
+    npt.assert_array_equal(parts[1].asnumpy(), [[[1, 2], [5, 6], [9, 10]], [[13, 14], [17, 18], [21, 22]]])
+    assert [p.shape for p in x.split_v2(2, axis=0, squeeze_axis=True)] == [(3, 4), (3, 4)]
+    assert [p.shape for p in x.split_v2((1, 3), axis=1)] == [(2, 1, 4), (2, 2, 4), (2, 0, 4)]
+    assert isinstance(x.split_v2(1, axis=1), nd.NDArray)
+
+
+def test_split_v2_errors():
+    x = nd.arange(24).reshape((2, 12))
+    with pytest.raises(ValueError, match="equal division"):
+        nd.split_v2(x, 5, axis=1)
+    with pytest.raises(ValueError, match="int or tuple of ints"):
+        x.split_v2([1, 2])
+    with pytest.raises(mx.base.MXNetError, match="past the end"):
+        x.split_v2((3, 20), axis=1)
+
+
+def test_reshape_method_errors_as_mxnet():
+    t = nd.arange(30).reshape(2, 3, 5)
+    for spec in [(2, 3), (7, -1), (-1, 7)]:   # fewer elements: ValueError from the method
+        with pytest.raises(ValueError, match="Cannot reshape array of size 30"):
+            t.reshape(spec)
+        with pytest.raises(mx.base.MXNetError):   # the operator raises MXNetError
+            nd.reshape(t, shape=spec)
+    with pytest.raises(mx.base.MXNetError, match="larger than the current shape"):
+        t.reshape(40)
+    with pytest.raises(mx.base.MXNetError, match="does not have"):
+        t.reshape(0, 0, 0, 0)
+    assert t.reshape(-1, 0, reverse=True).shape == (6, 5)
+
+
+def test_setitem_trims_leading_unit_axes_of_the_value():
+    a = nd.zeros((2, 4, 3))
+    a[0] = nd.arange(3).reshape((1, 1, 1, 3))
+    npt.assert_array_equal(a.asnumpy()[0], np.tile(np.arange(3.0), (4, 1)))
+    npt.assert_array_equal(a.asnumpy()[1], 0)
+    with pytest.raises(ValueError):
+        a[0] = nd.ones((2, 1, 3))
+
+
+def test_creation_functions_write_into_out():
+    out = nd.zeros((2, 2))
+    assert nd.ones((2, 2), out=out) is out
+    npt.assert_array_equal(out.asnumpy(), 1)
+    assert nd.full((2, 2), 2, out=out) is out
+    npt.assert_array_equal(out.asnumpy(), 2)
+    assert nd.zeros((2, 2), out=out) is out
+    npt.assert_array_equal(out.asnumpy(), 0)
+    ints = nd.zeros((2, 2), dtype="int32")
+    nd.full((2, 2), 3, out=ints)   # MXNet: full writes into an int32 out, ones/zeros refuse
+    assert ints.dtype == np.int32 and ints.asnumpy().tolist() == [[3, 3], [3, 3]]
+    with pytest.raises(mx.base.MXNetError, match="Type inconsistent"):
+        nd.ones((2, 2), out=nd.zeros((2, 2), dtype="float64"))
+    with pytest.raises(mx.base.MXNetError, match="Shape inconsistent"):
+        nd.ones((3, 2), out=out)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_max_min_propagate_nan_in_row_reductions(dtype):
+    data = np.random.RandomState(0).rand(7, 5040).astype(dtype)
+    data[:, 100] = np.nan
+    data[3, 7] = np.inf
+    for fn in (nd.max, nd.min):
+        out = fn(nd.array(data, dtype=dtype), axis=1).asnumpy()
+        assert np.isnan(out).all()
+    # recorded from MXNet 1.9.1
+    small = nd.array([[1, np.nan, 3], [4, 5, 6]], dtype=dtype)
+    npt.assert_array_equal(nd.max(small, axis=1).asnumpy(), [np.nan, 6])
+    npt.assert_array_equal(nd.min(small, axis=1).asnumpy(), [np.nan, 4])
+
+
+def test_basic_indexing_slice_is_contiguous_matches_numpy():
+    import itertools
+    shape = (3, 4, 5)
+    x = np.zeros(shape)
+    slices = [slice(None), slice(2), slice(1, 3), slice(None, None, 2), slice(None, None, 20), slice(0, 1),
+              slice(None, None, -1), slice(2, None, -2), slice(3, 3)]
+    for key in itertools.product(slices, repeat=3):
+        assert nd.NDArray._basic_indexing_slice_is_contiguous(key, shape) == x[key].flags.contiguous, key
+
+
+def test_contiguous_basic_slices_are_views():
+    x = nd.arange(24).reshape((2, 3, 4))
+    v = x[1, 1:3]
+    v[:] = -1
+    # recorded from MXNet 1.9.1: x[1, 1:3] is a view, x[0, :, ::10] a copy
+    npt.assert_array_equal(x.asnumpy()[1], [[12, 13, 14, 15], [-1, -1, -1, -1], [-1, -1, -1, -1]])
+    w = x[0, :, ::10]
+    w[:] = -5
+    npt.assert_array_equal(x.asnumpy()[0], np.arange(12).reshape(3, 4))
+    one = x[0, 0, ::10]   # one element, strided: contiguous, a view
+    one[:] = 7
+    assert x.asnumpy()[0, 0, 0] == 7
+
+
+def test_a_tuple_inside_an_index_is_an_index_array():
+    """MXNet (and numpy) read ``x[[1, 0], 3:5, (2, 3), [3, 4]]``'s inner tuple as an integer array."""
+    a = np.arange(2 * 6 * 4 * 5, dtype="float32").reshape(2, 6, 4, 5)
+    x = nd.array(a)
+    key = ([1, 0], slice(3, 5), (2, 3), [3, 4])
+    npt.assert_array_equal(x[key].asnumpy(), a[([1, 0], slice(3, 5), [2, 3], [3, 4])])
+    x[key] = 0
+    a[([1, 0], slice(3, 5), [2, 3], [3, 4])] = 0
+    npt.assert_array_equal(x.asnumpy(), a)

@@ -78,8 +78,11 @@ def test_load_frombuffer(kind):
 
 
 def test_load_mxnet_np_shape_file_with_0d_and_zero_size_arrays():
-    # saved under mx.util.np_shape(True) (V3 arrays); MXNet needs np_shape to load it, mxjax does not
-    loaded = mx.nd.load(data_path("np_shape.params"))
+    # saved under mx.util.np_shape(True) (V3 arrays): like MXNet, mxjax loads it only under np_shape
+    with pytest.raises(MXNetError, match="saved in np shape semantics, must be loaded in the same semantics"):
+        mx.nd.load(data_path("np_shape.params"))
+    with mx.util.np_shape(True):
+        loaded = mx.nd.load(data_path("np_shape.params"))
     assert [a.shape for a in loaded] == [(), (2, 0), (3,), ()]
     for i, (arr, dtype) in enumerate(zip(loaded, ["float32", "float32", "int64", "int32"])):
         assert_same(arr, VALUES[f"np_shape/{i}"], dtype)
@@ -270,14 +273,51 @@ SMALL = read_bytes("legacy_0d.params")  # ends with the names "scalar" and "vec"
     ("v3 sparse", _corrupt(read_bytes("sparse.params"), ARRAY0, "I", 0xF993FACA), "unknown storage type 1"),
 ])
 def test_corrupt_file_raises_mxnet_error(name, buf, detail, tmp_path):
-    _assert_invalid(buf, tmp_path, detail)
+    with mx.util.np_shape(name.startswith("v3")):
+        _assert_invalid(buf, tmp_path, detail)
+
+
+@pytest.mark.parametrize("save_np_shape,load_np_shape,ok", [(False, False, True), (True, False, False),
+                                                            (False, True, False), (True, True, True)])
+def test_np_shape_semantics_of_saved_files(save_np_shape, load_np_shape, ok, tmp_path):
+    """MXNet writes V3 arrays under np_shape and loads them only there; older ones only outside it."""
+    f = str(tmp_path / "a.params")
+    arrays = [mx.nd.array(np.arange(6).reshape(2, 3)), mx.nd.zeros((2, 0, 1))]
+    with mx.util.np_shape(save_np_shape):
+        mx.nd.save(f, arrays)
+    with open(f, "rb") as fh:
+        assert struct.unpack_from("<I", fh.read(), 24)[0] == (0xF993FACA if save_np_shape else 0xF993FAC9)
+    with mx.util.np_shape(load_np_shape):
+        if ok:
+            loaded = mx.nd.load(f)
+            assert [a.shape for a in loaded] == [(2, 3), (2, 0, 1)]
+            np.testing.assert_array_equal(loaded[0].asnumpy(), np.arange(6).reshape(2, 3))
+        else:
+            with pytest.raises(MXNetError, match="np shape semantics"):
+                mx.nd.load(f)
+
+
+def test_np_shape_globally_on_loads_old_files(tmp_path):
+    f = str(tmp_path / "a.params")
+    mx.nd.save(f, [mx.nd.ones((2,))])
+    prev = mx.util.set_np_shape(2)
+    try:
+        assert mx.nd.load(f)[0].shape == (2,)
+    finally:
+        mx.util.set_np_shape(prev)
+
+
+def test_sparse_arrays_cannot_be_saved_under_np_shape(tmp_path):
+    with mx.util.np_shape(True), pytest.raises(MXNetError, match="default storage type in np shape semantics"):
+        mx.nd.save(str(tmp_path / "a.params"), [mx.nd.zeros((2, 2)).tostype("csr")])
 
 
 def test_every_truncation_raises_mxnet_error():
-    for buf in (GOOD, read_bytes("sparse.params"), read_bytes("np_shape.params")):
-        for cut in range(0, len(buf), 3):
-            with pytest.raises(MXNetError, match="is not a valid MXNet parameter file"):
-                mx.nd.load_frombuffer(buf[:cut])
+    for buf, np_shape in ((GOOD, False), (read_bytes("sparse.params"), False), (read_bytes("np_shape.params"), True)):
+        with mx.util.np_shape(np_shape):
+            for cut in range(0, len(buf), 3):
+                with pytest.raises(MXNetError, match="is not a valid MXNet parameter file"):
+                    mx.nd.load_frombuffer(buf[:cut])
 
 
 def test_sparse_corruptions_are_caught():

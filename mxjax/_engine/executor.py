@@ -37,7 +37,8 @@ from jax import lax
 
 from ..base import MXNetError
 from . import profiling
-from .graph import OpInstance, apply, constant, raise_all_failures, raise_failure, unraised_failures
+from .graph import (OpInstance, apply, as_differentiable, constant, is_integer, raise_all_failures, raise_failure,
+                    unraised_failures)
 from .state import state
 
 _NOT_IN_GRAPH = (
@@ -149,8 +150,9 @@ class Plan:
         are always leaves.  ``live`` gathers pending values a live NDArray still holds."""
         leaves = dict.fromkeys(fixed_leaves)
         fixed = leaves.copy() if fixed_leaves else ()
-        variables = {}   # variables read by a recorded node (or a root): what backward targets
+        variables = {}   # variables reached from a root through recorded nodes only: what backward targets
         nodes = {}
+        in_graph_nodes = set()   # nodes reached that way (a detach() cuts the path behind it)
         live = []
         stack = [None]
         inputs, in_graph = roots, True
@@ -161,25 +163,27 @@ class Plan:
                     leaves[v] = None
                     if in_graph and v.var is not None:
                         variables[v] = None
-                elif v.data is None:
+                elif v.data is None or (grad_mode and node.recorded and not node.freed):
                     if node not in nodes:
                         nodes[node] = node.id
                         stack.append(node)
-                    owner = v.owner
-                    if owner is not None:
-                        handle = owner()
-                        if handle is not None and handle._holds(v):
-                            live.append(v)
-                elif grad_mode and node.recorded and not node.freed:
-                    if node not in nodes:
-                        nodes[node] = node.id
+                        if in_graph:
+                            in_graph_nodes.add(node)
+                    elif in_graph and node not in in_graph_nodes:
+                        in_graph_nodes.add(node)   # first seen behind a cut: walk it again, in the graph
                         stack.append(node)
+                    if v.data is None:
+                        owner = v.owner
+                        if owner is not None:
+                            handle = owner()
+                            if handle is not None and handle._holds(v):
+                                live.append(v)
                 else:
                     leaves[v] = None
             node = stack.pop()
             if node is None:
                 break
-            inputs, in_graph = node.inputs, node.recorded and not node.freed
+            inputs, in_graph = node.inputs, node in in_graph_nodes and node.recorded and not node.freed
         self.leaves = list(leaves)
         self.variables = list(variables)
         self.live = live
@@ -282,7 +286,8 @@ def _forward_fn(leaf_key, nodes, out_slots):
 
 
 def _zeros_for_ints(grads, var_vals):
-    return [jnp.zeros(v.shape, v.dtype) if g.dtype == jax.dtypes.float0 else g for g, v in zip(grads, var_vals)]
+    return [jnp.zeros(v.shape, v.dtype) if g.dtype == jax.dtypes.float0 else g.astype(v.dtype)
+            for g, v in zip(grads, var_vals)]
 
 
 def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, add_mask):
@@ -297,7 +302,13 @@ def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, ad
                 env[i] = v
             _replay(nodes, env, True)
             return [env[s] for s in head_slots], [env[s] for s in out_slots]
-        heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
+        if any(is_integer(v.dtype) for v in var_vals):
+            # integer variables: the gradients come from a float64 replay (as_differentiable),
+            # the outputs from the replay in the arrays' own dtypes
+            outs = f(var_vals)[1]
+            heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
+        else:
+            heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
         cts = [jnp.ones_like(h) if s is None else leaves[s].astype(h.dtype) for h, s in zip(heads, ct_slots)]
         grads = _zeros_for_ints(pull(cts)[0], var_vals)
         grads = [g + o if add else g for g, o, add in zip(grads, old_grads, add_mask)]

@@ -121,12 +121,25 @@ class OpInstance:
     def vjp(self, arrays, cotangents, needed):
         """The cotangents of the inputs flagged in ``needed`` (in input order), for output
         ``cotangents`` (``None`` = zero), through a per-op jitted vjp per ``needed``: the
-        cotangent of a constant (a Python scalar's leaf) is never computed.  An integer
-        input's cotangent (JAX's float0) comes back as None."""
+        cotangent of a constant (a Python scalar's leaf) is never computed.  An integer input
+        asked for is differentiated as float64 (``as_differentiable``); a cotangent that
+        JAX gives as float0 (through an integer output) comes back as None."""
         vjp = self._vjps.get(needed)
         if vjp is None:
             vjp = self._vjps[needed] = jax.jit(_vjp_of(self.fn, needed))
         return vjp(arrays, cotangents)
+
+
+def is_integer(dtype):
+    return np.issubdtype(dtype, np.integer) or dtype == np.bool_
+
+
+def as_differentiable(x):
+    """An integer array as float64 (exact up to 2**53), so JAX can carry a gradient to it:
+    MXNet computes gradients of integer arrays with its integer kernels (topk, indexing...
+    route the head gradient to them); mxjax runs the operator in float64 for the gradient
+    and casts the gradient back to the integer dtype."""
+    return x.astype(jax.numpy.float64) if is_integer(x.dtype) else x
 
 
 def _vjp_of(fn, needed):
@@ -134,10 +147,11 @@ def _vjp_of(fn, needed):
         def partial(*diff):
             it = iter(diff)
             return fn(*[next(it) if n else a for a, n in zip(arrays, needed)])
-        outs, pullback = jax.vjp(partial, *[a for a, n in zip(arrays, needed) if n])
+        diff = [a for a, n in zip(arrays, needed) if n]
+        outs, pullback = jax.vjp(partial, *[as_differentiable(a) for a in diff])
         cts = pullback(tuple(jax.numpy.zeros_like(o) if c is None else c.astype(o.dtype)
                              for o, c in zip(outs, cotangents)))
-        return tuple(None if c.dtype == jax.dtypes.float0 else c for c in cts)
+        return tuple(None if c.dtype == jax.dtypes.float0 else c.astype(a.dtype) for c, a in zip(cts, diff))
     return vjp
 
 

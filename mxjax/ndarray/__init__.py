@@ -10,16 +10,18 @@ import types
 import jax.numpy as jnp
 import numpy as np
 
-from ..base import as_dtype
+from ..base import MXNetError, as_dtype
 from ..context import current_context
 from .._engine.graph import constant
 from . import ops  # noqa: F401  (fills the registry)
 from . import indexing, view  # noqa: F401  (registers _getitem/_setitem/Reshape)
+from .interop import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
 from . import random
 from .ndarray import NDArray, _apply_unary, array, from_value, invoke, waitall
 from .registry import OPS
 
 __all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "waitall", "random", "sparse",
+           "split_v2", "from_numpy", "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write",
            "op", "_internal", "linalg", "contrib"] + sorted(n for n in OPS if not n.startswith("_"))
 
 
@@ -105,24 +107,35 @@ def _filled(shape, value, ctx, dtype):
     return from_value(constant(data, ctx))
 
 
-def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
+def _into(out, result, check_dtype):
+    """MXNet's ``out=`` of the creation operators: the inferred shape (and for ``_zeros`` /
+    ``_ones`` the dtype, float32 unless given) must match ``out``'s, else MXNetError."""
+    if out is None:
+        return result
+    if result.shape != out.shape:
+        raise MXNetError(f"Shape inconsistent, Provided = {list(out.shape)}, inferred shape={list(result.shape)}")
+    if check_dtype and result.dtype != out.dtype:
+        raise MXNetError(f"Type inconsistent, Provided = {np.dtype(out.dtype).name}, "
+                         f"inferred type = {np.dtype(result.dtype).name}")
+    out._assign(result._value)
+    return out
+
+
+def zeros(shape, ctx=None, dtype=None, stype=None, out=None, **kwargs):
     """An array of zeros (float32 unless ``dtype`` is given); ``stype`` 'row_sparse' or 'csr'
     gives an empty sparse array."""
     if stype not in (None, "default"):
         return sparse.zeros(stype, shape, ctx=ctx, dtype=dtype)
-    return _filled(shape, 0, ctx, dtype)
+    return _into(out, _filled(shape, 0, ctx, dtype), True)
 
 
-def ones(shape, ctx=None, dtype=None, **kwargs):
-    return _filled(shape, 1, ctx, dtype)
+def ones(shape, ctx=None, dtype=None, out=None, **kwargs):
+    return _into(out, _filled(shape, 1, ctx, dtype), True)
 
 
 def full(shape, val, ctx=None, dtype=None, out=None):
-    result = _filled(shape, val, ctx, dtype)
-    if out is not None:
-        out._assign(result._value)
-        return out
-    return result
+    """An array filled with ``val``; with ``out``, written into it in out's dtype."""
+    return _into(out, _filled(shape, val, ctx, dtype), False)
 
 
 def empty(shape, ctx=None, dtype=None, stype=None):
@@ -171,6 +184,32 @@ def moveaxis(tensor, source, destination):
     for dest, src in sorted(zip(destination, source)):
         order.insert(dest, src)
     return tensor.transpose(axes=tuple(order))
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split ``ary`` along ``axis`` (numpy.split): an int gives that many equal parts (ValueError
+    when the axis does not divide evenly), a tuple of ints the positions to cut at (a list of
+    arrays, one array when there is one part)."""
+    if isinstance(indices_or_sections, int):
+        size = ary.shape[axis]
+        if size % indices_or_sections:
+            raise ValueError("array split does not result in an equal division")
+        step = size // indices_or_sections
+        indices = [i * step for i in range(indices_or_sections)]
+    elif isinstance(indices_or_sections, tuple):
+        indices = [0] + list(indices_or_sections)
+    else:
+        raise ValueError("indices_or_sections must either int or tuple of ints")
+    return _internal._split_v2(ary, indices, axis, squeeze_axis)
+
+
+NDArray.split_v2 = lambda self, *args, **kwargs: split_v2(self, *args, **kwargs)
+NDArray.split_v2.__doc__ = split_v2.__doc__
+
+
+NDArray.to_dlpack_for_read = to_dlpack_for_read
+NDArray.to_dlpack_for_write = to_dlpack_for_write
+NDArray._basic_indexing_slice_is_contiguous = staticmethod(indexing.basic_indexing_slice_is_contiguous)
 
 
 def onehot_encode(indices, out):

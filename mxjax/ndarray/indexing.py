@@ -11,7 +11,7 @@ import numpy as np
 import jax.numpy as jnp
 
 from ..base import MXNetError
-from .ndarray import NDArray, _call, array, scalar_value
+from .ndarray import NDArray, _call, array, check_inplace_recording, scalar_value
 from .registry import register
 from .view import View, make_view
 from .windows import split_positions, take_window, put_window, window_key, windows
@@ -39,7 +39,7 @@ def _normalize(arr, key):
         elif item is Ellipsis:
             spec.append(("e",))
             axis = arr.ndim - sum(1 for it in items[len(spec):] if it is not None and it is not Ellipsis)
-        elif isinstance(item, (NDArray, np.ndarray, list, range)):
+        elif isinstance(item, (NDArray, np.ndarray, list, range, tuple)):   # a nested tuple: an index array
             if not isinstance(item, NDArray):
                 item = array(np.asarray(item), ctx=arr.context, dtype=np.int64)
             spec.append(("a", len(arrays)))
@@ -65,6 +65,10 @@ def _setitem(data, value, *arrays, key, window):
     k = window_key(key, index_arrays)
     target_shape = region[k].shape
     value = value.astype(data.dtype)
+    extra = value.ndim - len(target_shape)
+    if extra > 0:   # MXNet trims leading size-1 axes first: zeros((3, 3))[0] = ones((1, 1, 1, 3))
+        lead = next((i for i in range(extra) if value.shape[i] != 1), extra)
+        value = value.reshape(value.shape[lead:])
     if value.shape != target_shape:
         try:
             value = jnp.broadcast_to(value, target_shape)
@@ -76,30 +80,53 @@ def _setitem(data, value, *arrays, key, window):
     return put_window(data, region.at[k].set(value), window, starts)
 
 
+def basic_indexing_slice_is_contiguous(slc_key, shape):
+    """MXNet's ``NDArray._basic_indexing_slice_is_contiguous``: whether slicing ``shape`` with
+    ``slc_key`` (one slice per axis) selects a contiguous block of the row-major buffer.  From
+    the last axis to the first: a slice taking more than one element must have step 1, and once
+    an axis is cut to a proper subset every earlier axis may take at most one element; a
+    selection of 0 or 1 elements is always contiguous."""
+    assert len(slc_key) == len(shape)
+    bounds = [slc.indices(n) for slc, n in zip(slc_key, shape)]
+    counts = [max(0, (stop - start + (step - (1 if step > 0 else -1))) // step) for start, stop, step in bounds]
+    total = 1
+    for c in counts:
+        total *= c
+    if total in (0, 1):
+        return True
+    is_subset = False
+    for (_, _, step), count, n in zip(reversed(bounds), reversed(counts), reversed(shape)):
+        if count == 0:
+            return True
+        if count > 1 and step != 1:
+            return False
+        if is_subset:
+            if count > 1:
+                return False
+        elif count < n:
+            is_subset = True
+    return True
+
+
 def _is_view_key(arr, key):
-    """MXNet returns a view for a basic index (ints, step-1 slices, None) that selects a
-    contiguous block of the row-major buffer: ``x[1]``, ``x[1:3]``, ``x[1, 2:4]``, ``x[1:3, :]``."""
+    """MXNet returns a view for a basic index (ints, slices, None) that selects a contiguous
+    block of the row-major buffer: ``x[1]``, ``x[1:3]``, ``x[1, 2:4]``, ``x[1:3, :]``."""
     items = key if isinstance(key, tuple) else (key,)
-    lengths = []
-    axis = 0
+    slices = []
     for item in items:
         if item is None:
             continue
-        if axis >= arr.ndim:
+        if len(slices) >= arr.ndim:
             return False
         if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
-            lengths.append(1)
+            i = int(item) % arr.shape[len(slices)] if arr.shape[len(slices)] else int(item)
+            slices.append(slice(i, i + 1))
         elif isinstance(item, slice):
-            start, stop, step = item.indices(arr.shape[axis])
-            if step != 1 or stop <= start:
-                return False
-            lengths.append(stop - start)
+            slices.append(item)
         else:
             return False
-        axis += 1
-    lengths += arr.shape[axis:]
-    partial = [i for i, n in enumerate(lengths) if n != 1]
-    return not partial or all(lengths[i] == arr.shape[i] for i in range(partial[0] + 1, arr.ndim))
+    slices += [slice(None)] * (arr.ndim - len(slices))
+    return basic_indexing_slice_is_contiguous(slices, arr.shape)
 
 
 def getitem(arr, key):
@@ -129,7 +156,9 @@ def setitem(arr, key, value):
     spec, arrays = _normalize(arr, key)
     if not arrays and type(value) is View and value.mirrors(arr, ("index", spec)):
         return   # ``x[k] = x[k]``, the write-back of ``x[k] += v``: nothing changes
-    arr._assign(_setitem_spec(arr, value, spec, arrays)._value)
+    new = _setitem_spec(arr, value, spec, arrays)._value
+    check_inplace_recording(new)
+    arr._assign(new)
 
 
 def _check_broadcastable(src, dst):

@@ -37,6 +37,19 @@ __all__ = ["NDArray", "invoke", "from_value", "array", "waitall"]
 #: never reads a value keeps a bounded trace
 MAX_PENDING_DEPTH = 512
 
+_INPLACE_RECORDING = ("Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd: "
+                      "write the result to a new array (y = x + v) inside autograd.record(), or update in place "
+                      "outside it")
+
+
+def check_inplace_recording(value):
+    """MXNet refuses an in-place operator that reads the array it writes (``x += y``,
+    ``x[i] = y``) while recording when the result is in the graph (an input needs a gradient);
+    ``x[:] = y`` (a copy into ``x``) is allowed."""
+    if state.recording and value.is_recorded():
+        raise MXNetError(_INPLACE_RECORDING)
+
+
 _NOT_RECORDED_WRITE = (
     "Assigning to NDArrays that are already in a computational graph will cause undefined behavior "
     "when evaluating gradients. Please call backward first to clear the graph or do this out side of "
@@ -313,7 +326,10 @@ class NDArray:
         return make_view(self, ("detach",))
 
     def reshape(self, *shape, **kwargs):
-        """Reshape with MXNet's special codes 0, -1, -2, -3, -4 (and ``reverse``); a view."""
+        """Reshape with MXNet's special codes 0, -1, -2, -3, -4 (and ``reverse``); a view.
+
+        As MXNet's method: a target with fewer elements is a ValueError, one with more an
+        MXNetError (``nd.reshape``, the operator, raises MXNetError for both)."""
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = shape[0]
         if "shape" in kwargs:
@@ -321,8 +337,16 @@ class NDArray:
         reverse = kwargs.pop("reverse", False)
         if kwargs:
             raise MXNetError(f"reshape got unexpected arguments {sorted(kwargs)}; it takes shape and reverse")
-        from .view import make_view
-        return make_view(self, ("reshape", tuple(int(s) for s in shape), bool(reverse)))
+        from .view import infer_reshape, make_view
+        shape = tuple(int(s) for s in shape)
+        target = infer_reshape(self.shape, shape, bool(reverse), exact=False)
+        size, new_size = int(np.prod(self.shape, dtype=np.int64)), int(np.prod(target, dtype=np.int64))
+        if new_size > size:
+            raise MXNetError(f"NDArray.Reshape: target shape size is larger than the current shape "
+                             f"({size} vs. {new_size}): cannot reshape {self.shape} into {shape}")
+        if new_size != size:
+            raise ValueError(f"Cannot reshape array of size {size} into shape {shape}")
+        return make_view(self, ("reshape", shape, bool(reverse)))
 
     def reshape_like(self, *args, **kwargs):
         return _call("reshape_like", self, *args, **kwargs)
@@ -443,6 +467,7 @@ class NDArray:
         result = self._binary(name, other)
         if result is NotImplemented:
             return result
+        check_inplace_recording(result._value)
         self._assign(result._value)
         return self
 

@@ -23,8 +23,10 @@ What MXNet also does, and mxjax with it:
 
 - ``V3`` arrays (magic 0xF993FACA, written under ``mx.util.np_shape(True)``)
   hold NumPy-shape semantics: ndim 0 is a 0-d array, ndim -1 an unknown shape.
-  MXNet refuses to load them outside ``np_shape``; mxjax, which has one shape
-  semantics, loads them anyway.
+  Dense arrays saved under ``np_shape`` are written as V3 (a sparse one is an
+  MXNetError there).  A V3 array loads only under ``np_shape``, and an older
+  array only outside it (or with np_shape switched on globally,
+  ``set_np_shape(2)``); otherwise MXNetError, as MXNet.
 - In a V2 array ndim 0 means an empty ("none") handle, stored with no payload.
   MXNet 1.9.1 nevertheless writes the payload of a 0-d array after it, and then
   fails to load its own file; mxjax writes the same bytes and, reading, takes
@@ -49,6 +51,7 @@ import numpy as np
 
 from ..base import MXNetError, as_dtype
 from ..context import Context, cpu, num_gpus
+from ..util import _NumpyShapeState, is_np_shape
 from .ndarray import NDArray, array
 
 __all__ = ["save", "load", "load_frombuffer", "TYPE_FLAGS", "array_to_bytes", "array_from_bytes"]
@@ -135,7 +138,13 @@ def _encode_array(arr, chunks):
     ctx = arr.context
     stype = _STORAGE_OF.get(arr.stype, DEFAULT_STORAGE)
     aux = ()
-    if stype != DEFAULT_STORAGE:
+    if is_np_shape():
+        if stype != DEFAULT_STORAGE:
+            raise MXNetError("only allow serializing ndarray of default storage type in np shape semantics: "
+                             f"this array is {arr.stype}; save it outside mx.util.np_shape()")
+        chunks.append(struct.pack("<Ii", V3_MAGIC, stype))
+        shape = value.shape
+    elif stype != DEFAULT_STORAGE:
         aux = arr._structure()
         value = np.ascontiguousarray(arr.data.asnumpy())
         chunks.append(struct.pack(f"<Iii{value.ndim}q", V2_MAGIC, stype, value.ndim, *value.shape))
@@ -218,6 +227,20 @@ def _decode(buf, source):
     return dict(zip(names, arrays))
 
 
+def _check_shape_semantics(magic):
+    """MXNet loads a V3 array only under np_shape, and any other only outside it (unless
+    np_shape is on globally)."""
+    if magic == V3_MAGIC:
+        if not is_np_shape():
+            raise MXNetError("ndarray was saved in np shape semantics, must be loaded in the same semantics. "
+                             "Please turn on np shape semantics in Python using `with np_shape(True)` or "
+                             "decorator `use_np_shape` to scope the code of loading the ndarray.")
+    elif is_np_shape() and not _NumpyShapeState.global_on:
+        raise MXNetError("ndarray was not saved in np shape semantics, but being loaded in np shape semantics. "
+                         "Please turn off np shape semantics in Python using `with np_shape(False)` to scope "
+                         "the code of loading the ndarray.")
+
+
 class _Reader:
     def __init__(self, buf):
         self.buf = memoryview(buf)  # slices without copying
@@ -284,6 +307,7 @@ class _Reader:
     def array(self, index):
         what = f"array {index}"
         (magic,) = self.unpack("I", f"the magic of {what}")
+        _check_shape_semantics(magic)
         if magic in (V2_MAGIC, V3_MAGIC):
             return self.array_v2(what, np_shape=magic == V3_MAGIC)
         if magic == V1_MAGIC:

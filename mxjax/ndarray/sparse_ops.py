@@ -193,6 +193,33 @@ def _take(fn, args, kwargs):
     return out
 
 
+def _lazy_update(n_states):
+    """sgd_update, sgd_mom_update, adam_update with a row_sparse gradient and ``lazy_update``
+    (the default): as MXNet's kernels, only the gradient's stored rows of the (dense) weight and
+    of the ``n_states`` state arrays change (weight decay included); the other rows stay.
+    (MXNet runs ftrl_update on a dense weight densely, as every update operator without a rule.)"""
+    def rule(fn, args, kwargs):
+        names = ("weight", "grad") + tuple(f"state{i}" for i in range(n_states))
+        given = dict(zip(names, args))
+        weight, grad = given.get("weight", kwargs.get("weight")), given.get("grad", kwargs.get("grad"))
+        lazy = kwargs.get("lazy_update", True)
+        if not (isinstance(grad, RowSparseNDArray) and lazy) or isinstance(weight, BaseSparseNDArray):
+            return _dense_call(fn, args, kwargs)
+        states = [a for a in args[2:2 + n_states] if isinstance(a, NDArray)]
+        states += [v for k, v in kwargs.items() if isinstance(v, NDArray) and k not in ("weight", "grad")]
+        before = [s.copy() for s in states]
+        result = _dense_call(fn, args, kwargs)
+        rows = np.zeros(weight.shape[0], bool)
+        rows[grad._structure()[0]] = True
+        from .ndarray import array
+        keep = array(np.broadcast_to(rows.reshape((-1,) + (1,) * (weight.ndim - 1)), weight.shape),
+                     ctx=weight.context, dtype=weight.dtype)
+        for state, old in zip(states, before):
+            state._write_unrecorded(_call("where", keep, state, old)._value)
+        return _call("where", keep, result, weight)
+    return rule
+
+
 def getnnz(data, axis=None):
     """``nd.contrib.getnnz``: the number of stored values of a csr array (int64), in all
     (shape (1,)) or per row (axis 1); axis 0 is not supported, as in MXNet."""
@@ -220,6 +247,8 @@ RULES.update({
     "elemwise_add": _binary("add"), "elemwise_sub": _binary("sub"), "elemwise_mul": _binary("mul"),
     "elemwise_div": _binary("div"), "broadcast_add": _binary("add"), "broadcast_sub": _binary("sub"),
     "broadcast_mul": _binary("mul"), "broadcast_div": _binary("div"),
+    "sgd_update": _lazy_update(0), "sgd_mom_update": _lazy_update(1),
+    "adam_update": _lazy_update(2),
 })
 
 

@@ -13,13 +13,19 @@ from .ndarray import NDArray, _call, from_value, unrecorded
 from .registry import register
 
 
-def infer_reshape(src, spec, reverse=False):
-    """Target shape for MXNet's reshape codes: 0 copy, -1 infer, -2 rest, -3 merge two, -4 split one."""
+def infer_reshape(src, spec, reverse=False, exact=True):
+    """Target shape for MXNet's reshape codes: 0 copy, -1 infer, -2 rest, -3 merge two, -4 split one.
+
+    ``exact``: a target whose size differs from the source's is an MXNetError; otherwise -1 is
+    inferred by floor division and the caller compares the sizes (``NDArray.reshape``)."""
     if reverse:
-        return tuple(reversed(infer_reshape(tuple(reversed(src)), _reverse_spec(spec))))
+        return tuple(reversed(infer_reshape(tuple(reversed(src)), _reverse_spec(spec), exact=exact)))
     out, i, j = [], 0, 0
     while j < len(spec):
         s = spec[j]
+        if s in (0, -3, -4) and i + (2 if s == -3 else 1) > len(src):
+            raise MXNetError(f"reshape: code {s} at position {j} of shape {spec} refers to a dimension "
+                             f"that the source shape {src} does not have")
         if s == 0:
             out.append(src[i])
             i += 1
@@ -53,10 +59,10 @@ def infer_reshape(src, spec, reverse=False):
         raise MXNetError(f"reshape: more than one -1 in shape {spec}")
     if -1 in out:
         known = int(np.prod([d for d in out if d != -1], dtype=np.int64))
-        if known == 0 or total % known:
+        if known == 0 or (exact and total % known):
             raise MXNetError(f"reshape: cannot reshape array of shape {src} into {spec}")
         out[out.index(-1)] = total // known
-    if int(np.prod(out, dtype=np.int64)) != total:
+    if exact and int(np.prod(out, dtype=np.int64)) != total:
         raise MXNetError(f"reshape: cannot reshape array of shape {src} (size {total}) into shape {tuple(out)}")
     return tuple(out)
 

@@ -87,9 +87,23 @@ def _mean(data, axes, keepdims):
     return jnp.mean(data, axis=axes, keepdims=keepdims)
 
 
+def _nan_propagating(fn):
+    """max/min that is NaN wherever the reduced elements hold a NaN, as MXNet's (and numpy's).
+    XLA's CPU row reductions skip NaNs (a (7, 5040) max over axis 1 of rows holding NaNs comes out
+    finite), so floating inputs mark NaN rows explicitly."""
+    def reduce(x, axis, keepdims):
+        out = fn(x, axis=axis, keepdims=keepdims)
+        if not jnp.issubdtype(x.dtype, jnp.inexact):
+            return out
+        return jnp.where(jnp.isnan(x).any(axis=axis, keepdims=keepdims), jnp.asarray(jnp.nan, out.dtype), out)
+    return reduce
+
+
 def _extremum(fn):
     """max/min reduction whose gradient goes in full to every tied element (MXNet's
     ``_backward_max`` uses an equality mask; JAX splits it among ties)."""
+    fn = _nan_propagating(fn)
+
     def reduce(data, axis, keepdims):
         @jax.custom_jvp
         def f(x):

@@ -236,6 +236,34 @@ def _split(data, num_outputs, axis, squeeze_axis):
     return tuple(parts)
 
 
+@register("_split_v2", attrs=dict(indices=REQUIRED, axis=1, squeeze_axis=False, sections=0))
+def _split_v2(data, indices, axis, squeeze_axis, sections):
+    """Splits ``axis`` at the positions ``indices`` (which start with 0): part i is
+    ``[indices[i], indices[i+1])``, the last part runs to the end; an index past the end is an
+    error.  ``sections`` > 0 splits into that many equal parts instead.  squeeze_axis=True
+    drops the axis, which every part must then have of size 1."""
+    axis = _axis("split_v2", "axis", axis, data.ndim)
+    size = data.shape[axis]
+    if sections > 0:
+        if size % sections:
+            raise _error("split_v2", f"cannot split axis {axis} of shape {data.shape} into {sections} equal sections")
+        indices = tuple(range(0, size, size // sections))
+    for i in indices:
+        if int(i) > size:
+            raise _error("split_v2", f"split index {int(i)} is past the end of axis {axis} (size {size})")
+    bounds = [int(i) for i in indices] + [size]
+    parts = []
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        if stop < start:
+            raise _error("split_v2", f"indices must be increasing, got {tuple(indices)}")
+        if squeeze_axis and stop - start != 1:
+            raise _error("split_v2", f"squeeze_axis=True needs every part to have size 1 along axis {axis}, "
+                                     f"part [{start}, {stop}) has {stop - start}")
+        part = lax.slice_in_dim(data, start, stop, axis=axis)
+        parts.append(jnp.squeeze(part, axis) if squeeze_axis else part)
+    return tuple(parts)
+
+
 # ---- slicing --------------------------------------------------------------------------------------
 
 def _slice_key(op, ndim, begin, end, step):

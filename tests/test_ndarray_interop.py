@@ -1,0 +1,52 @@
+"""nd.from_numpy, DLPack exchange (to_dlpack_for_read/write, from_dlpack): MXNet 1.9.1's contracts."""
+import numpy as np
+import pytest
+
+import mxjax as mx
+
+
+def test_from_numpy_zero_copy_shares_writes_and_locks_the_numpy_array():
+    source = np.array([[1, 2], [3, 4], [5, 6]], dtype="float32")
+    arr = mx.nd.from_numpy(source)
+    assert arr.dtype == np.float32 and arr.shape == (3, 2)
+    with pytest.raises(ValueError):
+        source[2, 1] = 0   # MXNet makes the numpy array read-only
+    arr[2, 1] = 100
+    np.testing.assert_array_equal(source, [[1, 2], [3, 4], [5, 100]])
+    arr += 1
+    np.testing.assert_array_equal(source, [[2, 3], [4, 5], [6, 101]])
+    np.testing.assert_array_equal((arr * 2).asnumpy(), source * 2)
+
+
+def test_from_numpy_needs_c_contiguous_for_zero_copy():
+    source = np.array([[1, 2], [3, 4], [5, 6]]).transpose()
+    with pytest.raises(ValueError, match="c-contiguous"):
+        mx.nd.from_numpy(source)
+    copied = mx.nd.from_numpy(source, zero_copy=False)
+    np.testing.assert_array_equal(copied.asnumpy(), source)
+    assert copied.dtype == source.dtype
+    assert source.flags.writeable
+
+
+@pytest.mark.parametrize("zero_copy", [False, True])
+@pytest.mark.parametrize("source", [np.array(()).reshape((1, 0, 2)), np.arange(6, dtype="int32").reshape(2, 3)])
+def test_from_numpy_keeps_shape_and_dtype(source, zero_copy):
+    arr = mx.nd.from_numpy(source.copy(), zero_copy=zero_copy)
+    assert arr.shape == source.shape and arr.dtype == source.dtype
+    np.testing.assert_array_equal(arr.asnumpy(), source)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "float64"])
+def test_dlpack_round_trip(dtype):
+    a = mx.nd.array(np.arange(12).reshape(3, 4), dtype=dtype)
+    for capsule in (a.to_dlpack_for_read(), mx.nd.to_dlpack_for_read(a), a.to_dlpack_for_write(),
+                    mx.nd.to_dlpack_for_write(a)):
+        assert type(capsule).__name__ == "PyCapsule"
+        b = mx.nd.from_dlpack(capsule)
+        assert b.dtype == np.dtype(dtype) and b.shape == (3, 4)
+        np.testing.assert_array_equal(b.asnumpy(), a.asnumpy())
+
+
+def test_from_dlpack_takes_protocol_objects():
+    source = np.arange(4, dtype="float32")
+    np.testing.assert_array_equal(mx.nd.from_dlpack(source).asnumpy(), source)
