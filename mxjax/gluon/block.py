@@ -457,12 +457,12 @@ class _HybridOp:
             param_arrays, inputs = arrays[:n_params], list(arrays[n_params:])
             ctx = op._tls.ctx
             handles = []
-            saved = [p._data for p in op.params]
+            saved = [(p._data, p._ctx_list) for p in op.params]
             try:
                 for p, a in zip(op.params, param_arrays):
                     handle = from_value(constant(a, ctx))
                     handles.append(handle)
-                    p._data = OrderedDict([(ctx, handle)])
+                    p._data, p._ctx_list = [handle], [ctx]
                 args = [from_value(constant(a, ctx)) for a in inputs]
                 for i in none_args:
                     args.insert(i, None)
@@ -475,8 +475,8 @@ class _HybridOp:
                     op._tls.layout = (tree, len(outs), aux)
                     return tuple(o._data() for o in outs) + tuple(handles[i]._data() for i in aux)
             finally:
-                for p, d in zip(op.params, saved):
-                    p._data = d
+                for p, (d, c) in zip(op.params, saved):
+                    p._data, p._ctx_list = d, c
         return fn
 
     def __call__(self, args):

@@ -46,7 +46,8 @@ class Op:
     ``random``: receives a PRNG key as its first array input, drawn from mx.random's state.
     ``mutates``: names of inputs the op updates in place (auxiliary states such as BatchNorm's
     moving_mean/moving_var): ``impl`` returns their new values after its outputs, and the
-    generated function writes them into those input arrays, outside the autograd graph.
+    generated function writes them into those input arrays, outside the autograd graph.  A
+    variadic op with ``mutates=("data",)`` updates every one of its inputs.
     ``offsets``: for ops whose integer attributes are positions that programs vary call after
     call (an index, a slice's start): ``offsets(input shapes, **attrs)`` returns (the static
     attribute tuple, the positions).  The positions become trailing int64 scalar inputs of
@@ -71,6 +72,9 @@ class Op:
         self.mutates = tuple(mutates)
         self.offsets = offsets
         self.view_method = view_method
+        if random:   # its cold tier reads the bits hashed per size bucket (random_bits.py)
+            from .._engine.random_bits import RandomInstance
+            self.instance_class = RandomInstance
         self.__doc__ = doc or impl.__doc__
         defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
         self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults

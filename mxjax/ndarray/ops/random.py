@@ -24,6 +24,7 @@ import numpy as np
 from jax import lax
 from jax.scipy.special import gammaln
 
+from ..._engine import random_bits
 from ...base import MXNetError, as_dtype
 from ..registry import REQUIRED, register
 
@@ -59,11 +60,11 @@ def _check(op, ok, message):
 # ---- distributions: key, parameters broadcast to ``shape``, shape, computation dtype --------------
 
 def _draw_uniform(key, low, high, shape, dtype):
-    return low + (high - low) * jax.random.uniform(key, shape, dtype)
+    return low + (high - low) * random_bits.uniform(key, shape, dtype)
 
 
 def _draw_normal(key, loc, scale, shape, dtype):
-    return loc + scale * jax.random.normal(key, shape, dtype)
+    return loc + scale * random_bits.normal(key, shape, dtype)
 
 
 def _uniforms(key, count, shape, dtype):
@@ -113,7 +114,7 @@ def _draw_gamma(key, alpha, beta, shape, dtype):
 
 
 def _draw_exponential(key, lam, shape, dtype):
-    return jax.random.exponential(key, shape, dtype) / lam
+    return random_bits.exponential(key, shape, dtype) / lam
 
 
 def _draw_poisson(key, lam, shape, dtype):
@@ -332,7 +333,7 @@ def _multinomial(key, data, shape, get_prob, dtype):
     batch = data.shape[:-1]
     out_shape = batch + shape if (batch or shape) else (1,)
     draws = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    u = jax.random.uniform(key, batch + (draws,), np.float32).astype(data.dtype)
+    u = random_bits.uniform(key, batch + (draws,), np.float32).astype(data.dtype)
     cdf = jnp.cumsum(lax.stop_gradient(data), axis=-1)
     index = jnp.sum(cdf[..., None, :] <= u[..., None], axis=-1)
     samples = index.reshape(out_shape).astype(out)
