@@ -23,7 +23,7 @@ import numpy as np
 from jax import lax
 from jax.extend.random import threefry2x32_p
 
-from .graph import OpInstance, _vjp_of
+from .graph import Aval, OpInstance, _vjp_of
 
 _MIN_BUCKET = 1024
 _local = threading.local()
@@ -102,16 +102,40 @@ def bernoulli(key, p, shape):
     return uniform(key, shape, p.dtype) < p
 
 
+#: the largest output an elementwise sampler's cold tier draws flat and reshapes on the host
+HOST_RESHAPE_LIMIT = 1 << 20
+
+
 class RandomInstance(OpInstance):
     """An instance of a random operator (its first input is the key).  The cold tier feeds
     its per-op jits the bucketed words (``_words``) instead of hashing inside them, so a new
     shape compiles only the transform of the bits; ops that draw otherwise (a split key, a
-    rejection loop) keep the plain path."""
-    __slots__ = ("_need",)
+    rejection loop) keep the plain path.  An elementwise sampler (registered with
+    ``random="elementwise"``: element i depends on the bits of flat index i alone) draws
+    through its instance for the flat bucket shape and reshapes on the host, so a new shape
+    compiles nothing at all."""
+    __slots__ = ("_need", "_flat")
 
     def __init__(self, *args):
         super().__init__(*args)
         self._need = None    # words the op reads through ``bits``: 0 for none (plain path)
+        self._flat = None    # the same op drawing the flat bucket, or False
+
+    def _flat_instance(self, key):
+        if self._flat is None:
+            self._flat = False
+            from ..ndarray.registry import OPS
+            from .graph import instance
+            op = OPS.get(self.name)
+            size = int(np.prod(self.out_avals[0].shape, dtype=np.int64))
+            attrs = dict(self.attrs)
+            if (op is not None and op.random == "elementwise" and len(self.out_avals) == 1
+                    and "shape" in attrs and size <= HOST_RESHAPE_LIMIT):
+                bucket = (_bucket(size),)
+                if self.out_avals[0].shape != bucket:
+                    flat_attrs = tuple((k, bucket if k == "shape" else v) for k, v in self.attrs)
+                    self._flat = instance(op, flat_attrs, (Aval(tuple(key.shape), np.dtype(key.dtype)),))
+        return self._flat
 
     def _words_needed(self, avals):
         if self._need is None:
@@ -129,6 +153,12 @@ class RandomInstance(OpInstance):
             return self.fn(key, *arrays)
 
     def fwd(self, key, *arrays):
+        flat = self._flat_instance(key) if not arrays else False
+        if flat:
+            drawn = flat.fwd(key)[0]
+            aval = self.out_avals[0]
+            host = np.asarray(drawn)[:int(np.prod(aval.shape, dtype=np.int64))]
+            return (jax.device_put(host.reshape(aval.shape), next(iter(drawn.devices()))),)
         need = self._words_needed((key,) + arrays)
         if not need:
             return super().fwd(key, *arrays)

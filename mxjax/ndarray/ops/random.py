@@ -184,7 +184,8 @@ def _draw_randint(key, low, high, shape, dtype):
 
 # ---- _random_<dist>: scalar parameters ------------------------------------------------------------
 
-def _scalar_sampler(name, params, draw, checks, alias, doc, allowed=_FLOATS, default="float32"):
+def _scalar_sampler(name, params, draw, checks, alias, doc, allowed=_FLOATS, default="float32", elementwise=False):
+    """Register ``_random_<dist>``; ``elementwise``: each element is drawn from its own bits."""
     attrs = dict(params, shape=None, ctx=None, dtype=None)
 
     def impl(key, shape, ctx, dtype, **values):
@@ -196,9 +197,15 @@ def _scalar_sampler(name, params, draw, checks, alias, doc, allowed=_FLOATS, def
             return draw(key, *values.values(), shape, out)
         return draw(key, *values.values(), shape, _compute(out)).astype(out)
 
+    def infer(shape, ctx, dtype, **values):
+        for ok, message in checks:
+            _check(name, ok(values), message)
+        return [(_shape(name, shape), _dtype(name, dtype, allowed, default))]
+
     impl.__name__ = name
     impl.__doc__ = doc
-    register(name, inputs=(), attrs=attrs, random=True, aliases=alias)(impl)
+    register(name, inputs=(), attrs=attrs, random="elementwise" if elementwise else True, aliases=alias,
+             infer=infer)(impl)
 
 
 _MXJAX_DIFFERS = " mxjax differs: JAX's random stream, not MXNet's numbers."
@@ -206,11 +213,11 @@ _MXJAX_DIFFERS = " mxjax differs: JAX's random stream, not MXNet's numbers."
 _scalar_sampler("_random_uniform", dict(low=0.0, high=1.0), _draw_uniform,
                 [(lambda v: v["high"] >= v["low"], "low must be less or equal to high in uniform distribution")],
                 ("uniform", "random_uniform"),
-                "Draw random samples from a uniform distribution on [low, high)." + _MXJAX_DIFFERS)
+                "Draw random samples from a uniform distribution on [low, high)." + _MXJAX_DIFFERS, elementwise=True)
 _scalar_sampler("_random_normal", dict(loc=0.0, scale=1.0), _draw_normal,
                 [(lambda v: v["scale"] > 0, "scale parameter in gaussian has to be positive")],
                 ("normal", "random_normal"),
-                "Draw random samples from a normal (Gaussian) distribution." + _MXJAX_DIFFERS)
+                "Draw random samples from a normal (Gaussian) distribution." + _MXJAX_DIFFERS, elementwise=True)
 _scalar_sampler("_random_gamma", dict(alpha=1.0, beta=1.0), _draw_gamma,
                 [(lambda v: v["alpha"] > 0, "alpha parameter in gamma distribution has to be positive"),
                  (lambda v: v["beta"] > 0, "beta parameter in gamma distribution has to be positive")],
@@ -219,7 +226,7 @@ _scalar_sampler("_random_gamma", dict(alpha=1.0, beta=1.0), _draw_gamma,
 _scalar_sampler("_random_exponential", dict(lam=1.0), _draw_exponential,
                 [(lambda v: v["lam"] > 0, "lambda parameter in exponential distribution has to be positive")],
                 ("random_exponential",),
-                "Draw random samples from an exponential distribution (lam: rate)." + _MXJAX_DIFFERS)
+                "Draw random samples from an exponential distribution (lam: rate)." + _MXJAX_DIFFERS, elementwise=True)
 _scalar_sampler("_random_poisson", dict(lam=1.0), _draw_poisson,
                 [(lambda v: v["lam"] >= 0, "lambda parameter in poisson distribution has to be non-negative")],
                 ("random_poisson",),
