@@ -276,3 +276,56 @@ def test_mixed_parameter_types_are_an_assertion_error():
         nd.random.uniform(nd.zeros((2,)), 1.0)
     with pytest.raises(TypeError):
         nd.random.randint(nd.zeros((2,)), nd.ones((2,)))
+
+
+# ---- the bit stream and the cold tier of random operators (random_bits.py) ---------------------------
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_samplers_draw_jax_random_numbers(dtype):
+    """The samplers' bits are JAX's threefry bits: the numbers are jax.random's."""
+    import jax
+    mx.random.seed(7)
+    got = [nd.random.uniform(-0.5, 2.0, shape=(2, 3, 4), dtype=dtype).asnumpy(),
+           nd.random.normal(shape=(5, 3), dtype=dtype).asnumpy(),
+           nd.random.exponential(shape=(7,), dtype=dtype).asnumpy()]
+    keys = [np.array([7, i], np.uint32) for i in (1, 2, 3)]
+    compute = np.float64 if dtype == "float64" else np.float32
+    want = [np.asarray(-0.5 + 2.5 * jax.random.uniform(keys[0], (2, 3, 4), compute)).astype(dtype),
+            np.asarray(jax.random.normal(keys[1], (5, 3), compute)).astype(dtype),
+            np.asarray(jax.random.exponential(keys[2], (7,), compute)).astype(dtype)]
+    for g, w in zip(got, want):   # the same bits; the transforms may round an ulp apart
+        np.testing.assert_allclose(g, w, rtol=4 * np.finfo(dtype).eps)
+
+
+def test_cold_and_compiled_tiers_draw_the_same_numbers():
+    """A new shape runs cold (bucketed bits); a repeated plan runs compiled (the hash inlined)."""
+    def step():
+        x = nd.ones((3, 5))
+        return (nd.random.uniform(shape=(3, 5)) * x + 1).asnumpy()
+    draws = []
+    for _ in range(3):
+        mx.random.seed(11)
+        draws.append(step())
+    np.testing.assert_array_equal(draws[0], draws[1])
+    np.testing.assert_array_equal(draws[0], draws[2])
+
+
+def test_dropout_mask_is_replayed_in_the_cold_backward():
+    x = nd.ones((6, 7))
+    x.attach_grad()
+    with autograd.record():
+        y = nd.Dropout(x, p=0.5)
+    y.backward()
+    out = y.asnumpy()
+    assert set(np.unique(out)) <= {0.0, 2.0} and 0 < (out == 0).sum() < out.size
+    np.testing.assert_array_equal(x.grad.asnumpy(), out)
+
+
+def test_new_shapes_share_the_bucketed_hash():
+    """Shapes within one size bucket hash their bits with one compiled function."""
+    from mxjax._engine import random_bits
+    nd.random.uniform(shape=(2, 3)).asnumpy()
+    hashes = random_bits._words._cache_size()
+    for shape in [(4, 5, 6), (7,), (3, 3, 3, 3)]:
+        nd.random.normal(shape=shape).asnumpy()
+    assert random_bits._words._cache_size() == hashes

@@ -373,13 +373,20 @@ class HybridBlock(Block):
                 p._finish_deferred_init()
 
     def forward(self, x, *args):
-        if not isinstance(x, NDArray):
-            raise MXNetError(f"{type(self).__name__}: HybridBlock inputs must be NDArrays (the symbolic API "
-                             f"is not provided by mxjax yet), got {type(x).__name__}")
+        """Inputs are NDArrays, nested lists of them, None, and (not hybridized) Python values;
+        the context is that of the first NDArray, as in MXNet.  mxjax differs: a hybridized block
+        called with nested lists runs its forward imperatively (same values, not compiled)."""
+        first = x if isinstance(x, NDArray) else _first_ndarray([x] + list(args))
+        if first is None:
+            raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. "
+                             "Please check the type of the args.\n")
         if self._active and not getattr(_tracing, "active", False):
-            return self._call_hybridized(x, *args)
-        self._ensure_initialized(x, *args)
-        ctx = x.context
+            if all(a is None or isinstance(a, NDArray) for a in (x,) + args):
+                return self._call_hybridized(x, *args)
+            _check_hybrid_inputs([x] + list(args))   # nested lists of NDArrays run imperatively
+        if first is x:
+            self._ensure_initialized(x, *args)
+        ctx = first.context
         params = {name: p.data(ctx) for name, p in self._reg_params.items()}
         if ctx is current_context():
             return self.hybrid_forward(nd, x, *args, **params)
@@ -405,6 +412,30 @@ class HybridBlock(Block):
                     break
             self._hybrid_op = _HybridOp(self)
         return self._hybrid_op(args)
+
+
+def _format(none_flags):
+    return [-1 if none else 0 for none in none_flags]
+
+
+def _first_ndarray(items):
+    for item in items:
+        if isinstance(item, NDArray):
+            return item
+        if isinstance(item, (list, tuple)):
+            found = _first_ndarray(item)
+            if found is not None:
+                return found
+    return None
+
+
+def _check_hybrid_inputs(items):
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            _check_hybrid_inputs(item)
+        elif item is not None and not isinstance(item, NDArray):
+            raise ValueError("When hybridized, the input of HybridBlock input must be (nested) list of Symbol or "
+                             f"NDArray, but got {item} of type {type(item)}")
 
 
 def _all_blocks(block):
@@ -446,6 +477,7 @@ class _HybridOp:
         self.layouts = {}   # (attrs, avals) -> (output tree structure, number of outputs, aux positions)
         self._tls = threading.local()
         self.__doc__ = f"hybridized {type(block).__name__}"
+        self.in_format = None   # which arguments were None at the first call (MXNet's cached format)
 
     def bind(self, attrs):
         attrs = dict(attrs)
@@ -457,12 +489,12 @@ class _HybridOp:
             param_arrays, inputs = arrays[:n_params], list(arrays[n_params:])
             ctx = op._tls.ctx
             handles = []
-            saved = [p._data for p in op.params]
+            saved = [(p._data, p._ctx_list) for p in op.params]
             try:
                 for p, a in zip(op.params, param_arrays):
                     handle = from_value(constant(a, ctx))
                     handles.append(handle)
-                    p._data = OrderedDict([(ctx, handle)])
+                    p._data, p._ctx_list = [handle], [ctx]
                 args = [from_value(constant(a, ctx)) for a in inputs]
                 for i in none_args:
                     args.insert(i, None)
@@ -475,12 +507,19 @@ class _HybridOp:
                     op._tls.layout = (tree, len(outs), aux)
                     return tuple(o._data() for o in outs) + tuple(handles[i]._data() for i in aux)
             finally:
-                for p, d in zip(op.params, saved):
-                    p._data = d
+                for p, (d, c) in zip(op.params, saved):
+                    p._data, p._ctx_list = d, c
         return fn
 
     def __call__(self, args):
-        ctx = args[0].context
+        fmt = [a is None for a in args]
+        if self.in_format is None:
+            self.in_format = fmt
+        elif fmt + [True] * (len(self.in_format) - len(fmt)) != \
+                self.in_format + [True] * (len(fmt) - len(self.in_format)):
+            raise ValueError("The argument structure of HybridBlock does not match the cached version. Stored "
+                             f"format = {_format(self.in_format)}, input format = {_format(fmt)}")
+        ctx = next(a for a in args if a is not None).context
         for a in args:
             if a is not None and a.context is not ctx:
                 contexts = {b.context for b in args if b is not None}

@@ -44,7 +44,8 @@ class Parameter:
         self._grad_req = grad_req if differentiable else "null"
         if self._grad_req not in ("write", "add", "null"):
             raise AssertionError(f"grad_req must be one of 'write', 'add', or 'null', but got '{grad_req}'")
-        self._data = None            # OrderedDict ctx -> NDArray
+        self._data = None            # list of NDArrays, one per context of _ctx_list (as MXNet)
+        self._ctx_list = None
         self._deferred_init = ()     # (init, ctx list, default_init) while waiting for a shape
         valid_stypes = ("default", "row_sparse", "csr")
         assert stype in valid_stypes, f"Invalid stype '{stype}' for Parameter '{name}': use one of {valid_stypes}"
@@ -85,7 +86,7 @@ class Parameter:
             return
         self._grad_req = req
         if self._data is not None:
-            for arr in self._data.values():
+            for arr in self._data:
                 self._attach(arr)
 
     def _attach(self, arr):
@@ -108,7 +109,7 @@ class Parameter:
             warnings.warn(f"Parameter '{self.name}' is already initialized, ignoring. "
                           "Set force_reinit=True to re-initialize.", stacklevel=2)
             return
-        self._data = None
+        self._data = self._ctx_list = None
         ctx = _contexts(ctx)
         if init is None:
             init = default_init if self.init is None else self.init
@@ -135,13 +136,14 @@ class Parameter:
         self._init_impl(data, ctx)
 
     def _init_impl(self, data, ctx_list):
-        self._data = OrderedDict()
+        arrays = []
         for ctx in ctx_list:
             arr = nd.array(data, ctx=ctx, dtype=data.dtype)
             if self.stype != "default":
                 arr = arr.tostype(self.stype)
             self._attach(arr)
-            self._data[ctx] = arr
+            arrays.append(arr)
+        self._data, self._ctx_list = arrays, list(ctx_list)
 
     def _load_init(self, data, ctx, cast_dtype=False, dtype_source="current"):
         """Set the data from a loaded array (``load_parameters``)."""
@@ -160,8 +162,8 @@ class Parameter:
             ctx = self._deferred_init[1] if self._deferred_init else _contexts(ctx)
             self._deferred_init = ()
             self._init_impl(data, ctx)
-        elif np.dtype(data.dtype) != np.dtype(next(iter(self._data.values())).dtype):
-            self._init_impl(data, list(self._data))   # dtype taken from the file: new buffers
+        elif np.dtype(data.dtype) != np.dtype(self._data[0].dtype):
+            self._init_impl(data, self._ctx_list)   # dtype taken from the file: new buffers
         else:
             self.set_data(data)
 
@@ -169,17 +171,19 @@ class Parameter:
     def _check_and_get(self, ctx):
         if self._data is not None:
             if ctx is list:
-                return list(self._data.values())
+                return list(self._data)
             if ctx is None:
                 if len(self._data) == 1:
-                    return next(iter(self._data.values()))
+                    return self._data[0]
                 ctx = current_context()
-            if ctx in self._data:
-                return self._data[ctx]
-            if ctx.device_type in ("cpu_shared", "cpu_pinned") and Context("cpu", ctx.device_id) in self._data:
-                return self._data[Context("cpu", ctx.device_id)]  # MXNet: the CPU copy serves these
+            ctx_list = self._ctx_list
+            if ctx in ctx_list:
+                return self._data[ctx_list.index(ctx)]
+            if ctx.device_type in ("cpu_shared", "cpu_pinned") and Context("cpu", ctx.device_id) in ctx_list:
+                # MXNet: the CPU copy serves these
+                return self._data[ctx_list.index(Context("cpu", ctx.device_id))]
             raise RuntimeError(f"Parameter '{self.name}' was not initialized on context {ctx}. It was only "
-                               f"initialized on {list(self._data)}.")
+                               f"initialized on {ctx_list}.")
         if self._deferred_init:
             raise DeferredInitializationError(
                 f"Parameter '{self.name}' has not been initialized yet because initialization was deferred. "
@@ -207,6 +211,14 @@ class Parameter:
             raise RuntimeError(f"Cannot return a copy of Parameter '{self.name}' via {what}() because its storage "
                                f"type is {self.stype}. Please use row_sparse_data() instead.")
 
+    @property
+    def _grad(self):
+        """The gradient arrays, one per context; None without data or with grad_req 'null'
+        (MXNet's attribute of that name)."""
+        if self._data is None or self._grad_req == "null":
+            return None
+        return [arr.grad for arr in self._data]
+
     def grad(self, ctx=None):
         data = self._check_and_get(ctx)
         if self._grad_req == "null":
@@ -223,7 +235,7 @@ class Parameter:
             if self._deferred_init:
                 return self._deferred_init[1]
             raise RuntimeError(f"Parameter '{self.name}' has not been initialized")
-        return list(self._data)
+        return list(self._ctx_list)
 
     def set_data(self, data):
         """Overwrite the data on every context (keeps the gradient buffers)."""
@@ -239,15 +251,16 @@ class Parameter:
         if trainer and trainer._kv_initialized and trainer._update_on_kvstore:
             if self not in trainer._params_to_init:
                 trainer._reset_kvstore()   # the kvstore's copy of the weights is out of date
-        for ctx, arr in self._data.items():
+        for ctx, arr in zip(self._ctx_list, self._data):
             src = data if isinstance(data, nd.NDArray) else nd.array(data, ctx=ctx, dtype=arr.dtype)
             arr._set_variable_data(src.as_in_context(ctx).astype(arr.dtype, copy=False)._data())
 
     def zero_grad(self):
         if self._data is None or self._grad_req == "null":
             return
-        for arr in self._data.values():
-            arr.grad[:] = 0
+        for arr in self._data:
+            grad = arr.grad
+            nd.zeros_like(grad, out=grad)
 
     def _reduce(self):
         """The data on cpu(0): the mean over the contexts, as MXNet saves a parameter."""
@@ -272,10 +285,10 @@ class Parameter:
         self.dtype = dtype
         if self._data is None:
             return
-        for ctx, arr in list(self._data.items()):
+        for i, arr in enumerate(self._data):
             new = arr.astype(dtype)
             self._attach(new)
-            self._data[ctx] = new
+            self._data[i] = new
 
     def var(self):
         from ..base import NotImplementedForMXJax
@@ -407,8 +420,19 @@ class ParameterDict:
             param.initialize(None, ctx, init, force_reinit=force_reinit)
 
     def zero_grad(self):
+        """Set every gradient to zero: the dense ones with one ``reset_arrays`` per context,
+        as MXNet does, the row_sparse ones one by one."""
+        per_ctx = OrderedDict()
         for param in self.values():
-            param.zero_grad()
+            if param._data is None or param.grad_req == "null":
+                continue
+            for grad in param.list_grad():
+                if grad.stype == "default":
+                    per_ctx.setdefault(grad.context, []).append(grad)
+                else:
+                    nd.zeros_like(grad, out=grad)
+        for grads in per_ctx.values():
+            nd.reset_arrays(*grads, num_arrays=len(grads))
 
     def reset_ctx(self, ctx):
         for param in self.values():

@@ -54,11 +54,14 @@ def _make_function(op):
 
 def _write_back_aux_states(op, arrays, result):
     """Ops with auxiliary states (BatchNorm's moving mean/var) return their new values last;
-    MXNet updates those input arrays in place, outside the autograd graph."""
-    k = len(op.mutates)
+    MXNet updates those input arrays in place, outside the autograd graph.  A variadic op
+    (``reset_arrays``) updates every input; with no other output it returns ``[]``."""
+    targets = arrays if op.variadic else [arrays[op.inputs.index(name)] for name in op.mutates]
+    result = result if isinstance(result, list) else [result]
+    k = len(targets)
     visible, new_states = result[:-k], result[-k:]
-    for name, new in zip(op.mutates, new_states):
-        arrays[op.inputs.index(name)]._write_unrecorded(new._value)
+    for target, new in zip(targets, new_states):
+        target._write_unrecorded(new._value)
     return visible[0] if len(visible) == 1 else visible
 
 

@@ -43,22 +43,28 @@ class Op:
     inputs come last, and absent ones are not passed to ``impl``).
     ``variadic``: the array inputs are ``*data`` (concat, stack, add_n).
     ``uses_training``: receives ``_training`` = ``autograd.is_training()`` at call time.
-    ``random``: receives a PRNG key as its first array input, drawn from mx.random's state.
+    ``random``: receives a PRNG key as its first array input, drawn from mx.random's state;
+    ``"elementwise"`` when each output element is drawn from the bits of its flat index alone
+    (with a ``shape`` attribute; the cold tier then draws any shape through one flat shape).
     ``mutates``: names of inputs the op updates in place (auxiliary states such as BatchNorm's
     moving_mean/moving_var): ``impl`` returns their new values after its outputs, and the
-    generated function writes them into those input arrays, outside the autograd graph.
+    generated function writes them into those input arrays, outside the autograd graph.  A
+    variadic op with ``mutates=("data",)`` updates every one of its inputs.
     ``offsets``: for ops whose integer attributes are positions that programs vary call after
     call (an index, a slice's start): ``offsets(input shapes, **attrs)`` returns (the static
     attribute tuple, the positions).  The positions become trailing int64 scalar inputs of
     ``impl``, arguments of the compiled code instead of constants baked into it, so a loop
     over ``x[i]`` compiles once.
+    ``infer``: for an op without array inputs, ``infer(**attrs)`` returns the (shape, dtype)
+    pair of each output (raising the op's own errors): shape inference without tracing
+    ``impl`` (``jax.eval_shape`` costs far more than the op when every call has a new shape).
     ``view_method``: the output is the input's data under a new shape (flatten, squeeze,
     expand_dims); the NDArray method then takes MXNet's ``inplace=False`` argument, and
     ``inplace=True`` returns a reshape view sharing the array's storage.
     """
 
     def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=(),
-                 offsets=None, view_method=False):
+                 offsets=None, view_method=False, infer=None):
         self.name = name
         self.impl = impl
         self.inputs = tuple(n.rstrip("?") for n in inputs)
@@ -71,6 +77,10 @@ class Op:
         self.mutates = tuple(mutates)
         self.offsets = offsets
         self.view_method = view_method
+        self.infer = infer
+        if random:   # its cold tier reads the bits hashed per size bucket (random_bits.py)
+            from .._engine.random_bits import RandomInstance
+            self.instance_class = RandomInstance
         self.__doc__ = doc or impl.__doc__
         defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
         self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults
@@ -170,13 +180,13 @@ NDArray = _LazyNDArray()
 
 
 def register(name, inputs=("data",), attrs=(), variadic=False, uses_training=False, random=False,
-             method=False, aliases=(), doc=None, mutates=(), offsets=None, view_method=False):
+             method=False, aliases=(), doc=None, mutates=(), offsets=None, view_method=False, infer=None):
     """Decorator adding ``impl`` to the registry under ``name`` (and ``aliases``).
 
     ``method``: True to expose it as an NDArray method of the same name, or a method name."""
     def deco(impl):
         op = Op(name, impl, inputs, attrs, variadic, uses_training, random,
-                name if method is True else method or None, doc, mutates, offsets, view_method)
+                name if method is True else method or None, doc, mutates, offsets, view_method, infer)
         for n in (name,) + tuple(aliases):
             if n in OPS:
                 raise ValueError(f"operator {n} registered twice")

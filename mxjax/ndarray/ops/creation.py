@@ -37,6 +37,15 @@ def _zeros(shape, dtype):
     return jnp.zeros(_shape("_zeros", shape), _dtype_attr("_zeros", dtype))
 
 
+@register("reset_arrays", inputs=(), variadic=True, attrs=dict(num_arrays=REQUIRED), mutates=("data",))
+def _reset_arrays(*data, num_arrays):
+    """Set every input array to zero in place (``ParameterDict.zero_grad`` uses it); the
+    function returns ``[]``.  ``num_arrays`` must be the number of inputs, as in MXNet."""
+    if int(num_arrays) != len(data):
+        raise MXNetError(f"Operator reset_arrays expects {int(num_arrays)} inputs, but got {len(data)} instead.")
+    return tuple(jnp.zeros(a.shape, a.dtype) for a in data)
+
+
 @register("_ones", inputs=(), attrs=dict(shape=(), dtype="float32"))
 def _ones(shape, dtype):
     return jnp.ones(_shape("_ones", shape), _dtype_attr("_ones", dtype))

@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..._engine import random_bits
 from ...base import MXNetError
 from ..registry import REQUIRED, register
 
@@ -224,7 +225,7 @@ def _dropout(key, data, p, mode, axes, cudnn_off, _training):
         return data
     axes = _as_tuple(axes)
     mask_shape = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
-    keep = jax.random.bernoulli(key, 1.0 - p, mask_shape)
+    keep = random_bits.bernoulli(key, 1.0 - p, mask_shape)
     return jnp.where(keep, data / jnp.asarray(1.0 - p, data.dtype), 0).astype(data.dtype)
 
 

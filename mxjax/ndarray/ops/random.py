@@ -24,6 +24,7 @@ import numpy as np
 from jax import lax
 from jax.scipy.special import gammaln
 
+from ..._engine import random_bits
 from ...base import MXNetError, as_dtype
 from ..._engine.graph import AsyncOpError
 from ..registry import REQUIRED, register
@@ -60,11 +61,11 @@ def _check(op, ok, message):
 # ---- distributions: key, parameters broadcast to ``shape``, shape, computation dtype --------------
 
 def _draw_uniform(key, low, high, shape, dtype):
-    return low + (high - low) * jax.random.uniform(key, shape, dtype)
+    return low + (high - low) * random_bits.uniform(key, shape, dtype)
 
 
 def _draw_normal(key, loc, scale, shape, dtype):
-    return loc + scale * jax.random.normal(key, shape, dtype)
+    return loc + scale * random_bits.normal(key, shape, dtype)
 
 
 def _uniforms(key, count, shape, dtype):
@@ -114,7 +115,7 @@ def _draw_gamma(key, alpha, beta, shape, dtype):
 
 
 def _draw_exponential(key, lam, shape, dtype):
-    return jax.random.exponential(key, shape, dtype) / lam
+    return random_bits.exponential(key, shape, dtype) / lam
 
 
 def _draw_poisson(key, lam, shape, dtype):
@@ -184,7 +185,8 @@ def _draw_randint(key, low, high, shape, dtype):
 
 # ---- _random_<dist>: scalar parameters ------------------------------------------------------------
 
-def _scalar_sampler(name, params, draw, checks, alias, doc, allowed=_FLOATS, default="float32"):
+def _scalar_sampler(name, params, draw, checks, alias, doc, allowed=_FLOATS, default="float32", elementwise=False):
+    """Register ``_random_<dist>``; ``elementwise``: each element is drawn from its own bits."""
     attrs = dict(params, shape=None, ctx=None, dtype=None)
 
     def impl(key, shape, ctx, dtype, **values):
@@ -197,9 +199,15 @@ def _scalar_sampler(name, params, draw, checks, alias, doc, allowed=_FLOATS, def
             return draw(key, *values.values(), shape, out)
         return draw(key, *values.values(), shape, _compute(out)).astype(out)
 
+    def infer(shape, ctx, dtype, **values):
+        for ok, message in checks:
+            _check(name, ok(values), message)
+        return [(_shape(name, shape), _dtype(name, dtype, allowed, default))]
+
     impl.__name__ = name
     impl.__doc__ = doc
-    register(name, inputs=(), attrs=attrs, random=True, aliases=alias)(impl)
+    register(name, inputs=(), attrs=attrs, random="elementwise" if elementwise else True, aliases=alias,
+             infer=infer)(impl)
 
 
 _MXJAX_DIFFERS = " mxjax differs: JAX's random stream, not MXNet's numbers."
@@ -207,11 +215,11 @@ _MXJAX_DIFFERS = " mxjax differs: JAX's random stream, not MXNet's numbers."
 _scalar_sampler("_random_uniform", dict(low=0.0, high=1.0), _draw_uniform,
                 [(lambda v: v["high"] >= v["low"], "low must be less or equal to high in uniform distribution")],
                 ("uniform", "random_uniform"),
-                "Draw random samples from a uniform distribution on [low, high)." + _MXJAX_DIFFERS)
+                "Draw random samples from a uniform distribution on [low, high)." + _MXJAX_DIFFERS, elementwise=True)
 _scalar_sampler("_random_normal", dict(loc=0.0, scale=1.0), _draw_normal,
                 [(lambda v: v["scale"] > 0, "scale parameter in gaussian has to be positive")],
                 ("normal", "random_normal"),
-                "Draw random samples from a normal (Gaussian) distribution." + _MXJAX_DIFFERS)
+                "Draw random samples from a normal (Gaussian) distribution." + _MXJAX_DIFFERS, elementwise=True)
 _scalar_sampler("_random_gamma", dict(alpha=1.0, beta=1.0), _draw_gamma,
                 [(lambda v: v["alpha"] > 0, "alpha parameter in gamma distribution has to be positive"),
                  (lambda v: v["beta"] > 0, "beta parameter in gamma distribution has to be positive")],
@@ -220,7 +228,7 @@ _scalar_sampler("_random_gamma", dict(alpha=1.0, beta=1.0), _draw_gamma,
 _scalar_sampler("_random_exponential", dict(lam=1.0), _draw_exponential,
                 [(lambda v: v["lam"] > 0, "lambda parameter in exponential distribution has to be positive")],
                 ("random_exponential",),
-                "Draw random samples from an exponential distribution (lam: rate)." + _MXJAX_DIFFERS)
+                "Draw random samples from an exponential distribution (lam: rate)." + _MXJAX_DIFFERS, elementwise=True)
 _scalar_sampler("_random_poisson", dict(lam=1.0), _draw_poisson,
                 [(lambda v: v["lam"] >= 0, "lambda parameter in poisson distribution has to be non-negative")],
                 ("random_poisson",),
@@ -334,7 +342,7 @@ def _multinomial(key, data, shape, get_prob, dtype):
     batch = data.shape[:-1]
     out_shape = batch + shape if (batch or shape) else (1,)
     draws = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    u = jax.random.uniform(key, batch + (draws,), np.float32).astype(data.dtype)
+    u = random_bits.uniform(key, batch + (draws,), np.float32).astype(data.dtype)
     cdf = jnp.cumsum(lax.stop_gradient(data), axis=-1)
     index = jnp.sum(cdf[..., None, :] <= u[..., None], axis=-1)
     samples = index.reshape(out_shape).astype(out)
