@@ -1,0 +1,172 @@
+"""Resizing and border padding of HWC images with OpenCV's semantics (MXNet's
+``_cvimresize`` and ``_cvcopyMakeBorder`` are ``cv::resize`` and ``cv::copyMakeBorder``).
+
+``resize`` calls ``cv2.resize`` when OpenCV is importable.  Otherwise it resamples in
+numpy with OpenCV's geometry: pixel centres at ``(d + 0.5) * src/dst - 0.5``, edge pixels
+replicated, and OpenCV's kernels (0 nearest: ``floor(d * src/dst)``; 1 bilinear, which
+OpenCV turns into 2 area for an exact halving; 2 bicubic with a = -0.75; 3 area averaging
+when shrinking and OpenCV's area-weighted linear kernel otherwise; 4 Lanczos over 8x8).
+The arithmetic is float64 where OpenCV uses 11-bit fixed-point weights for uint8 images,
+so integer results can differ by one grey level (measured: docs/known_differences.md).
+``copy_make_border`` is exact (numpy's pad modes are OpenCV's border types).
+"""
+import numpy as np
+
+from ..base import MXNetError
+from .codec import opencv
+
+__all__ = ["resize", "copy_make_border"]
+
+_CUBIC_A = -0.75
+
+
+def _clamped(index, length):
+    return np.clip(index, 0, length - 1)
+
+
+def _scatter(weights, dst_len, src_len, index, coef):
+    """Adds ``coef[d, k]`` at ``weights[d, index[d, k]]``."""
+    rows = np.repeat(np.arange(dst_len), index.shape[1])
+    np.add.at(weights, (rows, index.ravel()), coef.ravel())
+    return weights
+
+
+def _centre(dst_len, src_len):
+    pos = (np.arange(dst_len) + 0.5) * (src_len / dst_len) - 0.5
+    base = np.floor(pos)
+    return base.astype(np.int64), pos - base
+
+
+def _nearest(dst_len, src_len):
+    index = np.minimum(np.floor(np.arange(dst_len) * (src_len / dst_len)).astype(np.int64), src_len - 1)
+    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index[:, None], np.ones((dst_len, 1)))
+
+
+def _linear_taps(base, frac, src_len):
+    """OpenCV's two-tap rows: a pixel left of the first or right of the last source pixel
+    takes that edge pixel alone."""
+    frac = np.where((base < 0) | (base >= src_len - 1), 0.0, frac)
+    base = _clamped(base, src_len)
+    index = np.stack([base, _clamped(base + 1, src_len)], axis=1)
+    return index, np.stack([1 - frac, frac], axis=1)
+
+
+def _linear(dst_len, src_len):
+    base, frac = _centre(dst_len, src_len)
+    index, coef = _linear_taps(base, frac, src_len)
+    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index, coef)
+
+
+def _area_linear(dst_len, src_len):
+    """OpenCV's INTER_AREA kernel when the image is not shrunk in both directions."""
+    scale = src_len / dst_len
+    dst = np.arange(dst_len)
+    base = np.floor(dst * scale).astype(np.int64)
+    frac = (dst + 1) - (base + 1) / scale
+    frac = np.where(frac <= 0, 0.0, frac - np.floor(frac))
+    index, coef = _linear_taps(base, frac, src_len)
+    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index, coef)
+
+
+def _area(dst_len, src_len):
+    """Each output pixel averages the source pixels its footprint covers, weighted by overlap."""
+    scale = src_len / dst_len
+    start = np.arange(dst_len) * scale
+    stop = np.minimum(start + scale, src_len)
+    cells = np.arange(src_len)
+    overlap = np.clip(np.minimum(stop[:, None], cells + 1) - np.maximum(start[:, None], cells), 0, None)
+    return overlap / overlap.sum(axis=1, keepdims=True)
+
+
+def _cubic(dst_len, src_len):
+    base, x = _centre(dst_len, src_len)
+    a = _CUBIC_A
+    c0 = ((a * (x + 1) - 5 * a) * (x + 1) + 8 * a) * (x + 1) - 4 * a
+    c1 = ((a + 2) * x - (a + 3)) * x * x + 1
+    c2 = ((a + 2) * (1 - x) - (a + 3)) * (1 - x) * (1 - x) + 1
+    coef = np.stack([c0, c1, c2, 1 - c0 - c1 - c2], axis=1)
+    index = _clamped(base[:, None] + np.arange(-1, 3), src_len)
+    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index, coef)
+
+
+def _lanczos4(dst_len, src_len):
+    base, x = _centre(dst_len, src_len)
+    dist = x[:, None] + 3 - np.arange(8)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coef = np.sin(np.pi * dist / 4) * np.sin(np.pi * dist) / (np.pi ** 2 * dist ** 2 / 4)
+    exact = np.abs(x) < np.finfo(np.float32).eps
+    coef[exact] = np.eye(8)[3]
+    coef /= coef.sum(axis=1, keepdims=True)
+    index = _clamped(base[:, None] + np.arange(-3, 5), src_len)
+    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index, coef)
+
+
+def _weights(interp, dst_len, src_len, shrink_both):
+    if interp == 0:
+        return _nearest(dst_len, src_len)
+    if interp == 1:
+        return _linear(dst_len, src_len)
+    if interp == 2:
+        return _cubic(dst_len, src_len)
+    if interp == 3:
+        return _area(dst_len, src_len) if shrink_both else _area_linear(dst_len, src_len)
+    return _lanczos4(dst_len, src_len)
+
+
+def _resize_numpy(img, w, h, interp):
+    src_h, src_w = img.shape[:2]
+    shrink_both = src_w >= w and src_h >= h
+    if interp == 1 and src_w == 2 * w and src_h == 2 * h:
+        interp = 3
+    if src_w == w and src_h == h:
+        return img.copy()
+    rows = _weights(interp, h, src_h, shrink_both)
+    cols = _weights(interp, w, src_w, shrink_both)
+    out = np.einsum("yh,hwc,xw->yxc", rows, img.astype(np.float64), cols, optimize=True)
+    if np.issubdtype(img.dtype, np.integer):
+        info = np.iinfo(img.dtype)
+        out = np.clip(np.floor(out + 0.5), info.min, info.max)
+    return out.astype(img.dtype)
+
+
+def resize(img, w, h, interp):
+    """``img`` (numpy, HxWxC) resized to ``h`` x ``w`` with OpenCV interpolation code
+    ``interp`` (0-4)."""
+    if img.ndim != 3:
+        raise MXNetError(f"imresize expects an HxWxC image (3 dimensions), got shape {img.shape}")
+    if w < 1 or h < 1:
+        raise MXNetError(f"imresize: the output size must be at least 1x1, got w={w}, h={h}")
+    if interp not in (0, 1, 2, 3, 4):
+        raise MXNetError(f"imresize: unknown interpolation method {interp}: use 0 (nearest), 1 (bilinear), "
+                         "2 (bicubic), 3 (area) or 4 (Lanczos)")
+    cv2 = opencv()
+    if cv2 is not None:
+        out = cv2.resize(img, (w, h), interpolation=interp)
+        return out.reshape(h, w, img.shape[2])
+    return _resize_numpy(img, w, h, interp)
+
+
+_PAD_MODES = {1: "symmetric", 2: "reflect", 3: "edge", 4: "wrap"}
+
+
+def copy_make_border(img, top, bot, left, right, border_type=0, value=0.0, values=()):
+    """``img`` (numpy, HxWxC) with borders as ``cv::copyMakeBorder``: type 0 constant
+    (``values`` per channel, else ``value``), 1 reflect (``fedcba|abcdef``), 2 reflect-101
+    (``gfedcb|abcdefg``), 3 replicate, 4 wrap."""
+    if img.ndim != 3:
+        raise MXNetError(f"copyMakeBorder expects an HxWxC image (3 dimensions), got shape {img.shape}")
+    if min(top, bot, left, right) < 0:
+        raise MXNetError("copyMakeBorder: margins must be non-negative")
+    pad = ((top, bot), (left, right), (0, 0))
+    if border_type == 0:
+        channels = img.shape[2]
+        fill = list(values)[:channels] if len(values) else [value] * channels
+        fill += [0.0] * (channels - len(fill))
+        out = np.empty((img.shape[0] + top + bot, img.shape[1] + left + right, channels), img.dtype)
+        out[...] = np.asarray(fill).astype(img.dtype)
+        out[top:top + img.shape[0], left:left + img.shape[1]] = img
+        return out
+    if border_type not in _PAD_MODES:
+        raise MXNetError(f"copyMakeBorder: unknown border type {border_type}: use 0 (constant), 1 (reflect), "
+                         "2 (reflect 101), 3 (replicate) or 4 (wrap)")
+    return np.pad(img, pad, mode=_PAD_MODES[border_type])
