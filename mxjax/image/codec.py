@@ -4,9 +4,10 @@
 Both paths give what MXNet's ``_cvimdecode`` gives: a uint8 ``(H, W, 3)`` array in RGB
 order (``to_rgb=True``) or OpenCV's BGR order (``to_rgb=False``) for ``flag`` >= 1, and
 ``(H, W, 1)`` grayscale for ``flag=0``; EXIF orientation is ignored, as MXNet ignores it.
-Where mxjax differs: Pillow's grayscale conversion (ITU-R 601 weights on the decoded RGB
-pixels) can differ from libpng's/libjpeg's own gray conversion that OpenCV asks for, and
-JPEG pixels depend on the JPEG library's IDCT (docs/known_differences.md).
+Grayscale decoding reproduces the conversions OpenCV's decoders make (libjpeg's luma
+plane, libpng's truncating weights, ``cvtColor`` for other formats).  JPEG pixels depend
+on the JPEG library's IDCT, which can differ between Pillow's and OpenCV's libjpeg builds
+(docs/known_differences.md).
 """
 import io
 
@@ -56,10 +57,29 @@ def decode(buf, flag=1, to_rgb=True):
     pil = _pillow()
     try:
         image = pil.open(io.BytesIO(bytes(buf)))
-        image = image.convert("L" if flag == 0 else "RGB")
+        if flag == 0:
+            return _gray(image)[:, :, None]
+        img = np.asarray(image.convert("RGB"))
     except (OSError, ValueError, SyntaxError) as exc:
         raise MXNetError(f"Check failed: !res.empty(): Decoding failed. Invalid image file. ({exc})") from None
-    img = np.asarray(image)
-    if flag == 0:
-        return img[:, :, None]
     return img if to_rgb else img[:, :, ::-1]
+
+
+# Gray conversions OpenCV's decoders use, as integer weights of (R, G, B), a shift and a rounding
+# term: libpng's rgb_to_gray with OpenCV's coefficients (0.299, 0.587 in 15 bits, truncated) for
+# PNG, and cvtColor's BGR2GRAY (14 bits, rounded) for formats decoded to colour first.
+_PNG_GRAY = ((9797, 19234, 3737), 15, 0)
+_CV_GRAY = ((4899, 9617, 1868), 14, 1 << 13)
+
+
+def _gray(image):
+    """The grayscale pixels OpenCV's ``IMREAD_GRAYSCALE`` gives for the Pillow ``image``: JPEG's
+    luma plane as decoded (libjpeg's own output), else the weighted sum of the RGB pixels."""
+    if image.mode in ("L", "1") or (image.mode == "P" and image.palette.mode == "L"):
+        return np.asarray(image.convert("L"))
+    if image.format == "JPEG":
+        image.draft("L", image.size)
+        return np.asarray(image.convert("L"))
+    weights, shift, rounding = _PNG_GRAY if image.format == "PNG" else _CV_GRAY
+    rgb = np.asarray(image.convert("RGB")).astype(np.int64)
+    return ((rgb @ np.array(weights) + rounding) >> shift).astype(np.uint8)

@@ -79,8 +79,8 @@ def imresize(src, w, h, interp=1, out=None):
 
 def copyMakeBorder(src, top, bot, left, right, type=0, value=0.0, values=(), out=None):  # noqa: A002 (MXNet's name)
     """``src`` (HWC NDArray) with ``top``/``bot``/``left``/``right`` border pixels, OpenCV's
-    border ``type``: 0 constant (``values``, one per channel, else ``value``), 1 reflect,
-    2 reflect-101, 3 replicate, 4 wrap."""
+    border ``type``: 0 constant (``values``, one per channel, else ``value``), 1 replicate,
+    2 reflect, 3 wrap, 4 reflect-101 (OpenCV's constants, which MXNet's operator uses)."""
     padded = resample.copy_make_border(_host(src), int(top), int(bot), int(left), int(right), int(type),
                                        float(value), tuple(values))
     return _result(padded, src, out)
@@ -131,12 +131,16 @@ def resize_short(src, size, interp=2):
 
 
 def fixed_crop(src, x0, y0, w, h, size=None, interp=2):
-    """The ``w`` x ``h`` region of ``src`` at column ``x0``, row ``y0``, resized to ``size``
-    (w, h) when that is given and differs."""
-    out = src[y0:y0 + h, x0:x0 + w]
+    """The ``w`` x ``h`` region of ``src`` at column ``x0``, row ``y0`` (a copy, as MXNet's
+    two-axis slice), resized to ``size`` (w, h) when that is given and differs.
+
+    The crop is taken on the host: every image of a data set has its own shape, and a device
+    slice would compile an XLA program per shape."""
+    out = _host(src)[y0:y0 + h, x0:x0 + w]
     if size is not None and (w, h) != size:
-        out = imresize(out, *size, interp=_get_interp_method(interp, (h, w, size[1], size[0])))
-    return out
+        out = resample.resize(out, int(size[0]), int(size[1]),
+                              _get_interp_method(interp, (h, w, size[1], size[0])))
+    return _result(out, src, None)
 
 
 def random_crop(src, size, interp=2):

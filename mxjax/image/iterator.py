@@ -30,9 +30,13 @@ _LABEL_DTYPES = ("int32", "float32", "int64", "float64")
 
 
 def _label(values, dtype):
-    """A label NDArray of ``dtype`` from numbers or their strings (MXNet's ``nd.array(labels,
-    dtype=dtype)``)."""
-    return nd.array(np.asarray(values, dtype=np.float64).astype(dtype), dtype=dtype)
+    """A label NDArray of ``dtype`` from numbers or their strings, as MXNet's ``nd.array(labels,
+    dtype=dtype)`` (a string like '0.5' is no int32: TypeError)."""
+    try:
+        values = np.array(values, dtype=dtype)
+    except (TypeError, ValueError):
+        raise TypeError("source_array must be array like object") from None
+    return nd.array(values, dtype=dtype)
 
 
 def _read_list_file(path, dtype):

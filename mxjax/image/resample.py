@@ -24,12 +24,8 @@ def _clamped(index, length):
     return np.clip(index, 0, length - 1)
 
 
-def _scatter(weights, dst_len, src_len, index, coef):
-    """Adds ``coef[d, k]`` at ``weights[d, index[d, k]]``."""
-    rows = np.repeat(np.arange(dst_len), index.shape[1])
-    np.add.at(weights, (rows, index.ravel()), coef.ravel())
-    return weights
-
+# Each kernel gives, for an axis of ``src_len`` pixels resampled to ``dst_len``, the source
+# taps of every output pixel: ``index`` and ``coef``, both (dst_len, taps).
 
 def _centre(dst_len, src_len):
     pos = (np.arange(dst_len) + 0.5) * (src_len / dst_len) - 0.5
@@ -39,7 +35,7 @@ def _centre(dst_len, src_len):
 
 def _nearest(dst_len, src_len):
     index = np.minimum(np.floor(np.arange(dst_len) * (src_len / dst_len)).astype(np.int64), src_len - 1)
-    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index[:, None], np.ones((dst_len, 1)))
+    return index[:, None], np.ones((dst_len, 1))
 
 
 def _linear_taps(base, frac, src_len):
@@ -47,14 +43,11 @@ def _linear_taps(base, frac, src_len):
     takes that edge pixel alone."""
     frac = np.where((base < 0) | (base >= src_len - 1), 0.0, frac)
     base = _clamped(base, src_len)
-    index = np.stack([base, _clamped(base + 1, src_len)], axis=1)
-    return index, np.stack([1 - frac, frac], axis=1)
+    return np.stack([base, _clamped(base + 1, src_len)], axis=1), np.stack([1 - frac, frac], axis=1)
 
 
 def _linear(dst_len, src_len):
-    base, frac = _centre(dst_len, src_len)
-    index, coef = _linear_taps(base, frac, src_len)
-    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index, coef)
+    return _linear_taps(*_centre(dst_len, src_len), src_len)
 
 
 def _area_linear(dst_len, src_len):
@@ -63,9 +56,7 @@ def _area_linear(dst_len, src_len):
     dst = np.arange(dst_len)
     base = np.floor(dst * scale).astype(np.int64)
     frac = (dst + 1) - (base + 1) / scale
-    frac = np.where(frac <= 0, 0.0, frac - np.floor(frac))
-    index, coef = _linear_taps(base, frac, src_len)
-    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index, coef)
+    return _linear_taps(base, np.where(frac <= 0, 0.0, frac - np.floor(frac)), src_len)
 
 
 def _area(dst_len, src_len):
@@ -73,9 +64,9 @@ def _area(dst_len, src_len):
     scale = src_len / dst_len
     start = np.arange(dst_len) * scale
     stop = np.minimum(start + scale, src_len)
-    cells = np.arange(src_len)
+    cells = np.floor(start).astype(np.int64)[:, None] + np.arange(int(np.ceil(scale)) + 1)
     overlap = np.clip(np.minimum(stop[:, None], cells + 1) - np.maximum(start[:, None], cells), 0, None)
-    return overlap / overlap.sum(axis=1, keepdims=True)
+    return _clamped(cells, src_len), overlap / overlap.sum(axis=1, keepdims=True)
 
 
 def _cubic(dst_len, src_len):
@@ -85,8 +76,7 @@ def _cubic(dst_len, src_len):
     c1 = ((a + 2) * x - (a + 3)) * x * x + 1
     c2 = ((a + 2) * (1 - x) - (a + 3)) * (1 - x) * (1 - x) + 1
     coef = np.stack([c0, c1, c2, 1 - c0 - c1 - c2], axis=1)
-    index = _clamped(base[:, None] + np.arange(-1, 3), src_len)
-    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index, coef)
+    return _clamped(base[:, None] + np.arange(-1, 3), src_len), coef
 
 
 def _lanczos4(dst_len, src_len):
@@ -94,14 +84,12 @@ def _lanczos4(dst_len, src_len):
     dist = x[:, None] + 3 - np.arange(8)
     with np.errstate(divide="ignore", invalid="ignore"):
         coef = np.sin(np.pi * dist / 4) * np.sin(np.pi * dist) / (np.pi ** 2 * dist ** 2 / 4)
-    exact = np.abs(x) < np.finfo(np.float32).eps
-    coef[exact] = np.eye(8)[3]
+    coef[np.abs(x) < np.finfo(np.float32).eps] = np.eye(8)[3]
     coef /= coef.sum(axis=1, keepdims=True)
-    index = _clamped(base[:, None] + np.arange(-3, 5), src_len)
-    return _scatter(np.zeros((dst_len, src_len)), dst_len, src_len, index, coef)
+    return _clamped(base[:, None] + np.arange(-3, 5), src_len), coef
 
 
-def _weights(interp, dst_len, src_len, shrink_both):
+def _taps(interp, dst_len, src_len, shrink_both):
     if interp == 0:
         return _nearest(dst_len, src_len)
     if interp == 1:
@@ -113,16 +101,23 @@ def _weights(interp, dst_len, src_len, shrink_both):
     return _lanczos4(dst_len, src_len)
 
 
+def _resample_axis(img, axis, index, coef):
+    """``img`` resampled along ``axis`` (0 rows, 1 columns): a weighted sum of gathered taps."""
+    taps = np.take(img, index, axis=axis)  # (dst, taps, W, C) or (H, dst, taps, C)
+    shape = (-1, index.shape[1], 1, 1) if axis == 0 else (1, -1, index.shape[1], 1)
+    return (taps * coef.reshape(shape)).sum(axis=axis + 1)
+
+
 def _resize_numpy(img, w, h, interp):
     src_h, src_w = img.shape[:2]
+    if src_w == w and src_h == h:
+        return img.copy()
     shrink_both = src_w >= w and src_h >= h
     if interp == 1 and src_w == 2 * w and src_h == 2 * h:
         interp = 3
-    if src_w == w and src_h == h:
-        return img.copy()
-    rows = _weights(interp, h, src_h, shrink_both)
-    cols = _weights(interp, w, src_w, shrink_both)
-    out = np.einsum("yh,hwc,xw->yxc", rows, img.astype(np.float64), cols, optimize=True)
+    out = img.astype(np.float64)
+    out = _resample_axis(out, 0, *_taps(interp, h, src_h, shrink_both))
+    out = _resample_axis(out, 1, *_taps(interp, w, src_w, shrink_both))
     if np.issubdtype(img.dtype, np.integer):
         info = np.iinfo(img.dtype)
         out = np.clip(np.floor(out + 0.5), info.min, info.max)
@@ -146,13 +141,14 @@ def resize(img, w, h, interp):
     return _resize_numpy(img, w, h, interp)
 
 
-_PAD_MODES = {1: "symmetric", 2: "reflect", 3: "edge", 4: "wrap"}
+_PAD_MODES = {1: "edge", 2: "symmetric", 3: "wrap", 4: "reflect"}
 
 
 def copy_make_border(img, top, bot, left, right, border_type=0, value=0.0, values=()):
     """``img`` (numpy, HxWxC) with borders as ``cv::copyMakeBorder``: type 0 constant
-    (``values`` per channel, else ``value``), 1 reflect (``fedcba|abcdef``), 2 reflect-101
-    (``gfedcb|abcdefg``), 3 replicate, 4 wrap."""
+    (``values`` per channel, else ``value``), 1 replicate (``aaa|abc``), 2 reflect
+    (``cba|abc``), 3 wrap (``xyz|abc...xyz``), 4 reflect-101 (``dcb|abcd``): OpenCV's
+    constants (MXNet's docstring lists them in another order; its operator uses these)."""
     if img.ndim != 3:
         raise MXNetError(f"copyMakeBorder expects an HxWxC image (3 dimensions), got shape {img.shape}")
     if min(top, bot, left, right) < 0:
@@ -167,6 +163,6 @@ def copy_make_border(img, top, bot, left, right, border_type=0, value=0.0, value
         out[top:top + img.shape[0], left:left + img.shape[1]] = img
         return out
     if border_type not in _PAD_MODES:
-        raise MXNetError(f"copyMakeBorder: unknown border type {border_type}: use 0 (constant), 1 (reflect), "
-                         "2 (reflect 101), 3 (replicate) or 4 (wrap)")
+        raise MXNetError(f"copyMakeBorder: unknown border type {border_type}: use 0 (constant), 1 (replicate), "
+                         "2 (reflect), 3 (wrap) or 4 (reflect 101)")
     return np.pad(img, pad, mode=_PAD_MODES[border_type])
