@@ -100,8 +100,9 @@ def scale_down(src_size, size):
 
 def _get_interp_method(interp, sizes=()):
     """The OpenCV code (0-4) for MXNet's ``interp``: 9 picks bicubic (2) to enlarge, area (3) to
-    shrink, bilinear (1) otherwise (area without ``sizes``, given as (old_h, old_w, new_h,
-    new_w)); 10 picks one of 0-4 with ``random.randint``."""
+    shrink, bilinear (1) otherwise, and bicubic without ``sizes`` (old_h, old_w, new_h, new_w);
+    10 picks one of 0-4 with ``random.randint``.  MXNet's docstrings call code 2 "area" in
+    places; OpenCV's 2 is bicubic and 3 area, and those are what MXNet's resize runs."""
     if interp == 9:
         if not sizes:
             return 2
