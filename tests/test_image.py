@@ -20,7 +20,7 @@ import image_cases  # noqa: E402
 
 RECORDED = np.load(os.path.join(HERE, "reference", "data", "image.npz"))
 # uint8 resampling: OpenCV's 11-bit fixed-point weights against mxjax's float64 arithmetic
-ONE_GREY_LEVEL = ("resize_up_", "resize_down_", "resize_mixed_", "resize_half_", "resize_short", "center_crop_up")
+ONE_GREY_LEVEL = ("resize_boundary_", "resize_up_", "resize_down_", "resize_mixed_", "resize_half_", "resize_short", "center_crop_up")
 # the same difference after a chain of random resizes, jitters and normalisation by ImageNet's std
 RESAMPLED_AND_NORMALISED = ("create_augmenter_output",)
 

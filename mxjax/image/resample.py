@@ -27,14 +27,21 @@ def _clamped(index, length):
 # Each kernel gives, for an axis of ``src_len`` pixels resampled to ``dst_len``, the source
 # taps of every output pixel: ``index`` and ``coef``, both (dst_len, taps).
 
+def _scale(dst_len, src_len):
+    """Source pixels per output pixel, rounded as OpenCV computes it (the inverse of dst/src):
+    where a tap falls exactly on a pixel boundary, this rounding picks the pixel."""
+    return 1.0 / (dst_len / src_len)
+
+
 def _centre(dst_len, src_len):
-    pos = (np.arange(dst_len) + 0.5) * (src_len / dst_len) - 0.5
+    """Source position of each output pixel's centre, in float32 as OpenCV's."""
+    pos = ((np.arange(dst_len) + 0.5) * _scale(dst_len, src_len) - 0.5).astype(np.float32).astype(np.float64)
     base = np.floor(pos)
     return base.astype(np.int64), pos - base
 
 
 def _nearest(dst_len, src_len):
-    index = np.minimum(np.floor(np.arange(dst_len) * (src_len / dst_len)).astype(np.int64), src_len - 1)
+    index = np.minimum(np.floor(np.arange(dst_len) * _scale(dst_len, src_len)).astype(np.int64), src_len - 1)
     return index[:, None], np.ones((dst_len, 1))
 
 
@@ -52,7 +59,7 @@ def _linear(dst_len, src_len):
 
 def _area_linear(dst_len, src_len):
     """OpenCV's INTER_AREA kernel when the image is not shrunk in both directions."""
-    scale = src_len / dst_len
+    scale = _scale(dst_len, src_len)
     dst = np.arange(dst_len)
     base = np.floor(dst * scale).astype(np.int64)
     frac = (dst + 1) - (base + 1) / scale
@@ -61,7 +68,7 @@ def _area_linear(dst_len, src_len):
 
 def _area(dst_len, src_len):
     """Each output pixel averages the source pixels its footprint covers, weighted by overlap."""
-    scale = src_len / dst_len
+    scale = _scale(dst_len, src_len)
     start = np.arange(dst_len) * scale
     stop = np.minimum(start + scale, src_len)
     cells = np.floor(start).astype(np.int64)[:, None] + np.arange(int(np.ceil(scale)) + 1)

@@ -67,6 +67,10 @@ def run_resize(mx, tmpdir):
     for name, (w, h) in RESIZES.items():
         for interp in range(5):
             out[f"resize_{name}_{interp}"] = mx.image.imresize(img, w, h, interp=interp).asnumpy()
+    # sizes where x * src/dst is a whole number that OpenCV's rounded 1 / (dst/src) lands below
+    boundary = mx.nd.array(picture(6, 14, 8), dtype=np.uint8)
+    for interp in (0, 1):
+        out[f"resize_boundary_{interp}"] = mx.image.imresize(boundary, 18, 34, interp=interp).asnumpy()
     out["resize_float_1"] = mx.image.imresize(img.astype("float32"), 31, 22, interp=1).asnumpy()
     out["resize_float_2"] = mx.image.imresize(img.astype("float32"), 7, 5, interp=2).asnumpy()
     target = mx.nd.zeros((5, 7, 3), dtype=np.uint8)
