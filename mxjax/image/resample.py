@@ -109,10 +109,13 @@ def _taps(interp, dst_len, src_len, shrink_both):
 
 
 def _resample_axis(img, axis, index, coef):
-    """``img`` resampled along ``axis`` (0 rows, 1 columns): a weighted sum of gathered taps."""
-    taps = np.take(img, index, axis=axis)  # (dst, taps, W, C) or (H, dst, taps, C)
-    shape = (-1, index.shape[1], 1, 1) if axis == 0 else (1, -1, index.shape[1], 1)
-    return (taps * coef.reshape(shape)).sum(axis=axis + 1)
+    """``img`` resampled along ``axis`` (0 rows, 1 columns): a weighted sum of gathered taps,
+    one tap at a time (an area kernel shrinking a photo has tens of taps)."""
+    shape = (-1, 1, 1) if axis == 0 else (1, -1, 1)
+    out = np.take(img, index[:, 0], axis=axis) * coef[:, 0].reshape(shape)
+    for k in range(1, index.shape[1]):
+        out += np.take(img, index[:, k], axis=axis) * coef[:, k].reshape(shape)
+    return out
 
 
 def _resize_numpy(img, w, h, interp):
@@ -122,8 +125,7 @@ def _resize_numpy(img, w, h, interp):
     shrink_both = src_w >= w and src_h >= h
     if interp == 1 and src_w == 2 * w and src_h == 2 * h:
         interp = 3
-    out = img.astype(np.float64)
-    out = _resample_axis(out, 0, *_taps(interp, h, src_h, shrink_both))
+    out = _resample_axis(img, 0, *_taps(interp, h, src_h, shrink_both))  # float64 from here
     out = _resample_axis(out, 1, *_taps(interp, w, src_w, shrink_both))
     if np.issubdtype(img.dtype, np.integer):
         info = np.iinfo(img.dtype)
