@@ -164,3 +164,21 @@ def test_module_surface():
     assert mx.image.image.ImageIter is mx.image.ImageIter
     with pytest.raises(NotImplementedForMXJax, match="mxnet.image.ImageDetIter is not provided by mxjax"):
         mx.image.ImageDetIter
+
+
+def test_image_iter_reads_pack_img_records_as_rgb(tmp_path):
+    """``recordio.pack_img`` stores OpenCV's BGR order (its PNG ``quality`` 95 clamps to
+    compression 9, as OpenCV's); ImageIter decodes to RGB and pads the last batch from the start."""
+    rgb = image_cases.picture(6, 6, 9)
+    rec = str(tmp_path / "a.rec")
+    writer = mx.recordio.MXRecordIO(rec, "w")
+    for k in range(3):
+        writer.write(mx.recordio.pack_img(mx.recordio.IRHeader(0, k, k, 0), rgb[..., ::-1], img_fmt=".png"))
+    writer.close()
+    it = mx.image.ImageIter(2, (3, 6, 6), path_imgrec=rec)
+    first, last = it.next(), it.next()
+    np.testing.assert_array_equal(first.data[0][0].asnumpy(), rgb.transpose(2, 0, 1))
+    assert (first.label[0].asnumpy().tolist(), first.pad) == ([0.0, 1.0], 0)
+    assert (last.label[0].asnumpy().tolist(), last.pad) == ([2.0, 0.0], 1)
+    with pytest.raises(StopIteration):
+        it.next()
