@@ -6,8 +6,9 @@ numpy with OpenCV's geometry: pixel centres at ``(d + 0.5) * src/dst - 0.5``, ed
 replicated, and OpenCV's kernels (0 nearest: ``floor(d * src/dst)``; 1 bilinear, which
 OpenCV turns into 2 area for an exact halving; 2 bicubic with a = -0.75; 3 area averaging
 when shrinking and OpenCV's area-weighted linear kernel otherwise; 4 Lanczos over 8x8).
-The arithmetic is float64 where OpenCV uses 11-bit fixed-point weights for uint8 images,
-so integer results can differ by one grey level (measured: docs/known_differences.md).
+Bilinear resizing of uint8 images reproduces OpenCV's 11-bit fixed-point arithmetic bit
+for bit; the other kernels compute in float64 where OpenCV uses fixed point for uint8
+images, so their results can differ by one grey level (measured: docs/known_differences.md).
 ``copy_make_border`` is exact (numpy's pad modes are OpenCV's border types).
 """
 import numpy as np
@@ -118,6 +119,37 @@ def _resample_axis(img, axis, index, coef):
     return out
 
 
+_COEF_BITS = 11
+
+
+def _fixed_linear_taps(dst_len, src_len, clamp):
+    """OpenCV's bilinear taps in 11-bit fixed point: float32 positions and weights, rounded.
+    Columns outside the image take the edge pixel alone (``clamp``); rows keep their weights
+    on the replicated edge row, as OpenCV's."""
+    pos = ((np.arange(dst_len) + 0.5) * _scale(dst_len, src_len) - 0.5).astype(np.float32)
+    base = np.floor(pos).astype(np.int64)
+    frac = (pos - base).astype(np.float32)
+    if clamp:
+        frac = np.where((base < 0) | (base >= src_len - 1), np.float32(0), frac)
+        base = _clamped(base, src_len)
+    one = np.float32(1 << _COEF_BITS)
+    weights = np.rint(np.stack([(np.float32(1) - frac) * one, frac * one], axis=1)).astype(np.int64)
+    return np.stack([_clamped(base, src_len), _clamped(base + 1, src_len)], axis=1), weights
+
+
+def _linear_uint8(img, w, h):
+    """Bilinear resizing of a uint8 image bit for bit as OpenCV's (SIMD) code: a horizontal
+    pass in 11-bit fixed point, then a vertical pass that drops 4 bits, keeps the high 16 of
+    each product and rounds the last 2."""
+    cols, col_w = _fixed_linear_taps(w, img.shape[1], True)
+    rows, row_w = _fixed_linear_taps(h, img.shape[0], False)
+    src = img.astype(np.int64)
+    horizontal = src[:, cols[:, 0]] * col_w[None, :, 0, None] + src[:, cols[:, 1]] * col_w[None, :, 1, None]
+    top = ((horizontal[rows[:, 0]] >> 4) * row_w[:, 0, None, None]) >> 16
+    bottom = ((horizontal[rows[:, 1]] >> 4) * row_w[:, 1, None, None]) >> 16
+    return np.clip((top + bottom + 2) >> 2, 0, 255).astype(np.uint8)
+
+
 def _resize_numpy(img, w, h, interp):
     src_h, src_w = img.shape[:2]
     if src_w == w and src_h == h:
@@ -125,6 +157,8 @@ def _resize_numpy(img, w, h, interp):
     shrink_both = src_w >= w and src_h >= h
     if interp == 1 and src_w == 2 * w and src_h == 2 * h:
         interp = 3
+    if interp == 1 and img.dtype == np.uint8:
+        return _linear_uint8(img, w, h)
     out = _resample_axis(img, 0, *_taps(interp, h, src_h, shrink_both))  # float64 from here
     out = _resample_axis(out, 1, *_taps(interp, w, src_w, shrink_both))
     if np.issubdtype(img.dtype, np.integer):
