@@ -6,9 +6,10 @@ numpy with OpenCV's geometry: pixel centres at ``(d + 0.5) * src/dst - 0.5``, ed
 replicated, and OpenCV's kernels (0 nearest: ``floor(d * src/dst)``; 1 bilinear, which
 OpenCV turns into 2 area for an exact halving; 2 bicubic with a = -0.75; 3 area averaging
 when shrinking and OpenCV's area-weighted linear kernel otherwise; 4 Lanczos over 8x8).
-Bilinear resizing of uint8 images reproduces OpenCV's 11-bit fixed-point arithmetic bit
-for bit; the other kernels compute in float64 where OpenCV uses fixed point for uint8
-images, so their results can differ by one grey level (measured: docs/known_differences.md).
+For uint8 images, bilinear and area resizing reproduce OpenCV's arithmetic bit for bit
+(11-bit fixed point; float32 area sums); bicubic and Lanczos compute in float64 where
+OpenCV uses fixed point, so their results can differ by one grey level (measured:
+docs/known_differences.md).
 ``copy_make_border`` is exact (numpy's pad modes are OpenCV's border types).
 """
 import numpy as np
@@ -122,13 +123,20 @@ def _resample_axis(img, axis, index, coef):
 _COEF_BITS = 11
 
 
-def _fixed_linear_taps(dst_len, src_len, clamp):
-    """OpenCV's bilinear taps in 11-bit fixed point: float32 positions and weights, rounded.
-    Columns outside the image take the edge pixel alone (``clamp``); rows keep their weights
-    on the replicated edge row, as OpenCV's."""
-    pos = ((np.arange(dst_len) + 0.5) * _scale(dst_len, src_len) - 0.5).astype(np.float32)
-    base = np.floor(pos).astype(np.int64)
-    frac = (pos - base).astype(np.float32)
+def _fixed_linear_taps(dst_len, src_len, clamp, area):
+    """OpenCV's two-tap weights in 11-bit fixed point, from float32 positions: bilinear, or
+    (``area``) INTER_AREA's kernel for an image not shrunk both ways.  Columns outside the
+    image take the edge pixel alone (``clamp``); rows keep their weights on the replicated
+    edge row, as OpenCV's."""
+    dst = np.arange(dst_len)
+    if area:
+        base = np.floor(dst * _scale(dst_len, src_len)).astype(np.int64)
+        frac = ((dst + 1) - (base + 1) * (dst_len / src_len)).astype(np.float32)
+        frac = np.where(frac <= 0, np.float32(0), frac - np.floor(frac)).astype(np.float32)
+    else:
+        pos = ((dst + 0.5) * _scale(dst_len, src_len) - 0.5).astype(np.float32)
+        base = np.floor(pos).astype(np.int64)
+        frac = (pos - base).astype(np.float32)
     if clamp:
         frac = np.where((base < 0) | (base >= src_len - 1), np.float32(0), frac)
         base = _clamped(base, src_len)
@@ -137,17 +145,44 @@ def _fixed_linear_taps(dst_len, src_len, clamp):
     return np.stack([_clamped(base, src_len), _clamped(base + 1, src_len)], axis=1), weights
 
 
-def _linear_uint8(img, w, h):
-    """Bilinear resizing of a uint8 image bit for bit as OpenCV's (SIMD) code: a horizontal
+def _linear_uint8(img, w, h, area=False):
+    """Two-tap resizing of a uint8 image bit for bit as OpenCV's (SIMD) code: a horizontal
     pass in 11-bit fixed point, then a vertical pass that drops 4 bits, keeps the high 16 of
     each product and rounds the last 2."""
-    cols, col_w = _fixed_linear_taps(w, img.shape[1], True)
-    rows, row_w = _fixed_linear_taps(h, img.shape[0], False)
+    cols, col_w = _fixed_linear_taps(w, img.shape[1], True, area)
+    rows, row_w = _fixed_linear_taps(h, img.shape[0], False, area)
     src = img.astype(np.int64)
     horizontal = src[:, cols[:, 0]] * col_w[None, :, 0, None] + src[:, cols[:, 1]] * col_w[None, :, 1, None]
     top = ((horizontal[rows[:, 0]] >> 4) * row_w[:, 0, None, None]) >> 16
     bottom = ((horizontal[rows[:, 1]] >> 4) * row_w[:, 1, None, None]) >> 16
     return np.clip((top + bottom + 2) >> 2, 0, 255).astype(np.uint8)
+
+
+def _area_uint8(img, w, h):
+    """Area shrinking of a uint8 image by a fractional factor as OpenCV's: float32 sums,
+    columns first, rounded half to even."""
+    cols, col_w = _area(w, img.shape[1])
+    rows, row_w = _area(h, img.shape[0])
+    src = img.astype(np.float32)
+    col_w, row_w = col_w.astype(np.float32), row_w.astype(np.float32)
+    horizontal = src[:, cols[:, 0]] * col_w[None, :, 0, None]
+    for k in range(1, cols.shape[1]):
+        horizontal += src[:, cols[:, k]] * col_w[None, :, k, None]
+    out = horizontal[rows[:, 0]] * row_w[:, 0, None, None]
+    for k in range(1, rows.shape[1]):
+        out += horizontal[rows[:, k]] * row_w[:, k, None, None]
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def _area_fast_uint8(img, w, h):
+    """Area shrinking of a uint8 image by whole factors as OpenCV's: integer block sums,
+    rounded up from a half for 2x2 blocks, else times the float32 inverse block size and
+    rounded half to even."""
+    fy, fx = img.shape[0] // h, img.shape[1] // w
+    sums = img.astype(np.int64).reshape(h, fy, w, fx, img.shape[2]).sum(axis=(1, 3))
+    if fx == fy == 2:
+        return ((sums + 2) >> 2).astype(np.uint8)
+    return np.clip(np.rint(sums.astype(np.float32) * np.float32(1.0 / (fx * fy))), 0, 255).astype(np.uint8)
 
 
 def _resize_numpy(img, w, h, interp):
@@ -157,8 +192,10 @@ def _resize_numpy(img, w, h, interp):
     shrink_both = src_w >= w and src_h >= h
     if interp == 1 and src_w == 2 * w and src_h == 2 * h:
         interp = 3
-    if interp == 1 and img.dtype == np.uint8:
-        return _linear_uint8(img, w, h)
+    if img.dtype == np.uint8 and (interp == 1 or interp == 3 and not shrink_both):
+        return _linear_uint8(img, w, h, area=interp == 3)
+    if img.dtype == np.uint8 and interp == 3:
+        return _area_uint8(img, w, h) if src_w % w or src_h % h else _area_fast_uint8(img, w, h)
     out = _resample_axis(img, 0, *_taps(interp, h, src_h, shrink_both))  # float64 from here
     out = _resample_axis(out, 1, *_taps(interp, w, src_w, shrink_both))
     if np.issubdtype(img.dtype, np.integer):
