@@ -19,18 +19,20 @@ sys.path.insert(0, os.path.join(HERE, "reference"))
 import image_cases  # noqa: E402
 
 RECORDED = np.load(os.path.join(HERE, "reference", "data", "image.npz"))
-# uint8 bicubic and Lanczos resampling: OpenCV's fixed-point weights against mxjax's float64
-# arithmetic (nearest, bilinear and area are bit-exact)
-ONE_GREY_LEVEL = ("resize_up_", "resize_down_", "resize_mixed_", "resize_half_", "resize_short", "center_crop_up")
-# the same difference after a chain of random resizes, jitters and normalisation by ImageNet's std
+# a chain of random resizes, jitters and normalisation by ImageNet's std (float32 rounding)
 RESAMPLED_AND_NORMALISED = ("create_augmenter_output",)
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
+    """The cases on mxjax's own resampling (an installed OpenCV 5 rounds bicubic differently
+    from the OpenCV 3 inside MXNet 1.9.1)."""
+    from mxjax.image import resample
     out = {}
-    for run in image_cases.RUNS:
-        out.update(run(mx, str(tmp_path_factory.mktemp(run.__name__))))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(resample, "opencv", lambda: None)
+        for run in image_cases.RUNS:
+            out.update(run(mx, str(tmp_path_factory.mktemp(run.__name__))))
     return out
 
 
@@ -42,10 +44,7 @@ def test_matches_mxnet(results, name):
         assert got.tolist() == want.tolist()
         return
     assert got.dtype == want.dtype
-    if name.startswith(ONE_GREY_LEVEL) and not name.endswith(("_0", "_1", "_3", "_rect", "_tall")):
-        assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
-        assert (got != want).mean() < 0.25
-    elif name.startswith("resize_float"):
+    if name.startswith("resize_float"):
         np.testing.assert_allclose(got, want, atol=1e-4)
     elif name in RESAMPLED_AND_NORMALISED:
         np.testing.assert_allclose(got, want, atol=0.02)
@@ -58,9 +57,8 @@ def test_exact_results_are_bit_exact(results):
     images (OpenCV's fixed-point and float32 arithmetic), borders, crops and ImageIter's batches are MXNet's to
     the bit."""
     exact = [n for n in RECORDED.files if n.startswith(("png_", "jpeg_", "imread", "border_", "fixed_crop",
-                                                        "center_crop_rect", "random_", "iter_", "resize_short_tall"))
-             or n.endswith(("_0", "_1", "_3")) and n.startswith(("resize_up", "resize_down", "resize_mixed", "resize_half",
-                                                           "resize_boundary"))]
+                                                        "center_crop", "random_", "iter_", "resize_"))
+             and not n.startswith("resize_float")]
     assert len(exact) > 40
     for name in exact:
         if RECORDED[name].dtype.kind != "U" and name not in ("random_rotate", "iter_aug_data"):

@@ -6,10 +6,9 @@ numpy with OpenCV's geometry: pixel centres at ``(d + 0.5) * src/dst - 0.5``, ed
 replicated, and OpenCV's kernels (0 nearest: ``floor(d * src/dst)``; 1 bilinear, which
 OpenCV turns into 2 area for an exact halving; 2 bicubic with a = -0.75; 3 area averaging
 when shrinking and OpenCV's area-weighted linear kernel otherwise; 4 Lanczos over 8x8).
-For uint8 images, bilinear and area resizing reproduce OpenCV's arithmetic bit for bit
-(11-bit fixed point; float32 area sums); bicubic and Lanczos compute in float64 where
-OpenCV uses fixed point, so their results can differ by one grey level (measured:
-docs/known_differences.md).
+uint8 images are resized with OpenCV 3's arithmetic (11-bit fixed-point weights, float32
+sums where OpenCV's SIMD code uses them), which gives MXNet 1.9.1's pixels bit for bit in
+every recorded case; other dtypes are resampled in float64 (OpenCV: float32), within 1e-4.
 ``copy_make_border`` is exact (numpy's pad modes are OpenCV's border types).
 """
 import numpy as np
@@ -78,24 +77,33 @@ def _area(dst_len, src_len):
     return _clamped(cells, src_len), overlap / overlap.sum(axis=1, keepdims=True)
 
 
-def _cubic(dst_len, src_len):
-    base, x = _centre(dst_len, src_len)
+def _cubic_coef(x):
+    """OpenCV's bicubic weights (a = -0.75) of the 4 taps around fractional positions ``x``."""
     a = _CUBIC_A
     c0 = ((a * (x + 1) - 5 * a) * (x + 1) + 8 * a) * (x + 1) - 4 * a
     c1 = ((a + 2) * x - (a + 3)) * x * x + 1
     c2 = ((a + 2) * (1 - x) - (a + 3)) * (1 - x) * (1 - x) + 1
-    coef = np.stack([c0, c1, c2, 1 - c0 - c1 - c2], axis=1)
-    return _clamped(base[:, None] + np.arange(-1, 3), src_len), coef
+    return np.stack([c0, c1, c2, 1 - c0 - c1 - c2], axis=1)
 
 
-def _lanczos4(dst_len, src_len):
-    base, x = _centre(dst_len, src_len)
-    dist = x[:, None] + 3 - np.arange(8)
+def _lanczos4_coef(x):
+    """OpenCV's Lanczos weights of the 8 taps around fractional positions ``x``, summing to 1."""
+    dist = x[:, None].astype(np.float64) + 3 - np.arange(8)
     with np.errstate(divide="ignore", invalid="ignore"):
         coef = np.sin(np.pi * dist / 4) * np.sin(np.pi * dist) / (np.pi ** 2 * dist ** 2 / 4)
     coef[np.abs(x) < np.finfo(np.float32).eps] = np.eye(8)[3]
-    coef /= coef.sum(axis=1, keepdims=True)
-    return _clamped(base[:, None] + np.arange(-3, 5), src_len), coef
+    coef = coef.astype(x.dtype)
+    return coef / coef.sum(axis=1, keepdims=True, dtype=x.dtype)
+
+
+_KERNELS = {2: (_cubic_coef, -1), 4: (_lanczos4_coef, -3)}
+
+
+def _kernel_taps(interp, dst_len, src_len):
+    coef_fn, first = _KERNELS[interp]
+    base, x = _centre(dst_len, src_len)
+    coef = coef_fn(x)
+    return _clamped(base[:, None] + np.arange(first, first + coef.shape[1]), src_len), coef
 
 
 def _taps(interp, dst_len, src_len, shrink_both):
@@ -103,11 +111,9 @@ def _taps(interp, dst_len, src_len, shrink_both):
         return _nearest(dst_len, src_len)
     if interp == 1:
         return _linear(dst_len, src_len)
-    if interp == 2:
-        return _cubic(dst_len, src_len)
     if interp == 3:
         return _area(dst_len, src_len) if shrink_both else _area_linear(dst_len, src_len)
-    return _lanczos4(dst_len, src_len)
+    return _kernel_taps(interp, dst_len, src_len)
 
 
 def _resample_axis(img, axis, index, coef):
@@ -158,6 +164,33 @@ def _linear_uint8(img, w, h, area=False):
     return np.clip((top + bottom + 2) >> 2, 0, 255).astype(np.uint8)
 
 
+def _fixed_kernel_taps(interp, dst_len, src_len):
+    """Bicubic or Lanczos taps in 11-bit fixed point from float32 positions, as OpenCV's."""
+    coef_fn, first = _KERNELS[interp]
+    pos = ((np.arange(dst_len) + 0.5) * _scale(dst_len, src_len) - 0.5).astype(np.float32)
+    base = np.floor(pos).astype(np.int64)
+    coef = coef_fn((pos - base).astype(np.float32)).astype(np.float32)
+    weights = np.rint(coef * np.float32(1 << _COEF_BITS)).astype(np.int64)
+    return _clamped(base[:, None] + np.arange(first, first + coef.shape[1]), src_len), weights
+
+
+def _kernel_uint8(img, w, h, interp):
+    """Bicubic or Lanczos resizing of a uint8 image as OpenCV's: an integer horizontal pass
+    with 11-bit weights, then float32 vertical sums rounded half to even."""
+    cols, col_w = _fixed_kernel_taps(interp, w, img.shape[1])
+    rows, row_w = _fixed_kernel_taps(interp, h, img.shape[0])
+    src = img.astype(np.int64)
+    horizontal = src[:, cols[:, 0]] * col_w[None, :, 0, None]
+    for k in range(1, cols.shape[1]):
+        horizontal += src[:, cols[:, k]] * col_w[None, :, k, None]
+    horizontal = horizontal.astype(np.float32)
+    row_w = row_w.astype(np.float32) * np.float32(1.0 / (1 << 2 * _COEF_BITS))
+    out = horizontal[rows[:, 0]] * row_w[:, 0, None, None]
+    for k in range(1, rows.shape[1]):
+        out += horizontal[rows[:, k]] * row_w[:, k, None, None]
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
 def _area_uint8(img, w, h):
     """Area shrinking of a uint8 image by a fractional factor as OpenCV's: float32 sums,
     columns first, rounded half to even."""
@@ -194,6 +227,8 @@ def _resize_numpy(img, w, h, interp):
         interp = 3
     if img.dtype == np.uint8 and (interp == 1 or interp == 3 and not shrink_both):
         return _linear_uint8(img, w, h, area=interp == 3)
+    if img.dtype == np.uint8 and interp in _KERNELS:
+        return _kernel_uint8(img, w, h, interp)
     if img.dtype == np.uint8 and interp == 3:
         return _area_uint8(img, w, h) if src_w % w or src_h % h else _area_fast_uint8(img, w, h)
     out = _resample_axis(img, 0, *_taps(interp, h, src_h, shrink_both))  # float64 from here
