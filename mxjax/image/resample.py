@@ -4,7 +4,7 @@
 ``resize`` calls ``cv2.resize`` when OpenCV is importable.  Otherwise it resamples in
 numpy with OpenCV's geometry: pixel centres at ``(d + 0.5) * src/dst - 0.5``, edge pixels
 replicated, and OpenCV's kernels (0 nearest: ``floor(d * src/dst)``; 1 bilinear, which
-OpenCV turns into 2 area for an exact halving; 2 bicubic with a = -0.75; 3 area averaging
+OpenCV turns into 3 area for an exact halving; 2 bicubic with a = -0.75; 3 area averaging
 when shrinking and OpenCV's area-weighted linear kernel otherwise; 4 Lanczos over 8x8).
 uint8 images are resized with OpenCV 3's arithmetic (11-bit fixed-point weights, float32
 sums where OpenCV's SIMD code uses them), which gives MXNet 1.9.1's pixels bit for bit in
@@ -274,7 +274,11 @@ def copy_make_border(img, top, bot, left, right, border_type=0, value=0.0, value
         fill = list(values)[:channels] if len(values) else [value] * channels
         fill += [0.0] * (channels - len(fill))
         out = np.empty((img.shape[0] + top + bot, img.shape[1] + left + right, channels), img.dtype)
-        out[...] = np.asarray(fill).astype(img.dtype)
+        fill = np.asarray(fill, dtype=np.float64)
+        if np.issubdtype(img.dtype, np.integer):  # OpenCV's saturate_cast: rounded, clipped
+            info = np.iinfo(img.dtype)
+            fill = np.clip(np.rint(fill), info.min, info.max)
+        out[...] = fill.astype(img.dtype)
         out[top:top + img.shape[0], left:left + img.shape[1]] = img
         return out
     if border_type not in _PAD_MODES:
