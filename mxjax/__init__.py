@@ -52,12 +52,14 @@ __version__ = "0.1.0"
 
 
 _missing_api = base.missing_api(__name__)
+_LAZY_MODULES = {"test_utils": ".test_utils", "image": ".image", "img": ".image"}
 
 
 def __getattr__(name):
-    """``mx.test_utils`` is imported on first use (it loads numpy.testing, ~0.3 s); any other
-    name mxjax does not provide fails naming the MXNet API."""
-    if name == "test_utils":
+    """``mx.test_utils`` (it loads numpy.testing, ~0.3 s) and ``mx.image`` (alias ``mx.img``)
+    are imported on first use; any other name mxjax does not provide fails naming the MXNet
+    API."""
+    if name in _LAZY_MODULES:
         import importlib
-        return importlib.import_module(".test_utils", __name__)
+        return importlib.import_module(_LAZY_MODULES[name], __name__)
     return _missing_api(name)

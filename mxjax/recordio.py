@@ -291,7 +291,8 @@ def unpack_img(s, iscolor=-1):
 
 def pack_img(header, img, quality=95, img_fmt=".jpg"):
     """``pack`` of ``img`` (uint8, HxW or HxWxC in BGR order) encoded as ``img_fmt`` (``.jpg``
-    with JPEG ``quality`` 1-100, or ``.png`` with compression level ``quality`` 0-9)."""
+    with JPEG ``quality`` 1-100, or ``.png`` with compression level ``quality``, clamped to 0-9
+    as OpenCV does, so the default 95 means 9)."""
     fmt = img_fmt.upper()
     cv2 = _codec()
     if cv2 is not None:
@@ -309,7 +310,7 @@ def pack_img(header, img, quality=95, img_fmt=".jpg"):
     if fmt in (".JPG", ".JPEG"):
         PIL.Image.fromarray(img).save(out, format="JPEG", quality=quality)
     elif fmt == ".PNG":
-        PIL.Image.fromarray(img).save(out, format="PNG", compress_level=quality)
+        PIL.Image.fromarray(img).save(out, format="PNG", compress_level=min(max(int(quality), 0), 9))  # OpenCV clamps to 0-9
     else:
         PIL.Image.fromarray(img).save(out, format=fmt.lstrip("."))
     return pack(header, out.getvalue())

@@ -43,7 +43,7 @@ def test_star_imports_through_the_alias():
     ("import mxnet.visualization", "mxnet.visualization"),
     ("import mxnet.contrib.onnx", "mxnet.contrib.onnx"),
     ("import mxnet.gluon.model_zoo.vision", "mxnet.gluon.model_zoo"),
-    ("from mxnet import image", "mxnet.image"),
+    ("from mxnet.image import detection", "mxnet.image.detection"),
     ("from mxnet import visualization, nd", "mxnet.visualization"),
     ("from mxnet.gluon import model_zoo", "mxnet.gluon.model_zoo"),
     ("from mxnet.gluon.model_zoo import vision", "mxnet.gluon.model_zoo"),
