@@ -1,6 +1,6 @@
 """``mx.gluon.contrib``: MXNet's contributed Gluon blocks.  mxjax has ``nn``'s containers
-(``Concurrent``, ``HybridConcurrent``, ``Identity``), which the model zoo is built from;
-other names fail naming the MXNet API."""
+(``Concurrent``, ``HybridConcurrent``, ``Identity``), which the model zoo is built from, and
+``SyncBatchNorm``; other names fail naming the MXNet API."""
 from . import nn  # noqa: F401
 
 
