@@ -44,7 +44,7 @@ def test_star_imports_through_the_alias():
     ("import mxnet.contrib.onnx", "mxnet.contrib.onnx"),
     ("import mxnet.gluon.contrib.estimator", "mxnet.gluon.contrib.estimator"),
     ("from mxnet import image", "mxnet.image"),
-    ("from mxnet import recordio, nd", "mxnet.recordio"),
+    ("from mxnet import visualization, nd", "mxnet.visualization"),
     ("from mxnet.gluon.contrib import estimator", "mxnet.gluon.contrib.estimator"),
     ("from mxnet.gluon.model_zoo import text", "mxnet.gluon.model_zoo.text"),
     ("from mxnet.gluon.data.vision import no_such_module", "mxnet.gluon.data.vision.no_such_module"),

@@ -12,10 +12,10 @@ from mxjax.base import MXNetError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "reference"))
-from detection_cases import run, run_matching_and_priors  # noqa: E402
+from detection_cases import run, run_matching_and_priors, run_roi_align, run_ssd, run_ssd_targets  # noqa: E402
 
 RECORDED = np.load(os.path.join(HERE, "reference", "data", "detection.npz"))
-RESULTS = {**run(mx), **run_matching_and_priors(mx)}
+RESULTS = {**run(mx), **run_matching_and_priors(mx), **run_ssd(mx), **run_ssd_targets(mx), **run_roi_align(mx)}
 
 
 @pytest.mark.parametrize("name", sorted(RECORDED.files))
@@ -39,12 +39,15 @@ def test_bad_arguments_raise_mxnet_error():
         nd.contrib.box_iou(nd.ones((2, 5)), nd.ones((2, 4)))
 
 
-def test_matching_and_priors_pass_no_gradient():
-    scores, fmap = nd.array(np.random.RandomState(0).rand(3, 4)), nd.ones((1, 2, 3, 3))
+def test_matching_priors_and_detections_pass_no_gradient():
+    scores, fmap = nd.array(np.random.RandomState(0).rand(3, 4)), nd.ones((1, 2, 1, 2))
     for x in (scores, fmap):
         x.attach_grad()
     with mx.autograd.record():
         rows, cols = nd.contrib.bipartite_matching(scores, threshold=0.1)
-        loss = rows.sum() + cols.sum() + nd.contrib.MultiBoxPrior(fmap, sizes=(0.5, 0.2)).sum()
+        anchors = nd.contrib.MultiBoxPrior(fmap, sizes=(0.5, 0.2))
+        probs = nd.softmax(scores.reshape((1, 3, 4)), axis=1)
+        detections = nd.contrib.MultiBoxDetection(probs, nd.zeros((1, 4 * anchors.shape[1])), anchors)
+        loss = rows.sum() + cols.sum() + anchors.sum() + detections.sum()
     loss.backward()
     assert not scores.grad.asnumpy().any() and not fmap.grad.asnumpy().any()

@@ -121,26 +121,3 @@ def test_purge_removes_params_files(tmp_path):
     model_store.purge(str(tmp_path))
     assert sorted(os.listdir(tmp_path)) == ["keep.txt"]
 
-
-def test_contrib_concurrent_containers_are_mxnet_s():
-    """gluon.contrib.nn's containers the zoo is built from: names, reprs and outputs as MXNet
-    1.9.1 prints them."""
-    from mxjax.gluon import nn
-    from mxjax.gluon.contrib.nn import Concurrent, HybridConcurrent, Identity
-    with mx.name.NameManager():
-        net = HybridConcurrent(axis=1)
-        with net.name_scope():
-            net.add(nn.Dense(2, in_units=3), Identity(), nn.Dense(1, in_units=3))
-        seq = Concurrent()
-        with seq.name_scope():
-            seq.add(Identity(), nn.Activation("relu"))
-    assert str(net) == ("HybridConcurrent(\n  (0): Dense(3 -> 2, linear)\n  (1): Identity(\n  \n  )\n"
-                        "  (2): Dense(3 -> 1, linear)\n)")
-    assert list(net.collect_params().keys()) == ["hybridconcurrent0_dense0_weight", "hybridconcurrent0_dense0_bias",
-                                                 "hybridconcurrent0_dense1_weight", "hybridconcurrent0_dense1_bias"]
-    assert str(seq) == "Concurrent(\n  (0): Identity(\n  \n  )\n  (1): Activation(relu)\n)"
-    assert (seq.prefix, seq[0].prefix) == ("concurrent0_", "concurrent0_identity0_")
-    x = mx.nd.array([[1, -2, 3]])
-    np.testing.assert_array_equal(seq(x).asnumpy(), [[1, -2, 3, 1, 0, 3]])
-    net.initialize(mx.init.One())
-    np.testing.assert_array_equal(net(x).asnumpy(), [[2, 2, 1, -2, 3, 2]])

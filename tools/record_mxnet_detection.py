@@ -28,8 +28,8 @@ def record():
     import mxnet as mx
     import numpy as np
     sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
-    from detection_cases import run, run_matching_and_priors
-    np.savez(OUT, **run(mx), **run_matching_and_priors(mx))
+    from detection_cases import run, run_matching_and_priors, run_roi_align, run_ssd, run_ssd_targets
+    np.savez(OUT, **run(mx), **run_matching_and_priors(mx), **run_ssd(mx), **run_ssd_targets(mx), **run_roi_align(mx))
     print("wrote", OUT)
 
 

@@ -1,5 +1,6 @@
-"""Vision layers outside the core nn family: LRN, MakeLoss, im2col / col2im,
-contrib.AdaptiveAvgPooling2D, contrib.BilinearResize2D, contrib.box_encode / box_decode."""
+"""Vision layers outside the core nn family: LRN, MakeLoss, SVMOutput, im2col / col2im,
+contrib.AdaptiveAvgPooling2D, contrib.BilinearResize2D, contrib.box_encode / box_decode,
+GridGenerator, BilinearSampler, SpatialTransformer, Crop."""
 from case import Case, uniform, values
 
 IMG = uniform((2, 3, 5, 6))
@@ -41,4 +42,22 @@ CASES = [
           values([[[0.1, 0.1, 0.5, 0.6], [0.2, 0.3, 0.4, 0.9], [0.0, 0.0, 1.0, 1.0], [0.3, 0.3, 0.6, 0.5]]]),
           values([[[0.15, 0.1, 0.5, 0.7], [0.1, 0.35, 0.6, 0.8]]]),
           values([0.0, 0.0, 0.0, 0.0]), values([0.1, 0.1, 0.2, 0.2]))),
+    Case("SVMOutput", "SVMOutput", (uniform((2, 3)), values([0, 2]))),
+    Case("GridGenerator.affine", "GridGenerator", (values([[1.2, 0.1, -0.2, -0.1, 0.9, 0.3], [0.5, 0, 0, 0, 0.5, 0]]),),
+         {"transform_type": "affine", "target_shape": (3, 4)}),
+    Case("GridGenerator.warp", "GridGenerator", (uniform((2, 2, 3, 4), -2, 2),), {"transform_type": "warp"}),
+    Case("BilinearSampler", "BilinearSampler", (IMG, uniform((2, 2, 4, 3), -1.3, 1.3))),
+    Case("SpatialTransformer", "SpatialTransformer",
+         (IMG, values([[1.2, 0.1, -0.2, -0.1, 0.9, 0.3], [0.5, 0, 0.4, 0, 0.5, -0.6]])),
+         {"target_shape": (4, 3), "transform_type": "affine", "sampler_type": "bilinear"}),
+    Case("Crop.h_w", "Crop", (IMG,), {"h_w": (2, 3), "offset": (1, 2)}),
+    Case("Crop.like_center", "Crop", (IMG, uniform((1, 1, 3, 2))), {"center_crop": True, "num_args": 2}),
+    Case("Crop.too_big", "Crop", (IMG,), {"h_w": (6, 3)}),
+    Case("histogram.range", "histogram", (uniform((3, 5), -2, 2),), {"bins": 4, "range": (-1.5, 1.0)}),
+    Case("histogram.edges", "histogram", (uniform((3, 5), -2, 2), values([-2, -0.5, 0, 0.25, 2]))),
+    Case("Pooling_v1.full", "Pooling_v1", (IMG,), {"kernel": (3, 3), "stride": (2, 2), "pooling_convention": "full"}),
+    Case("Pooling_v1.avg_pad", "Pooling_v1", (IMG,), {"kernel": (3, 3), "stride": (2, 2), "pad": (1, 1),
+                                                      "pool_type": "avg"}),
+    Case("Convolution_v1", "Convolution_v1", (IMG, uniform((2, 3, 3, 3), seed=1), values([1, 2])),
+         {"kernel": (3, 3), "num_filter": 2}),
 ]

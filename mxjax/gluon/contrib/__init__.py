@@ -1,7 +1,6 @@
-"""``mx.gluon.contrib``: MXNet's contributed Gluon blocks.  mxjax has ``nn``'s containers
-(``Concurrent``, ``HybridConcurrent``, ``Identity``), which the model zoo is built from, and
-``SyncBatchNorm``; other names fail naming the MXNet API."""
-from . import nn  # noqa: F401
+"""``mx.gluon.contrib``: the experimental Gluon pieces MXNet 1.9.1 ships (``nn`` and ``data``
+so far)."""
+from . import data, nn  # noqa: F401
 
 
 from ...base import missing_api as _missing_api  # noqa: E402

@@ -6,4 +6,4 @@ from . import creation, contrib  # noqa: F401
 from . import conv, norm, loss  # noqa: F401
 from . import rnn  # noqa: F401
 from . import square_sum  # noqa: F401
-from . import detection, indexmath, vision  # noqa: F401
+from . import amp, attention, detection, indexmath, spatial, vision  # noqa: F401

@@ -73,7 +73,7 @@ _CONV_ATTRS = dict(kernel=REQUIRED, stride=(), dilate=(), pad=(), num_filter=REQ
                    workspace=1024, no_bias=False, cudnn_tune=None, cudnn_off=False, layout=None)
 
 
-@register("Convolution", inputs=("data", "weight", "bias?"), attrs=_CONV_ATTRS)
+@register("Convolution", inputs=("data", "weight", "bias?"), attrs=_CONV_ATTRS, aliases=("Convolution_v1",))
 def _convolution(data, weight, bias=None, *, kernel, stride, dilate, pad, num_filter, num_group,
                  workspace, no_bias, cudnn_tune, cudnn_off, layout):
     """N-d convolution (1-D, 2-D, 3-D): weight (num_filter, C/num_group, *kernel), stride and
@@ -206,7 +206,7 @@ _POOL_TYPES = ("avg", "lp", "max", "sum")
 
 @register("Pooling", attrs=dict(kernel=(), pool_type="max", global_pool=False, cudnn_off=False,
                                 pooling_convention="valid", stride=(), pad=(), p_value=None,
-                                count_include_pad=None, layout=None))
+                                count_include_pad=None, layout=None), aliases=("Pooling_v1",))
 def _pooling(data, kernel, pool_type, global_pool, cudnn_off, pooling_convention, stride, pad, p_value,
              count_include_pad, layout):
     """Max, average, sum or Lp pooling over 1-3 spatial dims (stride 1 and pad 0 by default).

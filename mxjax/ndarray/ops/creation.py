@@ -136,7 +136,9 @@ def install(nd):
         setattr(nd._internal, name, function)
     nd.eye = eye
     nd.linspace = linspace
+    from .indexmath import histogram
+    nd.histogram = histogram
     math.install_helpers(nd)
     contrib.install(nd.contrib)
-    nd.__all__ = list(nd.__all__) + [n for n in ("eye", "linspace", "modulo", "true_divide")
+    nd.__all__ = list(nd.__all__) + [n for n in ("eye", "linspace", "histogram", "modulo", "true_divide")
                                      if n not in nd.__all__]

@@ -1,14 +1,16 @@
-"""``nd.contrib`` bounding-box operators: ``box_iou``, ``box_nms``, ``bipartite_matching`` and
-``MultiBoxPrior``.
+"""``nd.contrib`` bounding-box operators: ``box_iou``, ``box_nms``, ``bipartite_matching``,
+``box_encode``/``box_decode``, the SSD family ``MultiBoxPrior``/``MultiBoxTarget``/
+``MultiBoxDetection``, and ``ROIAlign``.
 
 Boxes are ``corner`` (xmin, ymin, xmax, ymax) or ``center`` (x, y, width, height).  As in
 MXNet, a side's overlap is ``max(0, min(right) - max(left))`` with no +1, and a box with a
 negative width or height has area 0.
 
-Gradients are MXNet's: ``box_iou`` and ``bipartite_matching`` pass none (MXNet: "zero
-gradients are back-propagated in this op for now"), nor does ``MultiBoxPrior`` (its output
-depends on the input's shape only); ``box_nms`` passes the output's gradient to the input
-rows it was copied from, unchanged by the output's format conversion.
+Gradients are MXNet's: ``box_iou``, ``bipartite_matching``, ``box_encode``/``box_decode``,
+``MultiBoxTarget`` and ``MultiBoxDetection`` pass none (MXNet: "zero gradients are
+back-propagated in this op for now"), nor does ``MultiBoxPrior`` (its output depends on the
+input's shape only); ``box_nms`` passes the output's gradient to the input rows it was copied
+from, unchanged by the output's format conversion.
 """
 import jax
 import jax.numpy as jnp
@@ -102,6 +104,24 @@ def _convert(boxes, in_format, out_format):
     return jnp.where((a < 0)[..., None], boxes, new)
 
 
+def _greedy_suppression(boxes, classes, alive, k, fmt, overlaps, ratio):
+    """Greedy NMS over the first ``k`` rows of each batch of ``boxes`` (B, N, 4), in order: a
+    row still ``alive`` kills every later alive row it ``overlaps`` (of its class, unless
+    ``classes`` is None).  One row's IoUs per step, so memory stays O(N)."""
+    n = boxes.shape[1]
+    area = _area(boxes, fmt)
+    position = jnp.arange(n)
+
+    def step(ref, alive):
+        box = boxes[:, ref, None]
+        inter = _intersection(box, boxes, fmt)
+        hit = overlaps(ratio(inter, area[:, ref, None] + area - inter)) & (position > ref)
+        if classes is not None:
+            hit = hit & (classes == classes[:, ref, None])
+        return alive & ~(alive[:, ref, None] & hit)
+    return lax.fori_loop(0, k, step, alive)
+
+
 @register("_contrib_box_nms", aliases=("_contrib_box_non_maximum_suppression",),
           attrs=dict(overlap_thresh=0.5, valid_thresh=0.0, topk=-1, coord_start=2, score_index=1, id_index=-1,
                      background_id=-1, force_suppress=False, in_format="corner", out_format="corner"))
@@ -134,18 +154,9 @@ def _box_nms(data, overlap_thresh, valid_thresh, topk, coord_start, score_index,
     sorted_rows = jnp.take_along_axis(rows, order[..., None], axis=1)
     candidate = (jnp.arange(n) < k) & jnp.take_along_axis(valid, order, axis=1)
     boxes = lax.stop_gradient(sorted_rows[..., coord_start:coord_start + 4])
-    inter = _intersection(boxes[:, :, None], boxes[:, None], in_format)
-    area = _area(boxes, in_format)
-    iou = inter / (area[:, :, None] + area[:, None] - inter)
-    suppress = iou > overlap_thresh
-    if id_index >= 0 and not force_suppress:
-        classes = sorted_rows[..., id_index]
-        suppress = suppress & (classes[:, :, None] == classes[:, None])
-    later = jnp.arange(n)[None, :] > jnp.arange(n)[:, None]
-
-    def step(ref, alive):
-        return alive & ~(alive[:, ref, None] & suppress[:, ref] & later[ref])
-    alive = lax.fori_loop(0, k, step, candidate)
+    classes = sorted_rows[..., id_index] if id_index >= 0 and not force_suppress else None
+    alive = _greedy_suppression(boxes, classes, candidate, k, in_format,
+                                lambda iou: iou > overlap_thresh, lambda inter, union: inter / union)
     # kept rows first, in sorted order; the rest point at row 0 and are replaced by -1
     position = jnp.argsort(~alive, axis=-1, stable=True)
     kept = jnp.take_along_axis(alive, position, axis=1)
@@ -268,3 +279,214 @@ def _box_encode(samples, matches, anchors, refs, means, stds):
     positive = (samples > 0.5)[..., None]
     targets = jnp.where(positive, (raw - means) / stds, 0).astype(anchors.dtype)
     return targets, jnp.broadcast_to(positive, targets.shape).astype(anchors.dtype)
+
+
+@register("_contrib_MultiBoxDetection", inputs=("cls_prob", "loc_pred", "anchor"),
+          attrs=dict(clip=True, threshold=0.01, background_id=0, nms_threshold=0.5, force_suppress=False,
+                     variances=(0.1, 0.1, 0.2, 0.2), nms_topk=-1))
+def _multibox_detection(cls_prob, loc_pred, anchor, clip, threshold, background_id, nms_threshold, force_suppress,
+                        variances, nms_topk):
+    """SSD detections (B, A, 6) rows [class, score, xmin, ymin, xmax, ymax] from class
+    probabilities (B, C, A; class 0 is the background), box offsets (B, A*4) and anchors
+    (1, A, 4 corners), as MXNet 1.9.1's CPU operator computes them:
+
+    * each anchor takes its most probable non-background class (the first on ties); below
+      ``threshold`` it is background and dropped; offsets decode as box_decode's with
+      ``variances`` (clipped to [0, 1] with ``clip``);
+    * the kept anchors fill the first rows in anchor order, other rows are -1;
+    * with 0 < ``nms_threshold`` <= 1 the kept rows are sorted by descending score (ties in
+      order); past ``nms_topk`` their class becomes -1 (the row keeps its pre-sort content,
+      as in MXNet); then a row suppresses (class -1) each later row of its class (any
+      class with ``force_suppress``) whose IoU is >= ``nms_threshold``.
+
+    ``background_id`` is accepted and, as in MXNet's CPU code, class 0 is the background.  No
+    gradient, as in MXNet."""
+    if len(variances) != 4:
+        raise MXNetError(f"_contrib_MultiBoxDetection: variances must have 4 values, got {variances}")
+    cls_prob, loc_pred, anchor = (lax.stop_gradient(v) for v in (cls_prob, loc_pred, anchor))
+    batch, _, n = cls_prob.shape
+    dtype = cls_prob.dtype
+    foreground = cls_prob[:, 1:, :]
+    score = jnp.max(foreground, axis=1)
+    cls = jnp.argmax(foreground, axis=1).astype(dtype)
+    cls = jnp.where(score < threshold, -1, cls)
+    offsets = loc_pred.reshape(batch, n, 4)
+    ax, ay, aw, ah = _center_size(anchor.reshape(1, n, 4), "corner")
+    x = offsets[..., 0] * variances[0] * aw + ax
+    y = offsets[..., 1] * variances[1] * ah + ay
+    half_w = jnp.exp(offsets[..., 2] * variances[2]) * aw / 2
+    half_h = jnp.exp(offsets[..., 3] * variances[3]) * ah / 2
+    boxes = jnp.stack([x - half_w, y - half_h, x + half_w, y + half_h], -1)
+    if clip:
+        boxes = jnp.clip(boxes, 0, 1)
+    rows = jnp.concatenate([cls[..., None], score[..., None], boxes.astype(dtype)], -1)
+    position = jnp.arange(n)
+    valid = cls >= 0
+    count = valid.sum(1, keepdims=True)
+    compact = jnp.take_along_axis(rows, jnp.argsort(~valid, axis=1, stable=True)[..., None], axis=1)
+    compact = jnp.where((position < count)[..., None], compact, -1)
+    if not 0 < nms_threshold <= 1:
+        return compact
+    order = jnp.argsort(jnp.where(position < count, -compact[..., 1], jnp.inf), axis=1, stable=True)
+    keep = jnp.minimum(count, nms_topk) if nms_topk > 0 else count
+    ranked = jnp.take_along_axis(compact, order[..., None], axis=1)
+    out = jnp.where((position < keep)[..., None], ranked,
+                    compact.at[..., 0].set(jnp.where(position < count, -1, compact[..., 0])))
+    classes = None if force_suppress else out[..., 0]
+
+    def ratio(inter, union):
+        return jnp.where(union <= 0, 0, inter / jnp.where(union <= 0, 1, union))
+    alive = _greedy_suppression(out[..., 2:], classes, (out[..., 0] >= 0) & (position < keep), n, "corner",
+                                lambda iou: iou >= nms_threshold, ratio)
+    suppressed = (out[..., 0] >= 0) & (position < keep) & ~alive
+    return out.at[..., 0].set(jnp.where(suppressed, -1, out[..., 0]))
+
+
+@register("_contrib_MultiBoxTarget", inputs=("anchor", "label", "cls_pred"),
+          attrs=dict(overlap_threshold=0.5, ignore_label=-1.0, negative_mining_ratio=-1.0,
+                     negative_mining_thresh=0.5, minimum_negative_samples=0, variances=(0.1, 0.1, 0.2, 0.2)))
+def _multibox_target(anchor, label, cls_pred, overlap_threshold, ignore_label, negative_mining_ratio,
+                     negative_mining_thresh, minimum_negative_samples, variances):
+    """SSD training targets (loc_target (B, A*4), loc_mask (B, A*4), cls_target (B, A)) for
+    anchors (1, A, 4 corners), labels (B, G, 5+) rows [class, xmin, ymin, xmax, ymax] (the
+    first row of class -1 ends an image's objects) and class predictions (B, C, A), as MXNet
+    1.9.1's CPU operator assigns them:
+
+    * each object first takes, greedily by largest IoU (> 1e-6), an anchor of its own; then
+      every other anchor takes its best object, and is positive when that IoU exceeds
+      ``overlap_threshold`` (> 0);
+    * with ``negative_mining_ratio`` > 0, int(positives * ratio) of the other anchors whose best
+      IoU is below ``negative_mining_thresh`` and whose background probability (softmax of
+      cls_pred) is lowest become negatives (class 0), the rest get ``ignore_label``; without
+      it, every other anchor is negative;
+    * positives get class + 1, mask 1 and box_encode's offsets over ``variances``.
+
+    An image without objects gets ``ignore_label`` everywhere.  ``minimum_negative_samples``
+    is accepted and, as in MXNet's CPU code, unused.  No gradient, as in MXNet."""
+    if len(variances) != 4:
+        raise MXNetError(f"_contrib_MultiBoxTarget: variances must have 4 values, got {variances}")
+    anchors = lax.stop_gradient(anchor).reshape(-1, 4)
+    label, cls_pred = lax.stop_gradient(label), lax.stop_gradient(cls_pred)
+    n_anchor, n_gt, dtype = anchors.shape[0], label.shape[1], anchor.dtype
+    variances = jnp.asarray(variances, jnp.float32)
+
+    def assign(objects, preds):
+        ends = objects[:, 0] == -1
+        n_valid = jnp.where(ends.any(), jnp.argmax(ends), n_gt)
+        real = jnp.arange(n_gt) < n_valid
+        l1, t1, r1, b1 = (anchors[:, None, i] for i in range(4))
+        l2, t2, r2, b2 = (objects[None, :, i + 1] for i in range(4))
+        inter = jnp.maximum(0, jnp.minimum(r1, r2) - jnp.maximum(l1, l2)) * \
+            jnp.maximum(0, jnp.minimum(b1, b2) - jnp.maximum(t1, t2))
+        union = (r1 - l1) * (b1 - t1) + (r2 - l2) * (b2 - t2) - inter
+        iou = jnp.where(union == 0, 0, inter / jnp.where(union == 0, 1, union)).astype(jnp.float32)
+        iou = jnp.where(real[None], iou, -jnp.inf)
+
+        def bipartite(_, carry):
+            positive, match, taken = carry
+            free = jnp.where(positive[:, None] | taken[None], -jnp.inf, iou)
+            best = jnp.argmax(free)
+            j, k = best // n_gt, best % n_gt
+            hit = free.reshape(-1)[best] > 1e-6
+            return (positive.at[j].set(positive[j] | hit), match.at[j].set(jnp.where(hit, k, match[j])),
+                    taken.at[k].set(taken[k] | hit))
+        init = (jnp.zeros(n_anchor, bool), jnp.full(n_anchor, -1), ~real)
+        positive, match, _ = lax.fori_loop(0, n_gt, bipartite, init)
+        best_iou, best_gt = iou.max(1), jnp.argmax(iou, 1)
+        match = jnp.where(positive, match, best_gt)
+        if overlap_threshold > 0:
+            positive = positive | (best_iou > overlap_threshold)
+        n_positive = positive.sum()
+        if negative_mining_ratio > 0:
+            n_negative = jnp.minimum((n_positive * jnp.float32(negative_mining_ratio)).astype(jnp.int32),
+                                     n_anchor - n_positive)
+            candidate = ~positive & (best_iou < negative_mining_thresh)
+            background = jax.nn.softmax(preds, axis=0)[0]
+            order = jnp.argsort(jnp.where(candidate, background, jnp.inf), stable=True)
+            rank = jnp.zeros(n_anchor, jnp.int32).at[order].set(jnp.arange(n_anchor, dtype=jnp.int32))
+            negative = candidate & (rank < n_negative)
+        else:
+            negative = ~positive
+        target = objects[match]
+        ax, ay, aw, ah = _center_size(anchors.astype(jnp.float32), "corner")
+        gx, gy, gw, gh = _center_size(target[:, 1:5].astype(jnp.float32), "corner")
+        loc = jnp.stack([(gx - ax) / aw / variances[0], (gy - ay) / ah / variances[1],
+                         jnp.log(gw / aw) / variances[2], jnp.log(gh / ah) / variances[3]], -1)
+        loc = jnp.where(positive[:, None], loc, 0).astype(dtype)
+        mask = jnp.broadcast_to(positive[:, None], loc.shape).astype(dtype)
+        cls = jnp.where(positive, target[:, 0] + 1, jnp.where(negative, 0, ignore_label)).astype(dtype)
+        empty = n_valid == 0
+        return (jnp.where(empty, 0, loc).reshape(-1), jnp.where(empty, 0, mask).reshape(-1),
+                jnp.where(empty, jnp.asarray(ignore_label, dtype), cls))
+    return jax.vmap(assign)(label, cls_pred)
+
+
+@register("_contrib_ROIAlign", inputs=("data", "rois"),
+          attrs=dict(pooled_size=REQUIRED, spatial_scale=REQUIRED, sample_ratio=-1, position_sensitive=False,
+                     aligned=False))
+def _roi_align(data, rois, pooled_size, spatial_scale, sample_ratio, position_sensitive, aligned):
+    """Region features (R, C, ph, pw) of ``data`` (N, C, H, W) for ``rois`` (R, 5) rows
+    [batch, x1, y1, x2, y2] (or (R, 4), batch 0) in input coordinates scaled by
+    ``spatial_scale``, as MXNet 1.9.1 (Detectron's ROIAlign): each bin averages bilinear
+    samples on a grid of ``sample_ratio`` (-1: ceil(roi size / pooled size)) points per side;
+    samples beyond one pixel outside the map read 0; ``aligned`` shifts coordinates by -0.5
+    pixel; ``position_sensitive`` reads channel c * ph * pw + bin for bin (ph, pw).  Rows with a
+    negative batch index give zeros.  The gradient reaches ``data`` only, as in MXNet.
+
+    mxjax differs: with sample_ratio=-1 the grid has at most ceil(2H / ph) x ceil(2W / pw)
+    points (XLA needs a static size); only a region more than twice the feature map's size
+    samples more in MXNet."""
+    ph, pw = (pooled_size, pooled_size) if isinstance(pooled_size, int) else tuple(pooled_size)
+    n, channels, height, width = data.shape
+    if rois.ndim != 2 or rois.shape[1] not in (4, 5):
+        raise MXNetError(f"_contrib_ROIAlign: rois must be (R, 5) or (R, 4), got shape {rois.shape}")
+    if position_sensitive and channels % (ph * pw):
+        raise MXNetError(f"_contrib_ROIAlign: position_sensitive needs channels divisible by {ph * pw}")
+    rois = lax.stop_gradient(rois)
+    batch = rois[:, 0].astype(jnp.int32) if rois.shape[1] == 5 else jnp.zeros(rois.shape[0], jnp.int32)
+    box = rois[:, -4:] * spatial_scale - (0.5 if aligned else 0.0)
+    x1, y1 = box[:, 0], box[:, 1]
+    roi_w, roi_h = box[:, 2] - x1, box[:, 3] - y1
+    if not aligned:
+        roi_w, roi_h = jnp.maximum(roi_w, 1.0), jnp.maximum(roi_h, 1.0)
+    bin_h, bin_w = roi_h / ph, roi_w / pw
+    if sample_ratio > 0:
+        grid_h = grid_w = jnp.full(rois.shape[0], sample_ratio)
+        s_h = s_w = sample_ratio
+    else:
+        grid_h, grid_w = jnp.ceil(roi_h / ph), jnp.ceil(roi_w / pw)
+        s_h, s_w = max(1, -(-2 * height // ph)), max(1, -(-2 * width // pw))
+    grid_h, grid_w = jnp.maximum(grid_h, 1).astype(data.dtype), jnp.maximum(grid_w, 1).astype(data.dtype)
+    # sample coordinates (R, ph, s_h) and (R, pw, s_w); samples past the roi's own grid are masked
+    iy, ix = jnp.arange(s_h, dtype=data.dtype), jnp.arange(s_w, dtype=data.dtype)
+    ys = (y1[:, None, None] + jnp.arange(ph, dtype=data.dtype)[None, :, None] * bin_h[:, None, None]
+          + (iy + 0.5)[None, None, :] * (bin_h / grid_h)[:, None, None])
+    xs = (x1[:, None, None] + jnp.arange(pw, dtype=data.dtype)[None, :, None] * bin_w[:, None, None]
+          + (ix + 0.5)[None, None, :] * (bin_w / grid_w)[:, None, None])
+    use_y = iy[None, None, :] < grid_h[:, None, None]
+    use_x = ix[None, None, :] < grid_w[:, None, None]
+
+    def axis_weights(coords, size, use):
+        """(R, bins, samples, size) interpolation weights along one axis (0 outside [-1, size])."""
+        inside = (coords >= -1.0) & (coords <= size) & use
+        c = jnp.maximum(coords, 0)
+        low = jnp.floor(c).astype(jnp.int32)
+        top = low >= size - 1
+        low = jnp.where(top, size - 1, low)
+        c = jnp.where(top, low.astype(c.dtype), c)
+        frac = c - low
+        high = jnp.where(top, low, low + 1)
+        w = (jax.nn.one_hot(low, size, dtype=data.dtype) * (1 - frac)[..., None]
+             + jax.nn.one_hot(high, size, dtype=data.dtype) * frac[..., None])
+        return jnp.where(inside[..., None], w, 0)
+    wy = axis_weights(ys, height, use_y).sum(2)      # (R, ph, H)
+    wx = axis_weights(xs, width, use_x).sum(2)       # (R, pw, W)
+    images = data[jnp.clip(batch, 0, n - 1)]          # (R, C, H, W)
+    if position_sensitive:
+        out_channels = channels // (ph * pw)
+        images = images.reshape(-1, out_channels, ph, pw, height, width)
+        out = jnp.einsum("rcijhw,rih,rjw->rcij", images, wy, wx)
+    else:
+        out = jnp.einsum("rchw,rih,rjw->rcij", images, wy, wx)
+    out = out / (grid_h * grid_w)[:, None, None, None]
+    return jnp.where((batch >= 0)[:, None, None, None], out, 0).astype(data.dtype)

@@ -1,4 +1,5 @@
-"""Scans and index arithmetic: cumsum, ravel_multi_index, unravel_index, khatri_rao."""
+"""Scans and index arithmetic: cumsum, ravel_multi_index, unravel_index, khatri_rao, histogram,
+batch_take."""
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
@@ -67,3 +68,50 @@ def _khatri_rao(*args):
     for m in args[1:]:
         out = (out[:, None, :] * m[None, :, :]).reshape(-1, cols)
     return out
+
+
+@register("_histogram", inputs=("data", "bins?"), attrs=dict(bin_cnt=None, range=None))
+def _histogram_op(data, bins=None, bin_cnt=None, range=None):
+    """(counts as int64, bin edges in data's dtype) of the flattened ``data``: over the edges
+    ``bins`` (an array), or ``bin_cnt`` equal bins over ``range``.  The last bin includes its
+    right edge; values outside are not counted.  Use ``nd.histogram``."""
+    flat = lax.stop_gradient(data).reshape(-1)
+    if bins is None:
+        if bin_cnt is None or range is None:
+            raise MXNetError("_histogram: give the bin edges, or bin_cnt and range")
+        lo, hi = range
+        if lo > hi:
+            raise MXNetError(f"_histogram: the range {range} must be increasing")
+        edges = jnp.linspace(lo, hi, int(bin_cnt) + 1).astype(data.dtype)
+    else:
+        edges = lax.stop_gradient(bins).astype(data.dtype)
+    n = edges.shape[0] - 1
+    index = jnp.clip(jnp.searchsorted(edges, flat, side="right") - 1, 0, n - 1)
+    inside = (flat >= edges[0]) & (flat <= edges[-1])
+    counts = jnp.zeros(n, jnp.int64).at[index].add(inside.astype(jnp.int64))
+    return counts, edges
+
+
+def histogram(a, bins=10, range=None):
+    """``nd.histogram``: (counts, bin edges) of the flattened ``a``.  ``bins`` an NDArray of
+    edges, or a number of equal bins over ``range``.  As MXNet 1.9.1: without ``range``, the
+    result is numpy's histogram of the values (counts as float32 then) with a warning."""
+    import warnings
+    from ..ndarray import NDArray, _call, array
+    if isinstance(bins, NDArray):
+        return _call("_histogram", a, bins)
+    if range is None:
+        warnings.warn("range is not specified, using numpy's result to ensure consistency with numpy")
+        counts, edges = np.histogram(a.asnumpy(), bins=bins)
+        return array(counts), array(edges)
+    return _call("_histogram", a, bin_cnt=int(bins), range=tuple(range))
+
+
+@register("batch_take", inputs=("a", "indices"))
+def _batch_take(a, indices):
+    """``a[i, indices[i]]`` for each row of ``a`` (N, K), the indices clipped to [0, K);
+    MXNet's deprecated predecessor of ``pick``."""
+    if a.ndim != 2 or indices.shape != a.shape[:1]:
+        raise MXNetError(f"batch_take: a must be (N, K) and indices (N,), got {a.shape} and {indices.shape}")
+    index = jnp.clip(lax.stop_gradient(indices).astype(jnp.int32), 0, a.shape[1] - 1)
+    return jnp.take_along_axis(a, index[:, None], axis=1)[:, 0]

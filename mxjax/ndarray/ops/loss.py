@@ -1,5 +1,5 @@
-"""Output and loss operators: SoftmaxOutput, the *RegressionOutput family, MakeLoss, make_loss,
-softmax_cross_entropy, CTCLoss and smooth_l1.
+"""Output and loss operators: SoftmaxOutput, the *RegressionOutput family, SVMOutput, MakeLoss,
+make_loss, softmax_cross_entropy, CTCLoss and smooth_l1.
 
 SoftmaxOutput and the regression outputs are MXNet's "output layers": their forward is a plain
 softmax / identity / sigmoid, but their backward is the gradient of a loss that is never
@@ -174,6 +174,29 @@ def _sign_difference(out, label):
 _regression_output("LinearRegressionOutput", _identity, _difference)
 _regression_output("LogisticRegressionOutput", _sigmoid, _difference)
 _regression_output("MAERegressionOutput", _identity, _sign_difference)
+
+
+@register("SVMOutput", inputs=("data", "label"), attrs=dict(margin=1.0, regularization_coefficient=1.0,
+                                                             use_linear=False))
+def _svm_output(data, label, margin, regularization_coefficient, use_linear):
+    """Forward: the identity.  Backward (head gradient ignored): the one-vs-all hinge loss's
+    gradient on data reshaped to (batch, classes), labels (batch,): for the label's class
+    -c * [margin > x] (L1, ``use_linear``) or -2c * max(margin - x, 0) (L2, the default), for
+    the other classes c * [margin > -x] or 2c * max(margin + x, 0), c being
+    ``regularization_coefficient``."""
+    if label.shape != data.shape[:1]:
+        raise _error("SVMOutput", f"label has shape {label.shape}, expected ({data.shape[0]},)")
+    c = regularization_coefficient
+
+    def coefficient(x, lab, out):
+        flat = x.reshape(x.shape[0], -1)
+        own = jnp.arange(flat.shape[1]) == _indices(lab)[:, None]
+        if use_linear:
+            grad = jnp.where(own, -c * (margin > flat), c * (margin > -flat))
+        else:
+            grad = jnp.where(own, -2 * c * jnp.maximum(margin - flat, 0), 2 * c * jnp.maximum(margin + flat, 0))
+        return grad.astype(x.dtype).reshape(x.shape)
+    return _mxnet_output_layer(_identity, coefficient)(data, label)
 
 
 # ---- losses ---------------------------------------------------------------------------------------

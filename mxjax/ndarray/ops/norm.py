@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ..registry import register
+from ..registry import REQUIRED, register
 from .nn import _error
 
 # MXNet declares these defaults as C floats (1e-3f, 0.9f ...), seen widened to double
@@ -74,6 +74,28 @@ def _batch_norm(data, gamma, beta, moving_mean, moving_var, *, eps, momentum, fi
     out = ((x - mean.reshape(shape)) * scale.reshape(shape) + beta.astype(dt).reshape(shape)).astype(data.dtype)
     outs = (out, mean.astype(data.dtype), inv_std.astype(data.dtype)) if output_mean_var else (out,)
     return outs + (new_mean, new_var)
+
+
+@register("_contrib_BatchNormWithReLU", inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
+          attrs=dict(eps=_EPS_1E3, momentum=_MOMENTUM, fix_gamma=True, use_global_stats=False, output_mean_var=False,
+                     axis=1, cudnn_off=False, min_calib_range=None, max_calib_range=None),
+          uses_training=True, mutates=("moving_mean", "moving_var"))
+def _batch_norm_relu(data, gamma, beta, moving_mean, moving_var, **attrs):
+    """``relu(BatchNorm(...))`` (MXNet's fused oneDNN operator), same arguments as BatchNorm."""
+    outs = _batch_norm(data, gamma, beta, moving_mean, moving_var, **attrs)
+    return (jnp.maximum(outs[0], 0),) + outs[1:]
+
+
+@register("_contrib_SyncBatchNorm", inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
+          attrs=dict(eps=_EPS_1E3, momentum=_MOMENTUM, fix_gamma=True, use_global_stats=False, output_mean_var=False,
+                     ndev=1, key=REQUIRED),
+          uses_training=True, mutates=("moving_mean", "moving_var"))
+def _sync_batch_norm(data, gamma, beta, moving_mean, moving_var, *, ndev, key, **attrs):
+    """BatchNorm over axis 1 whose batch statistics MXNet averages over the ``ndev`` devices
+    sharing ``key``.  mxjax computes them on the batch it is given, which is what MXNet does
+    with one device."""
+    return _batch_norm(data, gamma, beta, moving_mean, moving_var, axis=1, cudnn_off=False, min_calib_range=None,
+                       max_calib_range=None, **attrs)
 
 
 @register("LayerNorm", inputs=("data", "gamma", "beta"), attrs=dict(axis=-1, eps=_EPS_1E5, output_mean_var=False))

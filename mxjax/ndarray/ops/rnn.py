@@ -1,4 +1,5 @@
-"""``_rnn_fused``: the multi-layer, optionally bidirectional recurrence of Gluon's RNN layers.
+"""``_rnn_fused`` (the multi-layer, optionally bidirectional recurrence of Gluon's RNN layers)
+and MXNet's ``RNN`` operator (the same on one flat parameter vector).
 
 MXNet's Gluon ``RNN``/``LSTM``/``GRU`` layers call the fused ``RNN`` operator on one flat
 parameter vector.  mxjax's layers call ``_rnn_fused`` instead, with the parameters as separate
@@ -16,15 +17,17 @@ mxjax differs: the dropout masks come from mxjax's random stream, not MXNet's.
 """
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ...base import MXNetError
-from ..registry import register
+from ..registry import REQUIRED, register
 
 _GATES = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}
 
 
-def _step_fn(mode, w_hh, b_hh):
-    """The per-step update: carry, precomputed input projection -> carry, output."""
+def _step_fn(mode, w_hh, b_hh, w_hr=None, clip=None):
+    """The per-step update: carry, precomputed input projection -> carry, output.  LSTM only:
+    ``w_hr`` projects the output (LSTMP), ``clip`` (min, max) clips the cell state."""
     if mode in ("rnn_relu", "rnn_tanh"):
         act = jax.nn.relu if mode == "rnn_relu" else jnp.tanh
 
@@ -38,7 +41,11 @@ def _step_fn(mode, w_hh, b_hh):
             gates = xw + h @ w_hh.T + b_hh
             i, f, g, o = jnp.split(gates, 4, axis=-1)
             c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+            if clip is not None:
+                c = jnp.clip(c, *clip)
             h = jax.nn.sigmoid(o) * jnp.tanh(c)
+            if w_hr is not None:        # LSTMP: the recurrent state is the projection of h
+                h = h @ w_hr.T
             return (h, c), h
     else:
         def step(carry, xw):
@@ -54,9 +61,22 @@ def _step_fn(mode, w_hh, b_hh):
     return step
 
 
-def _direction(mode, x, carry, w_ih, w_hh, b_ih, b_hh, reverse):
+def _direction(mode, x, carry, w_ih, w_hh, b_ih, b_hh, reverse, w_hr=None, clip=None, lengths=None):
+    """One direction of one layer over x (T, N, C).  With ``lengths`` (N,), steps at or past
+    a sequence's length leave its state unchanged and output zeros (so the reverse direction
+    starts at each sequence's last valid step)."""
     xw = jnp.einsum("tnc,gc->tng", x, w_ih) + b_ih
-    carry, ys = jax.lax.scan(_step_fn(mode, w_hh, b_hh), carry, xw, reverse=reverse)
+    step = _step_fn(mode, w_hh, b_hh, w_hr, clip)
+    if lengths is None:
+        carry, ys = jax.lax.scan(step, carry, xw, reverse=reverse)
+        return ys, carry
+
+    def masked(carry, inputs):
+        xw_t, t = inputs
+        new, y = step(carry, xw_t)
+        live = (t < lengths)[:, None]
+        return tuple(jnp.where(live, n, o) for n, o in zip(new, carry)), jnp.where(live, y, 0).astype(y.dtype)
+    carry, ys = jax.lax.scan(masked, carry, (xw, jnp.arange(x.shape[0])), reverse=reverse)
     return ys, carry
 
 
@@ -90,4 +110,87 @@ def _rnn_fused(key, *arrays, mode, num_layers, bidirectional, p, _training):
         if dropout and layer < num_layers - 1:
             keep = jax.random.bernoulli(keys[layer], 1.0 - p, x.shape)
             x = jnp.where(keep, x / jnp.asarray(1.0 - p, x.dtype), 0).astype(x.dtype)
+    return (x,) + tuple(jnp.stack(f, axis=0) for f in finals)
+
+
+def _flat_layout(mode, num_layers, dirs, input_size, state_size, projection_size):
+    """MXNet's flat parameter vector: for each layer and direction (forward first) the
+    weights i2h (G*H, in), h2h (G*H, P or H) and, with a projection, h2r (P, H); then for each
+    layer and direction the biases i2h (G*H) and h2h (G*H).  Returns the shapes in order."""
+    gates, out = _GATES[mode] * state_size, projection_size or state_size
+    weights, biases = [], []
+    for layer in range(num_layers):
+        width = input_size if layer == 0 else out * dirs
+        for _ in range(dirs):
+            weights.append([(gates, width), (gates, out)] + ([(out, state_size)] if projection_size else []))
+            biases.append([(gates,), (gates,)])
+    return weights, biases
+
+
+@register("RNN", inputs=("data", "parameters", "state", "state_cell?", "sequence_length?"), uses_training=True,
+          random=True, attrs=dict(state_size=REQUIRED, num_layers=REQUIRED, bidirectional=False, mode=REQUIRED, p=0.0,
+                                  state_outputs=False, projection_size=None, lstm_state_clip_min=None,
+                                  lstm_state_clip_max=None, lstm_state_clip_nan=False, use_sequence_length=False))
+def _rnn(key, data, parameters, state, state_cell=None, sequence_length=None, *, state_size, num_layers,
+         bidirectional, mode, p, state_outputs, projection_size, lstm_state_clip_min, lstm_state_clip_max,
+         lstm_state_clip_nan, use_sequence_length, _training):
+    """MXNet's fused recurrent operator on data (T, N, C) with all parameters in one flat
+    vector (``_flat_layout``), begin states (L*D, N, P or H) and, for LSTM, cells (L*D, N, H);
+    ``sequence_length`` (N,) with ``use_sequence_length``.  Returns out (T, N, D*(P or H)) and,
+    with ``state_outputs``, the last states (and cells).  LSTM's cell state is clipped to
+    [lstm_state_clip_min, lstm_state_clip_max] when both are given (mxjax differs: MXNet
+    1.9.1's CPU kernel ignores the clip, cuDNN applies it; ``lstm_state_clip_nan`` is
+    accepted, NaN cells stay NaN)."""
+    op = "RNN"
+    if mode not in _GATES:
+        raise MXNetError(f"{op}: mode must be one of {sorted(_GATES)}, got {mode!r}")
+    if mode != "lstm":
+        if projection_size:
+            raise MXNetError(f"{op}: projection_size is only supported for mode 'lstm'")
+        if sequence_length is None and state_cell is not None:   # positional: the 4th input is the lengths
+            state_cell, sequence_length = None, state_cell
+    elif state_cell is None:
+        raise MXNetError(f"{op}: mode 'lstm' needs the state_cell input")
+    if use_sequence_length != (sequence_length is not None):
+        raise MXNetError(f"{op}: give sequence_length exactly when use_sequence_length=True")
+    dirs = 2 if bidirectional else 1
+    weights, biases = _flat_layout(mode, num_layers, dirs, data.shape[2], state_size, projection_size)
+    shapes = [s for group in weights + biases for s in group]
+    total = sum(int(np.prod(s)) for s in shapes)
+    if parameters.shape != (total,):
+        raise MXNetError(f"{op}: parameters must be a vector of {total} values for this configuration, got shape "
+                         f"{parameters.shape}")
+    pieces, offset = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        pieces.append(parameters[offset:offset + size].reshape(shape))
+        offset += size
+    per_direction = 3 if projection_size else 2
+    w = [pieces[i * per_direction:(i + 1) * per_direction] for i in range(len(weights))]
+    b = [pieces[len(weights) * per_direction + 2 * i:len(weights) * per_direction + 2 * i + 2]
+         for i in range(len(biases))]
+    clip = (lstm_state_clip_min, lstm_state_clip_max) \
+        if mode == "lstm" and lstm_state_clip_min is not None and lstm_state_clip_max is not None else None
+    lengths = None if sequence_length is None else sequence_length.astype(jnp.int32)
+    states = (state,) if mode != "lstm" else (state, state_cell)
+    finals = [[] for _ in states]
+    dropout = bool(_training) and p > 0 and num_layers > 1
+    keys = jax.random.split(key, num_layers - 1) if dropout else None
+    x = data
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            idx = layer * dirs + d
+            (w_ih, w_hh, *w_hr), (b_ih, b_hh) = w[idx], b[idx]
+            ys, carry = _direction(mode, x, tuple(s[idx] for s in states), w_ih, w_hh, b_ih, b_hh, d == 1,
+                                   w_hr[0] if w_hr else None, clip, lengths)
+            outs.append(ys)
+            for k, c in enumerate(carry):
+                finals[k].append(c)
+        x = outs[0] if dirs == 1 else jnp.concatenate(outs, axis=-1)
+        if dropout and layer < num_layers - 1:
+            keep = jax.random.bernoulli(keys[layer], 1.0 - p, x.shape)
+            x = jnp.where(keep, x / jnp.asarray(1.0 - p, x.dtype), 0).astype(x.dtype)
+    if not state_outputs:
+        return x
     return (x,) + tuple(jnp.stack(f, axis=0) for f in finals)
