@@ -5,7 +5,7 @@ from .trainer import Trainer  # noqa: F401
 from . import nn, loss  # noqa: F401
 from . import data, utils  # noqa: F401
 from . import rnn  # noqa: F401
-from . import contrib  # noqa: F401
+from . import contrib, model_zoo  # noqa: F401
 
 
 from ..base import missing_api as _missing_api  # noqa: E402
