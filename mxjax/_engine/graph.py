@@ -271,7 +271,11 @@ def _make_instance(op, attrs, avals):
     fn = op.bind(attrs)
     infer = getattr(op, "infer", None)
     if infer is not None:   # the op's own shape rule (random samplers: a new shape every call)
-        out_avals = tuple(Aval(tuple(shape), np.dtype(dtype)) for shape, dtype in infer(**dict(attrs)))
+        try:
+            inferred = infer(**dict(attrs))
+        except AsyncOpError as err:
+            return _failed_call(op, attrs, err)
+        out_avals = tuple(Aval(tuple(shape), np.dtype(dtype)) for shape, dtype in inferred)
         return getattr(op, "instance_class", OpInstance)(op.name, attrs, fn, out_avals)
     specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in avals]
     try:

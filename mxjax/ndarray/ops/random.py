@@ -189,20 +189,23 @@ def _scalar_sampler(name, params, draw, checks, alias, doc, allowed=_FLOATS, def
     """Register ``_random_<dist>``; ``elementwise``: each element is drawn from its own bits."""
     attrs = dict(params, shape=None, ctx=None, dtype=None)
 
-    def impl(key, shape, ctx, dtype, **values):
-        out = _dtype(name, dtype, allowed, default)
-        shape = _shape(name, shape)
+    def check(shape, out, values):
         for ok, message in checks:   # MXNet checks these in the kernel: reported asynchronously
             if not ok(values):
                 raise AsyncOpError(f"{name}: {message}", [(shape, out)], random_state=True)
+
+    def impl(key, shape, ctx, dtype, **values):
+        out = _dtype(name, dtype, allowed, default)
+        shape = _shape(name, shape)
+        check(shape, out, values)
         if np.issubdtype(out, np.integer):
             return draw(key, *values.values(), shape, out)
         return draw(key, *values.values(), shape, _compute(out)).astype(out)
 
     def infer(shape, ctx, dtype, **values):
-        for ok, message in checks:
-            _check(name, ok(values), message)
-        return [(_shape(name, shape), _dtype(name, dtype, allowed, default))]
+        shape, out = _shape(name, shape), _dtype(name, dtype, allowed, default)
+        check(shape, out, values)
+        return [(shape, out)]
 
     impl.__name__ = name
     impl.__doc__ = doc
