@@ -69,3 +69,6 @@ NON_DIFFERENTIABLE.update({
     "all_finite": ("a 0/1 flag", Case((U,), out_dtype="float32")),
     "multi_all_finite": ("a 0/1 flag", Case((U, U), attrs=dict(num_arrays=2), out_dtype="float32")),
 })
+
+SPECIAL_BACKWARD["reset_arrays"] = ("writes zeros into its inputs and returns nothing to differentiate; "
+                                    "tests/test_gluon_parameter_storage.py")

@@ -306,7 +306,10 @@ def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, ad
             # integer variables: the gradients come from a float64 replay (as_differentiable),
             # the outputs from the replay in the arrays' own dtypes
             outs = f(var_vals)[1]
-            heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
+            try:
+                heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
+            except MXNetError:   # an operator needs its integers as integers: they get no gradient
+                heads, pull, _ = jax.vjp(f, var_vals, has_aux=True)
         else:
             heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
         cts = [jnp.ones_like(h) if s is None else leaves[s].astype(h.dtype) for h, s in zip(heads, ct_slots)]

@@ -157,7 +157,7 @@ def setitem(arr, key, value):
     if not arrays and type(value) is View and value.mirrors(arr, ("index", spec)):
         return   # ``x[k] = x[k]``, the write-back of ``x[k] += v``: nothing changes
     new = _setitem_spec(arr, value, spec, arrays)._value
-    check_inplace_recording(new)
+    check_inplace_recording(arr._value, new)
     arr._assign(new)
 
 

@@ -42,12 +42,16 @@ _INPLACE_RECORDING = ("Inplace operations (+=, -=, x[:]=, etc) are not supported
                       "outside it")
 
 
-def check_inplace_recording(value):
+def check_inplace_recording(target, value):
     """MXNet refuses an in-place operator that reads the array it writes (``x += y``,
-    ``x[i] = y``) while recording when the result is in the graph (an input needs a gradient);
-    ``x[:] = y`` (a copy into ``x``) is allowed."""
-    if state.recording and value.is_recorded():
-        raise MXNetError(_INPLACE_RECORDING)
+    ``x[i] = y``) while recording: with its "already in a computational graph" error when the
+    target is in the graph, else when the result is (an input needs a gradient); ``x[:] = y``
+    (a copy into ``x``) is allowed."""
+    if state.recording:
+        if target.is_recorded():
+            raise MXNetError(_NOT_RECORDED_WRITE)
+        if value.is_recorded():
+            raise MXNetError(_INPLACE_RECORDING)
 
 
 _NOT_RECORDED_WRITE = (
@@ -467,7 +471,7 @@ class NDArray:
         result = self._binary(name, other)
         if result is NotImplemented:
             return result
-        check_inplace_recording(result._value)
+        check_inplace_recording(self._value, result._value)
         self._assign(result._value)
         return self
 
