@@ -65,13 +65,6 @@ def _setitem_op(key):
     return call
 
 
-def _setitem_public(v):
-    """``z[:, 1] = v`` on a fresh (unrecorded) array: legal under record(), as in MXNet."""
-    z = nd.zeros((3, 4), dtype=v.dtype)
-    z[:, 1] = v
-    return z
-
-
 U = uniform(-1.0, 1.0)
 POS = uniform(0.5, 2.0)
 NONZERO = magnitude(0.2, 1.0)
@@ -236,7 +229,6 @@ CASES = {
              label="x[1,1:3]=v broadcast", out_shape=(3, 4)),
         Case((uniform(-1, 1, (3, 2)), uniform(-1, 1, (2, 2)), fixed([2, 0])), call=_setitem_op(([2, 0],)),
              const=(2,), label="x[idx]=v", out_shape=(3, 2)),
-        Case((uniform(-1, 1, (3,)),), call=_setitem_public, label="public z[:,1]=v", out_shape=(3, 4)),
     ],
     # ---- linear algebra ----
     "dot": [
