@@ -287,3 +287,106 @@ def test_unfuse_shares_parameters_and_matches_mxnet():
     np.testing.assert_allclose(out[:, [0, 3]], [[0.009172, 0.02964], [0.025108, 0.03524], [0.041221, 0.026505]],
                                atol=1e-6)
     np.testing.assert_allclose(layer(x).asnumpy()[:, 0], out, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_projected_lstm_equals_stacked_lstmp_cells_with_gradients(bidirectional):
+    """MXNet 1.9.1 has no CPU backward for a projection; its forward is in the recorded cases,
+    LSTMPCell's forward and gradients too, and the fused layer must equal the stacked cells."""
+    rs = np.random.RandomState(5)
+    x = nd.array(rs.uniform(-1, 1, (4, 3, 5)))
+    layer = gluon.rnn.LSTM(6, num_layers=2, projection_size=3, bidirectional=bidirectional, input_size=5,
+                           prefix="lstm0_")
+    stack = gluon.rnn.HybridSequentialRNNCell(prefix="lstm0_")
+    with stack.name_scope():
+        for i in range(2):
+            ni = 5 if i == 0 else 3 * (1 + bidirectional)
+            make = lambda d: gluon.contrib.rnn.LSTMPCell(6, 3, input_size=ni, prefix=f"{d}{i}_")  # noqa: E731
+            stack.add(gluon.rnn.BidirectionalCell(make("l"), make("r")) if bidirectional else make("l"))
+    layer.initialize()
+    stack.initialize()
+    assert layer.begin_state(3)[0].shape == (2 * (1 + bidirectional), 3, 3)     # h is P wide, c is H wide
+    assert layer.begin_state(3)[1].shape == (2 * (1 + bidirectional), 3, 6)
+    stack_params = stack.collect_params()
+    assert sorted(stack_params.keys()) == sorted(layer.collect_params().keys())
+    for name, p in layer.collect_params().items():
+        p.set_data(nd.array(rs.uniform(-0.5, 0.5, p.shape)))
+        stack_params[name].set_data(p.data())
+    head = nd.array(rs.uniform(-1, 1, (4, 3, 3 * (1 + bidirectional))))
+    grads = []
+    for net, run in ((layer, lambda: layer(x)), (stack, lambda: stack.unroll(4, x, layout="TNC", merge_outputs=True)[0])):
+        with autograd.record():
+            out = run()
+            loss = (out * head).sum()
+        loss.backward()
+        grads.append((out.asnumpy(), {k: p.grad().asnumpy() for k, p in net.collect_params().items()}))
+    np.testing.assert_allclose(grads[0][0], grads[1][0], rtol=1e-5, atol=1e-6)
+    for name, g in grads[0][1].items():
+        np.testing.assert_allclose(g, grads[1][1][name], rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+@pytest.mark.parametrize("mode", ["lstm", "gru"])
+def test_use_sequence_length_equals_runs_on_truncated_sequences(mode):
+    """Each sequence's outputs and final states are those of a run on its valid steps only; the
+    reverse direction starts at its last valid step, outputs past it are zeros and the steps past
+    it get no gradient (cuDNN's semantics; MXNet 1.9.1's CPU kernel ignores the lengths)."""
+    rs = np.random.RandomState(6)
+    make = {"lstm": gluon.rnn.LSTM, "gru": gluon.rnn.GRU}[mode]
+    layer = make(4, bidirectional=True, use_sequence_length=True, input_size=3)
+    plain = make(4, bidirectional=True, input_size=3)
+    layer.initialize(mx.init.Uniform(0.5))
+    plain.initialize()
+    for a, b in zip(layer.collect_params().values(), plain.collect_params().values()):
+        b.set_data(a.data())
+    lengths = [5, 2, 1]
+    x = nd.array(rs.uniform(-1, 1, (5, 3, 3)))
+    x.attach_grad()
+    with autograd.record():
+        out, states = layer(x, layer.begin_state(3), nd.array(lengths))
+        out.sum().backward()
+    for n, length in enumerate(lengths):
+        ref_out, ref_states = plain(x[:length, n:n + 1], plain.begin_state(1))
+        np.testing.assert_allclose(out.asnumpy()[:length, n], ref_out.asnumpy()[:, 0], rtol=1e-5, atol=1e-6)
+        assert not out.asnumpy()[length:, n].any()
+        assert not x.grad.asnumpy()[length:, n].any() and x.grad.asnumpy()[:length, n].all()
+        for s, r in zip(states, ref_states):
+            np.testing.assert_allclose(s.asnumpy()[:, n], r.asnumpy()[:, 0], rtol=1e-5, atol=1e-6)
+
+
+def test_lstm_state_clipping_bounds_the_cell_state():
+    rs = np.random.RandomState(7)
+    x = nd.array(rs.uniform(-3, 3, (6, 2, 3)))
+    clipped = gluon.rnn.LSTM(4, input_size=3, state_clip_min=-0.2, state_clip_max=0.3)
+    free = gluon.rnn.LSTM(4, input_size=3)
+    clipped.initialize(mx.init.Uniform(1.0))
+    free.initialize()
+    for a, b in zip(clipped.collect_params().values(), free.collect_params().values()):
+        b.set_data(a.data())
+    _, (h, c) = clipped(x, clipped.begin_state(2))
+    _, (_, c_free) = free(x, free.begin_state(2))
+    assert c.asnumpy().min() >= -0.2 and c.asnumpy().max() <= 0.3
+    assert c_free.asnumpy().min() < -0.2 or c_free.asnumpy().max() > 0.3
+
+
+def test_variational_dropout_keeps_one_mask_per_sequence():
+    x = nd.ones((2, 6, 8))
+    cell = gluon.contrib.rnn.VariationalDropoutCell(gluon.rnn.RNNCell(8, input_size=8), drop_outputs=0.5)
+    cell.initialize(mx.init.Constant(0.1))     # every output of the base cell is positive
+    assert repr(cell) == "VariationalDropoutCell(p_out = 0.5, p_state = 0.0)"
+    with autograd.record():
+        out, _ = cell.unroll(6, x, layout="NTC", merge_outputs=True)
+    dropped = out.asnumpy() == 0
+    assert dropped.any() and not dropped.all()
+    assert (dropped == dropped[:, :1]).all()       # the same units dropped at every step
+    with autograd.predict_mode():
+        assert (cell.unroll(6, x, layout="NTC", merge_outputs=True)[0].asnumpy() > 0).all()
+    stepped = gluon.contrib.rnn.VariationalDropoutCell(gluon.rnn.RNNCell(8, input_size=8), drop_inputs=0.5)
+    stepped.initialize()
+    masks = []
+    with autograd.record():
+        for _ in range(3):          # stepped by hand: one input mask until reset()
+            stepped(x[:, 0], stepped.begin_state(batch_size=2))
+            masks.append(stepped.drop_inputs_mask.asnumpy())
+    assert all((m == masks[0]).all() for m in masks) and set(np.unique(masks[0])) == {0.0, 2.0}
+    stepped.reset()
+    assert stepped.drop_inputs_mask is None

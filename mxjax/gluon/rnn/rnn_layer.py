@@ -4,11 +4,13 @@ Parameters are ``{l|r}{layer}_{i2h|h2h}_{weight|bias}`` (``lstm0_l0_i2h_weight``
 direction ``lstm0_r0_h2h_bias``), weights of shape (gates*H, input) and (gates*H, H).  The whole
 recurrence runs as one ``_rnn_fused`` operator (a ``jax.lax.scan`` per layer and direction).
 
-mxjax differs: ``projection_size``, the LSTM state clipping options and
-``use_sequence_length`` are not provided (NotImplementedForMXJax).
+An LSTM with ``projection_size`` P adds ``{l|r}{layer}_h2r_weight`` (P, H) and its recurrent
+state h is P wide.  With ``use_sequence_length`` the layer is called as
+``layer(inputs, states, sequence_length)``: steps past a sequence's length keep its states and
+output zeros.  The cell state is clipped to [state_clip_min, state_clip_max] when both are
+given (mxjax differs: MXNet 1.9.1 clips only in its cuDNN kernel and ignores the bounds on CPU).
 """
 from ... import ndarray as nd
-from ...base import NotImplementedForMXJax
 from ...ndarray.ndarray import NDArray
 from ..block import HybridBlock
 
@@ -25,12 +27,8 @@ class _RNNLayer(HybridBlock):
                  use_sequence_length=False, **kwargs):
         super().__init__(**kwargs)
         assert layout in ("TNC", "NTC"), f"Invalid layout {layout}; must be one of ['TNC' or 'NTC']"
-        if projection_size or lstm_state_clip_min is not None or lstm_state_clip_max is not None \
-                or use_sequence_length:
-            raise NotImplementedForMXJax("gluon.rnn layers: projection_size, state clipping and "
-                                         "use_sequence_length are not provided by mxjax yet")
         self._hidden_size = hidden_size
-        self._projection_size = None
+        self._projection_size = projection_size or None
         self._num_layers = num_layers
         self._mode = mode
         self._layout = layout
@@ -41,18 +39,25 @@ class _RNNLayer(HybridBlock):
         self._h2h_weight_initializer = h2h_weight_initializer
         self._i2h_bias_initializer = i2h_bias_initializer
         self._h2h_bias_initializer = h2h_bias_initializer
+        self._h2r_weight_initializer = h2r_weight_initializer
+        self._lstm_state_clip_min = lstm_state_clip_min
+        self._lstm_state_clip_max = lstm_state_clip_max
+        self._lstm_state_clip_nan = lstm_state_clip_nan
         self._dtype = dtype
         self._use_sequence_length = use_sequence_length
         self.skip_states = None
         self._gates = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}[mode]
         ng, ni, nh = self._gates, input_size, hidden_size
+        nr = self._projection_size or nh     # the width of the recurrent state h
         for i in range(num_layers):
             for j in ["l", "r"][:self._dir]:
                 self._register_param(f"{j}{i}_i2h_weight", (ng * nh, ni), i2h_weight_initializer, dtype)
-                self._register_param(f"{j}{i}_h2h_weight", (ng * nh, nh), h2h_weight_initializer, dtype)
+                self._register_param(f"{j}{i}_h2h_weight", (ng * nh, nr), h2h_weight_initializer, dtype)
                 self._register_param(f"{j}{i}_i2h_bias", (ng * nh,), i2h_bias_initializer, dtype)
                 self._register_param(f"{j}{i}_h2h_bias", (ng * nh,), h2h_bias_initializer, dtype)
-            ni = nh * self._dir
+                if self._projection_size:
+                    self._register_param(f"{j}{i}_h2r_weight", (nr, nh), h2r_weight_initializer, dtype)
+            ni = nr * self._dir
 
     def _register_param(self, name, shape, init, dtype):
         p = self.params.get(name, shape=shape, init=init, allow_deferred_init=True, dtype=dtype)
@@ -91,7 +96,11 @@ class _RNNLayer(HybridBlock):
 
     def _unfuse(self):
         """The same network as a HybridSequentialRNNCell of cells (Bidirectional for two
-        directions, DropoutCell between layers) sharing this layer's Parameters, as MXNet's."""
+        directions, DropoutCell between layers) sharing this layer's Parameters, as MXNet's
+        (which has no unfused form of a projection or of state clipping either)."""
+        assert not self._projection_size, "_unfuse does not support projection layer yet!"
+        assert not self._lstm_state_clip_min and not self._lstm_state_clip_max, \
+            "_unfuse does not support state clipping yet!"
         from . import rnn_cell
         make = {"rnn_relu": lambda **kw: rnn_cell.RNNCell(self._hidden_size, activation="relu", **kw),
                 "rnn_tanh": lambda **kw: rnn_cell.RNNCell(self._hidden_size, activation="tanh", **kw),
@@ -139,22 +148,31 @@ class _RNNLayer(HybridBlock):
             states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
         if isinstance(states, NDArray):
             states = [states]
-        out = super().__call__(inputs, *states)
+        lengths = [sequence_length] if self._use_sequence_length else []
+        out = super().__call__(inputs, *states, *lengths)
         return out[0] if self.skip_states else (out[0], list(out[1:]))
 
     def hybrid_forward(self, F, inputs, *states, **kwargs):
         batch_size = inputs.shape[self._layout.find("N")]
+        if self._use_sequence_length:
+            *states, lengths = states
+            lengths = [lengths]
+        else:
+            lengths = []
         for state, info in zip(states, self.state_info(batch_size)):
             if state.shape != info["shape"]:
                 raise ValueError(f"Invalid recurrent state shape. Expecting {info['shape']}, got {state.shape}.")
         if self._layout == "NTC":
             inputs = F.swapaxes(inputs, 0, 1)
-        params = [kwargs[f"{d}{layer}_{g}_{t}"]
-                  for layer in range(self._num_layers) for d in ["l", "r"][:self._dir]
-                  for g, t in (("i2h", "weight"), ("h2h", "weight"), ("i2h", "bias"), ("h2h", "bias"))]
-        out = F._internal._rnn_fused(inputs, *states, *params, mode=self._mode,
+        names = ["i2h_weight", "h2h_weight", "i2h_bias", "h2h_bias"] + ["h2r_weight"] * bool(self._projection_size)
+        params = [kwargs[f"{d}{layer}_{name}"]
+                  for layer in range(self._num_layers) for d in ["l", "r"][:self._dir] for name in names]
+        out = F._internal._rnn_fused(inputs, *states, *params, *lengths, mode=self._mode,
                                      num_layers=self._num_layers, bidirectional=self._dir == 2,
-                                     p=float(self._dropout))
+                                     p=float(self._dropout), projection=bool(self._projection_size),
+                                     lstm_state_clip_min=self._lstm_state_clip_min,
+                                     lstm_state_clip_max=self._lstm_state_clip_max,
+                                     use_sequence_length=self._use_sequence_length)
         outputs, new_states = out[0], list(out[1:])
         if self._layout == "NTC":
             outputs = F.swapaxes(outputs, 0, 1)
@@ -192,9 +210,10 @@ class LSTM(_RNNLayer):
                          state_clip_min, state_clip_max, state_clip_nan, dtype, **kwargs)
 
     def state_info(self, batch_size=0):
-        shape = (self._num_layers * self._dir, batch_size, self._hidden_size)
-        return [{"shape": shape, "__layout__": "LNC", "dtype": self._dtype},
-                {"shape": shape, "__layout__": "LNC", "dtype": self._dtype}]
+        cell = (self._num_layers * self._dir, batch_size, self._hidden_size)
+        hidden = cell[:2] + (self._projection_size or self._hidden_size,)
+        return [{"shape": hidden, "__layout__": "LNC", "dtype": self._dtype},
+                {"shape": cell, "__layout__": "LNC", "dtype": self._dtype}]
 
 
 class GRU(_RNNLayer):

@@ -5,8 +5,9 @@ MXNet's Gluon ``RNN``/``LSTM``/``GRU`` layers call the fused ``RNN`` operator on
 parameter vector.  mxjax's layers call ``_rnn_fused`` instead, with the parameters as separate
 arrays: ``data`` (T, N, C), the begin states (``h0``, and ``c0`` for LSTM, each
 (num_layers * directions, N, H)), then for each layer and each direction (forward ``l`` first,
-reverse ``r`` second) ``i2h_weight, h2h_weight, i2h_bias, h2h_bias``.  Each direction of each
-layer is one ``jax.lax.scan`` (differentiable to any order).
+reverse ``r`` second) ``i2h_weight, h2h_weight, i2h_bias, h2h_bias`` (then ``h2r_weight`` for
+an LSTM with a projection), and last the sequence lengths with ``use_sequence_length``.  Each
+direction of each layer is one ``jax.lax.scan`` (differentiable to any order).
 
 Gate order and formulas are those of MXNet's fused kernel: LSTM gates (i, f, g, o) with
 c = f*c + i*g, h = o*tanh(c); GRU gates (r, z, n) with n = tanh(W_in x + b_in + r*(W_hn h + b_hn))
@@ -80,37 +81,61 @@ def _direction(mode, x, carry, w_ih, w_hh, b_ih, b_hh, reverse, w_hr=None, clip=
     return ys, carry
 
 
-@register("_rnn_fused", inputs=(), variadic=True, uses_training=True, random=True,
-          attrs=dict(mode="lstm", num_layers=1, bidirectional=False, p=0.0))
-def _rnn_fused(key, *arrays, mode, num_layers, bidirectional, p, _training):
-    """Outputs ``(out, h_n)`` or, for LSTM, ``(out, h_n, c_n)``; out is (T, N, dirs*H)."""
-    if mode not in _GATES:
-        raise MXNetError(f"_rnn_fused: mode must be one of {sorted(_GATES)}, got {mode!r}")
-    n_states = 2 if mode == "lstm" else 1
-    dirs = 2 if bidirectional else 1
-    want = 1 + n_states + 4 * num_layers * dirs
-    if len(arrays) != want:
-        raise MXNetError(f"_rnn_fused: expected {want} inputs (data, {n_states} states, "
-                         f"{4 * num_layers * dirs} parameters), got {len(arrays)}")
-    x, states, params = arrays[0], arrays[1:1 + n_states], arrays[1 + n_states:]
-    finals = [[] for _ in range(n_states)]
-    dropout = bool(_training) and p > 0 and num_layers > 1
+def _layers(key, mode, x, states, groups, num_layers, dirs, p, training, clip=None, lengths=None):
+    """The stacked recurrence: ``groups[layer * dirs + d]`` is ``(w_ih, w_hh, b_ih, b_hh, w_hr)``
+    (``w_hr`` None without a projection).  Dropout with probability ``p`` on every layer's
+    output but the last, in training mode.  Returns the output and the final states stacked
+    (num_layers * dirs, N, ...)."""
+    finals = [[] for _ in states]
+    dropout = bool(training) and p > 0 and num_layers > 1
     keys = jax.random.split(key, num_layers - 1) if dropout else None
     for layer in range(num_layers):
         outs = []
         for d in range(dirs):
             idx = layer * dirs + d
-            w_ih, w_hh, b_ih, b_hh = params[4 * idx:4 * idx + 4]
-            carry = tuple(s[idx] for s in states)
-            ys, carry = _direction(mode, x, carry, w_ih, w_hh, b_ih, b_hh, reverse=d == 1)
+            w_ih, w_hh, b_ih, b_hh, w_hr = groups[idx]
+            ys, carry = _direction(mode, x, tuple(s[idx] for s in states), w_ih, w_hh, b_ih, b_hh, d == 1,
+                                   w_hr, clip, lengths)
             outs.append(ys)
-            for k in range(n_states):
-                finals[k].append(carry[k])
+            for k, c in enumerate(carry):
+                finals[k].append(c)
         x = outs[0] if dirs == 1 else jnp.concatenate(outs, axis=-1)
         if dropout and layer < num_layers - 1:
             keep = jax.random.bernoulli(keys[layer], 1.0 - p, x.shape)
             x = jnp.where(keep, x / jnp.asarray(1.0 - p, x.dtype), 0).astype(x.dtype)
-    return (x,) + tuple(jnp.stack(f, axis=0) for f in finals)
+    return x, tuple(jnp.stack(f, axis=0) for f in finals)
+
+
+def _clip_bounds(mode, clip_min, clip_max):
+    return (clip_min, clip_max) if mode == "lstm" and clip_min is not None and clip_max is not None else None
+
+
+@register("_rnn_fused", inputs=(), variadic=True, uses_training=True, random=True,
+          attrs=dict(mode="lstm", num_layers=1, bidirectional=False, p=0.0, projection=False,
+                     lstm_state_clip_min=None, lstm_state_clip_max=None, use_sequence_length=False))
+def _rnn_fused(key, *arrays, mode, num_layers, bidirectional, p, projection, lstm_state_clip_min,
+               lstm_state_clip_max, use_sequence_length, _training):
+    """Outputs ``(out, h_n)`` or, for LSTM, ``(out, h_n, c_n)``; out is (T, N, dirs*H), or
+    (T, N, dirs*P) with a projection (LSTM only: each group then ends with ``h2r_weight``
+    (P, H)).  With ``use_sequence_length`` the last input is the lengths (N,)."""
+    if mode not in _GATES:
+        raise MXNetError(f"_rnn_fused: mode must be one of {sorted(_GATES)}, got {mode!r}")
+    n_states = 2 if mode == "lstm" else 1
+    dirs = 2 if bidirectional else 1
+    per_group = 5 if projection else 4
+    want = 1 + n_states + per_group * num_layers * dirs + bool(use_sequence_length)
+    if len(arrays) != want:
+        raise MXNetError(f"_rnn_fused: expected {want} inputs (data, {n_states} states, "
+                         f"{per_group * num_layers * dirs} parameters"
+                         f"{', lengths' if use_sequence_length else ''}), got {len(arrays)}")
+    x, states = arrays[0], arrays[1:1 + n_states]
+    params = arrays[1 + n_states:1 + n_states + per_group * num_layers * dirs]
+    groups = [tuple(params[per_group * i:per_group * i + 4]) + (params[per_group * i + 4] if projection else None,)
+              for i in range(num_layers * dirs)]
+    lengths = arrays[-1].astype(jnp.int32) if use_sequence_length else None
+    out, finals = _layers(key, mode, x, states, groups, num_layers, dirs, p, _training,
+                          _clip_bounds(mode, lstm_state_clip_min, lstm_state_clip_max), lengths)
+    return (out,) + finals
 
 
 def _flat_layout(mode, num_layers, dirs, input_size, state_size, projection_size):
@@ -169,28 +194,9 @@ def _rnn(key, data, parameters, state, state_cell=None, sequence_length=None, *,
     w = [pieces[i * per_direction:(i + 1) * per_direction] for i in range(len(weights))]
     b = [pieces[len(weights) * per_direction + 2 * i:len(weights) * per_direction + 2 * i + 2]
          for i in range(len(biases))]
-    clip = (lstm_state_clip_min, lstm_state_clip_max) \
-        if mode == "lstm" and lstm_state_clip_min is not None and lstm_state_clip_max is not None else None
+    groups = [(wi[0], wi[1], bi[0], bi[1], wi[2] if projection_size else None) for wi, bi in zip(w, b)]
     lengths = None if sequence_length is None else sequence_length.astype(jnp.int32)
     states = (state,) if mode != "lstm" else (state, state_cell)
-    finals = [[] for _ in states]
-    dropout = bool(_training) and p > 0 and num_layers > 1
-    keys = jax.random.split(key, num_layers - 1) if dropout else None
-    x = data
-    for layer in range(num_layers):
-        outs = []
-        for d in range(dirs):
-            idx = layer * dirs + d
-            (w_ih, w_hh, *w_hr), (b_ih, b_hh) = w[idx], b[idx]
-            ys, carry = _direction(mode, x, tuple(s[idx] for s in states), w_ih, w_hh, b_ih, b_hh, d == 1,
-                                   w_hr[0] if w_hr else None, clip, lengths)
-            outs.append(ys)
-            for k, c in enumerate(carry):
-                finals[k].append(c)
-        x = outs[0] if dirs == 1 else jnp.concatenate(outs, axis=-1)
-        if dropout and layer < num_layers - 1:
-            keep = jax.random.bernoulli(keys[layer], 1.0 - p, x.shape)
-            x = jnp.where(keep, x / jnp.asarray(1.0 - p, x.dtype), 0).astype(x.dtype)
-    if not state_outputs:
-        return x
-    return (x,) + tuple(jnp.stack(f, axis=0) for f in finals)
+    x, finals = _layers(key, mode, data, states, groups, num_layers, dirs, p, _training,
+                        _clip_bounds(mode, lstm_state_clip_min, lstm_state_clip_max), lengths)
+    return (x,) + finals if state_outputs else x
