@@ -185,6 +185,38 @@ def test_row_sparse_parameter():
     assert p.grad().stype == "row_sparse" and len(p.list_row_sparse_data(mx.nd.array([1]))) == 1
 
 
+def test_row_sparse_parameter_trains_through_row_sparse_data_on_two_contexts():
+    """As MXNet: row_sparse_data refills the parameter's own array (the variable whose gradient
+    is the parameter's) with the rows asked for, from the Trainer's kvstore, which holds the
+    weights and updates them (update_on_kvstore is forced on for row_sparse weights)."""
+    ctxs = [mx.cpu(0), mx.cpu(1)]
+    w = gluon.Parameter("w", shape=(4, 3), stype="row_sparse", grad_stype="row_sparse")
+    w.initialize(init=mx.init.One(), ctx=ctxs)
+    trainer = gluon.Trainer([w], "sgd", {"learning_rate": 1})
+    batches = [mx.nd.array([0, 2], ctx=ctxs[0]), mx.nd.array([1, 2], ctx=ctxs[1])]
+    with autograd.record():
+        outs = [mx.nd.Embedding(x, w.row_sparse_data(x), input_dim=4, output_dim=3, sparse_grad=True)
+                for x in batches]
+    assert outs[0].asnumpy().tolist() == [[1, 1, 1]] * 2
+    for out in outs:
+        out.backward()
+    assert w.list_grad()[1].asnumpy().tolist() == [[0, 0, 0], [1, 1, 1], [1, 1, 1], [0, 0, 0]]
+    trainer.step(1)
+    assert trainer._update_on_kvstore is True
+    # the gradients of both contexts are summed: row 2 was used once on each
+    weight = w.row_sparse_data(mx.nd.arange(0, 4)).asnumpy()
+    assert weight.tolist() == [[0, 0, 0], [0, 0, 0], [-1, -1, -1], [1, 1, 1]]
+    part = w.row_sparse_data(mx.nd.array([3]))     # only the rows asked for are in this copy
+    assert part.indices.asnumpy().tolist() == [3] and part.asnumpy()[:3].sum() == 0
+    assert w.list_row_sparse_data(mx.nd.array([2]))[1].asnumpy()[2].tolist() == [-1, -1, -1]
+    other = gluon.Parameter("v", shape=(4, 3), stype="row_sparse")
+    other.initialize(ctx=ctxs)
+    with pytest.raises(ValueError, match="update_on_kvstore=False when sparse weights"):
+        gluon.Trainer([other], "sgd", update_on_kvstore=False)._init_kvstore()
+    with pytest.raises(RuntimeError, match="More than one trainers for a row_sparse Parameter"):
+        gluon.Trainer([w], "sgd")
+
+
 def test_pickle_keeps_storage():
     x = mx.nd.sparse.row_sparse_array(([[0, 0], [1, 2]], [0, 2]), shape=(3, 2))
     y = pickle.loads(pickle.dumps(x))

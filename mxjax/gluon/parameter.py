@@ -263,7 +263,13 @@ class Parameter:
             nd.zeros_like(grad, out=grad)
 
     def _reduce(self):
-        """The data on cpu(0): the mean over the contexts, as MXNet saves a parameter."""
+        """The data on cpu(0): the mean over the contexts, as MXNet saves a parameter; a
+        row_sparse parameter's rows all come from its Trainer's kvstore."""
+        if self.stype == "row_sparse" and self._trainer is not None:
+            data = nd.zeros(self.shape, ctx=cpu(), dtype=self.dtype, stype="row_sparse")
+            self._trainer._row_sparse_pull(self, data, nd.arange(0, self.shape[0], ctx=cpu(), dtype="int64"),
+                                           full_idx=True)
+            return data
         arrays = [d.copyto(cpu()) for d in self._list_arrays()]
         if len(arrays) == 1:
             return arrays[0]
@@ -295,15 +301,20 @@ class Parameter:
         raise NotImplementedForMXJax("Parameter.var() needs mx.sym, which mxjax does not provide yet")
 
     def row_sparse_data(self, row_id):
-        """The rows ``row_id`` of a row_sparse parameter on ``row_id``'s context (a
-        RowSparseNDArray); needs a Trainer created with this parameter, as in MXNet."""
+        """The parameter's array on ``row_id``'s context, refilled with the rows ``row_id``
+        from its Trainer's kvstore (the other rows are dropped from this copy; the kvstore
+        keeps them), as MXNet does; needs a Trainer created with this parameter."""
         self._check_row_sparse_access("row_sparse_data")
-        return nd.sparse.retain(self._check_and_get(row_id.context), row_id)
+        arr = self._check_and_get(row_id.context)
+        self._trainer._row_sparse_pull(self, arr, row_id)
+        return arr
 
     def list_row_sparse_data(self, row_id):
         """``row_sparse_data`` on every context of the parameter."""
         self._check_row_sparse_access("list_row_sparse_data")
-        return [nd.sparse.retain(arr, row_id.as_in_context(arr.context)) for arr in self._list_arrays()]
+        arrays = self._list_arrays()
+        self._trainer._row_sparse_pull(self, arrays, row_id)
+        return arrays
 
     def _check_row_sparse_access(self, what):
         if self.stype != "row_sparse":

@@ -155,6 +155,16 @@ class Trainer:
         if self._params_to_init:
             self._init_params()
 
+    def _row_sparse_pull(self, parameter, out, row_id, full_idx=False):
+        """Fill ``out`` (one array or a list) with the rows ``row_id`` of ``parameter``'s value
+        in the kvstore; ``full_idx``: all rows, one plain pull."""
+        self._prepare()
+        index = self._param2idx[parameter.name]
+        if full_idx and "dist" not in self._kvstore.type:
+            self._kvstore.pull(index, out=out, priority=-index, ignore_sparse=False)
+        else:
+            self._kvstore.row_sparse_pull(index, out=out, row_ids=row_id, priority=-index)
+
     # ---- public API ----------------------------------------------------------------------------
     @property
     def learning_rate(self):

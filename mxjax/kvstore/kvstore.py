@@ -17,6 +17,7 @@ holds one array, placed on the context of the value it was initialized with.
 on the stored array's context.  Gradient compression and distributed types are not
 provided.
 """
+import functools
 import pickle
 
 import numpy as np
@@ -25,6 +26,17 @@ from ..base import MXNetError, NotImplementedForMXJax
 from ..ndarray import NDArray
 from .. import ndarray as nd
 from .base import KVStoreBase
+
+
+def _unrecorded(method):
+    """Run a store transfer outside autograd: MXNet's kvstore copies with its engine, so a
+    pull into a parameter under ``record()`` is not an operation of the graph."""
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        from .. import autograd
+        with autograd.pause(train_mode=autograd.is_training()):
+            return method(*args, **kwargs)
+    return wrapper
 
 __all__ = ["KVStore"]
 
@@ -100,6 +112,7 @@ class KVStore(KVStoreBase):
         return stored
 
     # ---- init / push / pull -----------------------------------------------------------------
+    @_unrecorded
     def init(self, key, value):
         """Store the initial value of each key (a second init of a key is an error)."""
         pairs = _pairs(key, value, "init")
@@ -112,6 +125,7 @@ class KVStore(KVStoreBase):
             first = _dense(arrays[0])
             self._store[k] = first.copyto(first.context)
 
+    @_unrecorded
     def push(self, key, value, priority=0):
         """Sum the values of each key and store the sum (or hand it to the updater)."""
         pairs = _pairs(key, value, "push")
@@ -133,6 +147,7 @@ class KVStore(KVStoreBase):
             for k, total, old in zip(keys, merged, stored):
                 self._updater(k, total, old)
 
+    @_unrecorded
     def pull(self, key, out=None, priority=0, ignore_sparse=True):
         """Copy each key's stored value into its outputs."""
         if out is None:
@@ -158,8 +173,10 @@ class KVStore(KVStoreBase):
         self.init(key, value)
         self.pull(key, out, priority)
 
+    @_unrecorded
     def row_sparse_pull(self, key, out=None, priority=0, row_ids=None):
-        """Copy the rows ``row_ids`` of each key's value into row_sparse outputs."""
+        """Copy the rows ``row_ids`` (one 1-D array per output, or one for all) of each key's
+        value into row_sparse outputs."""
         if out is None or row_ids is None:
             raise MXNetError("row_sparse_pull needs out= and row_ids=")
         pairs = _pairs(key, out, "row_sparse_pull")
@@ -169,6 +186,8 @@ class KVStore(KVStoreBase):
         for entry in row_ids:
             flat_ids.extend(entry if isinstance(entry, (list, tuple)) else [entry])
         outs = [o for _, os_ in pairs for o in os_]
+        if len(flat_ids) == 1:       # one row_ids for every output (MXNet copies the first result)
+            flat_ids = flat_ids * len(outs)
         if len(flat_ids) != len(outs):
             raise MXNetError(f"row_sparse_pull: {len(outs)} outputs need as many row_ids, got {len(flat_ids)}")
         for o in outs:
