@@ -375,3 +375,61 @@ def test_selu_is_lambda_alpha_times_expm1():
     np.testing.assert_array_equal(y, np.where(x.asnumpy() > 0, above, below))
     np.testing.assert_allclose(y, [-0.16730528, 0.10507011, -0.45566735, -1.3658143, -1.6399454, 3.257173],
                                rtol=1e-6)
+
+
+_SUMMARY_RECORDED = """\
+--------------------------------------------------------------------------------
+        Layer (type)                                Output Shape         Param #
+================================================================================
+               Input                                    (80, 32)               0
+         Embedding-1                                (80, 32, 30)            1200
+              LSTM-2                                (80, 32, 30)            7440
+             Dense-3                                (80, 32, 40)            1240
+================================================================================
+Parameters in forward computation graph, duplicate included
+   Total params: 9880
+   Trainable params: 9880
+   Non-trainable params: 0
+Shared params in forward computation graph: 1200
+Unique parameters in model: 8680
+--------------------------------------------------------------------------------
+--------------------------------------------------------------------------------
+        Layer (type)                                Output Shape         Param #
+================================================================================
+               Input                                (2, 3, 8, 8)               0
+            Conv2D-1                                (2, 4, 6, 6)             112
+         BatchNorm-2                                (2, 4, 6, 6)              16
+             Dense-3                                      (2, 3)             435
+================================================================================
+Parameters in forward computation graph, duplicate included
+   Total params: 563
+   Trainable params: 555
+   Non-trainable params: 8
+Shared params in forward computation graph: 0
+Unique parameters in model: 563
+--------------------------------------------------------------------------------
+"""
+
+
+def test_summary_prints_mxnets_table(capsys):
+    """Recorded from MXNet 1.9.1: shared parameters, non-trainable BatchNorm statistics, an
+    LSTM that returns states; a hybridized block refuses (AssertionError)."""
+    net = nn.Sequential()
+    with net.name_scope():
+        net.add(nn.Embedding(40, 30))
+        net.add(gluon.rnn.LSTM(30))
+        net.add(nn.Dense(40, flatten=False, params=net[0].params))
+    net.initialize()
+    net.summary(mx.nd.ones((80, 32)))
+    cnn = nn.HybridSequential()
+    cnn.add(nn.Conv2D(4, 3), nn.BatchNorm(), nn.Dense(3))
+    cnn.initialize()
+    cnn.summary(mx.nd.ones((2, 3, 8, 8)))
+    assert capsys.readouterr().out == _SUMMARY_RECORDED
+    lstm = gluon.rnn.LSTM(30)
+    lstm.initialize()
+    lstm.summary(mx.nd.ones((80, 32, 5)), lstm.begin_state(32))
+    assert "LSTM-1    (80, 32, 30), [(1, 32, 30), (1, 32, 30)]            4440" in capsys.readouterr().out
+    cnn.hybridize()
+    with pytest.raises(AssertionError, match='must not be hybridized to print summary'):
+        cnn.summary(mx.nd.ones((2, 3, 8, 8)))

@@ -272,39 +272,74 @@ class Block:
     def __call__(self, *args):
         for hook in self._forward_pre_hooks.values():
             hook(self, args)
-        out = self.forward(*args)
+        out = self._structure_outputs(self.forward(*args))
         for hook in self._forward_hooks.values():
             hook(self, args, out)
+        return out
+
+    def _structure_outputs(self, out):
+        """What a call returns (and forward hooks see) from what ``forward`` returned."""
         return out
 
     def forward(self, *args):
         raise NotImplementedError
 
     def summary(self, *inputs):
-        """Print each layer's output shape and parameter count (MXNet's table, simplified)."""
-        rows = []
+        """Print MXNet's summary table: each (non-Sequential) block's output shapes and
+        parameter count in the order they run, then the totals (shared parameters counted
+        at each use).  The blocks must be initialized and not hybridized (AssertionError)."""
+        rows = [("Input", _shape_str(inputs), 0, 0, 0)]
+        seen = set()
 
-        def hook(block, _, out):
-            shapes = [o.shape for o in (out if isinstance(out, (list, tuple)) else [out])]
-            n = sum(int(np.prod(p.shape)) for p in block._reg_params.values() if p.shape)
-            rows.append((f"{type(block).__name__}-{len(rows) + 1}", shapes, n))
-        handles = []
-        self.apply(lambda b: handles.append(b.register_forward_hook(hook)))
+        def hook(block, _, outputs):
+            count = trainable = shared = 0
+            for p in block.params.values():
+                size = p.data().size
+                count += size
+                trainable += 0 if p.grad_req == "null" else size
+                shared += size if p in seen else 0
+                seen.add(p)
+            rows.append((f"{type(block).__name__}-{len(rows)}", _shape_str(outputs), count, trainable, shared))
+
+        from .nn.basic_layers import HybridSequential, Sequential
+        hooks = []
+
+        def register(block):
+            assert not isinstance(block, HybridBlock) or not block._active, \
+                f'"{block.name}" must not be hybridized to print summary.'
+            if not isinstance(block, (Sequential, HybridSequential)):
+                hooks.append(block.register_forward_hook(hook))
         try:
+            self.apply(register)
             self(*inputs)
+            line = "{:>20}  {:>42} {:>15}"
+            print("-" * 80)
+            print(line.format("Layer (type)", "Output Shape", "Param #"))
+            print("=" * 80)
+            for name, shape, count, _, _ in rows:
+                print(line.format(name, shape, count))
+            total, trainable, shared = (sum(r[i] for r in rows) for i in (2, 3, 4))
+            print("=" * 80)
+            print("Parameters in forward computation graph, duplicate included")
+            print(f"   Total params: {total}")
+            print(f"   Trainable params: {trainable}")
+            print(f"   Non-trainable params: {total - trainable}")
+            print(f"Shared params in forward computation graph: {shared}")
+            print(f"Unique parameters in model: {total - shared}")
+            print("-" * 80)
         finally:
-            for h in handles:
+            for h in hooks:
                 h.detach()
-        line = "-" * 80
-        print(line)
-        print(f"{'Layer (type)':>25}{'Output Shape':>42}{'Param #':>13}")
-        print("=" * 80)
-        for name, shapes, n in rows:
-            print(f"{name:>25}{str(shapes[0] if len(shapes) == 1 else shapes):>42}{n:>13}")
-        print("=" * 80)
-        total = sum(int(np.prod(p.shape)) for p in self.collect_params().values())
-        print(f"Parameters in forward computation graph, duplicate included\n   Total params: {total}")
-        print(line)
+
+
+def _shape_str(args):
+    """MXNet's summary cell: the shapes of (nested lists of) arrays, outer brackets dropped."""
+    def shapes(x):
+        if isinstance(x, (list, tuple)):
+            return [shapes(i) for i in x]
+        return x.shape if isinstance(x, NDArray) else x
+    out = shapes(args)
+    return str(out)[1:-1] if isinstance(out, list) else str(out)
 
 
 def _brief(names):

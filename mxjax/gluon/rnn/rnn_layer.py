@@ -149,7 +149,11 @@ class _RNNLayer(HybridBlock):
         if isinstance(states, NDArray):
             states = [states]
         lengths = [sequence_length] if self._use_sequence_length else []
-        out = super().__call__(inputs, *states, *lengths)
+        return super().__call__(inputs, *states, *lengths)
+
+    def _structure_outputs(self, out):
+        """The output, or ``(output, [new states])`` when states were given: MXNet's structure,
+        which forward hooks see too (the forward itself returns them flat)."""
         return out[0] if self.skip_states else (out[0], list(out[1:]))
 
     def hybrid_forward(self, F, inputs, *states, **kwargs):
