@@ -53,6 +53,7 @@ class Parameter:
             f"Invalid grad_stype '{grad_stype}' for Parameter '{name}': use one of {valid_stypes}"
         self.stype, self.grad_stype = stype, grad_stype
         self._trainer = None         # the Trainer updating this parameter (its kvstore may hold the weights)
+        self._var = None             # the Symbol variable of var(), made once
 
     def __repr__(self):
         return f"Parameter {self.name} (shape={self.shape}, dtype={self.dtype})"
@@ -291,8 +292,13 @@ class Parameter:
             self._data[i] = new
 
     def var(self):
-        from ..base import NotImplementedForMXJax
-        raise NotImplementedForMXJax("Parameter.var() needs mx.sym, which mxjax does not provide yet")
+        """The Symbol variable of this parameter (made on the first call, then the same one, as
+        MXNet): its name, and its shape, dtype, lr_mult, wd_mult, init and stype as attributes."""
+        if self._var is None:
+            from .. import symbol
+            self._var = symbol.var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult,
+                                   wd_mult=self.wd_mult, init=self.init, stype=self.stype)
+        return self._var
 
     def row_sparse_data(self, row_id):
         """The rows ``row_id`` of a row_sparse parameter on ``row_id``'s context (a
@@ -472,17 +478,26 @@ class ParameterDict:
                              "names; parameter files hold named arrays")
         # files of mx.model.save_checkpoint name their arrays "arg:<name>" / "aux:<name>"
         loaded = {restore_prefix + (k[4:] if k.startswith(("arg:", "aux:")) else k): v for k, v in arrays.items()}
-        if not allow_missing:
+        naming = ("Please make sure source and target networks have the same prefix.For more info on naming, "
+                  "please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html")
+        if not allow_missing:   # MXNet asserts, with these messages
             for name in self.keys():
                 if name not in loaded:
-                    raise MXNetError(f"Parameter '{name}' is missing in file '{filename}'")
+                    raise AssertionError(f"Parameter '{name[len(restore_prefix):]}' is missing in file: {filename}, "
+                                         f"which contains parameters: {_brief(loaded)}. {naming}")
         for name, value in loaded.items():
             if name not in self._params:
                 if ignore_extra:
                     continue
-                raise MXNetError(f"Parameter '{name}' loaded from file '{filename}' is not present in "
-                                 "ParameterDict")
+                raise AssertionError(f"Parameter '{name[len(restore_prefix):]}' loaded from file: {filename} is not "
+                                     f"present in ParameterDict, choices are: {_brief(self._params)}. Set "
+                                     f"ignore_extra to True to ignore. {naming}")
             self._params[name]._load_init(value, ctx, cast_dtype, dtype_source)
+
+
+def _brief(names):
+    names = [repr(n) for n in names]
+    return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
 
 
 def _merge_shapes(old, new, name):
