@@ -391,8 +391,10 @@ class HybridBlock(Block):
             raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. "
                              "Please check the type of the args.\n")
         if self._active and not getattr(_tracing, "active", False):
-            if self._graph_inputs is None:
-                self._graph_inputs = _flatten([x] + list(args), "input")
+            if self._graph_inputs is None:   # MXNet traces its graph now: the parameters' variables
+                self._graph_inputs = _flatten([x] + list(args), "input")   # keep today's shapes
+                for param in self.collect_params().values():
+                    param.var()
             if all(a is None or isinstance(a, NDArray) for a in (x,) + args):
                 return self._call_hybridized(x, *args)
             _check_hybrid_inputs([x] + list(args))   # nested lists of NDArrays run imperatively
@@ -418,9 +420,9 @@ class HybridBlock(Block):
     def _get_graph(self):
         """(input variables, output symbol) of this block, traced symbolically with the input
         format of its first hybridized call: one input is the variable ``data``, several are
-        ``data0``, ``data1``... (None inputs stay None), as MXNet names them.  mxjax differs: the
-        graph is traced when first needed, after the call, so variables of deferred parameters
-        carry their complete shapes."""
+        ``data0``, ``data1``... (None inputs stay None), as MXNet names them.  The graph is traced
+        when first needed; the parameters' variables were made at that first call, so those of
+        deferred parameters show unknown dimensions as 0, as in MXNet's files."""
         if not self._cached_graph:
             from .. import symbol
             flat, fmt = self._graph_inputs

@@ -215,7 +215,7 @@ def _apply_rules(node, shapes):
                 shapes.set(node.inputs[node.op.inputs.index(key)], shape, node)
     if name in op_rules.SAME_SHAPE_BINARY:
         _unify(node, list(node.inputs) + [(node, 0)], shapes)
-    elif name == "Concat":
+    elif name in ("Concat", "_rnn_param_concat"):
         _concat(node, shapes)
     elif name == "SliceChannel":
         _slice_channel(node, shapes)

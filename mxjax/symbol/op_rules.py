@@ -38,6 +38,7 @@ NO_PARTIAL = frozenset({"where", "flatten"})
 _OUTPUT_NAMES = {
     "BatchNorm": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
     "LayerNorm": ("output", "mean", "std"), "GroupNorm": ("output", "mean", "std"),
+    "RNN": ("output", "state_output", "statecell_output"),
     "Dropout": ("output", "mask"), "LRN": ("output", "tmp_norm"), "Pooling": ("output", "mask"),
 }
 _TWO_OUTPUTS = frozenset({"sort", "CTCLoss"})   # a hidden second output
@@ -55,7 +56,9 @@ def output_counts(op_name, attrs):
         return 3, 3 if _flag(attrs, "output_mean_var") else 1
     if op_name == "InstanceNorm":
         return 3, 1
-    if op_name in ("Dropout", "LRN", "Pooling"):
+    if op_name == "Pooling":   # MXNet 1.9.1 (oneDNN build): a workspace output for max pooling only
+        return (2 if attrs.get("pool_type", "max") == "max" else 1), 1
+    if op_name in ("Dropout", "LRN"):
         return 2, 1
     if op_name == "SliceChannel":
         n = int(attrs["num_outputs"])
@@ -67,6 +70,9 @@ def output_counts(op_name, attrs):
         return 2, 2
     if op_name in _TWO_OUTPUTS:
         return 2, 1
+    if op_name == "RNN":   # the output, then with state_outputs the last states (and cells)
+        n = 1 + (2 if attrs.get("mode") == "lstm" else 1) * _flag(attrs, "state_outputs")
+        return n, n
     return 1, 1
 
 

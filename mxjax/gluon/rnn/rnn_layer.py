@@ -135,14 +135,22 @@ class _RNNLayer(HybridBlock):
     def __call__(self, inputs, states=None, sequence_length=None, **kwargs):
         self.skip_states = states is None
         if states is None:
-            batch_size = inputs.shape[self._layout.find("N")]
-            states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
-        if isinstance(states, NDArray):
+            if isinstance(inputs, NDArray):
+                batch_size = inputs.shape[self._layout.find("N")]
+                states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
+            else:
+                from ... import symbol
+                states = self.begin_state(0, func=symbol.zeros)
+        if not isinstance(states, (list, tuple)):
             states = [states]
         out = super().__call__(inputs, *states)
+        if not isinstance(out, (list, tuple)):   # symbolic, states skipped: the output alone
+            return out
         return out[0] if self.skip_states else (out[0], list(out[1:]))
 
     def hybrid_forward(self, F, inputs, *states, **kwargs):
+        if F is not nd:
+            return self._symbolic_forward_kernel(F, inputs, states, kwargs)
         batch_size = inputs.shape[self._layout.find("N")]
         for state, info in zip(states, self.state_info(batch_size)):
             if state.shape != info["shape"]:
@@ -159,6 +167,25 @@ class _RNNLayer(HybridBlock):
         if self._layout == "NTC":
             outputs = F.swapaxes(outputs, 0, 1)
         return (outputs, *new_states)
+
+    def _symbolic_forward_kernel(self, F, inputs, states, kwargs):
+        """MXNet's graph of the layer: the parameters flattened and joined by
+        ``_rnn_param_concat`` into the fused ``RNN`` operator's vector (so an exported layer is
+        the graph MXNet exports); the output alone when the states were not given."""
+        if self._layout == "NTC":
+            inputs = F.swapaxes(inputs, 0, 1)
+        params = [kwargs[f"{d}{layer}_{g}_{t}"].reshape(-1)
+                  for t in ("weight", "bias") for layer in range(self._num_layers)
+                  for d in ["l", "r"][:self._dir] for g in ("i2h", "h2h")]
+        params = F._internal._rnn_param_concat(*params, dim=0)
+        rnn = F.RNN(inputs, params, *states, use_sequence_length=False, state_size=self._hidden_size,
+                    projection_size=None, num_layers=self._num_layers, bidirectional=self._dir == 2,
+                    p=self._dropout, state_outputs=True, mode=self._mode, lstm_state_clip_min=None,
+                    lstm_state_clip_max=None, lstm_state_clip_nan=False)
+        outputs, new_states = rnn[0], [rnn[i] for i in range(1, len(rnn))]
+        if self._layout == "NTC":
+            outputs = F.swapaxes(outputs, 0, 1)
+        return outputs if self.skip_states else (outputs, *new_states)
 
 
 class RNN(_RNNLayer):
