@@ -473,6 +473,8 @@ class ParameterDict:
     def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",
              cast_dtype=False, dtype_source="current"):
         arrays = nd.load(filename)
+        if isinstance(arrays, list) and not arrays:   # a file of no parameters (nothing to name)
+            arrays = {}
         if not isinstance(arrays, dict):
             raise MXNetError(f"Cannot load parameters from '{filename}': it holds a list of arrays without "
                              "names; parameter files hold named arrays")

@@ -22,6 +22,7 @@ from ..base import MXNetError
 from ..ndarray.ndarray import NDArray
 from ..ndarray.storage_ids import _STORAGE_TYPE_STR_TO_ID
 from ..symbol import imperative
+from ..symbol.inference import complete_creation_shapes
 from .block import HybridBlock, _flatten, _regroup, _tracing
 from .parameter import ParameterDict
 
@@ -79,6 +80,7 @@ class SymbolBlock(HybridBlock):
             if name not in input_names:
                 self.params.get(name, grad_req="null", allow_deferred_init=True, dtype=dtype)
         self._cached_graph = syms, out
+        self._runnable = {}   # input shapes -> the graph with its created arrays' shapes complete
         skip = len(_common_prefix(list(self._params.keys())))
         self._reg_params = {key[skip:]: param for key, param in self._params.items()}
 
@@ -118,7 +120,10 @@ class SymbolBlock(HybridBlock):
         ctx = next(v for v in flat if v is not None).context
         for name, param in self.params.items():
             values.setdefault(name, param.data(ctx))
-        return _regroup(imperative.evaluate(out, values), self._out_format)
+        shapes = tuple((var.name, value.shape) for var, value in zip(inputs, flat) if value is not None)
+        if shapes not in self._runnable:
+            self._runnable[shapes] = complete_creation_shapes(out, dict(shapes))
+        return _regroup(imperative.evaluate(self._runnable[shapes], values), self._out_format)
 
     def _ensure_initialized(self, *args):
         deferred = [p for p in self.params.values() if p._data is None and p._deferred_init]

@@ -10,6 +10,7 @@ mxjax differs: ``hybridize()`` on a cell is accepted but the cell still runs op 
 engine compiles a repeated trace as a whole anyway).
 """
 from ... import ndarray as nd
+from ... import symbol
 from ...ndarray.ndarray import NDArray
 from ..block import Block, HybridBlock
 
@@ -22,6 +23,11 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _is_tensor(x):
+    """One array: an NDArray, or a Symbol (a cell unrolled symbolically, F = mx.sym)."""
+    return isinstance(x, (NDArray, symbol.Symbol))
+
+
 def _cells_state_info(cells, batch_size):
     return sum([c.state_info(batch_size) for c in cells], [])
 
@@ -32,21 +38,32 @@ def _cells_begin_state(cells, **kwargs):
 
 def _get_begin_state(cell, begin_state, inputs, batch_size):
     if begin_state is None:
-        ctx = inputs.context if isinstance(inputs, NDArray) else inputs[0].context
-        begin_state = cell.begin_state(func=nd.zeros, batch_size=batch_size, ctx=ctx)
+        first = inputs if _is_tensor(inputs) else inputs[0]
+        if isinstance(first, symbol.Symbol):
+            return cell.begin_state(func=symbol.zeros, batch_size=batch_size)
+        begin_state = cell.begin_state(func=nd.zeros, batch_size=batch_size, ctx=first.context)
     return begin_state
 
 
 def _format_sequence(length, inputs, layout, merge, in_layout=None):
     """Inputs as a list of (N, C) steps (merge False), one array in ``layout`` (merge True), or
-    as given (merge None); returns (inputs, time axis, F, batch size)."""
+    as given (merge None); returns (inputs, time axis, F, batch size).  Symbols are split
+    into ``length`` steps (their batch size is unknown: 0), as in MXNet."""
     assert inputs is not None, ("unroll(inputs=None) has been deprecated. Please create input "
                                 "variables outside unroll.")
     axis = layout.find("T")
     batch_axis = layout.find("N")
     batch_size = 0
     in_axis = in_layout.find("T") if in_layout is not None else axis
-    if isinstance(inputs, NDArray):
+    F = nd
+    if isinstance(inputs, symbol.Symbol):
+        F = symbol
+        if merge is False:
+            assert len(inputs.list_outputs()) == 1, (
+                "unroll doesn't allow grouped symbol as input. Please convert to list with list(inputs) first "
+                "or let unroll handle splitting.")
+            inputs = list(symbol.split(inputs, axis=in_axis, num_outputs=length, squeeze_axis=1))
+    elif isinstance(inputs, NDArray):
         batch_size = inputs.shape[batch_axis]
         if merge is False:
             assert length is None or length == inputs.shape[in_axis]
@@ -54,18 +71,21 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
                                        squeeze_axis=1))
     else:
         assert length is None or len(inputs) == length
-        batch_size = inputs[0].shape[0]
+        if isinstance(inputs[0], symbol.Symbol):
+            F = symbol
+        else:
+            batch_size = inputs[0].shape[0]
         if merge is True:
-            inputs = nd.stack(*inputs, axis=axis)
+            inputs = F.stack(*inputs, axis=axis)
             in_axis = axis
-    if isinstance(inputs, NDArray) and axis != in_axis:
-        inputs = nd.swapaxes(inputs, dim1=axis, dim2=in_axis)
-    return inputs, axis, nd, batch_size
+    if _is_tensor(inputs) and axis != in_axis:
+        inputs = F.swapaxes(inputs, dim1=axis, dim2=in_axis)
+    return inputs, axis, F, batch_size
 
 
 def _mask_sequence_variable_length(F, data, length, valid_length, time_axis, merge):
     """Zero the steps of ``data`` (a list of steps or one array) past each sequence's length."""
-    if not isinstance(data, NDArray):
+    if not _is_tensor(data):
         data = F.stack(*data, axis=time_axis)
     outputs = F.SequenceMask(data, sequence_length=valid_length, use_sequence_length=True, axis=time_axis)
     if not merge:
@@ -77,10 +97,11 @@ def _reverse_sequences(sequences, unroll_step, valid_length=None):
     """The list of steps reversed in time; with ``valid_length`` only each sequence's valid part."""
     if valid_length is None:
         return list(reversed(sequences))
-    reversed_sequences = nd.SequenceReverse(nd.stack(*sequences, axis=0), sequence_length=valid_length,
-                                            use_sequence_length=True)
+    F = symbol if isinstance(sequences[0], symbol.Symbol) else nd
+    reversed_sequences = F.SequenceReverse(F.stack(*sequences, axis=0), sequence_length=valid_length,
+                                           use_sequence_length=True)
     if unroll_step > 1:
-        return _as_list(nd.split(reversed_sequences, axis=0, num_outputs=unroll_step, squeeze_axis=True))
+        return _as_list(F.split(reversed_sequences, axis=0, num_outputs=unroll_step, squeeze_axis=True))
     return [reversed_sequences[0]]
 
 
@@ -153,6 +174,8 @@ class HybridRecurrentCell(RecurrentCell, HybridBlock):
 
     def forward(self, inputs, states):
         self._counter += 1
+        if isinstance(inputs, symbol.Symbol):
+            return self._symbolic_forward(inputs, states)
         self._ensure_initialized(inputs, states)
         ctx = inputs.context
         params = {name: p.data(ctx) for name, p in self._reg_params.items()}
@@ -363,7 +386,7 @@ class DropoutCell(HybridRecurrentCell):
                valid_length=None):
         self.reset()
         inputs, _, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
-        if isinstance(inputs, NDArray):
+        if _is_tensor(inputs):
             return self.hybrid_forward(F, inputs, begin_state if begin_state else [])
         return super().unroll(length, inputs, begin_state=begin_state, layout=layout,
                               merge_outputs=merge_outputs, valid_length=None)
@@ -455,7 +478,7 @@ class ResidualCell(ModifierCell):
                                                 layout=layout, merge_outputs=merge_outputs,
                                                 valid_length=valid_length)
         self.base_cell._modified = True
-        merge_outputs = isinstance(outputs, NDArray) if merge_outputs is None else merge_outputs
+        merge_outputs = _is_tensor(outputs) if merge_outputs is None else merge_outputs
         inputs, axis, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
         if valid_length is not None:  # padded steps add zero, like the masked outputs
             inputs = _mask_sequence_variable_length(F, inputs, length, valid_length, axis, merge_outputs)
@@ -505,7 +528,7 @@ class BidirectionalCell(HybridRecurrentCell):
                                             layout=layout, merge_outputs=False, valid_length=valid_length)
         r_outputs = _reverse_sequences(r_outputs, length, valid_length)
         if merge_outputs is None:
-            merge_outputs = isinstance(l_outputs, NDArray)
+            merge_outputs = _is_tensor(l_outputs)
             l_outputs, _, _, _ = _format_sequence(None, l_outputs, layout, merge_outputs)
             r_outputs, _, _, _ = _format_sequence(None, r_outputs, layout, merge_outputs)
         if merge_outputs:
