@@ -266,8 +266,23 @@ class Block:
             except MXNetError as exc:  # shape or dtype mismatch
                 raise AssertionError(str(exc)) from None
 
-    save_params = save_parameters
-    load_params = load_parameters
+    def save_params(self, filename):
+        """Deprecated (MXNet warns): the parameters under their full names less this block's
+        prefix, as ``collect_params().save(filename, strip_prefix=self.prefix)``; unlike
+        ``save_parameters``' files, a SymbolBlock of the same graph can load them."""
+        warnings.warn("save_params is deprecated. Please use save_parameters. Note that if you want load from "
+                      "SymbolBlock later, please use export instead. For details, see "
+                      "https://mxnet.apache.org/tutorials/gluon/save_load_params.html", stacklevel=2)
+        try:
+            self.collect_params().save(filename, strip_prefix=self.prefix)
+        except ValueError as exc:
+            raise ValueError(f"{exc}\nsave_params is deprecated. Using save_parameters may resolve this error.") \
+                from None
+
+    def load_params(self, filename, ctx=None, allow_missing=False, ignore_extra=False):
+        """Deprecated (MXNet warns): ``load_parameters``."""
+        warnings.warn("load_params is deprecated. Please use load_parameters.", stacklevel=2)
+        self.load_parameters(filename, ctx, allow_missing, ignore_extra)
 
     def __call__(self, *args):
         for hook in self._forward_pre_hooks.values():
@@ -281,30 +296,65 @@ class Block:
         raise NotImplementedError
 
     def summary(self, *inputs):
-        """Print each layer's output shape and parameter count (MXNet's table, simplified)."""
-        rows = []
+        """Print MXNet's table of each layer's output shape and parameter count (containers
+        HybridSequential/Sequential have no row), then the totals: all, trainable, non-trainable,
+        shared, unique.  As MXNet: the network must be initialized and not hybridized (an
+        AssertionError names the hybridized block)."""
+        from .nn.basic_layers import HybridSequential, Sequential
+        rows = [("Input", _shape_text(inputs), 0, 0, 0)]
+        seen = set()
 
-        def hook(block, _, out):
-            shapes = [o.shape for o in (out if isinstance(out, (list, tuple)) else [out])]
-            n = sum(int(np.prod(p.shape)) for p in block._reg_params.values() if p.shape)
-            rows.append((f"{type(block).__name__}-{len(rows) + 1}", shapes, n))
+        def hook(block, _, outputs):
+            n = trainable = shared = 0
+            for param in block.params.values():
+                size = param.data().size
+                n += size
+                trainable += 0 if param.grad_req == "null" else size
+                if param in seen:
+                    shared += size
+                seen.add(param)
+            rows.append((f"{type(block).__name__}-{len(rows)}", _shape_text(outputs), n, trainable, shared))
         handles = []
-        self.apply(lambda b: handles.append(b.register_forward_hook(hook)))
+
+        def register(block):
+            if isinstance(block, HybridBlock) and block._active:
+                raise AssertionError(f'"{block.name}" must not be hybridized to print summary.')
+            if not isinstance(block, (Sequential, HybridSequential)):
+                handles.append(block.register_forward_hook(hook))
         try:
+            self.apply(register)
             self(*inputs)
+            line = "{:>20}  {:>42} {:>15}"
+            print("-" * 80)
+            print(line.format("Layer (type)", "Output Shape", "Param #"))
+            print("=" * 80)
+            for name, shape, n, _, _ in rows:
+                print(line.format(name, shape, n))
+            total = sum(r[2] for r in rows)
+            trainable = sum(r[3] for r in rows)
+            shared = sum(r[4] for r in rows)
+            print("=" * 80)
+            print("Parameters in forward computation graph, duplicate included")
+            print(f"   Total params: {total}")
+            print(f"   Trainable params: {trainable}")
+            print(f"   Non-trainable params: {total - trainable}")
+            print(f"Shared params in forward computation graph: {shared}")
+            print(f"Unique parameters in model: {total - shared}")
+            print("-" * 80)
         finally:
-            for h in handles:
-                h.detach()
-        line = "-" * 80
-        print(line)
-        print(f"{'Layer (type)':>25}{'Output Shape':>42}{'Param #':>13}")
-        print("=" * 80)
-        for name, shapes, n in rows:
-            print(f"{name:>25}{str(shapes[0] if len(shapes) == 1 else shapes):>42}{n:>13}")
-        print("=" * 80)
-        total = sum(int(np.prod(p.shape)) for p in self.collect_params().values())
-        print(f"Parameters in forward computation graph, duplicate included\n   Total params: {total}")
-        print(line)
+            for handle in handles:
+                handle.detach()
+
+
+def _shape_text(values):
+    """MXNet's summary text of (nested) outputs: their shapes in the same nesting, the outer
+    list's brackets dropped."""
+    def shapes(v):
+        if isinstance(v, (list, tuple)):
+            return [shapes(x) for x in v]
+        return v.shape if isinstance(v, NDArray) else v
+    out = shapes(values)
+    return str(out)[1:-1] if isinstance(out, list) else str(out)
 
 
 class _HookHandle:

@@ -466,8 +466,13 @@ class ParameterDict:
     def save(self, filename, strip_prefix=""):
         arrays = {}
         for param in self.values():
-            name = param.name[len(strip_prefix):] if param.name.startswith(strip_prefix) else param.name
-            arrays[name] = param._reduce()
+            if not param.name.startswith(strip_prefix):
+                raise ValueError(f"Prefix '{strip_prefix}' is to be striped before saving, but Parameter's name "
+                                 f"'{param.name}' does not start with '{strip_prefix}'. this may be due to your Block "
+                                 "shares parameters from other Blocks or you forgot to use 'with name_scope()' when "
+                                 "creating child blocks. For more info on naming, please see "
+                                 "https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html")
+            arrays[param.name[len(strip_prefix):]] = param._reduce()
         nd.save(filename, arrays)
 
     def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",
