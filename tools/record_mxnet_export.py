@@ -6,6 +6,11 @@ model (a LeNet, a small ResNet-like net with BatchNorm, a two-layer LSTM) it wri
 tests/reference/data/export/, plus ``io.npz`` with each model's input (``<name>/x``) and
 MXNet's inference output for it (``<name>/y``).  BatchNorm's running statistics are moved away
 from their initial values by a few training-mode forwards before the export.
+
+Then the exported ResNet is loaded back with ``SymbolBlock.imports`` and one training step is
+recorded: the loss ``sum(y**2)`` under ``autograd.record()``, the gradients of two parameters
+(``train/grad/<name>``), the running mean after the training forward and the weights after
+one ``Trainer`` SGD step (lr 0.1, batch size 2).
 """
 import os
 
@@ -71,6 +76,19 @@ def main():
         net.export(os.path.join(OUT, name))
         io[f"{name}/x"] = x.asnumpy()
         io[f"{name}/y"] = y.asnumpy()
+    block = gluon.SymbolBlock.imports(os.path.join(OUT, "resnet-symbol.json"), ["data"],
+                                      os.path.join(OUT, "resnet-0000.params"))
+    trainer = gluon.Trainer(block.collect_params(), "sgd", {"learning_rate": 0.1})
+    x = mx.nd.array(io["resnet/x"])
+    with autograd.record():
+        loss = (block(x) ** 2).sum()
+    loss.backward()
+    trainer.step(2)
+    io["train/loss"] = loss.asnumpy()
+    for name in ("resnet_dense0_weight", "resnet_conv0_weight"):
+        io[f"train/grad/{name}"] = block.params[name].grad().asnumpy()
+        io[f"train/after/{name}"] = block.params[name].data().asnumpy()
+    io["train/running_mean"] = block.params["resnet_batchnorm0_running_mean"].data().asnumpy()
     np.savez(os.path.join(OUT, "io.npz"), **io)
 
 

@@ -477,6 +477,13 @@ class ParameterDict:
 
     def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",
              cast_dtype=False, dtype_source="current"):
+        if restore_prefix:
+            for name in self.keys():
+                if not name.startswith(restore_prefix):
+                    raise AssertionError(
+                        f"restore_prefix is '{restore_prefix}' but Parameters name '{name}' does not start with "
+                        f"'{restore_prefix}'. For more info on naming, please see "
+                        "https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html")
         arrays = nd.load(filename)
         if isinstance(arrays, list) and not arrays:   # a file of no parameters (nothing to name)
             arrays = {}
@@ -502,9 +509,12 @@ class ParameterDict:
             self._params[name]._load_init(value, ctx, cast_dtype, dtype_source)
 
 
-def _brief(names):
-    names = [repr(n) for n in names]
-    return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+def _brief(names, limit=7):
+    """MXNet's short list of names in messages: quoted, the middle elided past ``limit``."""
+    names = list(names)
+    if len(names) > limit:
+        return f"{_brief(names[:limit // 2], limit)}, ..., {_brief(names[-limit // 2:], limit)}"   # 3 and 4
+    return ", ".join(f"'{n}'" for n in names)
 
 
 def _merge_shapes(old, new, name):

@@ -203,6 +203,25 @@ def _same_label(attrs, shapes, out):
     return {} if data is None else {"label": tuple(data)}
 
 
+def _rnn(attrs, shapes, out):
+    """RNN on data (T, N, C): begin states (L*D, N, P or H), cells (L*D, N, H), and the flat
+    parameter vector's length once C is known."""
+    data = shapes["data"]
+    if data is None or len(data) != 3:
+        return {}
+    from ..ndarray.ops.rnn import _flat_layout
+    dirs = 2 if _flag(attrs, "bidirectional") else 1
+    layers, hidden = int(attrs["num_layers"]), int(attrs["state_size"])
+    projection = attrs.get("projection_size") or None
+    rules = {"state": (layers * dirs, data[1], projection or hidden)}
+    if attrs.get("mode") == "lstm":
+        rules["state_cell"] = (layers * dirs, data[1], hidden)
+    if data[2]:
+        weights, biases = _flat_layout(attrs["mode"], layers, dirs, data[2], hidden, projection)
+        rules["parameters"] = (sum(math.prod(s) for group in weights + biases for s in group),)
+    return rules
+
+
 #: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name: shape}
 #: (``data_out``: the output shape, where the operator fixes some of its dimensions)
 PARAM_SHAPE_RULES = {
@@ -219,4 +238,5 @@ PARAM_SHAPE_RULES = {
     "LinearRegressionOutput": _same_label,
     "LogisticRegressionOutput": _same_label,
     "MAERegressionOutput": _same_label,
+    "RNN": _rnn,
 }
