@@ -439,3 +439,20 @@ def test_mxnet_loads_models_exported_by_mxjax(tmp_path):
         for name, value in expected.items():
             np.testing.assert_allclose(got[name], value, rtol=1e-5, atol=1e-6)
     json.loads((tmp_path / "lstm-symbol.json").read_text())   # well-formed
+
+
+def test_get_symbol_shows_a_hybridized_block_inlined():
+    net = nn.HybridSequential(prefix="g_")
+    with net.name_scope():
+        net.add(nn.Dense(3, in_units=2), nn.Dense(2, in_units=3))
+    net.initialize()
+    net.hybridize()
+    x = mx.nd.array([[1.0, -2.0]])
+    with autograd.record():
+        y = net(x) * 2
+    sym = autograd.get_symbol(y)
+    nodes = json.loads(sym.tojson())["nodes"]
+    assert [n["op"] for n in nodes if n["op"] != "null"] == ["FullyConnected", "FullyConnected", "_mul_scalar"]
+    assert [n["name"] for n in nodes if n["op"] != "null"] == ["node_0", "node_1", "node_2"]
+    values = dict(zip(sym.list_arguments(), [x] + [p.data() for p in net.collect_params().values()]))
+    np.testing.assert_allclose(sym.eval(**values)[0].asnumpy(), y.asnumpy(), rtol=1e-6)

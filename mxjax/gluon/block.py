@@ -619,6 +619,11 @@ class _HybridInstance(OpInstance):
     so the cold tier never fuses it with a neighbour (``executor.cold_entries``)."""
     __slots__ = ()
 
+    @property
+    def hybrid_op(self):
+        """The block's ``_HybridOp`` (``autograd.get_symbol`` shows the block's graph)."""
+        return self.fn.hybrid_op
+
 
 class _HybridOp:
     """The whole forward of a hybridized block as one op of the trace (cf. registry.Op).
@@ -668,6 +673,7 @@ class _HybridOp:
             finally:
                 for p, (d, c) in zip(op.params, saved):
                     p._data, p._ctx_list = d, c
+        fn.hybrid_op = op
         return fn
 
     def __call__(self, args):
