@@ -24,6 +24,7 @@ import numpy as np
 from .. import autograd
 from .. import ndarray as nd
 from .. import random as mx_random
+from .. import symbol
 from ..base import MXNetError
 from ..context import current_context
 from ..name import Prefix
@@ -458,7 +459,6 @@ class HybridBlock(Block):
             return self.hybrid_forward(nd, x, *args, **params)
 
     def _symbolic_forward(self, *args):
-        from .. import symbol
         params = {name: p.var() for name, p in self._reg_params.items()}
         with self.name_scope():
             return self.hybrid_forward(symbol, *args, **params)
@@ -474,7 +474,6 @@ class HybridBlock(Block):
         when first needed; the parameters' variables were made at that first call, so those of
         deferred parameters show unknown dimensions as 0, as in MXNet's files."""
         if not self._cached_graph:
-            from .. import symbol
             flat, fmt = self._graph_inputs
             real = sum(a is not None for a in flat)
             inputs, names = [], iter(["data"] if real == 1 else [f"data{i}" for i in range(real)])
@@ -532,14 +531,13 @@ _SYMBOLIC = object()   # _input_kind: the inputs are Symbols
 def _input_kind(items):
     """The first NDArray of the (nested) inputs, ``_SYMBOLIC`` when they hold Symbols and no
     NDArray, None when neither; MXNet's ValueError for a mix of both."""
-    from ..symbol import Symbol
     found, symbolic = None, False
     stack = list(reversed(items))
     while stack:
         item = stack.pop()
         if isinstance(item, NDArray):
             found = found if found is not None else item
-        elif isinstance(item, Symbol):
+        elif isinstance(item, symbol.Symbol):
             symbolic = True
         elif isinstance(item, (list, tuple)):
             stack.extend(reversed(item))
@@ -552,10 +550,9 @@ def _input_kind(items):
 def _flatten(args, what):
     """MXNet's flattening of (nested) block inputs or outputs: (flat list, format), the format
     0 for an array, n for a Symbol of n > 1 outputs, -1 for None, a list for a list."""
-    from ..symbol import Symbol
     if isinstance(args, NDArray):
         return [args], 0
-    if isinstance(args, Symbol):
+    if isinstance(args, symbol.Symbol):
         n = len(args.list_outputs())
         return [args], n if n > 1 else 0
     if args is None:

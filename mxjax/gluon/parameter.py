@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import initializer
 from .. import ndarray as nd
+from .. import symbol
 from ..base import MXNetError, as_dtype
 from ..context import Context, cpu, current_context
 
@@ -295,7 +296,6 @@ class Parameter:
         """The Symbol variable of this parameter (made on the first call, then the same one, as
         MXNet): its name, and its shape, dtype, lr_mult, wd_mult, init and stype as attributes."""
         if self._var is None:
-            from .. import symbol
             self._var = symbol.var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult,
                                    wd_mult=self.wd_mult, init=self.init, stype=self.stype)
         return self._var

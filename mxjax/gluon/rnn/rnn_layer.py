@@ -8,6 +8,7 @@ mxjax differs: ``projection_size``, the LSTM state clipping options and
 ``use_sequence_length`` are not provided (NotImplementedForMXJax).
 """
 from ... import ndarray as nd
+from ... import symbol
 from ...base import NotImplementedForMXJax
 from ...ndarray.ndarray import NDArray
 from ..block import HybridBlock
@@ -139,7 +140,6 @@ class _RNNLayer(HybridBlock):
                 batch_size = inputs.shape[self._layout.find("N")]
                 states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
             else:
-                from ... import symbol
                 states = self.begin_state(0, func=symbol.zeros)
         if not isinstance(states, (list, tuple)):
             states = [states]
