@@ -456,3 +456,17 @@ def test_get_symbol_shows_a_hybridized_block_inlined():
     assert [n["name"] for n in nodes if n["op"] != "null"] == ["node_0", "node_1", "node_2"]
     values = dict(zip(sym.list_arguments(), [x] + [p.data() for p in net.collect_params().values()]))
     np.testing.assert_allclose(sym.eval(**values)[0].asnumpy(), y.asnumpy(), rtol=1e-6)
+
+
+def test_symbol_block_parameters_are_deferred_until_the_first_call():
+    data = mx.sym.var("data")
+    out = mx.sym.BatchNorm(mx.sym.FullyConnected(data, num_hidden=3, name="fc"), name="bn")
+    block = gluon.SymbolBlock(out, data)
+    assert [p.shape for p in block.collect_params().values()] == [None] * 6
+    block.initialize()
+    assert block(mx.nd.ones((2, 5))).shape == (2, 3)
+    assert [p.shape for p in block.collect_params().values()] == [(3, 5), (3,), (3,), (3,), (3,), (3,)]
+    block = gluon.SymbolBlock(out, data)
+    block.initialize(mx.init.Xavier())   # applied to every parameter: MXNet's error for the bias
+    with pytest.raises(ValueError, match="Xavier initializer cannot be applied to vector fc_bias"):
+        block(mx.nd.ones((2, 5)))
