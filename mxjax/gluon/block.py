@@ -12,6 +12,10 @@ operators inside draw from a key that is an input of that op; auxiliary
 states (BatchNorm's running statistics) come out as extra outputs and are
 written back after the call.  Unhybridized blocks run op by op (and the
 engine still compiles a repeated trace as a whole).
+
+Called with Symbols, a HybridBlock builds MXNet's graph (``hybrid_forward`` with F = ``mx.sym``
+and the parameters' ``var()``s); ``export`` writes that graph and the parameters as MXNet's
+``-symbol.json`` / ``-%04d.params`` pair, and ``SymbolBlock`` (symbol_block.py) runs such graphs.
 """
 import re
 import threading

@@ -125,13 +125,6 @@ class SymbolBlock(HybridBlock):
             self._runnable[shapes] = complete_creation_shapes(out, dict(shapes))
         return _regroup(imperative.evaluate(self._runnable[shapes], values), self._out_format)
 
-    def _ensure_initialized(self, *args):
-        deferred = [p for p in self.params.values() if p._data is None and p._deferred_init]
-        if deferred:
-            self.infer_shape(*args)
-            for param in deferred:
-                param._finish_deferred_init()
-
     def infer_shape(self, *args):
         """Parameter shapes from the inputs' shapes (the graph's shape inference)."""
         inputs, out = self._cached_graph
