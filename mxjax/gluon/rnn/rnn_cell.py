@@ -159,10 +159,10 @@ class RecurrentCell(Block):
     def _get_activation(self, F, inputs, activation, **kwargs):
         func = {"tanh": F.tanh, "relu": F.relu, "sigmoid": F.sigmoid, "softsign": F.softsign}.get(activation)
         if func:
-            return func(inputs)
+            return func(inputs, **kwargs)
         if isinstance(activation, str):
-            return F.Activation(inputs, act_type=activation)
-        return activation(inputs)
+            return F.Activation(inputs, act_type=activation, **kwargs)
+        return activation(inputs, **kwargs)
 
     def forward(self, inputs, states):
         self._counter += 1
@@ -214,10 +214,12 @@ class _GatedCell(HybridRecurrentCell):
         act = f", {self._activation}" if isinstance(self, RNNCell) else ""
         return f"{type(self).__name__}({mapping}{act})"
 
-    def _projections(self, F, inputs, h, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+    def _projections(self, F, prefix, inputs, h, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+        """W_ih x + b_ih and W_hh h + b_hh, named ``<prefix>i2h`` and ``<prefix>h2h`` as MXNet's
+        cells name their step-``t`` nodes (prefix ``t<step>_``)."""
         n = self._hidden_size * self._num_gates
-        i2h = F.FullyConnected(data=inputs, weight=i2h_weight, bias=i2h_bias, num_hidden=n)
-        h2h = F.FullyConnected(data=h, weight=h2h_weight, bias=h2h_bias, num_hidden=n)
+        i2h = F.FullyConnected(data=inputs, weight=i2h_weight, bias=i2h_bias, num_hidden=n, name=prefix + "i2h")
+        h2h = F.FullyConnected(data=h, weight=h2h_weight, bias=h2h_bias, num_hidden=n, name=prefix + "h2h")
         return i2h, h2h
 
 
@@ -238,8 +240,10 @@ class RNNCell(_GatedCell):
         return "rnn"
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
-        i2h, h2h = self._projections(F, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        output = self._get_activation(F, F.elemwise_add(i2h, h2h), self._activation)
+        prefix = f"t{self._counter}_"
+        i2h, h2h = self._projections(F, prefix, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        output = self._get_activation(F, F.elemwise_add(i2h, h2h, name=prefix + "plus0"), self._activation,
+                                      name=prefix + "out")
         return output, [output]
 
 
@@ -263,14 +267,17 @@ class LSTMCell(_GatedCell):
         return "lstm"
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
-        i2h, h2h = self._projections(F, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        gates = F.SliceChannel(F.elemwise_add(i2h, h2h), num_outputs=4)
-        in_gate = self._get_activation(F, gates[0], self._recurrent_activation)
-        forget_gate = self._get_activation(F, gates[1], self._recurrent_activation)
-        in_transform = self._get_activation(F, gates[2], self._activation)
-        out_gate = self._get_activation(F, gates[3], self._recurrent_activation)
-        next_c = F.elemwise_add(F.elemwise_mul(forget_gate, states[1]), F.elemwise_mul(in_gate, in_transform))
-        next_h = F.elemwise_mul(out_gate, F.Activation(next_c, act_type=self._activation))
+        prefix = f"t{self._counter}_"
+        i2h, h2h = self._projections(F, prefix, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        gates = F.SliceChannel(F.elemwise_add(i2h, h2h, name=prefix + "plus0"), num_outputs=4, name=prefix + "slice")
+        in_gate = self._get_activation(F, gates[0], self._recurrent_activation, name=prefix + "i")
+        forget_gate = self._get_activation(F, gates[1], self._recurrent_activation, name=prefix + "f")
+        in_transform = self._get_activation(F, gates[2], self._activation, name=prefix + "c")
+        out_gate = self._get_activation(F, gates[3], self._recurrent_activation, name=prefix + "o")
+        next_c = F.elemwise_add(F.elemwise_mul(forget_gate, states[1], name=prefix + "mul0"),
+                                F.elemwise_mul(in_gate, in_transform, name=prefix + "mul1"), name=prefix + "state")
+        next_h = F.elemwise_mul(out_gate, F.Activation(next_c, act_type=self._activation, name=prefix + "activation0"),
+                                name=prefix + "out")
         return next_h, [next_h, next_c]
 
 
@@ -286,15 +293,20 @@ class GRUCell(_GatedCell):
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
         prev_h = states[0]
-        i2h, h2h = self._projections(F, inputs, prev_h, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        i2h_r, i2h_z, i2h = F.SliceChannel(i2h, num_outputs=3)
-        h2h_r, h2h_z, h2h = F.SliceChannel(h2h, num_outputs=3)
-        reset_gate = F.Activation(F.elemwise_add(i2h_r, h2h_r), act_type="sigmoid")
-        update_gate = F.Activation(F.elemwise_add(i2h_z, h2h_z), act_type="sigmoid")
-        next_h_tmp = F.Activation(F.elemwise_add(i2h, F.elemwise_mul(reset_gate, h2h)), act_type="tanh")
-        ones = F.ones_like(update_gate)
-        next_h = F.elemwise_add(F.elemwise_mul(F.elemwise_sub(ones, update_gate), next_h_tmp),
-                                F.elemwise_mul(update_gate, prev_h))
+        prefix = f"t{self._counter}_"
+        i2h, h2h = self._projections(F, prefix, inputs, prev_h, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        i2h_r, i2h_z, i2h = F.SliceChannel(i2h, num_outputs=3, name=prefix + "i2h_slice")
+        h2h_r, h2h_z, h2h = F.SliceChannel(h2h, num_outputs=3, name=prefix + "h2h_slice")
+        reset_gate = F.Activation(F.elemwise_add(i2h_r, h2h_r, name=prefix + "plus0"), act_type="sigmoid",
+                                  name=prefix + "r_act")
+        update_gate = F.Activation(F.elemwise_add(i2h_z, h2h_z, name=prefix + "plus1"), act_type="sigmoid",
+                                   name=prefix + "z_act")
+        next_h_tmp = F.Activation(F.elemwise_add(i2h, F.elemwise_mul(reset_gate, h2h, name=prefix + "mul0"),
+                                                 name=prefix + "plus2"), act_type="tanh", name=prefix + "h_act")
+        ones = F.ones_like(update_gate, name=prefix + "ones_like0")
+        next_h = F.elemwise_add(F.elemwise_mul(F.elemwise_sub(ones, update_gate, name=prefix + "minus0"), next_h_tmp,
+                                               name=prefix + "mul1"),
+                                F.elemwise_mul(update_gate, prev_h, name=prefix + "mul20"), name=prefix + "out")
         return next_h, [next_h]
 
 
@@ -379,7 +391,7 @@ class DropoutCell(HybridRecurrentCell):
 
     def hybrid_forward(self, F, inputs, states):
         if self._rate > 0:
-            inputs = F.Dropout(data=inputs, p=self._rate, axes=self._axes)
+            inputs = F.Dropout(data=inputs, p=self._rate, axes=self._axes, name=f"t{self._counter}_fwd")
         return inputs, states
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
@@ -468,7 +480,7 @@ class ResidualCell(ModifierCell):
 
     def hybrid_forward(self, F, inputs, states):
         output, states = self.base_cell(inputs, states)
-        return F.elemwise_add(output, inputs), states
+        return F.elemwise_add(output, inputs, name=f"t{self._counter}_fwd"), states
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
                valid_length=None):
@@ -533,9 +545,10 @@ class BidirectionalCell(HybridRecurrentCell):
             r_outputs, _, _, _ = _format_sequence(None, r_outputs, layout, merge_outputs)
         if merge_outputs:
             r_outputs = F.stack(*r_outputs, axis=axis) if isinstance(r_outputs, list) else r_outputs
-            outputs = F.concat(l_outputs, r_outputs, dim=2)
+            outputs = F.concat(l_outputs, r_outputs, dim=2, name=f"{self._output_prefix}out")
         else:
-            outputs = [F.concat(l_o, r_o, dim=1) for l_o, r_o in zip(l_outputs, r_outputs)]
+            outputs = [F.concat(l_o, r_o, dim=1, name=f"{self._output_prefix}t{i}")
+                       for i, (l_o, r_o) in enumerate(zip(l_outputs, r_outputs))]
         if valid_length is not None:
             outputs = _mask_sequence_variable_length(F, outputs, length, valid_length, axis, merge_outputs)
         return outputs, l_states + r_states
