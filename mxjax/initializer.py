@@ -199,7 +199,7 @@ class Xavier(Initializer):
     def _init_weight(self, name, arr):
         shape = arr.shape
         if len(shape) < 2:
-            raise MXNetError(f"Xavier initializer cannot be applied to vector {name}. It requires at least 2D.")
+            raise ValueError(f"Xavier initializer cannot be applied to vector {name}. It requires at least 2D.")
         fan_in, fan_out = _fans(shape)
         factor = {"avg": (fan_in + fan_out) / 2.0, "in": fan_in, "out": fan_out}.get(self.factor_type)
         if factor is None:

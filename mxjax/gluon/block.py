@@ -12,6 +12,10 @@ operators inside draw from a key that is an input of that op; auxiliary
 states (BatchNorm's running statistics) come out as extra outputs and are
 written back after the call.  Unhybridized blocks run op by op (and the
 engine still compiles a repeated trace as a whole).
+
+Called with Symbols, a HybridBlock builds MXNet's graph (``hybrid_forward`` with F = ``mx.sym``
+and the parameters' ``var()``s); ``export`` writes that graph and the parameters as MXNet's
+``-symbol.json`` / ``-%04d.params`` pair, and ``SymbolBlock`` (symbol_block.py) runs such graphs.
 """
 import re
 import threading
@@ -24,6 +28,7 @@ import numpy as np
 from .. import autograd
 from .. import ndarray as nd
 from .. import random as mx_random
+from .. import symbol
 from ..base import MXNetError
 from ..context import current_context
 from ..name import Prefix
@@ -31,7 +36,7 @@ from .._engine import executor
 from .._engine.graph import OpInstance, constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
-from .parameter import DeferredInitializationError, Parameter, ParameterDict
+from .parameter import DeferredInitializationError, Parameter, ParameterDict, _brief
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock"]
 
@@ -266,8 +271,23 @@ class Block:
             except MXNetError as exc:  # shape or dtype mismatch
                 raise AssertionError(str(exc)) from None
 
-    save_params = save_parameters
-    load_params = load_parameters
+    def save_params(self, filename):
+        """Deprecated (MXNet warns): the parameters under their full names less this block's
+        prefix, as ``collect_params().save(filename, strip_prefix=self.prefix)``; unlike
+        ``save_parameters``' files, a SymbolBlock of the same graph can load them."""
+        warnings.warn("save_params is deprecated. Please use save_parameters. Note that if you want load from "
+                      "SymbolBlock later, please use export instead. For details, see "
+                      "https://mxnet.apache.org/tutorials/gluon/save_load_params.html", stacklevel=2)
+        try:
+            self.collect_params().save(filename, strip_prefix=self.prefix)
+        except ValueError as exc:
+            raise ValueError(f"{exc}\nsave_params is deprecated. Using save_parameters may resolve this error.") \
+                from None
+
+    def load_params(self, filename, ctx=None, allow_missing=False, ignore_extra=False):
+        """Deprecated (MXNet warns): ``load_parameters``."""
+        warnings.warn("load_params is deprecated. Please use load_parameters.", stacklevel=2)
+        self.load_parameters(filename, ctx, allow_missing, ignore_extra)
 
     def __call__(self, *args):
         for hook in self._forward_pre_hooks.values():
@@ -342,10 +362,6 @@ def _shape_str(args):
     return str(out)[1:-1] if isinstance(out, list) else str(out)
 
 
-def _brief(names):
-    names = [repr(n) for n in names]
-    return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-
 
 class _HookHandle:
     def __init__(self, hooks, key):
@@ -371,6 +387,13 @@ class HybridBlock(Block):
         super().__init__(prefix=prefix, params=params)
         self._active = False
         self._hybrid_op = None
+        self._clear_cached_graph()
+
+    def _clear_cached_graph(self):
+        """Forget the symbolic graph of ``export`` and the input format it is traced for (MXNet
+        clears them with its cached op: on hybridize, a new child, cast)."""
+        self._graph_inputs = None   # (flat inputs with None kept, format) of the first hybridized call
+        self._cached_graph = ()     # (input variables, output symbol), traced when export needs it
 
     def register_child(self, block, name=None):
         """As MXNet: children of a HybridBlock are HybridBlocks (ValueError otherwise); a new child
@@ -380,14 +403,17 @@ class HybridBlock(Block):
                              f"{type(block)}. If you are using Sequential, please try HybridSequential instead.")
         super().register_child(block, name)
         self._hybrid_op = None
+        self._clear_cached_graph()
 
     def hybridize(self, active=True, static_alloc=False, static_shape=False, **kwargs):
         self._active = active
         self._hybrid_op = None
+        self._clear_cached_graph()
         super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape, **kwargs)
 
     def cast(self, dtype):
         self._hybrid_op = None
+        self._clear_cached_graph()
         super().cast(dtype)
 
     def infer_shape(self, *args):
@@ -409,13 +435,22 @@ class HybridBlock(Block):
 
     def forward(self, x, *args):
         """Inputs are NDArrays, nested lists of them, None, and (not hybridized) Python values;
-        the context is that of the first NDArray, as in MXNet.  mxjax differs: a hybridized block
-        called with nested lists runs its forward imperatively (same values, not compiled)."""
-        first = x if isinstance(x, NDArray) else _first_ndarray([x] + list(args))
+        the context is that of the first NDArray, as in MXNet.  Symbol inputs (MXNet's symbolic
+        forward) call ``hybrid_forward`` with F = ``mx.sym`` and the parameters as their
+        ``var()``s, inside this block's name scope, and return what it returns.  mxjax differs:
+        a hybridized block called with nested lists runs its forward imperatively (same values,
+        not compiled)."""
+        first = x if isinstance(x, NDArray) and not args else _input_kind([x] + list(args))
+        if first is _SYMBOLIC:
+            return self._symbolic_forward(x, *args)
         if first is None:
             raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. "
                              "Please check the type of the args.\n")
         if self._active and not getattr(_tracing, "active", False):
+            if self._graph_inputs is None:   # MXNet traces its graph now: the parameters' variables
+                self._graph_inputs = _flatten([x] + list(args), "input")   # keep today's shapes
+                for param in self.collect_params().values():
+                    param.var()
             if all(a is None or isinstance(a, NDArray) for a in (x,) + args):
                 return self._call_hybridized(x, *args)
             _check_hybrid_inputs([x] + list(args))   # nested lists of NDArrays run imperatively
@@ -428,12 +463,54 @@ class HybridBlock(Block):
         with ctx:   # as MXNet: arrays the forward creates go to the input's context
             return self.hybrid_forward(nd, x, *args, **params)
 
+    def _symbolic_forward(self, *args):
+        params = {name: p.var() for name, p in self._reg_params.items()}
+        with self.name_scope():
+            return self.hybrid_forward(symbol, *args, **params)
+
     def hybrid_forward(self, F, x, *args, **kwargs):
         raise NotImplementedError
 
+    # ---- export: the block as MXNet's symbol and parameter files --------------------------------
+    def _get_graph(self):
+        """(input variables, output symbol) of this block, traced symbolically with the input
+        format of its first hybridized call: one input is the variable ``data``, several are
+        ``data0``, ``data1``... (None inputs stay None), as MXNet names them.  The graph is traced
+        when first needed; the parameters' variables were made at that first call, so those of
+        deferred parameters show unknown dimensions as 0, as in MXNet's files."""
+        if not self._cached_graph:
+            flat, fmt = self._graph_inputs
+            real = sum(a is not None for a in flat)
+            inputs, names = [], iter(["data"] if real == 1 else [f"data{i}" for i in range(real)])
+            for a in flat:
+                inputs.append(None if a is None else symbol.var(next(names)))
+            out = self._symbolic_forward(*_regroup(inputs, fmt))
+            outs, _ = _flatten(out, "output")
+            self._cached_graph = [i for i in inputs if i is not None], symbol.Group(outs)
+        return self._cached_graph
+
     def export(self, path, epoch=0, remove_amp_cast=True):
-        from ..base import NotImplementedForMXJax
-        raise NotImplementedForMXJax("HybridBlock.export needs mx.sym, which mxjax does not provide yet")
+        """Write ``path-symbol.json`` (the graph, MXNet's JSON) and ``path-%04d.params`` (the
+        parameters as ``arg:name`` and ``aux:name``), which MXNet's ``SymbolBlock.imports``,
+        ``mx.mod.Module.load`` and ``mx.model.load_checkpoint`` read.  As MXNet, the block must
+        have been hybridized and run once (RuntimeError otherwise); a parameter the graph does not
+        use is left out with a warning."""
+        if self._graph_inputs is None and not self._cached_graph:
+            raise RuntimeError("Please first call block.hybridize() and then run forward with this block at "
+                               "least once before calling export.")
+        sym = self._get_graph()[1]
+        sym.save(f"{path}-symbol.json", remove_amp_cast=remove_amp_cast)
+        arg_names = set(sym.list_arguments())
+        aux_names = set(sym.list_auxiliary_states())
+        params = self.collect_params()
+        arrays = {}
+        for name in sym.list_inputs():
+            if name in params:
+                arrays[f"{'arg' if name in arg_names else 'aux'}:{name}"] = params[name]._reduce()
+        for name in params.keys():
+            if name not in arg_names and name not in aux_names:
+                warnings.warn(f'Parameter "{name}" is not found in the graph. ', stacklevel=2)
+        nd.save(f"{path}-{epoch:04d}.params", arrays)
 
     # ---- hybridization --------------------------------------------------------------------------
     def _call_hybridized(self, *args):
@@ -453,15 +530,64 @@ def _format(none_flags):
     return [-1 if none else 0 for none in none_flags]
 
 
-def _first_ndarray(items):
-    for item in items:
+_SYMBOLIC = object()   # _input_kind: the inputs are Symbols
+
+
+def _input_kind(items):
+    """The first NDArray of the (nested) inputs, ``_SYMBOLIC`` when they hold Symbols and no
+    NDArray, None when neither; MXNet's ValueError for a mix of both."""
+    found, symbolic = None, False
+    stack = list(reversed(items))
+    while stack:
+        item = stack.pop()
         if isinstance(item, NDArray):
-            return item
-        if isinstance(item, (list, tuple)):
-            found = _first_ndarray(item)
-            if found is not None:
-                return found
-    return None
+            found = found if found is not None else item
+        elif isinstance(item, symbol.Symbol):
+            symbolic = True
+        elif isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+    if found is not None and symbolic:
+        raise ValueError("In HybridBlock, we do not support mixed NDArrays and Symbols types for the input. "
+                         "Please check the type of the args.\n")
+    return _SYMBOLIC if symbolic else found
+
+
+def _flatten(args, what):
+    """MXNet's flattening of (nested) block inputs or outputs: (flat list, format), the format
+    0 for an array, n for a Symbol of n > 1 outputs, -1 for None, a list for a list."""
+    if isinstance(args, NDArray):
+        return [args], 0
+    if isinstance(args, symbol.Symbol):
+        n = len(args.list_outputs())
+        return [args], n if n > 1 else 0
+    if args is None:
+        return [None], -1
+    if not isinstance(args, (list, tuple)):
+        raise ValueError(f"When hybridized, the {what} of HybridBlock must be (nested) list of Symbol or "
+                         f"NDArray, but got {args} of type {type(args)}")
+    flat, fmts = [], []
+    for item in args:
+        sub, fmt = _flatten(item, what)
+        flat.extend(sub)
+        fmts.append(fmt)
+    return flat, fmts
+
+
+def _regroup(flat, fmt):
+    """The inverse of ``_flatten``: the nested structure ``fmt`` describes, from ``flat``."""
+    def merge(items, fmt):
+        if isinstance(fmt, int):
+            if fmt in (0, -1):
+                return items[0], items[1:]
+            return items[:fmt], items[fmt:]
+        out = []
+        for f in fmt:
+            value, items = merge(items, f)
+            out.append(value)
+        return out, items
+    return merge(list(flat), fmt)[0]
+
+
 
 
 def _check_hybrid_inputs(items):
@@ -494,6 +620,11 @@ class _HybridInstance(OpInstance):
     """A hybridized block's op instance: its function traces the block (it reads ``_tls``),
     so the cold tier never fuses it with a neighbour (``executor.cold_entries``)."""
     __slots__ = ()
+
+    @property
+    def hybrid_op(self):
+        """The block's ``_HybridOp`` (``autograd.get_symbol`` shows the block's graph)."""
+        return self.fn.hybrid_op
 
 
 class _HybridOp:
@@ -544,6 +675,7 @@ class _HybridOp:
             finally:
                 for p, (d, c) in zip(op.params, saved):
                     p._data, p._ctx_list = d, c
+        fn.hybrid_op = op
         return fn
 
     def __call__(self, args):
@@ -578,15 +710,4 @@ class _HybridOp:
         return jax.tree_util.tree_unflatten(tree, results[:n_out])
 
 
-class SymbolBlock(HybridBlock):
-    """Not provided yet: needs mx.sym."""
-
-    def __init__(self, *args, **kwargs):
-        from ..base import NotImplementedForMXJax
-        raise NotImplementedForMXJax("mxnet.gluon.SymbolBlock needs mx.sym, which mxjax does not provide yet")
-
-    @staticmethod
-    def imports(*args, **kwargs):
-        from ..base import NotImplementedForMXJax
-        raise NotImplementedForMXJax("mxnet.gluon.SymbolBlock.imports needs mx.sym, which mxjax does not "
-                                     "provide yet")
+from .symbol_block import SymbolBlock  # noqa: E402  (it builds on HybridBlock)

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import initializer
 from .. import ndarray as nd
+from .. import symbol
 from ..base import MXNetError, as_dtype
 from ..context import Context, cpu, current_context
 
@@ -53,6 +54,7 @@ class Parameter:
             f"Invalid grad_stype '{grad_stype}' for Parameter '{name}': use one of {valid_stypes}"
         self.stype, self.grad_stype = stype, grad_stype
         self._trainer = None         # the Trainer updating this parameter (its kvstore may hold the weights)
+        self._var = None             # the Symbol variable of var(), made once
 
     def __repr__(self):
         return f"Parameter {self.name} (shape={self.shape}, dtype={self.dtype})"
@@ -297,8 +299,12 @@ class Parameter:
             self._data[i] = new
 
     def var(self):
-        from ..base import NotImplementedForMXJax
-        raise NotImplementedForMXJax("Parameter.var() needs mx.sym, which mxjax does not provide yet")
+        """The Symbol variable of this parameter (made on the first call, then the same one, as
+        MXNet): its name, and its shape, dtype, lr_mult, wd_mult, init and stype as attributes."""
+        if self._var is None:
+            self._var = symbol.var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult,
+                                   wd_mult=self.wd_mult, init=self.init, stype=self.stype)
+        return self._var
 
     def row_sparse_data(self, row_id):
         """The parameter's array on ``row_id``'s context, refilled with the rows ``row_id``
@@ -471,29 +477,55 @@ class ParameterDict:
     def save(self, filename, strip_prefix=""):
         arrays = {}
         for param in self.values():
-            name = param.name[len(strip_prefix):] if param.name.startswith(strip_prefix) else param.name
-            arrays[name] = param._reduce()
+            if not param.name.startswith(strip_prefix):
+                raise ValueError(f"Prefix '{strip_prefix}' is to be striped before saving, but Parameter's name "
+                                 f"'{param.name}' does not start with '{strip_prefix}'. this may be due to your Block "
+                                 "shares parameters from other Blocks or you forgot to use 'with name_scope()' when "
+                                 "creating child blocks. For more info on naming, please see "
+                                 "https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html")
+            arrays[param.name[len(strip_prefix):]] = param._reduce()
         nd.save(filename, arrays)
 
     def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",
              cast_dtype=False, dtype_source="current"):
+        if restore_prefix:
+            for name in self.keys():
+                if not name.startswith(restore_prefix):
+                    raise AssertionError(
+                        f"restore_prefix is '{restore_prefix}' but Parameters name '{name}' does not start with "
+                        f"'{restore_prefix}'. For more info on naming, please see "
+                        "https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html")
         arrays = nd.load(filename)
+        if isinstance(arrays, list) and not arrays:   # a file of no parameters (nothing to name)
+            arrays = {}
         if not isinstance(arrays, dict):
             raise MXNetError(f"Cannot load parameters from '{filename}': it holds a list of arrays without "
                              "names; parameter files hold named arrays")
         # files of mx.model.save_checkpoint name their arrays "arg:<name>" / "aux:<name>"
         loaded = {restore_prefix + (k[4:] if k.startswith(("arg:", "aux:")) else k): v for k, v in arrays.items()}
-        if not allow_missing:
+        naming = ("Please make sure source and target networks have the same prefix.For more info on naming, "
+                  "please see https://mxnet.io/api/python/docs/tutorials/packages/gluon/blocks/naming.html")
+        if not allow_missing:   # MXNet asserts, with these messages
             for name in self.keys():
                 if name not in loaded:
-                    raise MXNetError(f"Parameter '{name}' is missing in file '{filename}'")
+                    raise AssertionError(f"Parameter '{name[len(restore_prefix):]}' is missing in file: {filename}, "
+                                         f"which contains parameters: {_brief(loaded)}. {naming}")
         for name, value in loaded.items():
             if name not in self._params:
                 if ignore_extra:
                     continue
-                raise MXNetError(f"Parameter '{name}' loaded from file '{filename}' is not present in "
-                                 "ParameterDict")
+                raise AssertionError(f"Parameter '{name[len(restore_prefix):]}' loaded from file: {filename} is not "
+                                     f"present in ParameterDict, choices are: {_brief(self._params)}. Set "
+                                     f"ignore_extra to True to ignore. {naming}")
             self._params[name]._load_init(value, ctx, cast_dtype, dtype_source)
+
+
+def _brief(names, limit=7):
+    """MXNet's short list of names in messages: quoted, the middle elided past ``limit``."""
+    names = list(names)
+    if len(names) > limit:
+        return f"{_brief(names[:limit // 2], limit)}, ..., {_brief(names[-limit // 2:], limit)}"   # 3 and 4
+    return ", ".join(f"'{n}'" for n in names)
 
 
 def _merge_shapes(old, new, name):

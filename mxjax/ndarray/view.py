@@ -85,6 +85,8 @@ def _reverse_spec(spec):
 
 @register("Reshape", attrs=dict(shape=(), reverse=False), aliases=("reshape",))
 def _reshape(data, shape, reverse):
+    if isinstance(shape, int):   # MXNet parses a shape attribute "-1" as (-1,)
+        shape = (shape,)
     return data.reshape(infer_reshape(data.shape, shape, reverse))
 
 

@@ -25,6 +25,7 @@ from ..base import MXNetError
 from .._engine.graph import constant
 from .. import ndarray as nd
 from . import op_rules, optimize
+from .inference import complete_creation_shapes
 from .lowering import GraphFunction
 from .symbol import Symbol
 
@@ -96,7 +97,8 @@ class Executor:
         self._symbol = sym
         self._optimized = optimize.eliminate_common_expr(sym) if optimize.enabled() else sym
         self._ctx = ctx
-        self._graph = _graph_function(self._optimized)
+        shapes = {n: a.shape for n, a in zip(sym.list_arguments(), arg_arrays)}   # zeros((0, H)) made whole
+        self._graph = _graph_function(complete_creation_shapes(self._optimized, shapes))
         self._arg_names = sym.list_arguments()
         self._aux_names = sym.list_auxiliary_states()
         self._output_names = sym.list_outputs()

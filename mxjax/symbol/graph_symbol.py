@@ -9,7 +9,7 @@ saved, inspected and bound like any other.
 import numpy as np
 
 from ..ndarray.registry import OPS
-from .symbol import Symbol, _Node, attr_string
+from .symbol import Symbol, _Node, attr_string, topo_order
 
 _SCALAR_OPS = {"broadcast_add": ("_plus_scalar", "_plus_scalar"), "broadcast_sub": ("_minus_scalar", "_rminus_scalar"),
                "broadcast_mul": ("_mul_scalar", "_mul_scalar"), "broadcast_div": ("_div_scalar", "_rdiv_scalar"),
@@ -35,17 +35,22 @@ def _recorded_nodes(head):
 
 
 def symbol_from_trace(head):
-    built, variables = {}, {}
+    built, variables = {}, {}   # built: id(trace node) -> its outputs as symbol entries
 
     def entry(v):
         node = v.node
         if v.var is None and node is not None and id(node) in built:
-            return built[id(node)], v.index
+            return built[id(node)][v.index]
         if id(v) not in variables:
             variables[id(v)] = _Node(None, f"var{len(variables)}", {}, [])
         return variables[id(v)], 0
 
-    for k, node in enumerate(_recorded_nodes(head)):
+    count = 0
+    for node in _recorded_nodes(head):
+        hybrid = getattr(node.inst, "hybrid_op", None)
+        if hybrid is not None:
+            built[id(node)], count = _inline_block(hybrid, node, entry, count)
+            continue
         name = node.inst.name
         inputs = [v for v in node.inputs if name not in _SCALAR_OPS or not _is_scalar_constant(v)]
         if len(inputs) < len(node.inputs):
@@ -54,5 +59,26 @@ def symbol_from_trace(head):
             attrs = {"scalar": str(float(np.asarray(scalar.data)))}
         else:
             attrs = {key: attr_string(a) for key, a in node.inst.attrs if not key.startswith("_")}
-        built[id(node)] = _Node(OPS[name], f"node_{k}", attrs, [entry(v) for v in inputs])
+        op_node = _Node(OPS[name], f"node_{count}", attrs, [entry(v) for v in inputs])
+        built[id(node)] = [(op_node, i) for i in range(len(node.inst.out_avals))]
+        count += 1
     return Symbol([entry(head)])
+
+
+def _inline_block(hybrid, node, entry, count):
+    """A hybridized block's node as its own graph (``HybridBlock._get_graph``), inlined: its
+    parameters and inputs wired to the node's inputs, its operators named ``node_<k>``.
+    MXNet differs past ``hybridize(inline_limit=...)`` operators: one ``_CachedOp`` node."""
+    inputs, out = hybrid.block._get_graph()
+    n_params = len(hybrid.params)
+    given = {p.name: entry(v) for p, v in zip(hybrid.params, node.inputs[1:1 + n_params])}
+    given.update((var.name, entry(v)) for var, v in zip(inputs, node.inputs[1 + n_params:]))
+    copies = {}
+    for graph_node in topo_order(out._outputs):
+        if graph_node.op is None:
+            copies[id(graph_node)] = given.get(graph_node.name, (graph_node, 0))
+            continue
+        wired = [copies[id(c)] if c.op is None else (copies[id(c)][0], i) for c, i in graph_node.inputs]
+        copies[id(graph_node)] = (_Node(graph_node.op, f"node_{count}", graph_node.attrs, wired), 0)
+        count += 1
+    return [(copies[id(n)][0], i) for n, i in out._outputs], count

@@ -25,7 +25,7 @@ from ..base import MXNetError
 from .. import util
 from . import op_rules
 from .lowering import node_function
-from .symbol import aux_nodes, parse_attr, topo_order
+from .symbol import Symbol, _Node, aux_nodes, parse_attr, topo_order
 
 _PROBES = (1009, 1013)
 _eval_cache = {}
@@ -215,7 +215,7 @@ def _apply_rules(node, shapes):
                 shapes.set(node.inputs[node.op.inputs.index(key)], shape, node)
     if name in op_rules.SAME_SHAPE_BINARY:
         _unify(node, list(node.inputs) + [(node, 0)], shapes)
-    elif name == "Concat":
+    elif name in ("Concat", "_rnn_param_concat"):
         _concat(node, shapes)
     elif name == "SliceChannel":
         _slice_channel(node, shapes)
@@ -298,6 +298,30 @@ def run_shapes(sym, given, type_dict=None):
         if not shapes.changed:
             break
     return order, shapes
+
+
+def complete_creation_shapes(sym, given):
+    """``sym`` with the shapes of its array-creating operators completed for the input shapes
+    ``given`` (name -> shape).  A graph may create arrays with unknown dimensions
+    (``mx.sym.zeros((0, H))``: a recurrent cell's begin state, whose batch size MXNet infers
+    from the data); MXNet's executor allocates them with the inferred shape, so running such
+    a graph needs it spelled out.  Returns ``sym`` itself when it creates no such array."""
+    order = topo_order(sym._outputs)
+    pending = [n for n in order if n.op is not None and not n.inputs and "shape" in n.attrs
+               and not _complete(_attr_shape(n.attrs["shape"]))]
+    if not pending:
+        return sym
+    _, shapes = run_shapes(sym, given)
+    copies = {}
+    for node in pending:
+        shape = shapes.get((node, 0))
+        if _complete(shape):
+            copies[id(node)] = _Node(node.op, node.name, dict(node.attrs, shape=str(shape)), [])
+    for node in order:
+        if id(node) not in copies and any(id(c) in copies for c, _ in node.inputs):
+            copies[id(node)] = _Node(node.op, node.name, node.attrs,
+                                     [(copies.get(id(c), c), i) for c, i in node.inputs])
+    return Symbol([(copies.get(id(n), n), i) for n, i in sym._outputs])
 
 
 def infer_shape(sym, args, kwargs, partial):

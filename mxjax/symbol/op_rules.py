@@ -38,6 +38,7 @@ NO_PARTIAL = frozenset({"where", "flatten"})
 _OUTPUT_NAMES = {
     "BatchNorm": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
     "LayerNorm": ("output", "mean", "std"), "GroupNorm": ("output", "mean", "std"),
+    "RNN": ("output", "state_output", "statecell_output"),
     "Dropout": ("output", "mask"), "LRN": ("output", "tmp_norm"), "Pooling": ("output", "mask"),
 }
 _TWO_OUTPUTS = frozenset({"sort", "CTCLoss"})   # a hidden second output
@@ -55,7 +56,9 @@ def output_counts(op_name, attrs):
         return 3, 3 if _flag(attrs, "output_mean_var") else 1
     if op_name == "InstanceNorm":
         return 3, 1
-    if op_name in ("Dropout", "LRN", "Pooling"):
+    if op_name == "Pooling":   # MXNet 1.9.1 (oneDNN build): a workspace output for max pooling only
+        return (2 if attrs.get("pool_type", "max") == "max" else 1), 1
+    if op_name in ("Dropout", "LRN"):
         return 2, 1
     if op_name == "SliceChannel":
         n = int(attrs["num_outputs"])
@@ -67,6 +70,9 @@ def output_counts(op_name, attrs):
         return 2, 2
     if op_name in _TWO_OUTPUTS:
         return 2, 1
+    if op_name == "RNN":   # the output, then with state_outputs the last states (and cells)
+        n = 1 + (2 if attrs.get("mode") == "lstm" else 1) * _flag(attrs, "state_outputs")
+        return n, n
     return 1, 1
 
 
@@ -197,6 +203,25 @@ def _same_label(attrs, shapes, out):
     return {} if data is None else {"label": tuple(data)}
 
 
+def _rnn(attrs, shapes, out):
+    """RNN on data (T, N, C): begin states (L*D, N, P or H), cells (L*D, N, H), and the flat
+    parameter vector's length once C is known."""
+    data = shapes["data"]
+    if data is None or len(data) != 3:
+        return {}
+    from ..ndarray.ops.rnn import _flat_layout
+    dirs = 2 if _flag(attrs, "bidirectional") else 1
+    layers, hidden = int(attrs["num_layers"]), int(attrs["state_size"])
+    projection = attrs.get("projection_size") or None
+    rules = {"state": (layers * dirs, data[1], projection or hidden)}
+    if attrs.get("mode") == "lstm":
+        rules["state_cell"] = (layers * dirs, data[1], hidden)
+    if data[2]:
+        weights, biases = _flat_layout(attrs["mode"], layers, dirs, data[2], hidden, projection)
+        rules["parameters"] = (sum(math.prod(s) for group in weights + biases for s in group),)
+    return rules
+
+
 #: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name: shape}
 #: (``data_out``: the output shape, where the operator fixes some of its dimensions)
 PARAM_SHAPE_RULES = {
@@ -213,4 +238,5 @@ PARAM_SHAPE_RULES = {
     "LinearRegressionOutput": _same_label,
     "LogisticRegressionOutput": _same_label,
     "MAERegressionOutput": _same_label,
+    "RNN": _rnn,
 }

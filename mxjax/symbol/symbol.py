@@ -499,14 +499,14 @@ def create(op, hint, args, kwargs):
         elif key in op.inputs and not op.variadic:
             if value is not None:
                 raise AssertionError(f"Argument {key} must be Symbol instances, but got {value}")
-        elif value is not None:
+        elif value is not None or key in op.attrs:   # MXNet writes an explicit None as "None"
             params[key] = value
     if op.variadic and "num_args" not in params:
         params["num_args"] = len(positional)
     _check_params(op, name, params)
     attrs = {}
     for key, value in params.items():
-        if key == "dtype" and value != "None":
+        if key == "dtype" and value not in (None, "None"):
             value = _dtype_name(value)
         attrs[_hidden_key(key)] = attr_string(value)
     for value in positional:

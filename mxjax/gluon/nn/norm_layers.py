@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ... import ndarray as nd
 from ...context import num_gpus
 from ..block import HybridBlock
 
@@ -63,7 +64,7 @@ class _BatchNorm(HybridBlock):
             param.shape = (channels,)
 
     def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
-        if self._kwargs["fix_gamma"]:   # MXNet's kernel overwrites gamma with ones at every forward
+        if self._kwargs["fix_gamma"] and F is nd:   # MXNet's kernel overwrites gamma with ones
             gamma._write_unrecorded(F.ones_like(gamma)._value)
         out = F.BatchNorm(x, gamma, beta, running_mean, running_var, name="fwd", axis=self._axis,
                           eps=self._kwargs["eps"], momentum=self._kwargs["momentum"],

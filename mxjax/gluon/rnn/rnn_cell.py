@@ -10,6 +10,7 @@ mxjax differs: ``hybridize()`` on a cell is accepted but the cell still runs op 
 engine compiles a repeated trace as a whole anyway).
 """
 from ... import ndarray as nd
+from ... import symbol
 from ...ndarray.ndarray import NDArray
 from ..block import Block, HybridBlock
 
@@ -22,6 +23,11 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def _is_tensor(x):
+    """One array: an NDArray, or a Symbol (a cell unrolled symbolically, F = mx.sym)."""
+    return isinstance(x, (NDArray, symbol.Symbol))
+
+
 def _cells_state_info(cells, batch_size):
     return sum([c.state_info(batch_size) for c in cells], [])
 
@@ -32,21 +38,32 @@ def _cells_begin_state(cells, **kwargs):
 
 def _get_begin_state(cell, begin_state, inputs, batch_size):
     if begin_state is None:
-        ctx = inputs.context if isinstance(inputs, NDArray) else inputs[0].context
-        begin_state = cell.begin_state(func=nd.zeros, batch_size=batch_size, ctx=ctx)
+        first = inputs if _is_tensor(inputs) else inputs[0]
+        if isinstance(first, symbol.Symbol):
+            return cell.begin_state(func=symbol.zeros, batch_size=batch_size)
+        begin_state = cell.begin_state(func=nd.zeros, batch_size=batch_size, ctx=first.context)
     return begin_state
 
 
 def _format_sequence(length, inputs, layout, merge, in_layout=None):
     """Inputs as a list of (N, C) steps (merge False), one array in ``layout`` (merge True), or
-    as given (merge None); returns (inputs, time axis, F, batch size)."""
+    as given (merge None); returns (inputs, time axis, F, batch size).  Symbols are split
+    into ``length`` steps (their batch size is unknown: 0), as in MXNet."""
     assert inputs is not None, ("unroll(inputs=None) has been deprecated. Please create input "
                                 "variables outside unroll.")
     axis = layout.find("T")
     batch_axis = layout.find("N")
     batch_size = 0
     in_axis = in_layout.find("T") if in_layout is not None else axis
-    if isinstance(inputs, NDArray):
+    F = nd
+    if isinstance(inputs, symbol.Symbol):
+        F = symbol
+        if merge is False:
+            assert len(inputs.list_outputs()) == 1, (
+                "unroll doesn't allow grouped symbol as input. Please convert to list with list(inputs) first "
+                "or let unroll handle splitting.")
+            inputs = list(symbol.split(inputs, axis=in_axis, num_outputs=length, squeeze_axis=1))
+    elif isinstance(inputs, NDArray):
         batch_size = inputs.shape[batch_axis]
         if merge is False:
             assert length is None or length == inputs.shape[in_axis]
@@ -54,18 +71,21 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
                                        squeeze_axis=1))
     else:
         assert length is None or len(inputs) == length
-        batch_size = inputs[0].shape[0]
+        if isinstance(inputs[0], symbol.Symbol):
+            F = symbol
+        else:
+            batch_size = inputs[0].shape[0]
         if merge is True:
-            inputs = nd.stack(*inputs, axis=axis)
+            inputs = F.stack(*inputs, axis=axis)
             in_axis = axis
-    if isinstance(inputs, NDArray) and axis != in_axis:
-        inputs = nd.swapaxes(inputs, dim1=axis, dim2=in_axis)
-    return inputs, axis, nd, batch_size
+    if _is_tensor(inputs) and axis != in_axis:
+        inputs = F.swapaxes(inputs, dim1=axis, dim2=in_axis)
+    return inputs, axis, F, batch_size
 
 
 def _mask_sequence_variable_length(F, data, length, valid_length, time_axis, merge):
     """Zero the steps of ``data`` (a list of steps or one array) past each sequence's length."""
-    if not isinstance(data, NDArray):
+    if not _is_tensor(data):
         data = F.stack(*data, axis=time_axis)
     outputs = F.SequenceMask(data, sequence_length=valid_length, use_sequence_length=True, axis=time_axis)
     if not merge:
@@ -77,10 +97,11 @@ def _reverse_sequences(sequences, unroll_step, valid_length=None):
     """The list of steps reversed in time; with ``valid_length`` only each sequence's valid part."""
     if valid_length is None:
         return list(reversed(sequences))
-    reversed_sequences = nd.SequenceReverse(nd.stack(*sequences, axis=0), sequence_length=valid_length,
-                                            use_sequence_length=True)
+    F = symbol if isinstance(sequences[0], symbol.Symbol) else nd
+    reversed_sequences = F.SequenceReverse(F.stack(*sequences, axis=0), sequence_length=valid_length,
+                                           use_sequence_length=True)
     if unroll_step > 1:
-        return _as_list(nd.split(reversed_sequences, axis=0, num_outputs=unroll_step, squeeze_axis=True))
+        return _as_list(F.split(reversed_sequences, axis=0, num_outputs=unroll_step, squeeze_axis=True))
     return [reversed_sequences[0]]
 
 
@@ -138,10 +159,10 @@ class RecurrentCell(Block):
     def _get_activation(self, F, inputs, activation, **kwargs):
         func = {"tanh": F.tanh, "relu": F.relu, "sigmoid": F.sigmoid, "softsign": F.softsign}.get(activation)
         if func:
-            return func(inputs)
+            return func(inputs, **kwargs)
         if isinstance(activation, str):
-            return F.Activation(inputs, act_type=activation)
-        return activation(inputs)
+            return F.Activation(inputs, act_type=activation, **kwargs)
+        return activation(inputs, **kwargs)
 
     def forward(self, inputs, states):
         self._counter += 1
@@ -153,6 +174,8 @@ class HybridRecurrentCell(RecurrentCell, HybridBlock):
 
     def forward(self, inputs, states):
         self._counter += 1
+        if isinstance(inputs, symbol.Symbol):
+            return self._symbolic_forward(inputs, states)
         self._ensure_initialized(inputs, states)
         ctx = inputs.context
         params = {name: p.data(ctx) for name, p in self._reg_params.items()}
@@ -191,10 +214,12 @@ class _GatedCell(HybridRecurrentCell):
         act = f", {self._activation}" if isinstance(self, RNNCell) else ""
         return f"{type(self).__name__}({mapping}{act})"
 
-    def _projections(self, F, inputs, h, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+    def _projections(self, F, prefix, inputs, h, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+        """W_ih x + b_ih and W_hh h + b_hh, named ``<prefix>i2h`` and ``<prefix>h2h`` as MXNet's
+        cells name their step-``t`` nodes (prefix ``t<step>_``)."""
         n = self._hidden_size * self._num_gates
-        i2h = F.FullyConnected(data=inputs, weight=i2h_weight, bias=i2h_bias, num_hidden=n)
-        h2h = F.FullyConnected(data=h, weight=h2h_weight, bias=h2h_bias, num_hidden=n)
+        i2h = F.FullyConnected(data=inputs, weight=i2h_weight, bias=i2h_bias, num_hidden=n, name=prefix + "i2h")
+        h2h = F.FullyConnected(data=h, weight=h2h_weight, bias=h2h_bias, num_hidden=n, name=prefix + "h2h")
         return i2h, h2h
 
 
@@ -215,8 +240,10 @@ class RNNCell(_GatedCell):
         return "rnn"
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
-        i2h, h2h = self._projections(F, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        output = self._get_activation(F, F.elemwise_add(i2h, h2h), self._activation)
+        prefix = f"t{self._counter}_"
+        i2h, h2h = self._projections(F, prefix, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        output = self._get_activation(F, F.elemwise_add(i2h, h2h, name=prefix + "plus0"), self._activation,
+                                      name=prefix + "out")
         return output, [output]
 
 
@@ -240,14 +267,17 @@ class LSTMCell(_GatedCell):
         return "lstm"
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
-        i2h, h2h = self._projections(F, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        gates = F.SliceChannel(F.elemwise_add(i2h, h2h), num_outputs=4)
-        in_gate = self._get_activation(F, gates[0], self._recurrent_activation)
-        forget_gate = self._get_activation(F, gates[1], self._recurrent_activation)
-        in_transform = self._get_activation(F, gates[2], self._activation)
-        out_gate = self._get_activation(F, gates[3], self._recurrent_activation)
-        next_c = F.elemwise_add(F.elemwise_mul(forget_gate, states[1]), F.elemwise_mul(in_gate, in_transform))
-        next_h = F.elemwise_mul(out_gate, F.Activation(next_c, act_type=self._activation))
+        prefix = f"t{self._counter}_"
+        i2h, h2h = self._projections(F, prefix, inputs, states[0], i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        gates = F.SliceChannel(F.elemwise_add(i2h, h2h, name=prefix + "plus0"), num_outputs=4, name=prefix + "slice")
+        in_gate = self._get_activation(F, gates[0], self._recurrent_activation, name=prefix + "i")
+        forget_gate = self._get_activation(F, gates[1], self._recurrent_activation, name=prefix + "f")
+        in_transform = self._get_activation(F, gates[2], self._activation, name=prefix + "c")
+        out_gate = self._get_activation(F, gates[3], self._recurrent_activation, name=prefix + "o")
+        next_c = F.elemwise_add(F.elemwise_mul(forget_gate, states[1], name=prefix + "mul0"),
+                                F.elemwise_mul(in_gate, in_transform, name=prefix + "mul1"), name=prefix + "state")
+        next_h = F.elemwise_mul(out_gate, F.Activation(next_c, act_type=self._activation, name=prefix + "activation0"),
+                                name=prefix + "out")
         return next_h, [next_h, next_c]
 
 
@@ -263,15 +293,20 @@ class GRUCell(_GatedCell):
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
         prev_h = states[0]
-        i2h, h2h = self._projections(F, inputs, prev_h, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        i2h_r, i2h_z, i2h = F.SliceChannel(i2h, num_outputs=3)
-        h2h_r, h2h_z, h2h = F.SliceChannel(h2h, num_outputs=3)
-        reset_gate = F.Activation(F.elemwise_add(i2h_r, h2h_r), act_type="sigmoid")
-        update_gate = F.Activation(F.elemwise_add(i2h_z, h2h_z), act_type="sigmoid")
-        next_h_tmp = F.Activation(F.elemwise_add(i2h, F.elemwise_mul(reset_gate, h2h)), act_type="tanh")
-        ones = F.ones_like(update_gate)
-        next_h = F.elemwise_add(F.elemwise_mul(F.elemwise_sub(ones, update_gate), next_h_tmp),
-                                F.elemwise_mul(update_gate, prev_h))
+        prefix = f"t{self._counter}_"
+        i2h, h2h = self._projections(F, prefix, inputs, prev_h, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
+        i2h_r, i2h_z, i2h = F.SliceChannel(i2h, num_outputs=3, name=prefix + "i2h_slice")
+        h2h_r, h2h_z, h2h = F.SliceChannel(h2h, num_outputs=3, name=prefix + "h2h_slice")
+        reset_gate = F.Activation(F.elemwise_add(i2h_r, h2h_r, name=prefix + "plus0"), act_type="sigmoid",
+                                  name=prefix + "r_act")
+        update_gate = F.Activation(F.elemwise_add(i2h_z, h2h_z, name=prefix + "plus1"), act_type="sigmoid",
+                                   name=prefix + "z_act")
+        next_h_tmp = F.Activation(F.elemwise_add(i2h, F.elemwise_mul(reset_gate, h2h, name=prefix + "mul0"),
+                                                 name=prefix + "plus2"), act_type="tanh", name=prefix + "h_act")
+        ones = F.ones_like(update_gate, name=prefix + "ones_like0")
+        next_h = F.elemwise_add(F.elemwise_mul(F.elemwise_sub(ones, update_gate, name=prefix + "minus0"), next_h_tmp,
+                                               name=prefix + "mul1"),
+                                F.elemwise_mul(update_gate, prev_h, name=prefix + "mul20"), name=prefix + "out")
         return next_h, [next_h]
 
 
@@ -356,14 +391,14 @@ class DropoutCell(HybridRecurrentCell):
 
     def hybrid_forward(self, F, inputs, states):
         if self._rate > 0:
-            inputs = F.Dropout(data=inputs, p=self._rate, axes=self._axes)
+            inputs = F.Dropout(data=inputs, p=self._rate, axes=self._axes, name=f"t{self._counter}_fwd")
         return inputs, states
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
                valid_length=None):
         self.reset()
         inputs, _, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
-        if isinstance(inputs, NDArray):
+        if _is_tensor(inputs):
             return self.hybrid_forward(F, inputs, begin_state if begin_state else [])
         return super().unroll(length, inputs, begin_state=begin_state, layout=layout,
                               merge_outputs=merge_outputs, valid_length=None)
@@ -445,7 +480,7 @@ class ResidualCell(ModifierCell):
 
     def hybrid_forward(self, F, inputs, states):
         output, states = self.base_cell(inputs, states)
-        return F.elemwise_add(output, inputs), states
+        return F.elemwise_add(output, inputs, name=f"t{self._counter}_fwd"), states
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
                valid_length=None):
@@ -455,7 +490,7 @@ class ResidualCell(ModifierCell):
                                                 layout=layout, merge_outputs=merge_outputs,
                                                 valid_length=valid_length)
         self.base_cell._modified = True
-        merge_outputs = isinstance(outputs, NDArray) if merge_outputs is None else merge_outputs
+        merge_outputs = _is_tensor(outputs) if merge_outputs is None else merge_outputs
         inputs, axis, F, _ = _format_sequence(length, inputs, layout, merge_outputs)
         if valid_length is not None:  # padded steps add zero, like the masked outputs
             inputs = _mask_sequence_variable_length(F, inputs, length, valid_length, axis, merge_outputs)
@@ -505,14 +540,15 @@ class BidirectionalCell(HybridRecurrentCell):
                                             layout=layout, merge_outputs=False, valid_length=valid_length)
         r_outputs = _reverse_sequences(r_outputs, length, valid_length)
         if merge_outputs is None:
-            merge_outputs = isinstance(l_outputs, NDArray)
+            merge_outputs = _is_tensor(l_outputs)
             l_outputs, _, _, _ = _format_sequence(None, l_outputs, layout, merge_outputs)
             r_outputs, _, _, _ = _format_sequence(None, r_outputs, layout, merge_outputs)
         if merge_outputs:
             r_outputs = F.stack(*r_outputs, axis=axis) if isinstance(r_outputs, list) else r_outputs
-            outputs = F.concat(l_outputs, r_outputs, dim=2)
+            outputs = F.concat(l_outputs, r_outputs, dim=2, name=f"{self._output_prefix}out")
         else:
-            outputs = [F.concat(l_o, r_o, dim=1) for l_o, r_o in zip(l_outputs, r_outputs)]
+            outputs = [F.concat(l_o, r_o, dim=1, name=f"{self._output_prefix}t{i}")
+                       for i, (l_o, r_o) in enumerate(zip(l_outputs, r_outputs))]
         if valid_length is not None:
             outputs = _mask_sequence_variable_length(F, outputs, length, valid_length, axis, merge_outputs)
         return outputs, l_states + r_states

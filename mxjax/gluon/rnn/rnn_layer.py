@@ -11,6 +11,7 @@ output zeros.  The cell state is clipped to [state_clip_min, state_clip_max] whe
 given (mxjax differs: MXNet 1.9.1 clips only in its cuDNN kernel and ignores the bounds on CPU).
 """
 from ... import ndarray as nd
+from ... import symbol
 from ...ndarray.ndarray import NDArray
 from ..block import HybridBlock
 
@@ -144,19 +145,27 @@ class _RNNLayer(HybridBlock):
     def __call__(self, inputs, states=None, sequence_length=None, **kwargs):
         self.skip_states = states is None
         if states is None:
-            batch_size = inputs.shape[self._layout.find("N")]
-            states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
-        if isinstance(states, NDArray):
+            if isinstance(inputs, NDArray):
+                batch_size = inputs.shape[self._layout.find("N")]
+                states = self.begin_state(batch_size, ctx=inputs.context, dtype=inputs.dtype)
+            else:
+                states = self.begin_state(0, func=symbol.zeros)
+        if not isinstance(states, (list, tuple)):
             states = [states]
         lengths = [sequence_length] if self._use_sequence_length else []
         return super().__call__(inputs, *states, *lengths)
 
     def _structure_outputs(self, out):
         """The output, or ``(output, [new states])`` when states were given: MXNet's structure,
-        which forward hooks see too (the forward itself returns them flat)."""
+        which forward hooks see too (the forward itself returns them flat; a symbolic forward
+        without states returns the output alone)."""
+        if not isinstance(out, (list, tuple)):
+            return out
         return out[0] if self.skip_states else (out[0], list(out[1:]))
 
     def hybrid_forward(self, F, inputs, *states, **kwargs):
+        if F is not nd:
+            return self._symbolic_forward_kernel(F, inputs, states, kwargs)
         batch_size = inputs.shape[self._layout.find("N")]
         if self._use_sequence_length:
             *states, lengths = states
@@ -181,6 +190,28 @@ class _RNNLayer(HybridBlock):
         if self._layout == "NTC":
             outputs = F.swapaxes(outputs, 0, 1)
         return (outputs, *new_states)
+
+    def _symbolic_forward_kernel(self, F, inputs, states, kwargs):
+        """MXNet's graph of the layer: the parameters flattened and joined by
+        ``_rnn_param_concat`` into the fused ``RNN`` operator's vector (so an exported layer is
+        the graph MXNet exports); the output alone when the states were not given."""
+        if self._layout == "NTC":
+            inputs = F.swapaxes(inputs, 0, 1)
+        groups = ("i2h", "h2h", "h2r") if self._projection_size else ("i2h", "h2h")
+        params = [kwargs[f"{d}{layer}_{g}_{t}"].reshape(-1)
+                  for t in ("weight", "bias") for layer in range(self._num_layers)
+                  for d in ["l", "r"][:self._dir] for g in groups if g != "h2r" or t != "bias"]
+        params = F._internal._rnn_param_concat(*params, dim=0)
+        rnn = F.RNN(inputs, params, *states, use_sequence_length=self._use_sequence_length,
+                    state_size=self._hidden_size, projection_size=self._projection_size,
+                    num_layers=self._num_layers, bidirectional=self._dir == 2, p=self._dropout,
+                    state_outputs=True, mode=self._mode, lstm_state_clip_min=self._lstm_state_clip_min,
+                    lstm_state_clip_max=self._lstm_state_clip_max,
+                    lstm_state_clip_nan=self._lstm_state_clip_nan)
+        outputs, new_states = rnn[0], [rnn[i] for i in range(1, len(rnn))]
+        if self._layout == "NTC":
+            outputs = F.swapaxes(outputs, 0, 1)
+        return outputs if self.skip_states else (outputs, *new_states)
 
 
 class RNN(_RNNLayer):

@@ -22,6 +22,7 @@ import numpy as np
 
 from ...base import MXNetError
 from ..registry import REQUIRED, register
+from .shape import _concat
 
 _GATES = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}
 
@@ -150,6 +151,13 @@ def _flat_layout(mode, num_layers, dirs, input_size, state_size, projection_size
             weights.append([(gates, width), (gates, out)] + ([(out, state_size)] if projection_size else []))
             biases.append([(gates,), (gates,)])
     return weights, biases
+
+
+@register("_rnn_param_concat", inputs=(), variadic=True, attrs=dict(dim=1))
+def _rnn_param_concat(*data, dim):
+    """MXNet's concatenation of the flattened parameters of Gluon's RNN layers into ``RNN``'s
+    one vector (``concat``, under the name MXNet's exported graphs use)."""
+    return _concat(*data, dim=dim)
 
 
 @register("RNN", inputs=("data", "parameters", "state", "state_cell?", "sequence_length?"), uses_training=True,
