@@ -388,21 +388,6 @@ def test_legacy_save_params_loads_into_a_symbol_block(tmp_path):
     np.testing.assert_allclose(block(x).asnumpy(), y.asnumpy(), rtol=1e-6)
 
 
-def test_summary_refuses_a_hybridized_block(capsys):
-    net = nn.HybridSequential(prefix="s_")
-    with net.name_scope():
-        net.add(nn.Dense(3, in_units=2), nn.Dense(2, in_units=3))
-    net.initialize()
-    net.summary(mx.nd.ones((4, 2)))
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[3].split() == ["Input", "(4,", "2)", "0"]
-    assert lines[4].split() == ["Dense-1", "(4,", "3)", "9"]
-    assert lines[-3:-1] == ["Shared params in forward computation graph: 0", "Unique parameters in model: 17"]
-    net.hybridize()
-    with pytest.raises(AssertionError, match='"s_dense0" must not be hybridized to print summary.'):
-        net.summary(mx.nd.ones((4, 2)))
-
-
 # ---- files written by mxjax load in MXNet 1.9.1 -------------------------------------------------
 MXNET_IMPORTER = """
 import sys, numpy as np, mxnet as mx
