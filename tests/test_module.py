@@ -105,6 +105,7 @@ def test_checkpoint_round_trip_with_optimizer_states(tmp_path):
         np.testing.assert_allclose(got[key].asnumpy(), expected[key].asnumpy(), rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists(MXREF), reason="real MXNet 1.9.1 venv not present")
 def test_mxnet_loads_mxjax_checkpoint(tmp_path):
     mod, _ = _fitted("sgd")

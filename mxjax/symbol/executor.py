@@ -215,9 +215,8 @@ class Executor:
     def _monitor_forward(self, args, aux, rng, training):
         """Report every operator's outputs to the monitor (see ``monitoring``)."""
         from ..ndarray.ndarray import from_value
-        seen = monitoring.forward_nodes(self._graph, args, aux, rng, training)
-        self._monitor_seen = (seen, training)
-        for name, value in monitoring.forward_values(seen):
+        self._monitor_seen = (args, aux, rng, training)
+        for name, value in monitoring.forward_values(self._graph, args, aux, rng, training):
             self._monitor(name, from_value(constant(value, self._ctx)))
 
     def _set_outputs(self, outs):
@@ -259,9 +258,8 @@ class Executor:
     def _monitor_backward(self, cotangents):
         """Report every backward node's outputs (the gradients of each operator's inputs)."""
         from ..ndarray.ndarray import from_value
-        seen, training = self._monitor_seen
-        aux_ids = {id(n) for n in self._graph.aux_nodes}
-        for name, value in monitoring.backward_values(self._graph, seen, cotangents, aux_ids, training):
+        args, aux, rng, training = self._monitor_seen
+        for name, value in monitoring.backward_values(self._graph, args, aux, rng, cotangents, training):
             self._monitor(name, from_value(constant(value, self._ctx)))
 
     def _cotangents(self, out_grads):

@@ -4,8 +4,9 @@ MXNet calls the callback with every operator's outputs as the forward pass compu
 (``fc1_output``; BatchNorm's hidden mean/var outputs are not reported by mxjax), and in
 backward with each backward node's outputs, the gradients of the operator's inputs
 (``fc1_backward_output0``..., ``act_backward_output`` for one input).  mxjax's executor runs
-the graph as one compiled call; with a monitor installed it also runs it eagerly, node by
-node, to report these values (a debugging path: programs without a monitor pay nothing).
+the graph as one compiled call; with a monitor installed it also runs a second compiled
+function that returns every node's values (and one for the backward nodes' values): a
+debugging path, programs without a monitor pay nothing.
 """
 import jax
 import jax.numpy as jnp
@@ -14,20 +15,11 @@ import numpy as np
 from .lowering import node_function
 
 
-def forward_nodes(graph, args, aux, key, training):
-    """[(node, inputs, results)] of every operator node, in graph order (eager run)."""
+def _forward_nodes(graph, args, aux, key, training):
+    """[(node, inputs, results)] of every operator node, in graph order."""
     seen = []
     graph(args, aux, key, training, observe=lambda node, inputs, results: seen.append((node, inputs, results)))
     return seen
-
-
-def forward_values(seen):
-    """(name, value) of every visible output of every operator node."""
-    out = []
-    for node, _, results in seen:
-        visible = len(results) - len(node.op.mutates)
-        out.extend((node.output_name(i), results[i]) for i in range(visible))
-    return out
 
 
 def _differentiable(node, inputs):
@@ -35,9 +27,8 @@ def _differentiable(node, inputs):
     return [k for k in range(start, len(inputs)) if jnp.issubdtype(jnp.asarray(inputs[k]).dtype, jnp.floating)]
 
 
-def backward_values(graph, seen, cotangents, aux_ids, training):
-    """(name, gradient) of every operator node's non-auxiliary inputs, from the output
-    cotangents back (reverse graph order)."""
+def _backward(graph, seen, cotangents, aux_ids, training):
+    """Per operator node, in reverse graph order: the gradients of its non-auxiliary inputs."""
     cot = {}
 
     def add(key, value):
@@ -70,6 +61,43 @@ def backward_values(graph, seen, cotangents, aux_ids, training):
             else:
                 add((id(child), index), g)
             reported.append(g)
+        out.append(reported)
+    return out
+
+
+def _functions(graph, training):
+    """(forward, backward) jitted monitor runs of ``graph``, cached with its compiled forms."""
+    key = ("monitor", training)
+    if key not in graph.jitted:
+        aux_ids = {id(n) for n in graph.aux_nodes}
+
+        def forward(args, aux, rng):
+            return [results[:len(results) - len(node.op.mutates)]
+                    for node, _, results in _forward_nodes(graph, args, aux, rng, training)]
+
+        def backward(args, aux, rng, cotangents):
+            return _backward(graph, _forward_nodes(graph, args, aux, rng, training), cotangents, aux_ids, training)
+        graph.jitted[key] = jax.jit(forward)
+        graph.jitted[key + ("backward",)] = jax.jit(backward)
+    return graph.jitted[key], graph.jitted[key + ("backward",)]
+
+
+def _op_nodes(graph):
+    return [n for n in graph.order if n.op is not None]
+
+
+def forward_values(graph, args, aux, rng, training):
+    """(name, value) of every visible output of every operator node."""
+    values = _functions(graph, training)[0](args, aux, rng)
+    return [(node.output_name(i), v) for node, results in zip(_op_nodes(graph), values)
+            for i, v in enumerate(results)]
+
+
+def backward_values(graph, args, aux, rng, cotangents, training):
+    """(name, gradient) of every backward node's outputs, in reverse graph order."""
+    grads = _functions(graph, training)[1](args, aux, rng, cotangents)
+    out = []
+    for node, reported in zip(reversed(_op_nodes(graph)), grads):
         names = [f"{node.name}_backward_output"] if len(reported) == 1 else \
             [f"{node.name}_backward_output{k}" for k in range(len(reported))]
         out.extend(zip(names, reported))
