@@ -241,23 +241,29 @@ class DataParallelExecutorGroup:
         def reuse(old, shape, dtype):
             return old is not None and old.shape == tuple(shape) and old.dtype == dtype
 
+        group2ctx = self.group2ctxs[i] or {}
+
+        def place(name):
+            """The context of a variable: its ctx_group's in ``group2ctxs``, else the executor's."""
+            return group2ctx.get(attrs.get(name, {}).get("__ctx_group__"), context)
+
         args, grads = [], {}
         for name, shape, t in zip(self.arg_names, arg_shapes, arg_types):
-            dtype = dtype_of(t)
+            dtype, where = dtype_of(t), place(name)
             if name in self.param_names:
                 arr = shared_args.get(name)
                 if not reuse(arr, shape, dtype):
-                    arr = nd.zeros(shape, ctx=context, dtype=dtype)
+                    arr = nd.zeros(shape, ctx=where, dtype=dtype)
             else:
-                arr = self._input_buffer(buffers, name, shape, dtype, context)
+                arr = self._input_buffer(buffers, name, shape, dtype, where)
             args.append(arr)
             if self.grad_req[name] != "null":
                 grad = shared_grads.get(name)
-                grads[name] = grad if reuse(grad, shape, dtype) else nd.zeros(shape, ctx=context, dtype=dtype)
+                grads[name] = grad if reuse(grad, shape, dtype) else nd.zeros(shape, ctx=where, dtype=dtype)
         aux = []
         for name, shape, t in zip(self.aux_names, aux_shapes, aux_types):
             arr = shared_aux.get(name)
-            aux.append(arr if reuse(arr, shape, dtype_of(t)) else nd.zeros(shape, ctx=context, dtype=dtype_of(t)))
+            aux.append(arr if reuse(arr, shape, dtype_of(t)) else nd.zeros(shape, ctx=place(name), dtype=dtype_of(t)))
         exe = self.symbol.bind(context, args, args_grad=grads, grad_req=self.grad_req, aux_states=aux)
         self._total_exec_bytes += sum(a.size * np.dtype(a.dtype).itemsize for a in args + aux + list(grads.values()))
         return exe

@@ -20,10 +20,19 @@ from ..initializer import InitDesc, Uniform
 from ..io import DataDesc
 from ..model import _create_kvstore, _initialize_kvstore, _update_params, _update_params_on_kvstore
 from ..model import load_checkpoint
+from ..ndarray.storage_ids import _STORAGE_TYPE_ID_TO_STR
 from .base_module import BaseModule, _check_input_names, _parse_data_desc
 from .executor_group import DataParallelExecutorGroup
 
 __all__ = ["Module"]
+
+
+def _stype(attrs, name):
+    """The storage type a Variable declares (``stype='row_sparse'``); 'default' otherwise.
+    mxjax's executors compute with dense arrays; the module's own copies of the parameters
+    (``get_params``) have the declared storage type, as in MXNet."""
+    code = attrs.get(name, {}).get("__storage_type__")
+    return _STORAGE_TYPE_ID_TO_STR.get(int(code), "default") if code is not None else "default"
 
 
 class Module(BaseModule):
@@ -226,7 +235,8 @@ class Module(BaseModule):
             self._exec_group.set_params(self._arg_params, self._aux_params)
         else:
             assert self._arg_params is None and self._aux_params is None
-            self._arg_params = {name: nd.zeros(block[0].shape, dtype=block[0].dtype, stype=block[0].stype)
+            attrs = self._symbol.attr_dict()
+            self._arg_params = {name: nd.zeros(block[0].shape, dtype=block[0].dtype, stype=_stype(attrs, name))
                                 for name, block in zip(self._param_names, self._exec_group.param_arrays)}
             self._aux_params = {name: nd.zeros(block[0].shape, dtype=block[0].dtype)
                                 for name, block in zip(self._aux_names, self._exec_group.aux_arrays)}
