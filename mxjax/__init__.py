@@ -37,6 +37,7 @@ from . import model, callback, monitor  # noqa: E402,F401
 from . import monitor as mon  # noqa: E402,F401
 from . import module  # noqa: E402,F401
 from . import module as mod  # noqa: E402,F401
+from . import rnn  # noqa: E402,F401
 from . import visualization  # noqa: E402,F401
 from . import visualization as viz  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
