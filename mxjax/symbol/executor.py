@@ -26,17 +26,26 @@ from .._engine.graph import constant
 from .. import ndarray as nd
 from . import monitoring, op_rules, optimize
 from .lowering import GraphFunction
-from .symbol import Symbol
+from .symbol import Symbol, topo_order
 
 _graphs = weakref.WeakValueDictionary()   # tojson() -> GraphFunction shared by executors of one graph
 _NO_KEY = np.zeros(2, np.uint32)
 
 
-def _graph_function(sym):
-    key = sym.tojson()
+def _graph_function(sym, arg_shapes):
+    """The shared GraphFunction of ``sym``; creation operators whose shape has unknown (0)
+    dimensions get the shapes inference gives them for ``arg_shapes`` (name -> shape)."""
+    unknown = [n for n in topo_order(sym._outputs)
+               if n.op is not None and not n.inputs and 0 in tuple(n.params().get("shape") or ())]
+    shapes = {}
+    if unknown:
+        from .inference import run_shapes
+        _, inferred = run_shapes(sym, arg_shapes)
+        shapes = {id(n): inferred.get((n, 0)) for n in unknown}
+    key = (sym.tojson(), tuple(shapes[id(n)] for n in unknown))
     graph = _graphs.get(key)
     if graph is None:
-        graph = _graphs[key] = GraphFunction(sym)
+        graph = _graphs[key] = GraphFunction(sym, shapes)
     return graph
 
 
@@ -96,7 +105,7 @@ class Executor:
         self._symbol = sym
         self._optimized = optimize.eliminate_common_expr(sym) if optimize.enabled() else sym
         self._ctx = ctx
-        self._graph = _graph_function(self._optimized)
+        self._graph = _graph_function(self._optimized, {n: a.shape for n, a in zip(sym.list_arguments(), arg_arrays)})
         self._arg_names = sym.list_arguments()
         self._aux_names = sym.list_auxiliary_states()
         self._output_names = sym.list_outputs()

@@ -18,18 +18,22 @@ from .symbol import aux_nodes, topo_order
 _POSITION = np.int64
 
 
-def node_attrs(node, training):
-    """The registry's static attribute tuple of an operator node."""
-    attrs = tuple((k, _hashable(v)) for k, v in node.params().items())
+def node_attrs(node, training, shape=None):
+    """The registry's static attribute tuple of an operator node (``shape`` replaces a
+    creation operator's shape attribute: its unknown dimensions, inferred)."""
+    params = node.params()
+    if shape is not None:
+        params = dict(params, shape=tuple(shape))
+    attrs = tuple((k, _hashable(v)) for k, v in params.items())
     if node.op.uses_training:
         attrs += (("_training", bool(training)),)
     return attrs
 
 
-def node_function(node, training=False):
+def node_function(node, training=False, shape=None):
     """``fn(*arrays) -> tuple`` of the node's registry implementation (all its results,
     auxiliary-state updates included); a random op takes its key first."""
-    op, attrs = node.op, node_attrs(node, training)
+    op, attrs = node.op, node_attrs(node, training, shape)
     if op.offsets is None:
         return op.bind(attrs)
 
@@ -42,7 +46,10 @@ def node_function(node, training=False):
 class GraphFunction:
     """The pure function of a symbol graph (see module docstring)."""
 
-    def __init__(self, sym):
+    def __init__(self, sym, shapes=None):
+        #: id(node) -> shape, for creation operators (``zeros(shape=(0, 25))``, an RNN's begin
+        #: state) whose shape attribute has dimensions only shape inference decides
+        self.shapes = shapes or {}
         self.outputs = list(sym._outputs)
         self.order = topo_order(self.outputs)
         aux = aux_nodes(self.order)
@@ -67,7 +74,7 @@ class GraphFunction:
             inputs = [values[id(c)][i] for c, i in node.inputs]
             if node.op.random:
                 inputs.insert(0, jax.random.fold_in(key, self.random_nodes[id(node)]))
-            results = node_function(node, training)(*inputs)
+            results = node_function(node, training, self.shapes.get(id(node)))(*inputs)
             if observe is not None:
                 observe(node, inputs, results)
             n_mut = len(node.op.mutates)
