@@ -46,7 +46,8 @@ def _fitted(name, caplog=None):
     arg, aux = rec.initial_params()
     logger = logging.getLogger(f"test_module_{name}")
     logger.setLevel(logging.INFO)
-    mod = mx.mod.Module(rec.network(mx), logger=logger)
+    contexts = [mx.cpu(i) for i in range(spec.get("contexts", 1))]
+    mod = mx.mod.Module(rec.network(mx), logger=logger, context=contexts)
     mod.fit(train, eval_data=val, eval_metric=spec["metric"], optimizer=spec["optimizer"],
             optimizer_params=spec["params"], num_epoch=3,
             arg_params={k: mx.nd.array(v) for k, v in arg.items()},
@@ -54,8 +55,10 @@ def _fitted(name, caplog=None):
     return mod, val
 
 
-@pytest.mark.parametrize("name", ["sgd", "adam"])
+@pytest.mark.parametrize("name", ["sgd", "adam", "sgd_2ctx"])
 def test_fit_matches_mxnet(name, caplog):
+    """Module.fit from fixed parameters gives MXNet's parameters, predictions, score and log
+    lines (sgd_2ctx: two contexts, each half of every batch, BatchNorm statistics per half)."""
     caplog.set_level(logging.INFO)
     mod, val = _fitted(name)
     arg, aux = mod.get_params()

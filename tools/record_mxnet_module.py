@@ -6,7 +6,8 @@
 tests/reference/data/module/:
 
 - ``fit.npz``: for each run (``sgd``: SGD with momentum and weight decay, batches of 20,
-  metric 'acc'; ``adam``: Adam, batches of 25 with a padded last batch, metrics acc and ce)
+  metric 'acc'; ``adam``: Adam, batches of 25 with a padded last batch, metrics acc and ce;
+  ``sgd_2ctx``: as sgd on cpu(0) and cpu(1), each half a batch, summed in a 'local' kvstore)
   the parameters after 3 epochs of ``Module.fit`` from the initial values ``initial_params``
   gives (the same function the test uses), the auxiliary states, ``predict`` on the
   validation data and ``score``; ``fit_logs.json``: the Train-/Validation- log lines of fit
@@ -30,6 +31,8 @@ RUNS = {
     "sgd": {"optimizer": "sgd", "params": {"learning_rate": 0.1, "momentum": 0.9, "wd": 1e-3},
             "batch_size": 20, "metric": "acc"},
     "adam": {"optimizer": "adam", "params": {"learning_rate": 0.01}, "batch_size": 25, "metric": ["acc", "ce"]},
+    "sgd_2ctx": {"optimizer": "sgd", "params": {"learning_rate": 0.1, "momentum": 0.9, "wd": 1e-3},
+                 "batch_size": 20, "metric": "acc", "contexts": 2},
 }
 
 
@@ -84,7 +87,8 @@ def run(mx, name, spec, prefix=None):
     logger.setLevel(logging.INFO)
     handler = _Lines()
     logger.addHandler(handler)
-    mod = mx.mod.Module(network(mx), logger=logger)
+    contexts = [mx.cpu(i) for i in range(spec.get("contexts", 1))]
+    mod = mx.mod.Module(network(mx), logger=logger, context=contexts)
     mod.fit(train, eval_data=val, eval_metric=spec["metric"], optimizer=spec["optimizer"],
             optimizer_params=spec["params"], num_epoch=3,
             arg_params={k: mx.nd.array(v) for k, v in arg.items()},
