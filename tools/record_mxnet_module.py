@@ -59,8 +59,8 @@ def network(mx):
 def initial_params():
     """Fixed initial parameters and auxiliary states (numpy), by name."""
     rng = np.random.RandomState(3)
-    arg = {"fc1_weight": rng.normal(0, 0.3, (16, 8)), "bn1_gamma": 1 + rng.normal(0, 0.1, (16,)), "bn1_beta": rng.normal(0, 0.1, (16,)),
-           "fc2_weight": rng.normal(0, 0.3, (3, 16)), "fc2_bias": np.zeros(3)}
+    arg = {"fc1_weight": rng.normal(0, 0.3, (16, 8)), "bn1_gamma": 1 + rng.normal(0, 0.1, (16,)),
+           "bn1_beta": rng.normal(0, 0.1, (16,)), "fc2_weight": rng.normal(0, 0.3, (3, 16)), "fc2_bias": np.zeros(3)}
     aux = {"bn1_moving_mean": np.zeros(16), "bn1_moving_var": np.ones(16)}
     as32 = lambda d: {k: v.astype(np.float32) for k, v in d.items()}  # noqa: E731
     return as32(arg), as32(aux)
