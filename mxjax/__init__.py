@@ -33,6 +33,13 @@ from . import io  # noqa: E402,F401
 from . import kvstore  # noqa: E402,F401
 from . import kvstore as kv  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
+from . import model, callback, monitor  # noqa: E402,F401
+from . import monitor as mon  # noqa: E402,F401
+from . import module  # noqa: E402,F401
+from . import module as mod  # noqa: E402,F401
+from . import rnn  # noqa: E402,F401
+from . import visualization  # noqa: E402,F401
+from . import visualization as viz  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
 from . import recordio  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401

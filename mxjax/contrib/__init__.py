@@ -1,10 +1,11 @@
 """``mx.contrib``: MXNet 1.9.1's experimental contributions.
 
-Provided: ``mx.contrib.autograd`` (the legacy autograd API).  The other contrib modules of
+Provided: ``mx.contrib.autograd`` (the legacy autograd API); ``mx.contrib.amp`` is importable
+but its functions are not provided.  The other contrib modules of
 MXNet (``symbol``, ``ndarray``, ``tensorboard``, ``text``, ``onnx``, ``io``, ``quantization``)
 are not provided by mxjax: using them raises ``NotImplementedForMXJax`` naming them.
 """
-from . import autograd  # noqa: F401
+from . import amp, autograd  # noqa: F401
 
 
 def __getattr__(name):

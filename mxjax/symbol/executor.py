@@ -24,7 +24,7 @@ import numpy as np
 from ..base import MXNetError
 from .._engine.graph import constant
 from .. import ndarray as nd
-from . import op_rules, optimize
+from . import monitoring, op_rules, optimize
 from .inference import complete_creation_shapes
 from .lowering import GraphFunction
 from .symbol import Symbol
@@ -110,6 +110,7 @@ class Executor:
                            for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
         self._vjp = None
         self._monitor = None
+        self._monitor_seen = None
         specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
         outs, _ = jax.eval_shape(lambda *xs: self._graph(xs[:len(arg_arrays)], xs[len(arg_arrays):], _NO_KEY, False),
                                  *specs)
@@ -210,9 +211,15 @@ class Executor:
             for arr, value in zip(self.aux_arrays, new_aux):
                 arr._assign(constant(value, arr.context))
         if self._monitor is not None:
-            for name, arr in zip(self._output_names, self.outputs):
-                self._monitor(name, arr)
+            self._monitor_forward(args, aux, rng, bool(is_train))
         return self.outputs
+
+    def _monitor_forward(self, args, aux, rng, training):
+        """Report every operator's outputs to the monitor (see ``monitoring``)."""
+        from ..ndarray.ndarray import from_value
+        self._monitor_seen = (args, aux, rng, training)
+        for name, value in monitoring.forward_values(self._graph, args, aux, rng, training):
+            self._monitor(name, from_value(constant(value, self._ctx)))
 
     def _set_outputs(self, outs):
         from ..ndarray.ndarray import from_value
@@ -239,6 +246,8 @@ class Executor:
             self._set_outputs(outs)
         cotangents = self._cotangents(out_grads)
         (grads,) = _apply_vjp(self._vjp, cotangents)
+        if self._monitor is not None and self._monitor_seen is not None:
+            self._monitor_backward(cotangents)
         it = iter(grads)
         for arr, req, m in zip(self.grad_arrays, self._grad_reqs, self._mask):
             if not m:
@@ -247,6 +256,13 @@ class Executor:
             if req == "add":
                 g = arr._data() + g.astype(arr.dtype)
             arr._assign(constant(g.astype(arr.dtype), arr.context))
+
+    def _monitor_backward(self, cotangents):
+        """Report every backward node's outputs (the gradients of each operator's inputs)."""
+        from ..ndarray.ndarray import from_value
+        args, aux, rng, training = self._monitor_seen
+        for name, value in monitoring.backward_values(self._graph, args, aux, rng, cotangents, training):
+            self._monitor(name, from_value(constant(value, self._ctx)))
 
     def _cotangents(self, out_grads):
         from ..ndarray.ndarray import NDArray

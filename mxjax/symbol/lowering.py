@@ -51,7 +51,9 @@ class GraphFunction:
         self.jitted = {}   # compiled forms, filled by the executor
         self.random_nodes = {id(n): k for k, n in enumerate(n for n in self.order if n.op is not None and n.op.random)}
 
-    def __call__(self, args, aux, key, training):
+    def __call__(self, args, aux, key, training, observe=None):
+        """``observe(node, inputs, results)``, when given, sees every operator node's call
+        (the executor's monitor runs the graph eagerly with it)."""
         values = {}
         for node, value in zip(self.arg_nodes, args):
             values[id(node)] = (value,)
@@ -66,6 +68,8 @@ class GraphFunction:
             if node.op.random:
                 inputs.insert(0, jax.random.fold_in(key, self.random_nodes[id(node)]))
             results = node_function(node, training)(*inputs)
+            if observe is not None:
+                observe(node, inputs, results)
             n_mut = len(node.op.mutates)
             if n_mut:
                 visible, updates = results[:-n_mut], results[-n_mut:]

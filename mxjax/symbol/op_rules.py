@@ -233,6 +233,7 @@ PARAM_SHAPE_RULES = {
     "InstanceNorm": _channel_params(("gamma", "beta")),
     "GroupNorm": _channel_params(("gamma", "beta"), size_key="num_groups"),
     "Embedding": _embedding,
+    "_contrib_SparseEmbedding": _embedding,
     "LeakyReLU": _prelu,
     "SoftmaxOutput": _softmax_output,
     "LinearRegressionOutput": _same_label,

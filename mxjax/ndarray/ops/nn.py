@@ -243,3 +243,13 @@ def _embedding(data, weight, input_dim, output_dim, dtype, sparse_grad):
     idx = data if jnp.issubdtype(data.dtype, jnp.integer) else data.astype(jnp.int32)
     idx = jnp.clip(idx, 0, want[0] - 1)
     return jnp.take(weight, idx, axis=0)
+
+
+@register("_contrib_SparseEmbedding", inputs=("data", "weight"),
+          attrs=dict(input_dim=REQUIRED, output_dim=REQUIRED, dtype="float32", sparse_grad=False,
+                     deterministic=False))
+def _sparse_embedding(data, weight, input_dim, output_dim, dtype, sparse_grad, deterministic):
+    """``contrib.SparseEmbedding`` (deprecated in MXNet 1.9.1 for ``Embedding``): the same
+    lookup as Embedding.  mxjax differs: the weight gradient is dense (MXNet's is row_sparse)
+    unless the weight's gradient buffer is row_sparse."""
+    return _embedding(data, weight, input_dim, output_dim, dtype, sparse_grad)

@@ -1,0 +1,14 @@
+"""``mx.rnn``: MXNet 1.9.1's legacy symbolic recurrent cells and bucketing sentence iterator.
+
+Provided: RNNParams, BaseRNNCell, RNNCell, LSTMCell, GRUCell, SequentialRNNCell, DropoutCell,
+encode_sentences, BucketSentenceIter.  FusedRNNCell, ZoneoutCell, ResidualCell,
+BidirectionalCell and the checkpoint helpers of ``mx.rnn.rnn`` are not provided.
+"""
+from . import io, rnn_cell  # noqa: F401
+from .io import BucketSentenceIter, encode_sentences  # noqa: F401
+from .rnn_cell import (BaseRNNCell, DropoutCell, GRUCell, LSTMCell, RNNCell, RNNParams,  # noqa: F401
+                       SequentialRNNCell)
+
+from ..base import missing_api as _missing_api
+
+__getattr__ = _missing_api(__name__)
