@@ -38,7 +38,7 @@ def _backward(graph, seen, cotangents, aux_ids, training):
             add((id(node), i), c)
     out = []
     for node, inputs, results in reversed(seen):
-        fn = node_function(node, training, graph.shapes.get(id(node)))
+        fn = node_function(node, training)
         cts = tuple(cot.get((id(node), i), jnp.zeros_like(r)) if jnp.issubdtype(r.dtype, jnp.inexact)
                     else np.zeros(r.shape, jax.dtypes.float0) for i, r in enumerate(results))
         diff = _differentiable(node, inputs)
