@@ -33,6 +33,7 @@ from . import io  # noqa: E402,F401
 from . import kvstore  # noqa: E402,F401
 from . import kvstore as kv  # noqa: E402,F401
 from . import metric  # noqa: E402,F401
+from . import operator  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
 from . import recordio  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401

@@ -258,7 +258,7 @@ class Executor:
         if len(out_grads) > len(self.outputs):
             raise MXNetError(f"backward: {len(out_grads)} output gradients for {len(self.outputs)} outputs")
         out_grads += [None] * (len(self.outputs) - len(out_grads))
-        loss = [node.op is not None and node.op.name in op_rules.LOSS_OPS for node, _ in self._graph.outputs]
+        loss = [op_rules.ignores_head_gradient(node) for node, _ in self._graph.outputs]
         flows = self._gradient_reaches()
         out = []
         for o, g in zip(self.outputs, out_grads):

@@ -92,6 +92,16 @@ def creates_input(op_name, input_name, attrs):
 LOSS_OPS = frozenset({"SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput",
                       "SVMOutput", "MakeLoss", "make_loss"})
 
+def ignores_head_gradient(node):
+    """Whether ``node`` is a loss layer: a loss operator, or a Custom op whose Prop says
+    ``need_top_grad=False``."""
+    if node.op is None:
+        return False
+    if node.op.free_attrs:
+        return not node.op.signature(node.params()).need_top_grad
+    return node.op.name in LOSS_OPS
+
+
 #: the initializer MXNet attaches to auxiliary-state variables it creates
 AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
 
