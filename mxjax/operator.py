@@ -7,14 +7,23 @@ register the Prop with ``@mx.operator.register("name")``, then call it as
 blocks) or ``mx.sym.Custom(...)`` in a symbol graph.  The keyword arguments reach the Prop's
 constructor as strings, as in MXNet.  How the engine runs it: ``_engine/custom_op.py``.
 
+The deprecated ``PythonOp`` interface (``NumpyOp`` on numpy arrays, ``NDArrayOp`` on
+NDArrays: ``op.get_symbol(*symbols)``) is kept as MXNet 1.9.1 keeps it, each instance run
+as a CustomOp registered for it.
+
 Where mxjax differs: only dense storage ('default') is supported; ``infer_storage_type``
-returning another storage type raises MXNetError.  The deprecated ``PythonOp``/``NumpyOp``/
-``NDArrayOp`` interfaces are not provided.
+returning another storage type raises MXNetError.
 """
+import itertools
+import warnings
+
+import numpy as np
+
 from ._engine.custom_op import PROPS
 from .ndarray.registry import OPS
 
-__all__ = ["CustomOp", "CustomOpProp", "register", "get_all_registered_operators"]
+__all__ = ["CustomOp", "CustomOpProp", "register", "get_all_registered_operators", "PythonOp", "NumpyOp",
+           "NDArrayOp"]
 
 _DEFAULT = "default"
 
@@ -121,3 +130,117 @@ def get_all_registered_operators():
     """The names of all registered operators."""
     return list(OPS)
 
+
+
+# ---- deprecated: PythonOp, NumpyOp, NDArrayOp ----------------------------------------------
+_python_op_ids = itertools.count()
+
+
+class PythonOp:
+    """Deprecated base class of operators implemented in Python (use CustomOp).
+
+    ``need_top_grad``: what ``need_top_grad()`` returns (False for loss layers)."""
+
+    def __init__(self, need_top_grad=True):
+        self.need_top_grad_ = need_top_grad
+        warnings.warn("PythonOp has been deprecated. Please use CustomOp")
+
+    def __call__(self, *args, **kwargs):
+        return self.get_symbol(*args, **kwargs)
+
+    def get_symbol(self, *args, **kwargs):
+        """A symbol applying this operator to the symbols ``args``."""
+        raise NotImplementedError("Must override this")
+
+    def forward(self, in_data, out_data):
+        """Copy the input to the output (override to compute)."""
+        out_data[0][:] = in_data[0]
+
+    def backward(self, out_grad, in_data, out_data, in_grad):
+        """A gradient of ones (override to compute)."""
+        in_grad[0][:] = 1.0
+
+    def infer_shape(self, in_shape):
+        return in_shape, [in_shape[0]]
+
+    def list_outputs(self):
+        return ["output"]
+
+    def list_arguments(self):
+        return ["data"]
+
+    def need_top_grad(self):
+        return self.need_top_grad_
+
+    def _symbol(self, as_arrays, args, kwargs):
+        """``mx.sym.Custom`` over a Prop registered for this instance; ``as_arrays`` turns the
+        CustomOp's NDArrays into what this op's forward/backward take."""
+        python_op = self
+
+        class _Op(CustomOp):
+            def forward(self, is_train, req, in_data, out_data, aux):
+                outs = as_arrays(out_data, fresh=True)
+                python_op.forward(in_data=as_arrays(in_data), out_data=outs)
+                for dst, r, src in zip(out_data, req, outs):
+                    self.assign(dst, r, src)
+
+            def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
+                grads = as_arrays(in_grad, fresh=True)
+                python_op.backward(out_grad=as_arrays(out_grad), in_data=as_arrays(in_data),
+                                   out_data=as_arrays(out_data), in_grad=grads)
+                for dst, r, src in zip(in_grad, req, grads):
+                    self.assign(dst, r, src)
+
+        class _Prop(CustomOpProp):
+            def __init__(self):
+                super().__init__(need_top_grad=python_op.need_top_grad())
+
+            def list_arguments(self):
+                return python_op.list_arguments()
+
+            def list_outputs(self):
+                return python_op.list_outputs()
+
+            def infer_shape(self, in_shape):
+                return python_op.infer_shape(in_shape)
+
+            def create_operator(self, ctx, in_shapes, in_dtypes):
+                return _Op()
+
+        reg_name = f"_python_op{next(_python_op_ids)}"
+        register(reg_name)(_Prop)
+        from . import symbol
+        return symbol.Custom(*args, op_type=reg_name, **kwargs)
+
+
+class NumpyOp(PythonOp):
+    """Deprecated: a PythonOp whose forward and backward work on numpy arrays, written in place."""
+
+    def __init__(self, need_top_grad=True):
+        super().__init__(need_top_grad)
+        warnings.warn("NumpyOp has been deprecated. Please use CustomOp")
+
+    def get_symbol(self, *args, **kwargs):
+        def as_numpy(arrays, fresh=False):
+            return [np.zeros(a.shape, np.float32) if fresh else a.asnumpy().astype(np.float32) for a in arrays]
+        return self._symbol(as_numpy, args, kwargs)
+
+
+class NDArrayOp(PythonOp):
+    """Deprecated: a PythonOp whose forward and backward work on NDArrays."""
+
+    def __init__(self, need_top_grad=True):
+        super().__init__(need_top_grad)
+        warnings.warn("NDArrayOp has been deprecated. Please use CustomOp")
+
+    def get_symbol(self, *args, **kwargs):
+        from .ndarray import zeros
+
+        def as_ndarrays(arrays, fresh=False):
+            return [zeros(a.shape, dtype=a.dtype) if fresh else a for a in arrays]
+        return self._symbol(as_ndarrays, args, kwargs)
+
+    def declare_backward_dependency(self, out_grad, in_data, out_data):
+        """The ids backward needs (mxjax gives backward all arrays)."""
+        deps = list(out_grad) if self.need_top_grad() else []
+        return deps + list(in_data) + list(out_data)

@@ -338,3 +338,32 @@ def test_op_without_inputs():
         y = nd.Custom(length=2, depth=3, op_type="test_ones")
     np.testing.assert_array_equal(y.asnumpy(), np.ones((2, 3)))
     assert y.dtype == np.float32
+
+
+class _NumpySquare(mx.operator.NumpyOp):
+    def forward(self, in_data, out_data):
+        out_data[0][:] = in_data[0] ** 2
+
+    def backward(self, out_grad, in_data, out_data, in_grad):
+        in_grad[0][:] = 2 * in_data[0] * out_grad[0]
+
+
+class _NDArraySquare(mx.operator.NDArrayOp):
+    def forward(self, in_data, out_data):
+        out_data[0][:] = in_data[0] * in_data[0]
+
+    def backward(self, out_grad, in_data, out_data, in_grad):
+        in_grad[0][:] = 2 * in_data[0] * out_grad[0]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("op_class", [_NumpySquare, _NDArraySquare])
+def test_deprecated_python_ops(op_class):
+    sym = op_class().get_symbol(mx.sym.var("x"), name="sq")
+    assert sym.list_arguments() == ["x"]
+    x, dx = nd.array([1, 2, 3]), nd.zeros((3,))
+    ex = sym.bind(mx.cpu(), args=[x], args_grad={"x": dx})
+    ex.forward(is_train=True)
+    ex.backward(nd.array([1, 1, 2]))
+    np.testing.assert_allclose(ex.outputs[0].asnumpy(), [1, 4, 9])
+    np.testing.assert_allclose(dx.asnumpy(), [2, 4, 12])
