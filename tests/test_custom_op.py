@@ -367,3 +367,4 @@ def test_deprecated_python_ops(op_class):
     ex.backward(nd.array([1, 1, 2]))
     np.testing.assert_allclose(ex.outputs[0].asnumpy(), [1, 4, 9])
     np.testing.assert_allclose(dx.asnumpy(), [2, 4, 12])
+

@@ -92,6 +92,15 @@ def creates_input(op_name, input_name, attrs):
 LOSS_OPS = frozenset({"SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput",
                       "SVMOutput", "MakeLoss", "make_loss"})
 
+#: comparison and logic operators: MXNet gives them a zero gradient (no gradient flows through
+#: them, so ``Executor.backward`` needs no head gradient for their outputs)
+ZERO_GRADIENT_OPS = frozenset(
+    prefix + name + suffix
+    for name in ("equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal",
+                 "logical_and", "logical_or", "logical_xor")
+    for prefix, suffix in (("", ""), ("broadcast_", ""), ("_", "_scalar"))) | {"logical_not"}
+
+
 def ignores_head_gradient(node):
     """Whether ``node`` is a loss layer: a loss operator, or a Custom op whose Prop says
     ``need_top_grad=False``."""
