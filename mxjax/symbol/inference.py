@@ -238,6 +238,9 @@ def _apply_rules(node, shapes):
         for key, shape in rule(node.params(), input_shapes, shapes.get((node, 0))).items():
             if key == "data_out":
                 shapes.set((node, 0), shape, node)
+            elif isinstance(key, int):
+                if key < len(node.inputs) and shape is not None:
+                    shapes.set(node.inputs[key], shape, node)
             elif key in node.op.inputs and node.op.inputs.index(key) < len(node.inputs) and shape is not None:
                 shapes.set(node.inputs[node.op.inputs.index(key)], shape, node)
     if name in op_rules.SAME_SHAPE_BINARY:

@@ -36,7 +36,7 @@ NO_PARTIAL = frozenset({"where", "flatten"})
 
 # MXNet's output names where the operator declares them (otherwise output / output0, output1...)
 _OUTPUT_NAMES = {
-    "BatchNorm": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
+    "BatchNorm": ("output", "mean", "var"), "BatchNorm_v1": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
     "LayerNorm": ("output", "mean", "std"), "GroupNorm": ("output", "mean", "std"),
     "Dropout": ("output", "mask"), "LRN": ("output", "tmp_norm"), "Pooling": ("output", "mask"),
 }
@@ -51,7 +51,7 @@ def _flag(attrs, key, default=False):
 def output_counts(op_name, attrs):
     """(MXNet's number of outputs of the node, how many of them are visible), from the
     operator's attributes (parsed values)."""
-    if op_name in ("BatchNorm", "LayerNorm", "GroupNorm"):
+    if op_name in ("BatchNorm", "BatchNorm_v1", "LayerNorm", "GroupNorm"):
         return 3, 3 if _flag(attrs, "output_mean_var") else 1
     if op_name == "InstanceNorm":
         return 3, 1
@@ -216,13 +216,24 @@ def _same_label(attrs, shapes, out):
     return {} if data is None else {"label": tuple(data)}
 
 
-#: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name: shape}
-#: (``data_out``: the output shape, where the operator fixes some of its dimensions)
+def _upsampling(attrs, shapes, out):
+    """Bilinear UpSampling's weight (its second input): (num_filter, 1, k, k), k = 2*scale - scale%2."""
+    if attrs.get("sample_type") != "bilinear":
+        return {}
+    scale = int(attrs["scale"])
+    kernel = 2 * scale - scale % 2
+    return {1: (int(attrs.get("num_filter", 0)), 1, kernel, kernel)}
+
+
+#: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name or position: shape}
+#: (``data_out``: the output shape, where the operator fixes some of its dimensions; a position
+#: names an input of a variadic operator)
 PARAM_SHAPE_RULES = {
     "FullyConnected": _fully_connected,
     "Convolution": _convolution,
     "Deconvolution": lambda attrs, shapes, out: _convolution(attrs, shapes, out, transposed=True),
     "BatchNorm": _channel_params(("gamma", "beta", "moving_mean", "moving_var"), axis_key="axis"),
+    "BatchNorm_v1": _channel_params(("gamma", "beta", "moving_mean", "moving_var")),
     "LayerNorm": _channel_params(("gamma", "beta"), axis_key="axis"),
     "InstanceNorm": _channel_params(("gamma", "beta")),
     "GroupNorm": _channel_params(("gamma", "beta"), size_key="num_groups"),
@@ -232,4 +243,5 @@ PARAM_SHAPE_RULES = {
     "LinearRegressionOutput": _same_label,
     "LogisticRegressionOutput": _same_label,
     "MAERegressionOutput": _same_label,
+    "UpSampling": _upsampling,
 }
