@@ -25,14 +25,14 @@ grad_req 'add' is applied by the caller after the backward).
 """
 import itertools
 import traceback
-from collections import OrderedDict
+import weakref
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ..base import MXNetError
-from .graph import OpInstance
+from .graph import OpInstance, constant
 from .state import state
 
 #: reg_name -> CustomOpProp subclass (``mx.operator.register``)
@@ -41,12 +41,17 @@ PROPS = {}
 _REQ_NULL, _REQ_WRITE = "null", "write"
 #: an imperative call's token (its last input): a replay of the call reuses its forward
 _tokens = itertools.count()
-_DONE_KEPT = 32
+#: call token -> the results of that call's forward, while the call's trace lives
+_forward_results = {}
 
 
-def call_token():
-    """A new call token, as a 0-d int64 array."""
-    return np.asarray(next(_tokens), np.int64)
+def call_token(ctx):
+    """A new call token: a constant Value holding a 0-d int64 array; the results kept for
+    the call go when the Value does."""
+    token = next(_tokens)
+    value = constant(np.asarray(token, np.int64), ctx)
+    weakref.finalize(value, _forward_results.pop, token, None)
+    return value
 
 
 def make_prop(attrs):
@@ -135,7 +140,6 @@ class CustomRunner:
         self._check_dense()
         self.op = None
         self.functions = {}   # input avals -> the custom_vjp function
-        self.done = OrderedDict()   # call token -> results of that call's cold forward
         self.specs = {}       # input shapes and dtypes -> (output specs, aux specs)
 
     def _check_dense(self):
@@ -312,15 +316,13 @@ class CustomInstance(OpInstance):
             return self.fn(*arrays)
         runner = self.fn.runner
         data, token = runner.split_token(arrays)
-        results = runner.done.get(token)   # this call's forward ran already (a backward's replay,
-        if results is not None:            # an aux state read later): MXNet runs it once
+        results = _forward_results.get(token)   # this call's forward ran already (a backward's
+        if results is not None:                 # replay, an aux state read later): MXNet runs it once
             return results
         outs, _ = runner.out_specs([a.shape for a in data], [a.dtype for a in data])
         results = runner.host_forward(data, outs)
         if token is not None:
-            runner.done[token] = results
-            if len(runner.done) > _DONE_KEPT:
-                runner.done.popitem(last=False)
+            _forward_results[token] = results
         return results
 
     def vjp(self, arrays, cotangents, needed):

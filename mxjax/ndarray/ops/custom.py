@@ -6,7 +6,6 @@ states (positionally, or by their names), and returns the Prop's outputs; the au
 states are written back in place.  The keyword arguments reach the Prop as strings.  The
 engine side (host calls, gradients) is ``_engine/custom_op.py``."""
 from ..._engine.custom_op import CustomInstance, CustomRunner, call_token, signature
-from ..._engine.graph import constant
 from ...base import MXNetError
 from ..registry import REQUIRED, Op, register
 
@@ -45,7 +44,7 @@ class CustomOperator(Op):
         from ...context import current_context
         from ..ndarray import from_value
         ctx = arrays[0].context if arrays else current_context()
-        arrays.append(from_value(constant(call_token(), ctx)))   # this call's identity (custom_op.py)
+        arrays.append(from_value(call_token(ctx)))   # this call's identity (custom_op.py)
         return arrays, tuple(sorted(attrs.items()))
 
     def bind(self, attrs):
