@@ -36,6 +36,7 @@ NO_PARTIAL = frozenset({"where", "flatten"})
 
 # MXNet's output names where the operator declares them (otherwise output / output0, output1...)
 _OUTPUT_NAMES = {
+    "RNN": ("output", "state_output", "statecell_output"),
     "BatchNorm": ("output", "mean", "var"), "BatchNorm_v1": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
     "LayerNorm": ("output", "mean", "std"), "GroupNorm": ("output", "mean", "std"),
     "Dropout": ("output", "mask"), "LRN": ("output", "tmp_norm"), "Pooling": ("output", "mask"),
@@ -55,6 +56,9 @@ def output_counts(op_name, attrs):
         return 3, 3 if _flag(attrs, "output_mean_var") else 1
     if op_name == "InstanceNorm":
         return 3, 1
+    if op_name == "RNN":
+        n = (3 if attrs.get("mode") == "lstm" else 2) if _flag(attrs, "state_outputs") else 1
+        return n, n
     if op_name in ("Dropout", "LRN", "Pooling"):
         return 2, 1
     if op_name == "SliceChannel":
@@ -83,6 +87,8 @@ def creates_input(op_name, input_name, attrs):
     is not given (MXNet lists it among the operator's arguments)."""
     if input_name == "bias":
         return not _flag(attrs, "no_bias", op_name == "Deconvolution")
+    if op_name == "RNN" and input_name == "state_cell":
+        return attrs.get("mode") == "lstm"
     if op_name == "LeakyReLU" and input_name == "gamma":
         return attrs.get("act_type", "leaky") == "prelu"
     return _flag(attrs, "use_" + input_name)
@@ -216,6 +222,29 @@ def _same_label(attrs, shapes, out):
     return {} if data is None else {"label": tuple(data)}
 
 
+_RNN_GATES = {"rnn_relu": 1, "rnn_tanh": 1, "gru": 3, "lstm": 4}
+
+
+def _rnn(attrs, shapes, out):
+    """RNN's flat ``parameters`` vector and its states from data (T, N, I): per direction,
+    gates * (in * H + H * H + 2 * H) per layer, ``in`` being I for the first layer and H times
+    the directions after it; states (layers * directions, N, H)."""
+    data = shapes["data"]
+    if data is None or len(data) != 3 or attrs.get("projection_size") not in (None, "None"):
+        return {}
+    hidden, layers = int(attrs["state_size"]), int(attrs["num_layers"])
+    directions = 2 if _flag(attrs, "bidirectional") else 1
+    gates = _RNN_GATES.get(attrs.get("mode"))
+    rules = {}
+    if data[1]:
+        rules["state"] = rules["state_cell"] = (layers * directions, data[1], hidden)
+    if gates and data[2]:
+        first = gates * (data[2] * hidden + hidden * hidden + 2 * hidden)
+        rest = gates * (hidden * directions * hidden + hidden * hidden + 2 * hidden) * (layers - 1)
+        rules["parameters"] = ((first + rest) * directions,)
+    return rules
+
+
 def _upsampling(attrs, shapes, out):
     """Bilinear UpSampling's weight (its second input): (num_filter, 1, k, k), k = 2*scale - scale%2."""
     if attrs.get("sample_type") != "bilinear":
@@ -244,4 +273,5 @@ PARAM_SHAPE_RULES = {
     "LogisticRegressionOutput": _same_label,
     "MAERegressionOutput": _same_label,
     "UpSampling": _upsampling,
+    "RNN": _rnn,
 }
