@@ -40,6 +40,7 @@ from . import module as mod  # noqa: E402,F401
 from . import rnn  # noqa: E402,F401
 from . import visualization  # noqa: E402,F401
 from . import visualization as viz  # noqa: E402,F401
+from . import operator  # noqa: E402,F401
 from . import profiler  # noqa: E402,F401
 from . import recordio  # noqa: E402,F401
 from . import symbol as sym  # noqa: E402,F401

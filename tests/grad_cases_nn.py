@@ -37,6 +37,12 @@ def _bn_copy(**attrs):
     return call
 
 
+def _bn_v1_copy(**attrs):
+    def call(x, gamma, beta, mean, var):
+        return nd.BatchNorm_v1(x, gamma, beta, mean.copy(), var.copy(), **attrs)
+    return call
+
+
 def _ctc_with_lengths(data, label, data_lengths, label_lengths):
     return nd.CTCLoss(data, label, data_lengths, label_lengths, use_data_lengths=True, use_label_lengths=True)
 
@@ -114,6 +120,10 @@ CASES = {
         Case(BN_INPUTS, call=lambda *xs: _bn_copy(fix_gamma=False, output_mean_var=True)(*xs)[2], train=True,
              const=(3, 4), label="inverse std output", out_shape=(2,)),
     ],
+    "BatchNorm_v1": [
+        Case(BN_INPUTS, call=_bn_v1_copy(fix_gamma=False), train=True, const=(3, 4), label="train"),
+        Case(BN_INPUTS, call=_bn_v1_copy(fix_gamma=False), const=(3, 4), label="predict"),
+    ],
     "LayerNorm": [
         Case((U, uniform(0.5, 1.5, (3,)), uniform(-1, 1, (3,))), out_shape=(2, 3)),
         Case((uniform(-1, 1, (3, 2, 2)), uniform(0.5, 1.5, (3,)), uniform(-1, 1, (3,))),
@@ -150,4 +160,5 @@ SPECIAL_BACKWARD = {
     "LinearRegressionOutput": _OUTPUT_LAYER,
     "LogisticRegressionOutput": _OUTPUT_LAYER,
     "MAERegressionOutput": _OUTPUT_LAYER,
+    "Custom": "the user's CustomOp.backward: checked (finite differences, MXNet's numbers) in tests/test_custom_op.py",
 }

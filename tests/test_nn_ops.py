@@ -568,7 +568,7 @@ ASYNC_ERRORS = {
                              "p_value"),
     "InstanceNorm 2-d": (lambda: nd.InstanceNorm(nd.ones((2, 3)), nd.ones(3), nd.zeros(3)), "rank >= 3"),
     "rrelu with gamma": (lambda: nd.LeakyReLU(nd.ones((2, 3)), nd.ones(3), act_type="rrelu"), "gamma"),
-    "prelu gamma size": (lambda: nd.LeakyReLU(nd.ones((2, 3, 2)), nd.ones(2), act_type="prelu"), "gamma"),
+    "prelu gamma size": (lambda: nd.LeakyReLU(nd.ones((2, 3, 2)), nd.ones(4), act_type="prelu"), "gamma"),
     "Convolution weight": (lambda: nd.Convolution(nd.ones((1, 2, 4, 4)), nd.ones((3, 2, 2, 2)), kernel=(3, 3),
                                                   num_filter=3, no_bias=True), "weight"),
 }
@@ -678,3 +678,15 @@ def test_fully_connected_takes_a_column_bias():
     assert b.grad.shape == (4, 1) and b.grad.asnumpy().ravel().tolist() == [2.0] * 4
     with pytest.raises(MXNetError, match=r"bias has shape \(4, 2\)"):
         nd.FullyConnected(x, w, nd.ones((4, 2)), num_hidden=4)
+
+
+def test_prelu_gamma_over_the_first_two_axes():
+    """MXNet 1.9.1 lays gamma's dimensions over data axes 1 then 0 (values recorded from it)."""
+    x = nd.array([[-1., 2., -3.], [4., -5., -6.]])
+    full = nd.LeakyReLU(x, gamma=nd.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]), act_type="prelu")
+    np.testing.assert_allclose(full.asnumpy(), [[-0.1, 2.0, -0.9], [4.0, -2.5, -3.6]], rtol=1e-6)
+    x4 = -nd.ones((2, 3, 2, 2))
+    out = nd.LeakyReLU(x4, gamma=nd.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]), act_type="prelu")
+    np.testing.assert_allclose(out.asnumpy()[:, :, 1, 1], [[-0.1, -0.2, -0.3], [-0.4, -0.5, -0.6]], rtol=1e-6)
+    with pytest.raises(MXNetError, match="Cannot broadcast gamma to data"):
+        nd.LeakyReLU(x, gamma=nd.array([0.1, 0.2, 0.3, 0.4]), act_type="prelu").asnumpy()

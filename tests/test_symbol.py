@@ -227,3 +227,29 @@ def test_autograd_get_symbol_is_a_symbol():
     assert [n["op"] for n in json.loads(sym.tojson())["nodes"]] == ["null", "exp", "_mul_scalar", "broadcast_add"]
     out = sym.eval(var0=mx.nd.array([1.0, 2.0]))[0]
     np.testing.assert_allclose(out.asnumpy(), np.exp([1.0, 2.0]) * 2 + [1.0, 2.0], rtol=1e-6)
+
+
+def test_bilinear_upsampling_weight_shape_and_batchnorm_v1_names():
+    """Shapes and names recorded from MXNet 1.9.1."""
+    up = mx.sym.UpSampling(mx.sym.Variable("data"), mx.sym.Variable("weight"), sample_type="bilinear", scale=2,
+                           num_filter=3, num_args=2)
+    assert up.infer_shape(data=(1, 3, 4, 4)) == ([(1, 3, 4, 4), (3, 1, 4, 4)], [(1, 3, 8, 8)], [])
+    bn = mx.sym.BatchNorm_v1(mx.sym.var("d"), name="bn")
+    assert bn.list_arguments() == ["d", "bn_gamma", "bn_beta"]
+    assert bn.list_auxiliary_states() == ["bn_moving_mean", "bn_moving_var"]
+    assert bn.list_outputs() == ["bn_output"]
+    assert bn.infer_shape(d=(2, 3, 4)) == ([(2, 3, 4), (3,), (3,)], [(2, 3, 4)], [(3,), (3,)])
+
+
+def test_rnn_creates_state_cell_and_infers_parameter_and_state_shapes():
+    """Names and shapes recorded from MXNet 1.9.1."""
+    lstm = mx.sym.RNN(mode="lstm", num_layers=3, state_outputs=False, state_size=8, name="rnn")
+    assert lstm.list_arguments() == ["rnn_data", "rnn_parameters", "rnn_state", "rnn_state_cell"]
+    gru = mx.sym.RNN(data=mx.sym.var("x"), state_size=8, num_layers=3, mode="gru", bidirectional=True, name="g")
+    assert gru.infer_shape(x=(3, 2, 4)) == ([(3, 2, 4), (3168,), (6, 2, 8)], [(3, 2, 16)], [])
+    states = mx.sym.RNN(data=mx.sym.var("x"), state_size=8, num_layers=2, mode="lstm", state_outputs=True, name="r")
+    assert states.list_outputs() == ["r_output", "r_state_output", "r_statecell_output"]
+    assert states.infer_shape(x=(3, 2, 4)) == ([(3, 2, 4), (1024,), (2, 2, 8), (2, 2, 8)],
+                                              [(3, 2, 8), (2, 2, 8), (2, 2, 8)], [])
+    ex = states.simple_bind(mx.cpu(), x=(3, 2, 4))
+    assert [o.shape for o in ex.forward(is_train=True)] == [(3, 2, 8), (2, 2, 8), (2, 2, 8)]

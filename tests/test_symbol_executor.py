@@ -130,3 +130,13 @@ def test_dropout_mask_shared_by_forward_and_backward():
     np.testing.assert_array_equal(exe.grad_dict["x"].asnumpy(), out)   # both 2 where kept, 0 where dropped
     assert set(np.unique(out)) <= {0.0, 2.0}
     np.testing.assert_array_equal(exe.forward(is_train=False)[0].asnumpy(), np.ones(50))
+
+
+def test_executor_backward_without_head_gradient_through_a_comparison():
+    """MXNet gives comparisons a zero gradient, so backward() needs no head gradient."""
+    x, y = mx.sym.var("x"), mx.sym.var("y")
+    ex = (x > y).simple_bind(mx.cpu(), x=(2,), y=(2,))
+    ex.forward(is_train=True, x=mx.nd.array([1, 2]), y=mx.nd.array([2, 1]))
+    ex.backward()
+    assert ex.outputs[0].asnumpy().tolist() == [0, 1]
+    assert ex.grad_dict["x"].asnumpy().tolist() == [0, 0]

@@ -37,7 +37,7 @@ def _make_function(op):
         arrays, attrs = op.parse(args, kwargs)
         result = invoke(op, arrays, attrs)
         if op.mutates:
-            result = _write_back_aux_states(op, arrays, result)
+            result = _write_back_aux_states(op, arrays, attrs, result)
         if out is None:
             return result
         if isinstance(out, (list, tuple)):
@@ -52,13 +52,15 @@ def _make_function(op):
     return function
 
 
-def _write_back_aux_states(op, arrays, result):
+def _write_back_aux_states(op, arrays, attrs, result):
     """Ops with auxiliary states (BatchNorm's moving mean/var) return their new values last;
     MXNet updates those input arrays in place, outside the autograd graph.  A variadic op
     (``reset_arrays``) updates every input; with no other output it returns ``[]``."""
-    targets = arrays if op.variadic else [arrays[op.inputs.index(name)] for name in op.mutates]
-    result = result if isinstance(result, list) else [result]
+    targets = [arrays[i] for i in op.aux_positions(attrs, len(arrays))]
     k = len(targets)
+    if not k:
+        return result
+    result = result if isinstance(result, list) else [result]
     visible, new_states = result[:-k], result[-k:]
     for target, new in zip(targets, new_states):
         target._write_unrecorded(new._value)

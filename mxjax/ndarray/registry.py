@@ -58,10 +58,14 @@ class Op:
     ``infer``: for an op without array inputs, ``infer(**attrs)`` returns the (shape, dtype)
     pair of each output (raising the op's own errors): shape inference without tracing
     ``impl`` (``jax.eval_shape`` costs far more than the op when every call has a new shape).
+    ``free_attrs`` (class attribute, set by Op subclasses): the operator's inputs, outputs and
+    keyword arguments are not fixed by the registry but by its attributes (``Custom``, whose
+    registered CustomOpProp lists them); such an op answers ``signature(attrs)``.
     ``view_method``: the output is the input's data under a new shape (flatten, squeeze,
     expand_dims); the NDArray method then takes MXNet's ``inplace=False`` argument, and
     ``inplace=True`` returns a reshape view sharing the array's storage.
     """
+    free_attrs = False
 
     def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=(),
                  offsets=None, view_method=False, infer=None):
@@ -85,6 +89,13 @@ class Op:
         defaults = tuple((k, _hashable(v)) for k, v in self.attrs.items())
         self._defaults = None if any(v is REQUIRED for _, v in defaults) else defaults
         self._parsed = {}   # (number of array args, keyword attributes, their types) -> attrs
+
+    def aux_positions(self, attrs, n_inputs):
+        """Positions of the inputs this op updates in place (``mutates``), in the order their
+        new values follow the op's outputs."""
+        if self.variadic:
+            return range(n_inputs) if self.mutates else ()
+        return [self.inputs.index(name) for name in self.mutates]
 
     def bind(self, attrs):
         """The pure function ``(*arrays) -> tuple of arrays`` for static ``attrs``."""
@@ -180,12 +191,14 @@ NDArray = _LazyNDArray()
 
 
 def register(name, inputs=("data",), attrs=(), variadic=False, uses_training=False, random=False,
-             method=False, aliases=(), doc=None, mutates=(), offsets=None, view_method=False, infer=None):
+             method=False, aliases=(), doc=None, mutates=(), offsets=None, view_method=False, infer=None,
+             op_class=None):
     """Decorator adding ``impl`` to the registry under ``name`` (and ``aliases``).
 
-    ``method``: True to expose it as an NDArray method of the same name, or a method name."""
+    ``method``: True to expose it as an NDArray method of the same name, or a method name.
+    ``op_class``: an Op subclass for an operator whose signature its attributes decide."""
     def deco(impl):
-        op = Op(name, impl, inputs, attrs, variadic, uses_training, random,
+        op = (op_class or Op)(name, impl, inputs, attrs, variadic, uses_training, random,
                 name if method is True else method or None, doc, mutates, offsets, view_method, infer)
         for n in (name,) + tuple(aliases):
             if n in OPS:

@@ -276,7 +276,7 @@ class Executor:
         if len(out_grads) > len(self.outputs):
             raise MXNetError(f"backward: {len(out_grads)} output gradients for {len(self.outputs)} outputs")
         out_grads += [None] * (len(self.outputs) - len(out_grads))
-        loss = [node.op is not None and node.op.name in op_rules.LOSS_OPS for node, _ in self._graph.outputs]
+        loss = [op_rules.ignores_head_gradient(node) for node, _ in self._graph.outputs]
         flows = self._gradient_reaches()
         out = []
         for o, g in zip(self.outputs, out_grads):
@@ -386,12 +386,12 @@ class Executor:
 
     def _gradient_reaches(self):
         """For each output: whether a gradient flows from it to an argument with grad_req
-        other than 'null' (not through BlockGrad)."""
+        other than 'null' (not through BlockGrad, nor a comparison: their gradient is zero)."""
         graph = self._graph
         reach = {id(n) for n, m in zip(graph.arg_nodes, self._mask) if m}
         for node in graph.order:
-            if node.op is not None and node.op.name != "BlockGrad" and \
-                    any(id(c) in reach for c, _ in node.inputs):
+            if node.op is not None and node.op.name != "BlockGrad" and node.op.name not in op_rules.ZERO_GRADIENT_OPS \
+                    and any(id(c) in reach for c, _ in node.inputs):
                 reach.add(id(node))
         return [id(n) in reach for n, _ in graph.outputs]
 

@@ -5,7 +5,7 @@ what a block that holds a Symbol runs imperatively."""
 from ..base import MXNetError
 from ..ndarray.ndarray import invoke
 from ..ndarray.registry import _hashable
-from .symbol import topo_order
+from .symbol import mutated_positions, topo_order
 
 
 def evaluate(sym, values):
@@ -22,11 +22,12 @@ def evaluate(sym, values):
         attrs = tuple((k, _hashable(v)) for k, v in node.params().items())
         out = invoke(node.op, arrays, attrs, ctx=arrays[0].context if arrays else None)
         out = list(out) if isinstance(out, (list, tuple)) else [out]
-        if node.op.mutates:
-            k = len(node.op.mutates)
+        positions = mutated_positions(node)
+        if positions:
+            k = len(positions)
             out, updates = out[:-k], out[-k:]
-            for name, new in zip(node.op.mutates, updates):
-                arrays[node.op.inputs.index(name)]._write_unrecorded(new._value)
+            for position, new in zip(positions, updates):
+                arrays[position]._write_unrecorded(new._value)
         results[id(node)] = out
     return [results[id(n)][i] for n, i in sym._outputs]
 

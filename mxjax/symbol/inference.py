@@ -118,7 +118,7 @@ def _is_same_shape(node):
 
 
 def _forward(node, shapes, in_shapes, dtypes):
-    if any(s is None for s in in_shapes):
+    if node.op.free_attrs or any(s is None for s in in_shapes):
         return
     in_dtypes = tuple(dtypes.get((id(c), i), np.dtype(np.float32)) for c, i in node.inputs)
     if all(_complete(s) for s in in_shapes):
@@ -203,7 +203,34 @@ def _slice_channel(node, shapes):
             shapes.set((node, i), part, node)
 
 
+def _custom_shapes(node, shapes):
+    """A Custom node's shapes from its Prop's ``infer_shape`` (unknown argument shapes passed
+    as [], as MXNet does; a Prop that cannot work with them yet is asked again later)."""
+    from .._engine.custom_op import infer_shapes, make_prop
+    params = node.params()
+    sig = node.op.signature(params)
+    n = len(sig.arguments)
+    known = [shapes.get(e) for e in node.inputs[:n]]
+    try:
+        ins, outs, auxs = infer_shapes(make_prop(params), sig, [list(s) if s else [] for s in known])
+    except MXNetError:
+        raise
+    except Exception as exc:
+        if all(_complete(s) for s in known):
+            raise MXNetError(f"Error in {params.get('op_type')}.infer_shape: {exc}") from exc
+        return
+    for entry, shape in zip(node.inputs, ins + auxs):
+        if shape:
+            shapes.set(entry, shape, node)
+    for i, shape in enumerate(outs):
+        if shape:
+            shapes.set((node, i), shape, node)
+
+
 def _apply_rules(node, shapes):
+    if node.op.free_attrs:
+        _custom_shapes(node, shapes)
+        return
     name = op_rules.MXNET_OP_NAME.get(node.op.name, node.op.name)
     rule = op_rules.PARAM_SHAPE_RULES.get(node.op.name)
     if rule is not None and node.inputs and shapes.get(node.inputs[0]) is not None:
@@ -211,6 +238,9 @@ def _apply_rules(node, shapes):
         for key, shape in rule(node.params(), input_shapes, shapes.get((node, 0))).items():
             if key == "data_out":
                 shapes.set((node, 0), shape, node)
+            elif isinstance(key, int):
+                if key < len(node.inputs) and shape is not None:
+                    shapes.set(node.inputs[key], shape, node)
             elif key in node.op.inputs and node.op.inputs.index(key) < len(node.inputs) and shape is not None:
                 shapes.set(node.inputs[node.op.inputs.index(key)], shape, node)
     if name in op_rules.SAME_SHAPE_BINARY:
@@ -353,6 +383,9 @@ def _type_node(node, dtypes):
     (elementwise), forwards and backwards."""
     ins = [dtypes.get((id(c), i)) for c, i in node.inputs]
     params = node.params()
+    if node.op.free_attrs:
+        _custom_types(node, params, ins, dtypes)
+        return
     fixed = params.get("dtype")
     fixed = None if fixed in (None, "None") or node.op.name == "topk" else np.dtype(fixed)
     if node.op.name in _INT64_OUT:
@@ -374,6 +407,27 @@ def _type_node(node, dtypes):
             dtypes[(id(entry[0]), entry[1])] = main
     for i in range(node.counts()[1]):
         dtypes.setdefault((id(node), i), main)
+
+
+def _custom_types(node, params, ins, dtypes):
+    """A Custom node's dtypes from its Prop's ``infer_type`` (unknown ones passed as None)."""
+    from .._engine.custom_op import infer_types, make_prop
+    sig = node.op.signature(params)
+    n = len(sig.arguments)
+    try:
+        arg_t, out_t, aux_t = infer_types(make_prop(params), sig, [None if d is None else d.type for d in ins[:n]])
+    except MXNetError:
+        raise
+    except Exception as exc:
+        if all(d is not None for d in ins[:n]):
+            raise MXNetError(f"Error in {params.get('op_type')}.infer_type: {exc}") from exc
+        return
+    for entry, dtype in zip(node.inputs, arg_t + aux_t):
+        if dtype is not None:
+            dtypes.setdefault((id(entry[0]), entry[1]), dtype)
+    for i, dtype in enumerate(out_t):
+        if dtype is not None:
+            dtypes.setdefault((id(node), i), dtype)
 
 
 def run_types(sym, given):

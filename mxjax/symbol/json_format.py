@@ -11,7 +11,7 @@ import json
 
 from ..base import MXNetError
 from .. import util
-from .symbol import Symbol, _Node, topo_order
+from .symbol import Symbol, _Node, mutated_positions, topo_order
 
 MXNET_VERSION = 10901
 
@@ -44,9 +44,7 @@ def graph_dict(sym):
     index = {id(n): k for k, n in enumerate(order)}
     mutable = set()
     for node in order:
-        if node.op is not None and node.op.mutates:
-            mutable.update(id(c) for name, (c, _) in zip(node.op.inputs, node.inputs)
-                           if name in node.op.mutates and c.op is None)
+        mutable.update(id(node.inputs[i][0]) for i in mutated_positions(node) if node.inputs[i][0].op is None)
     nodes, row_ptr = [], [0]
     for node in order:
         spec = {"op": node.json_op(), "name": node.name}

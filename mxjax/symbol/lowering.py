@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..ndarray.registry import _hashable
-from .symbol import aux_nodes, topo_order
+from .symbol import aux_nodes, mutated_positions, topo_order
 
 _POSITION = np.int64
 
@@ -70,12 +70,13 @@ class GraphFunction:
             results = node_function(node, training)(*inputs)
             if observe is not None:
                 observe(node, inputs, results)
-            n_mut = len(node.op.mutates)
-            if n_mut:
+            positions = mutated_positions(node)
+            if positions:
+                n_mut = len(positions)
                 visible, updates = results[:-n_mut], results[-n_mut:]
-                for name, update in zip(node.op.mutates, updates):
-                    child = node.inputs[node.op.inputs.index(name)][0]
-                    if training and id(child) in aux_index:
+                for position, update in zip(positions, updates):
+                    child = node.inputs[position][0]
+                    if (training or node.op.free_attrs) and id(child) in aux_index:   # a CustomOp writes its own
                         new_aux[aux_index[id(child)]] = update.astype(aux[aux_index[id(child)]].dtype)
                 results = visible
             values[id(node)] = results

@@ -36,7 +36,7 @@ NO_PARTIAL = frozenset({"where", "flatten"})
 
 # MXNet's output names where the operator declares them (otherwise output / output0, output1...)
 _OUTPUT_NAMES = {
-    "BatchNorm": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
+    "BatchNorm": ("output", "mean", "var"), "BatchNorm_v1": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
     "LayerNorm": ("output", "mean", "std"), "GroupNorm": ("output", "mean", "std"),
     "RNN": ("output", "state_output", "statecell_output"),
     "Dropout": ("output", "mask"), "LRN": ("output", "tmp_norm"), "Pooling": ("output", "mask"),
@@ -52,7 +52,7 @@ def _flag(attrs, key, default=False):
 def output_counts(op_name, attrs):
     """(MXNet's number of outputs of the node, how many of them are visible), from the
     operator's attributes (parsed values)."""
-    if op_name in ("BatchNorm", "LayerNorm", "GroupNorm"):
+    if op_name in ("BatchNorm", "BatchNorm_v1", "LayerNorm", "GroupNorm"):
         return 3, 3 if _flag(attrs, "output_mean_var") else 1
     if op_name == "InstanceNorm":
         return 3, 1
@@ -89,6 +89,8 @@ def creates_input(op_name, input_name, attrs):
     is not given (MXNet lists it among the operator's arguments)."""
     if input_name == "bias":
         return not _flag(attrs, "no_bias", op_name == "Deconvolution")
+    if op_name == "RNN" and input_name == "state_cell":
+        return attrs.get("mode") == "lstm"
     if op_name == "LeakyReLU" and input_name == "gamma":
         return attrs.get("act_type", "leaky") == "prelu"
     return _flag(attrs, "use_" + input_name)
@@ -97,6 +99,25 @@ def creates_input(op_name, input_name, attrs):
 #: loss layers: their gradient ignores the head gradient, so ``Executor.backward`` needs none
 LOSS_OPS = frozenset({"SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput",
                       "SVMOutput", "MakeLoss", "make_loss"})
+
+#: comparison and logic operators: MXNet gives them a zero gradient (no gradient flows through
+#: them, so ``Executor.backward`` needs no head gradient for their outputs)
+ZERO_GRADIENT_OPS = frozenset(
+    prefix + name + suffix
+    for name in ("equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal",
+                 "logical_and", "logical_or", "logical_xor")
+    for prefix, suffix in (("", ""), ("broadcast_", ""), ("_", "_scalar"))) | {"logical_not"}
+
+
+def ignores_head_gradient(node):
+    """Whether ``node`` is a loss layer: a loss operator, or a Custom op whose Prop says
+    ``need_top_grad=False``."""
+    if node.op is None:
+        return False
+    if node.op.free_attrs:
+        return not node.op.signature(node.params()).need_top_grad
+    return node.op.name in LOSS_OPS
+
 
 #: the initializer MXNet attaches to auxiliary-state variables it creates
 AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
@@ -222,13 +243,24 @@ def _rnn(attrs, shapes, out):
     return rules
 
 
-#: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name: shape}
-#: (``data_out``: the output shape, where the operator fixes some of its dimensions)
+def _upsampling(attrs, shapes, out):
+    """Bilinear UpSampling's weight (its second input): (num_filter, 1, k, k), k = 2*scale - scale%2."""
+    if attrs.get("sample_type") != "bilinear":
+        return {}
+    scale = int(attrs["scale"])
+    kernel = 2 * scale - scale % 2
+    return {1: (int(attrs.get("num_filter", 0)), 1, kernel, kernel)}
+
+
+#: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name or position: shape}
+#: (``data_out``: the output shape, where the operator fixes some of its dimensions; a position
+#: names an input of a variadic operator)
 PARAM_SHAPE_RULES = {
     "FullyConnected": _fully_connected,
     "Convolution": _convolution,
     "Deconvolution": lambda attrs, shapes, out: _convolution(attrs, shapes, out, transposed=True),
     "BatchNorm": _channel_params(("gamma", "beta", "moving_mean", "moving_var"), axis_key="axis"),
+    "BatchNorm_v1": _channel_params(("gamma", "beta", "moving_mean", "moving_var")),
     "LayerNorm": _channel_params(("gamma", "beta"), axis_key="axis"),
     "InstanceNorm": _channel_params(("gamma", "beta")),
     "GroupNorm": _channel_params(("gamma", "beta"), size_key="num_groups"),
@@ -239,5 +271,6 @@ PARAM_SHAPE_RULES = {
     "LinearRegressionOutput": _same_label,
     "LogisticRegressionOutput": _same_label,
     "MAERegressionOutput": _same_label,
+    "UpSampling": _upsampling,
     "RNN": _rnn,
 }

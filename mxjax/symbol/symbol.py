@@ -46,6 +46,8 @@ class _Node:
         """The operator's attributes as the registry takes them: {name: parsed value}."""
         if self._params is None:
             values = {}
+            if self.op.free_attrs:   # Custom: its keyword arguments as given, strings
+                values = {k: v for k, v in self.attrs.items() if not (k.startswith("__") and k.endswith("__"))}
             for key, default in self.op.attrs.items():
                 if key in self.attrs:
                     values[key] = parse_attr(self.attrs[key])
@@ -61,11 +63,16 @@ class _Node:
         """(number of outputs in MXNet's graph, number visible)."""
         if self.op is None:
             return 1, 1
+        if self.op.free_attrs:
+            n = len(self.op.signature(self.params()).outputs)
+            return n, n
         return op_rules.output_counts(self.op.name, self.params())
 
     def output_name(self, index):
         if self.op is None:
             return self.name
+        if self.op.free_attrs:
+            return f"{self.name}_{self.op.signature(self.params()).outputs[index]}"
         total, _ = self.counts()
         return f"{self.name}_{op_rules.output_names(self.op.name, total)[index]}"
 
@@ -124,14 +131,23 @@ def topo_order(entries):
     return order
 
 
+def mutated_positions(node):
+    """Positions of the inputs ``node``'s operator updates in place (auxiliary states), in
+    the order their new values follow the operator's outputs."""
+    op = node.op
+    if op is None or not op.mutates:
+        return ()
+    return [i for i in op.aux_positions(node.params(), len(node.inputs)) if i < len(node.inputs)]
+
+
 def aux_nodes(order):
     """The variables some operator of ``order`` updates in place (auxiliary states)."""
     aux = set()
     for node in order:
-        if node.op is not None and node.op.mutates:
-            for name, (child, _) in zip(node.op.inputs, node.inputs):
-                if name in node.op.mutates and child.op is None:
-                    aux.add(id(child))
+        for i in mutated_positions(node):
+            child = node.inputs[i][0]
+            if child.op is None:
+                aux.add(id(child))
     return aux
 
 
@@ -480,6 +496,8 @@ def create(op, hint, args, kwargs):
     kwargs.update(_attribute.current().get(attr))
     name = _name.current().get(kwargs.pop("name", None), hint)
     kwargs.pop("out", None)
+    if op.free_attrs:
+        return _create_free(op, name, args, kwargs)
     inputs, params = {}, {}
     positional = []
     if op.variadic:
@@ -531,6 +549,34 @@ def create(op, hint, args, kwargs):
     node.inputs = entries
     _, visible = node.counts()
     return Symbol([(node, i) for i in range(visible)])
+
+
+def _create_free(op, name, args, kwargs):
+    """A ``Custom`` node: its inputs are the Prop's arguments then auxiliary states (given
+    positionally or by name, the missing ones created as ``<name>_<input>`` variables), its
+    other keyword arguments string attributes."""
+    inputs = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
+    attrs = {_hidden_key(k): attr_string(v) for k, v in kwargs.items() if k not in inputs and v is not None}
+    positional = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
+    for value in positional:
+        if not isinstance(value, Symbol):
+            raise AssertionError(f"Positional arguments must be Symbol instances, but got {value}")
+    node = _Node(op, name, attrs, [])
+    sig = op.signature(node.params())
+    names = sig.arguments + sig.aux
+    if len(positional) > len(names):
+        raise MXNetError(f"Custom operator {attrs.get('op_type')} takes {len(names)} inputs, got {len(positional)}")
+    unknown = [k for k in inputs if k not in names]
+    if unknown:
+        raise TypeError(f"Operator {op.name}: argument '{unknown[0]}' is not an input of the operator")
+    entries = [_single_entry(s, op) for s in positional]
+    for input_name in names[len(positional):]:
+        if input_name in inputs:
+            entries.append(_single_entry(inputs[input_name], op))
+        else:
+            entries.append((_Node(None, f"{name}_{input_name}", {}, []), 0))
+    node.inputs = entries
+    return Symbol([(node, i) for i in range(len(sig.outputs))])
 
 
 # MXNet parameters the registry does not model and the symbolic API accepts without effect

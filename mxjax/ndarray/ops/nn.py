@@ -62,15 +62,20 @@ _LEAKY_TYPES = ("elu", "gelu", "leaky", "prelu", "rrelu", "selu")
 
 
 def _channel_broadcast(gamma, data):
-    """PReLU's gamma: one slope (shape (1,)) or one per channel (axis 1; axis 0 of a vector)."""
+    """PReLU's gamma laid over the data's first two axes as MXNet does: gamma's dimensions,
+    from its last, match data axes 1 then 0 (equal sizes, or 1); every other axis is 1.  So a
+    (C,) gamma is one slope per channel, a (N, C) gamma one per sample and channel, (1,) one
+    slope; anything else raises MXNetError."""
     if gamma.size == 1:
         return gamma.reshape(())
-    axis = 1 if data.ndim >= 2 else 0
-    if gamma.ndim != 1 or gamma.shape[0] != data.shape[axis]:
-        raise _error("LeakyReLU", f"prelu: gamma must have shape (1,) or ({data.shape[axis]},) for data of "
-                                  f"shape {data.shape}, got {gamma.shape}")
     shape = [1] * data.ndim
-    shape[axis] = gamma.shape[0]
+    s = gamma.ndim - 1
+    for i in range(data.ndim - 1, -1, -1):
+        if s >= 0 and i <= 1 and gamma.shape[s] in (data.shape[i], 1):
+            shape[i] = gamma.shape[s]
+            s -= 1
+    if s != -1:
+        raise _error("LeakyReLU", f"Cannot broadcast gamma to data. gamma: {gamma.shape}, data: {data.shape}")
     return gamma.reshape(shape)
 
 

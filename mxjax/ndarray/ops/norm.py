@@ -76,6 +76,17 @@ def _batch_norm(data, gamma, beta, moving_mean, moving_var, *, eps, momentum, fi
     return outs + (new_mean, new_var)
 
 
+
+@register("BatchNorm_v1", inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
+          attrs=dict(eps=_EPS_1E3, momentum=_MOMENTUM, fix_gamma=True, use_global_stats=False, output_mean_var=False),
+          uses_training=True, mutates=("moving_mean", "moving_var"))
+def _batch_norm_v1(data, gamma, beta, moving_mean, moving_var, *, eps, momentum, fix_gamma, use_global_stats,
+                   output_mean_var, _training):
+    """MXNet's deprecated BatchNorm (channel axis 1): ``BatchNorm`` with ``axis=1``."""
+    return _batch_norm(data, gamma, beta, moving_mean, moving_var, eps=eps, momentum=momentum, fix_gamma=fix_gamma,
+                       use_global_stats=use_global_stats, output_mean_var=output_mean_var, axis=1, cudnn_off=False,
+                       min_calib_range=None, max_calib_range=None, _training=_training)
+
 @register("_contrib_BatchNormWithReLU", inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
           attrs=dict(eps=_EPS_1E3, momentum=_MOMENTUM, fix_gamma=True, use_global_stats=False, output_mean_var=False,
                      axis=1, cudnn_off=False, min_calib_range=None, max_calib_range=None),
