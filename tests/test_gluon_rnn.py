@@ -390,3 +390,25 @@ def test_variational_dropout_keeps_one_mask_per_sequence():
     assert all((m == masks[0]).all() for m in masks) and set(np.unique(masks[0])) == {0.0, 2.0}
     stepped.reset()
     assert stepped.drop_inputs_mask is None
+
+
+def test_conv_cells_checks_deferred_channels_and_repr():
+    """As MXNet 1.9.1 (checked there): the asserts on the convolution settings, 0 input channels
+    taken from the first input, MXNet's repr and state_info."""
+    rnn = gluon.contrib.rnn
+    with pytest.raises(AssertionError, match="Only support odd number, get h2h_kernel= 2"):
+        rnn.Conv2DLSTMCell((3, 8, 8), 4, 3, 2)
+    with pytest.raises(AssertionError, match="For 2D convolution, the convolution settings can only be either int "
+                                             "or list/tuple of length 2"):
+        rnn.Conv2DLSTMCell((3, 8, 8), 4, (3, 3, 3), 3)
+    cell = rnn.Conv2DGRUCell((0, 6, 6), 2, 3, 3, prefix="g_")
+    assert repr(cell) == "Conv2DGRUCell(None -> 6, tanh, NCHW)"
+    assert [(k, p.shape) for k, p in cell.collect_params().items()] == [
+        ("g_i2h_weight", (6, 0, 3, 3)), ("g_h2h_weight", (6, 2, 3, 3)), ("g_i2h_bias", (6,)), ("g_h2h_bias", (6,))]
+    cell.initialize()
+    out, _ = cell(nd.ones((2, 3, 6, 6)), cell.begin_state(2))
+    assert out.shape == (2, 2, 4, 4) and cell.i2h_weight.shape == (6, 3, 3, 3)
+    assert repr(cell) == "Conv2DGRUCell(3 -> 6, tanh, NCHW)"
+    assert rnn.Conv1DLSTMCell((4, 10), 3, 3, 3).state_info(5) == [{"shape": (5, 3, 8), "__layout__": "NCW"}] * 2
+    assert repr(rnn.Conv3DRNNCell((2, 4, 4, 4), 2, 1, 3, activation="relu")) == "Conv3DRNNCell(2 -> 2, relu, NCDHW)"
+    assert rnn.Conv3DRNNCell((2, 4, 4, 4), 2, 1, 3).prefix.startswith("conv_rnn")
