@@ -390,3 +390,72 @@ def test_variational_dropout_keeps_one_mask_per_sequence():
     assert all((m == masks[0]).all() for m in masks) and set(np.unique(masks[0])) == {0.0, 2.0}
     stepped.reset()
     assert stepped.drop_inputs_mask is None
+
+
+def test_conv_cells_checks_deferred_channels_and_repr():
+    """As MXNet 1.9.1 (checked there): the asserts on the convolution settings, 0 input channels
+    taken from the first input, MXNet's repr and state_info."""
+    rnn = gluon.contrib.rnn
+    with pytest.raises(AssertionError, match="Only support odd number, get h2h_kernel= 2"):
+        rnn.Conv2DLSTMCell((3, 8, 8), 4, 3, 2)
+    with pytest.raises(AssertionError, match="For 2D convolution, the convolution settings can only be either int "
+                                             "or list/tuple of length 2"):
+        rnn.Conv2DLSTMCell((3, 8, 8), 4, (3, 3, 3), 3)
+    cell = rnn.Conv2DGRUCell((0, 6, 6), 2, 3, 3, prefix="g_")
+    assert repr(cell) == "Conv2DGRUCell(None -> 6, tanh, NCHW)"
+    assert [(k, p.shape) for k, p in cell.collect_params().items()] == [
+        ("g_i2h_weight", (6, 0, 3, 3)), ("g_h2h_weight", (6, 2, 3, 3)), ("g_i2h_bias", (6,)), ("g_h2h_bias", (6,))]
+    cell.initialize()
+    out, _ = cell(nd.ones((2, 3, 6, 6)), cell.begin_state(2))
+    assert out.shape == (2, 2, 4, 4) and cell.i2h_weight.shape == (6, 3, 3, 3)
+    assert repr(cell) == "Conv2DGRUCell(3 -> 6, tanh, NCHW)"
+    assert rnn.Conv1DLSTMCell((4, 10), 3, 3, 3).state_info(5) == [{"shape": (5, 3, 8), "__layout__": "NCW"}] * 2
+    assert repr(rnn.Conv3DRNNCell((2, 4, 4, 4), 2, 1, 3, activation="relu")) == "Conv3DRNNCell(2 -> 2, relu, NCDHW)"
+    assert rnn.Conv3DRNNCell((2, 4, 4, 4), 2, 1, 3).prefix.startswith("conv_rnn")
+
+
+@pytest.mark.parametrize("layout", ["TNC", "NTC"])
+def test_dynamic_unroll_equals_unroll_with_valid_length(layout):
+    """contrib.rnn.rnn_cell.dynamic_unroll (foreach; lax.scan when hybridized) gives unroll's
+    outputs, final states and gradients, also for sequences shorter than the input."""
+    T, N, C, H = 4, 3, 5, 6
+    rs = np.random.RandomState(4)
+    x = nd.array(rs.uniform(-1, 1, (T, N, C) if layout == "TNC" else (N, T, C)))
+    states = [nd.array(rs.uniform(-1, 1, (N, H))) for _ in range(2)]
+    valid_length = nd.array([2, 4, 1])
+
+    class Unroll(gluon.HybridBlock):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            with self.name_scope():
+                self.cell = gluon.rnn.LSTMCell(H, input_size=C)
+
+        def hybrid_forward(self, F, x, states, valid_length):
+            return gluon.contrib.rnn.rnn_cell.dynamic_unroll(self.cell, x, states, layout=layout,
+                                                              valid_length=valid_length)
+
+    results = []
+    for hybridize in (False, True):
+        block = Unroll(prefix="u_")
+        block.initialize(mx.init.Uniform(0.5))
+        if hybridize:
+            block.hybridize()
+        for key, p in block.collect_params().items():
+            p.set_data(nd.array(np.random.RandomState(len(key)).uniform(-0.5, 0.5, p.shape)))
+        with autograd.record():
+            out, new_states = block(x, states, valid_length)
+            loss = out.sum() + (new_states[1] * 2).sum()
+        loss.backward()
+        results.append([out.asnumpy(), new_states[0].asnumpy(), new_states[1].asnumpy()] +
+                       [p.grad().asnumpy() for p in block.collect_params().values()])
+    cell = block.cell
+    with autograd.record():
+        out, new_states = cell.unroll(T, x, states, layout=layout, merge_outputs=True, valid_length=valid_length)
+        loss = out.sum() + (new_states[1] * 2).sum()
+    loss.backward()
+    expected = [out.asnumpy(), new_states[0].asnumpy(), new_states[1].asnumpy()] + \
+        [p.grad().asnumpy() for p in cell.collect_params().values()]
+    for got in results:
+        for a, b in zip(got, expected):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert (results[0][0][(slice(2, None), 0) if layout == "TNC" else (0, slice(2, None))] == 0).all()

@@ -32,6 +32,18 @@ CASES = [
     ("bi_gru", "cell", "bi", dict(), "NTC", False),
     ("residual_gru", "cell", "residual", dict(), "NTC", False),
     ("lstmpcell", "cell", "lstmp", dict(), "TNC", True),
+    ("conv1d_rnncell", "cell", "Conv1DRNNCell", dict(input_shape=(2, 7), hidden_channels=3, i2h_kernel=3,
+                                                    h2h_kernel=3, i2h_pad=1), "NTC", True),
+    ("conv2d_lstmcell", "cell", "Conv2DLSTMCell", dict(input_shape=(2, 5, 6), hidden_channels=2,
+                                                      i2h_kernel=(3, 3), h2h_kernel=(3, 1), i2h_dilate=(2, 1),
+                                                      h2h_dilate=(2, 1)), "TNC", True),
+    ("conv2d_grucell_relu", "cell", "Conv2DGRUCell", dict(input_shape=(3, 4, 4), hidden_channels=2, i2h_kernel=1,
+                                                          h2h_kernel=3, activation="relu"), "NTC", False),
+    ("conv3d_lstmcell", "cell", "Conv3DLSTMCell", dict(input_shape=(2, 2, 4, 4), hidden_channels=2,
+                                                      i2h_kernel=(1, 3, 3), h2h_kernel=3, i2h_pad=(0, 1, 1)),
+     "NTC", False),
+    ("conv1d_grucell", "cell", "Conv1DGRUCell", dict(input_shape=(2, 6), hidden_channels=2, i2h_kernel=2,
+                                                    h2h_kernel=5, h2h_dilate=2), "NTC", True),
 ]
 
 
@@ -50,6 +62,8 @@ def _build(mx, name, ctor, kwargs):
         return rnn.ResidualCell(rnn.GRUCell(C, input_size=C, prefix=name + "_"))
     if ctor == "lstmp":
         return mx.gluon.contrib.rnn.LSTMPCell(H, 3, input_size=C, prefix=name + "_")
+    if ctor.startswith("Conv"):
+        return getattr(mx.gluon.contrib.rnn, ctor)(prefix=name + "_", **kwargs)
     return getattr(rnn, ctor)(prefix=name + "_", **kwargs)
 
 
@@ -64,7 +78,8 @@ def run_case(mx, case, seed=0, hybridize=False):
     """Returns a dict of numpy arrays: out, states, and the gradients of a fixed weighted sum."""
     name, kind, ctor, kwargs, layout, give_states = case
     rs = np.random.RandomState(seed + 100)
-    x_np = rs.uniform(-1, 1, (T, N, C) if layout == "TNC" else (N, T, C))
+    step = tuple(kwargs.get("input_shape", (C,)))   # one step of one sample (conv cells: (C, W...))
+    x_np = rs.uniform(-1, 1, ((T, N) if layout == "TNC" else (N, T)) + step)
     net = _build(mx, name, ctor, kwargs)
     net.initialize()
     x = mx.nd.array(x_np)

@@ -1,14 +1,11 @@
-"""``mx.gluon.contrib.rnn``: the projected LSTM cell ``LSTMPCell`` and ``VariationalDropoutCell``
-(MXNet 1.9.1's names, parameters and semantics).
+"""``mx.gluon.contrib.rnn.rnn_cell``: the projected LSTM cell ``LSTMPCell``,
+``VariationalDropoutCell`` and ``dynamic_unroll`` (MXNet 1.9.1's names, parameters and
+semantics)."""
+from ...rnn.rnn_cell import (BidirectionalCell, HybridRecurrentCell, ModifierCell, SequentialRNNCell,
+                             _as_list, _format_sequence, _get_begin_state, _mask_sequence_variable_length)
+from ....ndarray.ndarray import NDArray
 
-mxjax differs: MXNet's convolutional recurrent cells (``Conv1DLSTMCell``...) and
-``dynamic_unroll`` are not provided.
-"""
-from ..rnn.rnn_cell import (BidirectionalCell, HybridRecurrentCell, ModifierCell, SequentialRNNCell,
-                            _format_sequence, _get_begin_state, _mask_sequence_variable_length)
-from ...ndarray.ndarray import NDArray
-
-__all__ = ["LSTMPCell", "VariationalDropoutCell"]
+__all__ = ["VariationalDropoutCell", "LSTMPCell", "dynamic_unroll"]
 
 
 class LSTMPCell(HybridRecurrentCell):
@@ -123,3 +120,43 @@ class VariationalDropoutCell(ModifierCell):
         if valid_length is not None:
             outputs = _mask_sequence_variable_length(F, outputs, length, valid_length, axis, merge_outputs)
         return outputs, states
+
+
+def dynamic_unroll(cell, inputs, begin_state, drop_inputs=0, drop_outputs=0, layout="TNC",
+                   valid_length=None):
+    """Run ``cell`` over the time axis of ``inputs`` ((T, N, ...) for 'TNC', (N, T, ...) for
+    'NTC') from ``begin_state`` with ``nd.contrib.foreach`` (a ``lax.scan`` inside a hybridized
+    block), as MXNet 1.9.1 does.  Returns (outputs in ``layout``, final states).
+
+    ``drop_inputs``/``drop_outputs``: dropout with one mask over the time axis.  With
+    ``valid_length`` (N,), a sequence's states stop changing after its last valid step (the
+    final states are those of that step) and its outputs past it are 0."""
+    inputs, axis, F, _ = _format_sequence(0, inputs, layout, True)
+    if axis != 0:
+        axes = list(range(len(layout)))
+        axes[0], axes[axis] = axes[axis], axes[0]
+        inputs = F.transpose(inputs, axes=axes)
+    states = begin_state
+    if drop_inputs:
+        inputs = F.Dropout(inputs, p=drop_inputs, axes=(axis,))
+    if valid_length is None:
+        def loop_body(step, states):
+            return cell(step, states)
+    else:
+        states = list(_as_list(states)) + [F.zeros((1,))]   # the last state counts the steps
+
+        def loop_body(step, states):
+            cell_states, iter_no = states[:-1], states[-1]
+            out, new_states = cell(step, cell_states)
+            valid = F.broadcast_greater(valid_length, iter_no)
+            new_states = [F.where(valid, new, old) for new, old in zip(new_states, cell_states)]
+            return out, new_states + [iter_no + 1]
+    outputs, states = F.contrib.foreach(loop_body, inputs, states)
+    if drop_outputs:
+        outputs = F.Dropout(outputs, p=drop_outputs, axes=(axis,))
+    if axis != 0:
+        outputs = F.transpose(outputs, axes)
+    if valid_length is None:
+        return outputs, states
+    outputs = F.SequenceMask(outputs, sequence_length=valid_length, use_sequence_length=True, axis=axis)
+    return outputs, states[:-1]
