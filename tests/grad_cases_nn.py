@@ -64,6 +64,10 @@ CASES = {
         Case((fixed([[0, 3], [1, 3]]), uniform(-1, 1, (4, 3))), attrs=dict(input_dim=4, output_dim=3),
              const=(0,), out_shape=(2, 2, 3)),
     ],
+    "_contrib_SparseEmbedding": [
+        Case((fixed([[0, 3], [1, 3]]), uniform(-1, 1, (4, 3))), attrs=dict(input_dim=4, output_dim=3),
+             const=(0,), out_shape=(2, 2, 3)),
+    ],
     "Convolution": [
         Case((uniform(-1, 1, (1, 2, 3, 3)), uniform(-1, 1, (2, 2, 2, 2)), uniform(-1, 1, (2,))),
              attrs=dict(kernel=(2, 2), num_filter=2, pad=(1, 0)), label="2d pad", out_shape=(1, 2, 4, 2)),

@@ -203,6 +203,7 @@ CASES = {
         Case((uniform(-1, 1, (2, 1)), uniform(-1, 1, (2, 2)), U), attrs=dict(dim=1), out_shape=(2, 6)),
         Case((uniform(-1, 1, (1, 3)), U), attrs=dict(dim=0), label="dim=0", out_shape=(3, 3)),
     ],
+    "_rnn_param_concat": [Case((uniform(-1, 1, (4,)), uniform(-1, 1, (6,))), attrs=dict(dim=0), out_shape=(10,))],
     "stack": [Case((U, U, U), attrs=dict(axis=1), out_shape=(2, 3, 3))],
     "Reshape": [
         Case((U,), attrs=dict(shape=(3, 2)), out_shape=(3, 2)),
