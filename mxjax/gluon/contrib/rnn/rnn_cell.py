@@ -44,15 +44,18 @@ class LSTMPCell(HybridRecurrentCell):
                 f"{self.h2r_weight.shape[0]})")
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, h2r_weight, i2h_bias, h2h_bias):
-        n = 4 * self._hidden_size
-        i2h = F.FullyConnected(data=inputs, weight=i2h_weight, bias=i2h_bias, num_hidden=n)
-        h2h = F.FullyConnected(data=states[0], weight=h2h_weight, bias=h2h_bias, num_hidden=n)
-        gates = F.SliceChannel(i2h + h2h, num_outputs=4)
-        in_gate, forget_gate = F.sigmoid(gates[0]), F.sigmoid(gates[1])
-        in_transform, out_gate = F.tanh(gates[2]), F.sigmoid(gates[3])
-        next_c = F.elemwise_add(forget_gate * states[1], in_gate * in_transform)
-        hidden = F.elemwise_mul(out_gate, F.tanh(next_c))
-        next_r = F.FullyConnected(data=hidden, weight=h2r_weight, num_hidden=self._projection_size, no_bias=True)
+        prefix, n = f"t{self._counter}_", 4 * self._hidden_size   # MXNet's names of step t's nodes
+        i2h = F.FullyConnected(data=inputs, weight=i2h_weight, bias=i2h_bias, num_hidden=n, name=prefix + "i2h")
+        h2h = F.FullyConnected(data=states[0], weight=h2h_weight, bias=h2h_bias, num_hidden=n, name=prefix + "h2h")
+        gates = F.SliceChannel(i2h + h2h, num_outputs=4, name=prefix + "slice")
+        in_gate = F.Activation(gates[0], act_type="sigmoid", name=prefix + "i")
+        forget_gate = F.Activation(gates[1], act_type="sigmoid", name=prefix + "f")
+        in_transform = F.Activation(gates[2], act_type="tanh", name=prefix + "c")
+        out_gate = F.Activation(gates[3], act_type="sigmoid", name=prefix + "o")
+        next_c = F.elemwise_add(forget_gate * states[1], in_gate * in_transform, name=prefix + "state")
+        hidden = F.elemwise_mul(out_gate, F.Activation(next_c, act_type="tanh"), name=prefix + "hidden")
+        next_r = F.FullyConnected(data=hidden, weight=h2r_weight, num_hidden=self._projection_size, no_bias=True,
+                                  name=prefix + "out")
         return next_r, [next_r, next_c]
 
 
