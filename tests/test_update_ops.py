@@ -135,3 +135,20 @@ def test_row_sparse_gradient_lazy_update(name, lazy):
     np.testing.assert_allclose(w.asnumpy(), expected_w, rtol=1e-5, atol=1e-6)
     for s, e in zip(states, expected_states):
         np.testing.assert_allclose(s.asnumpy(), e, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("weight_stype", ["row_sparse", "default"])
+def test_ftrl_is_lazy_when_weight_and_gradient_are_row_sparse(weight_stype):
+    """MXNet's sparse ftrl_update runs for a row_sparse weight (its states follow the weight's
+    storage) and touches only the gradient's rows; a dense weight falls back to the dense
+    update, which zeroes rows with |z| <= lamda1 (values recorded from MXNet 1.9.1)."""
+    w = mx.nd.array(np.arange(6).reshape(3, 2) * 0.1 + 0.5).tostype(weight_stype)
+    g = mx.nd.sparse.row_sparse_array((np.array([[1., -2.]], dtype=np.float32), np.array([1])), shape=(3, 2))
+    opt = mx.optimizer.Ftrl(learning_rate=0.1, wd=0.1, lamda1=0.01)
+    z, n = opt.create_state(0, w)
+    opt.update(0, w, g, (z, n))
+    untouched = [0.5, 0.6] if weight_stype == "row_sparse" else [0.0, 0.0]
+    far = [0.9, 1.0] if weight_stype == "row_sparse" else [0.0, 0.0]
+    np.testing.assert_allclose(w.asnumpy(), [untouched, [0.29801, 0.597674], far], rtol=1e-5)
+    np.testing.assert_allclose(z.asnumpy(), [[0, 0], [-6, -18], [0, 0]])
+    np.testing.assert_allclose(n.asnumpy(), [[0, 0], [1, 4], [0, 0]])

@@ -189,6 +189,11 @@ class Ftrl(Optimizer):
     def _hyper(self):
         return (self.lamda1, self.beta)
 
+    def _lazy_rows(self, weight):
+        """MXNet's sparse ``ftrl_update`` (only the gradient's rows) runs when the weight,
+        and so its states, are row_sparse too."""
+        return weight.stype == "row_sparse"
+
     def _step(self, weight, grad, state, p):
         z, n = (s.astype(p.dtype) for s in state)
         g = clip_grad(grad * p.rescale, p)

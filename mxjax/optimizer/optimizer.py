@@ -219,6 +219,11 @@ class Optimizer:
     def _join_master(self, master, inner):
         return (master, inner)
 
+    def _lazy_rows(self, weight):
+        """With a row_sparse gradient, whether the update leaves the rows it does not store
+        alone (MXNet's sparse kernels): SGD and Adam with ``lazy_update`` (their default)."""
+        return getattr(self, "lazy_update", False)
+
     def _use_multi_precision(self, weight, state):
         return self.multi_precision and weight.dtype == np.float16
 
@@ -342,7 +347,7 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     scalars = [constant(table.astype(np.float64, copy=False), ctx)] + [
         scalar_value(float(x), np.dtype(np.float64), ctx) for x in (opt.rescale_grad, clip or 0.0)]
     mps = tuple(bool(multi_precision and opt._use_multi_precision(w, s)) for w, s in zip(weights, states))
-    lazy = _lazy_flags(opt, grads)
+    lazy = _lazy_flags(opt, weights, grads)
     values, in_tree = jax.tree_util.tree_flatten(
         ([w._value for w in weights], [g._value for g in grads], [_value_tree(s) for s in states]))
     inputs = tuple(values + scalars)
@@ -366,13 +371,10 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     executor.defer(outs)
 
 
-def _lazy_flags(opt, grads):
-    """Per parameter: update only the rows a row_sparse gradient stores (MXNet's
-    ``lazy_update``, on by default for SGD and Adam); None when no gradient is sparse, so
-    dense training keeps its one check."""
-    if not getattr(opt, "lazy_update", False):
-        return None
-    flags = tuple(g.stype == "row_sparse" for g in grads)
+def _lazy_flags(opt, weights, grads):
+    """Per parameter: whether only the rows a row_sparse gradient stores are updated
+    (``Optimizer._lazy_rows``); None when none is."""
+    flags = tuple(g.stype == "row_sparse" and opt._lazy_rows(w) for w, g in zip(weights, grads))
     return flags if any(flags) else None
 
 
