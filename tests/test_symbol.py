@@ -270,3 +270,18 @@ def test_rnn_creates_state_cell_and_infers_parameter_and_state_shapes():
                                               [(3, 2, 8), (2, 2, 8), (2, 2, 8)], [])
     ex = states.simple_bind(mx.cpu(), x=(3, 2, 4))
     assert [o.shape for o in ex.forward(is_train=True)] == [(3, 2, 8), (2, 2, 8), (2, 2, 8)]
+
+
+def test_sparse_namespace_builds_the_same_operators_and_binds_sparse_inputs():
+    """``mx.sym.sparse`` holds MXNet's sparse-capable operators; mxjax computes a bound graph
+    densely, so a CSR input gives the dense product (storage types of outputs: default)."""
+    assert mx.sym.sparse.dot is mx.sym.op.dot and not hasattr(mx.sym.sparse, "Convolution")
+    x = mx.sym.var("data", stype="csr")
+    w = mx.sym.var("weight", shape=(4, 2), init=mx.init.Constant(2.0), stype="row_sparse")
+    mod = mx.mod.Module(mx.sym.sparse.dot(x, w), label_names=None)
+    mod.bind(data_shapes=[("data", (3, 4))])
+    mod.init_params()
+    assert (mod.get_params()[0]["weight"].asnumpy() == 2.0).all()
+    dense = np.array([[0, 1, 0, 0], [0, 0, 0, 0], [3, 0, 0, 1]], dtype=np.float32)
+    mod.forward(mx.io.DataBatch([mx.nd.array(dense).tostype("csr")]), is_train=False)
+    np.testing.assert_allclose(mod.get_outputs()[0].asnumpy(), dense @ np.full((4, 2), 2.0))

@@ -3,7 +3,7 @@
 ``Variable``/``var``, ``Group``, ``load``/``load_json``, one function per registered operator
 (generated in ``register.py``), the Python-level functions MXNet writes by hand
 (``zeros``, ``ones``, ``full``, ``arange``, ``maximum``, ``minimum``, ``power``, ``hypot``)
-and the ``op``, ``_internal``, ``linalg``, ``contrib`` and ``random`` namespaces.
+and the ``op``, ``_internal``, ``linalg``, ``contrib``, ``random`` and ``sparse`` namespaces.
 """
 import sys as _sys
 
@@ -18,6 +18,7 @@ _internal = _spaces["_internal"]
 linalg = _spaces["linalg"]
 contrib = _spaces["contrib"]
 random = _spaces["random"]
+sparse = _spaces["sparse"]
 for _space in _spaces.values():
     _sys.modules[_space.__name__] = _space
 for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot"):

@@ -14,6 +14,18 @@ from ..ndarray.registry import OPS
 from .symbol import Symbol, create
 
 _PREFIXES = {"_linalg_": "linalg", "_contrib_": "contrib", "_random_": "random"}
+#: ``mx.sym.sparse``: the operators MXNet 1.9.1 has sparse-storage kernels for (the same
+#: operators as ``mx.sym``; mxjax computes a graph's values densely whatever the storage)
+SPARSE_NAMES = (
+    "ElementWiseSum", "Embedding", "FullyConnected", "LinearRegressionOutput", "LogisticRegressionOutput",
+    "MAERegressionOutput", "_contrib_round_ste", "_contrib_sign_ste", "abs", "adagrad_update", "adam_update",
+    "add_n", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "broadcast_add", "broadcast_div",
+    "broadcast_minus", "broadcast_mul", "broadcast_plus", "broadcast_sub", "cast_storage", "cbrt", "ceil", "clip",
+    "concat", "cos", "cosh", "degrees", "dot", "elemwise_add", "elemwise_div", "elemwise_mul", "elemwise_sub", "exp",
+    "expm1", "fix", "floor", "ftrl_update", "gamma", "gammaln", "log", "log10", "log1p", "log2", "make_loss", "mean",
+    "negative", "norm", "radians", "relu", "retain", "rint", "round", "rsqrt", "sgd_mom_update", "sgd_update",
+    "sigmoid", "sign", "sin", "sinh", "slice", "sqrt", "square", "stop_gradient", "sum", "tan", "tanh", "trunc",
+    "where", "zeros_like")
 # Symbol methods MXNet has whose NDArray counterparts mxjax writes by hand (method -> operator)
 _EXTRA_METHODS = {"zeros_like": "zeros_like", "ones_like": "ones_like", "reshape_like": "reshape_like",
                   "reshape": "reshape", "astype": "cast"}
@@ -51,7 +63,7 @@ def _make_method(op, method_name):
 def populate(module_name, module):
     """Fill ``module`` (mx.sym) and its namespaces; returns the namespace modules by name."""
     spaces = {key: types.ModuleType(f"{module_name}.{key}") for key in ("op", "_internal", "linalg", "contrib",
-                                                                         "random")}
+                                                                         "random", "sparse")}
     for name, op in OPS.items():
         fn = make_function(op, name)
         setattr(spaces["op"], name, fn)
@@ -64,6 +76,9 @@ def populate(module_name, module):
                 setattr(spaces[space], short, make_function(op, short))
         if op.method and name == op.name and not hasattr(Symbol, op.method):
             setattr(Symbol, op.method, _make_method(op, op.method))
+    for name in SPARSE_NAMES:
+        if name in OPS:
+            setattr(spaces["sparse"], name, getattr(spaces["op"], name))
     for method_name, op_name in _EXTRA_METHODS.items():
         if not hasattr(Symbol, method_name):
             setattr(Symbol, method_name, _make_method(OPS[op_name], method_name))
