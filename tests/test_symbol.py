@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import mxjax as mx
+from mxjax import nd
 from mxjax.base import NotImplementedForSymbol
 
 REF = json.load(open(os.path.join(os.path.dirname(__file__), "reference", "symbol_reference.json")))
@@ -285,3 +286,24 @@ def test_sparse_namespace_builds_the_same_operators_and_binds_sparse_inputs():
     dense = np.array([[0, 1, 0, 0], [0, 0, 0, 0], [3, 0, 0, 1]], dtype=np.float32)
     mod.forward(mx.io.DataBatch([mx.nd.array(dense).tostype("csr")]), is_train=False)
     np.testing.assert_allclose(mod.get_outputs()[0].asnumpy(), dense @ np.full((4, 2), 2.0))
+
+
+def test_cached_op_calls_a_symbol_on_ndarrays_and_records_it():
+    """``nd.CachedOp(sym)(*inputs)``: inputs in list_inputs order, ``out=`` written in place,
+    differentiable under autograd (d/dw of sum(2 * (x @ w.T + b + 2)) is 2 * column sums of x)."""
+    sym = mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=3, name="fc") + 2
+    op = nd.CachedOp(sym)
+    assert sym.list_inputs() == ["x", "fc_weight", "fc_bias"]
+    x, w, b = nd.array(np.arange(8).reshape(2, 4)), nd.ones((3, 4)), nd.zeros((3,))
+    expected = np.arange(8).reshape(2, 4) @ np.ones((4, 3)) + 2
+    np.testing.assert_allclose(op(x, w, b).asnumpy(), expected)
+    out = nd.zeros((2, 3))
+    op(x, w, b, out=out)
+    np.testing.assert_allclose(out.asnumpy(), expected)
+    w.attach_grad()
+    with mx.autograd.record():
+        y = op(x, w, b) * 2
+    y.backward()
+    np.testing.assert_allclose(w.grad.asnumpy(), np.tile(2 * np.arange(8).reshape(2, 4).sum(0), (3, 1)))
+    with pytest.raises(mx.MXNetError, match="CachedOp expects 3 inputs"):
+        op(x, w)

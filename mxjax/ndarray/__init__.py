@@ -225,6 +225,7 @@ from . import sparse, sparse_ops  # noqa: E402  (mx.nd.sparse; storage rules of 
 sparse_ops.install(_module, (op, _internal), sparse, contrib)
 from . import control_flow  # noqa: E402  (nd.contrib.foreach / while_loop / cond)
 control_flow.install(contrib)
+from .cached_op import CachedOp  # noqa: E402,F401
 
 
 from ..base import missing_api as _missing_api  # noqa: E402
