@@ -50,3 +50,12 @@ def test_dlpack_round_trip(dtype):
 def test_from_dlpack_takes_protocol_objects():
     source = np.arange(4, dtype="float32")
     np.testing.assert_array_equal(mx.nd.from_dlpack(source).asnumpy(), source)
+
+
+def test_numpy_functions_see_the_values():
+    """``np.asarray``/``np.all`` on an NDArray read its values (numpy 2 cannot walk it as a
+    nested sequence, as numpy 1.x did with MXNet's NDArray)."""
+    a = mx.nd.array([50000001], dtype="int32")
+    assert np.all(a == 50000001) and np.all(a.floor() == 50000001)
+    values = np.asarray(mx.nd.array([[1, 2], [3, 4]]), dtype=np.float64)
+    assert values.dtype == np.float64 and values.tolist() == [[1, 2], [3, 4]]

@@ -266,6 +266,13 @@ class NDArray:
             return bool(self.asnumpy().reshape(-1)[0])
         raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
 
+    def __array__(self, dtype=None, copy=None):
+        """NumPy's view of the values (``np.asarray(x)``, ``np.all(x == 1)``).  MXNet 1.9.1's
+        NDArray has none, so NumPy walked it as a nested sequence: an object array under
+        numpy 1.x, an error under numpy 2; mxjax gives the values."""
+        values = self.asnumpy()
+        return values if dtype is None else values.astype(dtype, copy=False)
+
     def __len__(self):
         return self.shape[0]
 
