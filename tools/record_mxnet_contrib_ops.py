@@ -1,0 +1,167 @@
+"""Record MXNet 1.9.1's outputs of the fused optimizer updates and contrib operators into
+tests/reference/data/contrib_ops_mxnet191.npz (read by tests/test_contrib_ops.py).
+
+    /tmp/mxref/bin/python tools/record_mxnet_contrib_ops.py
+
+Each case is a call ``nd.<path>(*args, **kwargs)``: its arrays (seeded numpy data), the call's
+structure as JSON (``{"a": i}`` stands for array i, lists stay lists), the outputs, and every
+input array after the call (optimizer states are updated in place).  The test replays the same
+JSON against mxjax, so cases live here only.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "reference", "data",
+                   "contrib_ops_mxnet191.npz")
+
+
+class Case:
+    """``unchanged``: inputs whose values after the call mxjax leaves as they were where MXNet's
+    kernel overwrites them as a side effect (documented in the operator's docstring)."""
+    def __init__(self, path, arrays, args, kwargs=None, out=None, tol=None, unchanged=()):
+        self.path, self.arrays, self.args, self.kwargs, self.out, self.tol = path, arrays, args, kwargs or {}, out, tol
+        self.unchanged = list(unchanged)
+
+
+def A(i):
+    return {"a": i}
+
+
+def _rng(seed):
+    return np.random.RandomState(seed)
+
+
+def _optimizer_cases():
+    cases = []
+    for dtype in ("float32", "float16", "float64"):
+        r = _rng(1)
+        w = [r.uniform(-1, 1, s).astype(dtype) for s in ((3, 4), (5,))]
+        g = [r.uniform(-1, 1, s).astype(dtype) for s in ((3, 4), (5,))]
+        m = [r.uniform(-0.5, 0.5, s).astype(dtype) for s in ((3, 4), (5,))]
+        w32 = [x.astype("float32") for x in w]
+        m32 = [x.astype("float32") for x in m]
+        for clip in (-1.0, 0.3):
+            kw = dict(lrs=[0.1, 0.05], wds=[0.01, 0.2], rescale_grad=0.7, clip_gradient=clip, num_weights=2)
+            arrays = [w[0], g[0], w[1], g[1]]
+            cases.append(Case("multi_sgd_update", arrays, [A(i) for i in range(4)], kw, out=[A(0), A(2)]))
+            arrays = [w[0], g[0], m[0], w[1], g[1], m[1]]
+            cases.append(Case("multi_sgd_mom_update", arrays, [A(i) for i in range(6)], dict(kw, momentum=0.9),
+                              out=[A(0), A(3)]))
+            # MXNet 1.9.1 runs the non-mp preloaded forms for float32 weights only (float32 lrs/wds)
+            lw = [np.array([0.1, 0.05], "float32"), np.array([0.01, 0.2], "float32")]
+            pkw = dict(rescale_grad=0.7, clip_gradient=clip, num_weights=2)
+            if dtype == "float32":
+                cases.append(Case("preloaded_multi_sgd_update", [w[0], g[0], w[1], g[1]] + lw,
+                                  [A(i) for i in range(6)], pkw, out=[A(0), A(2)]))
+                cases.append(Case("preloaded_multi_sgd_mom_update", [w[0], g[0], m[0], w[1], g[1], m[1]] + lw,
+                                  [A(i) for i in range(8)], dict(pkw, momentum=0.9), out=[A(0), A(3)]))
+            if dtype != "float64":
+                arrays = [w[0], g[0], w32[0], w[1], g[1], w32[1]]
+                cases.append(Case("multi_mp_sgd_update", arrays, [A(i) for i in range(6)], kw, out=[A(0), A(3)]))
+                cases.append(Case("preloaded_multi_mp_sgd_update", arrays + lw, [A(i) for i in range(8)], pkw,
+                                  out=[A(0), A(3)]))
+                arrays = [w[0], g[0], m32[0], w32[0], w[1], g[1], m32[1], w32[1]]
+                cases.append(Case("multi_mp_sgd_mom_update", arrays, [A(i) for i in range(8)],
+                                  dict(kw, momentum=0.9), out=[A(0), A(4)]))
+                cases.append(Case("preloaded_multi_mp_sgd_mom_update", arrays + lw, [A(i) for i in range(10)],
+                                  dict(pkw, momentum=0.9), out=[A(0), A(4)]))
+        var = [r.uniform(0.1, 1, s).astype(dtype) for s in ((3, 4), (5,))]
+        var32 = [x.astype("float32") for x in var]
+        for clip, scale in ((-1.0, 0.7), (0.3, 2.0), (-1.0, 0.0)):
+            kw = dict(lr=0.1, eta=0.5, wd=0.01, clip_gradient=clip, beta1=0.8, beta2=0.95, epsilon=1e-6)
+            mkw = dict(lrs=[0.1, 0.05], wds=[0.01, 0.2], etas=[0.5, 1.0], clip_gradient=clip)
+            if dtype == "float32":   # MXNet: its float32 rescale_grad array fails other dtypes' type check
+                cases.append(Case("contrib.adamw_update", [w[0], g[0], m[0], var[0]],
+                                  [A(0), A(1), A(2), A(3), scale], kw, out=A(0), unchanged=[1]))
+                cases.append(Case("contrib.multi_adamw_update",
+                                  [w[0], g[0], m[0], var[0], w[1], g[1], m[1], var[1]],
+                                  [[A(0), A(4)], [A(1), A(5)], [A(2), A(6)], [A(3), A(7)], scale], mkw,
+                                  out=[A(0), A(4)]))
+            if dtype != "float64":
+                cases.append(Case("contrib.mp_adamw_update", [w[0], g[0], m32[0], var32[0], w32[0]],
+                                  [A(0), A(1), A(2), A(3), A(4), scale], kw, out=A(0)))
+                cases.append(Case("contrib.multi_mp_adamw_update",
+                                  [w[0], g[0], m32[0], var32[0], w32[0], w[1], g[1], m32[1], var32[1], w32[1]],
+                                  [[A(0), A(5)], [A(1), A(6)], [A(2), A(7)], [A(3), A(8)], [A(4), A(9)], scale],
+                                  mkw, out=[A(0), A(5)]))
+        for extra in (dict(), dict(bias_correction=False, lower_bound=0.5, upper_bound=1.0, clip_gradient=0.3,
+                                   rescale_grad=0.5, beta1=0.8)):
+            lkw = dict(step_count=[2, 5], lrs=[0.1, 0.05], wds=[0.01, 0.2], **extra)
+            cases.append(Case("contrib.multi_lamb_update", [w[0], g[0], m[0], var[0], w[1], g[1], m[1], var[1]],
+                              [[A(0), A(4)], [A(1), A(5)], [A(2), A(6)], [A(3), A(7)]], lkw, out=[A(0), A(4)]))
+            if dtype != "float64":
+                cases.append(Case("contrib.multi_mp_lamb_update",
+                                  [w[0], g[0], m32[0], var32[0], w32[0], w[1], g[1], m32[1], var32[1], w32[1]],
+                                  [[A(0), A(5)], [A(1), A(6)], [A(2), A(7)], [A(3), A(8)], [A(4), A(9)]],
+                                  lkw, out=[A(0), A(5)]))
+        hist = r.uniform(0.1, 1, (3, 1)).astype(dtype)
+        for clip in (-1.0, 0.3):
+            cases.append(Case("contrib.group_adagrad_update", [w[0], g[0], hist],
+                              [A(0), {"a": 1, "stype": "row_sparse"}, A(2)],
+                              dict(lr=0.1, rescale_grad=0.7, clip_gradient=clip, epsilon=1e-4), out=A(0)))
+    r = _rng(2)
+    cases.append(Case("multi_lars", [r.uniform(0.01, 0.1, 4).astype("float32"),
+                                     np.array([1.5, 0.0, 2.0, 3.0], "float32"),
+                                     np.array([0.7, 1.0, 0.0, 2.5], "float32"),
+                                     np.array([0.01, 0.02, 0.0, 0.1], "float32")],
+                      [A(0), A(1), A(2), A(3)], dict(eta=0.01, eps=1e-8, rescale_grad=0.5)))
+    return cases
+
+
+CASE_GROUPS = [_optimizer_cases]
+
+
+def cases():
+    for group in CASE_GROUPS:
+        yield from group()
+
+
+def _resolve(spec, arrays):
+    if isinstance(spec, dict) and set(spec) == {"a"}:
+        return arrays[spec["a"]]
+    if isinstance(spec, dict) and set(spec) == {"a", "stype"}:
+        return arrays[spec["a"]].tostype(spec["stype"])
+    if isinstance(spec, list):
+        return [_resolve(s, arrays) for s in spec]
+    if isinstance(spec, dict):
+        return {k: _resolve(v, arrays) for k, v in spec.items()}
+    return spec
+
+
+def call(nd, spec, arrays):
+    """Run one recorded call spec against ``nd`` (MXNet's or mxjax's) on NDArrays ``arrays``."""
+    fn = nd
+    for part in spec["path"].split("."):
+        fn = getattr(fn, part)
+    kwargs = _resolve(spec["kwargs"], arrays)
+    if spec["out"] is not None:
+        kwargs["out"] = _resolve(spec["out"], arrays)
+    result = fn(*_resolve(spec["args"], arrays), **kwargs)
+    return list(result) if isinstance(result, (list, tuple)) else [result]
+
+
+def main():
+    import mxnet as mx
+    data = {}
+    for k, case in enumerate(cases()):
+        key = f"{k:03d}"
+        spec = dict(path=case.path, args=case.args, kwargs=case.kwargs, out=case.out, tol=case.tol,
+                    unchanged=case.unchanged)
+        arrays = [mx.nd.array(a, dtype=a.dtype) for a in case.arrays]
+        outs = call(mx.nd, spec, arrays)
+        data[f"{key}/spec"] = np.array(json.dumps(spec))
+        for i, a in enumerate(case.arrays):
+            data[f"{key}/in{i}"] = a
+            data[f"{key}/after{i}"] = arrays[i].asnumpy()
+        for i, o in enumerate(outs):
+            data[f"{key}/out{i}"] = o.asnumpy()
+        print(key, case.path, [o.dtype for o in case.arrays][0], file=sys.stderr)
+    np.savez_compressed(OUT, **data)
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
