@@ -166,3 +166,15 @@ SPECIAL_BACKWARD = {
     "MAERegressionOutput": _OUTPUT_LAYER,
     "Custom": "the user's CustomOp.backward: checked (finite differences, MXNet's numbers) in tests/test_custom_op.py",
 }
+
+
+# deformable convolutions: offsets with fractional parts away from bilinear sampling's integer kinks
+_DCN = dict(kernel=(3, 3), num_filter=2, pad=(1, 1))
+CASES.update({
+    "_contrib_DeformableConvolution": [
+        Case((uniform(-1, 1, (1, 2, 4, 4)), uniform(0.2, 0.8, (1, 18, 4, 4)), uniform(-1, 1, (2, 2, 3, 3)),
+              uniform(-1, 1, (2,))), attrs=_DCN)],
+    "_contrib_ModulatedDeformableConvolution": [
+        Case((uniform(-1, 1, (1, 2, 4, 4)), uniform(-0.8, -0.2, (1, 18, 4, 4)), uniform(0, 1, (1, 9, 4, 4)),
+              uniform(-1, 1, (2, 2, 3, 3)), uniform(-1, 1, (2,))), attrs=_DCN)],
+})

@@ -20,10 +20,13 @@ OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 
 
 class Case:
     """``unchanged``: inputs whose values after the call mxjax leaves as they were where MXNet's
-    kernel overwrites them as a side effect (documented in the operator's docstring)."""
-    def __init__(self, path, arrays, args, kwargs=None, out=None, tol=None, unchanged=()):
+    kernel overwrites them as a side effect (documented in the operator's docstring).
+    ``grad``: also record the gradients of sum(output_0 * head) (head: seeded data) with respect
+    to every input array."""
+    def __init__(self, path, arrays, args, kwargs=None, out=None, tol=None, unchanged=(), grad=False):
         self.path, self.arrays, self.args, self.kwargs, self.out, self.tol = path, arrays, args, kwargs or {}, out, tol
         self.unchanged = list(unchanged)
+        self.grad = grad
 
 
 def A(i):
@@ -111,7 +114,38 @@ def _optimizer_cases():
     return cases
 
 
-CASE_GROUPS = [_optimizer_cases]
+def _deformable_cases():
+    cases = []
+    r = _rng(3)
+    x = r.uniform(-1, 1, (2, 4, 6, 5)).astype("float32")
+    for kw, dg in ((dict(kernel=(3, 3), num_filter=4, pad=(1, 1)), 1),
+                   (dict(kernel=(3, 2), num_filter=6, stride=(2, 1), dilate=(1, 2), pad=(1, 0), num_group=2,
+                         num_deformable_group=2), 2)):
+        kh, kwid = kw["kernel"]
+        s, dl, p = kw.get("stride", (1, 1)), kw.get("dilate", (1, 1)), kw["pad"]
+        oh = (6 + 2 * p[0] - dl[0] * (kh - 1) - 1) // s[0] + 1
+        ow = (5 + 2 * p[1] - dl[1] * (kwid - 1) - 1) // s[1] + 1
+        # offsets whose fractional parts stay away from the integer kinks of bilinear sampling
+        off = (r.randint(-2, 3, (2, 2 * dg * kh * kwid, oh, ow)) + r.uniform(0.2, 0.8, (2, 2 * dg * kh * kwid, oh, ow)))
+        off = off.astype("float32")
+        mask = r.uniform(0, 1, (2, dg * kh * kwid, oh, ow)).astype("float32")
+        wt = r.uniform(-1, 1, (kw["num_filter"], 4 // kw.get("num_group", 1), kh, kwid)).astype("float32")
+        b = r.uniform(-1, 1, (kw["num_filter"],)).astype("float32")
+        cases.append(Case("contrib.DeformableConvolution", [x, off, wt, b], [A(0), A(1), A(2), A(3)], kw,
+                          tol=1e-5, grad=True))
+        cases.append(Case("contrib.ModulatedDeformableConvolution", [x, off, mask, wt, b],
+                          [A(0), A(1), A(2), A(3), A(4)], kw, tol=1e-5))   # its CPU backward: "only in GPU"
+    return cases
+
+
+def _graph_cases():
+    adj = np.array([[0, 5, 0, 2], [1, 0, 0, 0], [0, 3, 4, 0], [0, 0, 0, 6]], "float32")
+    u = np.array([0, 0, 1, 1, 2, 2, 3, 3], "int64")
+    v = np.array([1, 2, 0, 3, 1, 2, 3, 0], "int64")
+    return [Case("contrib.edge_id", [adj, u, v], [{"a": 0, "stype": "csr"}, A(1), A(2)])]
+
+
+CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases]
 
 
 def cases():
@@ -149,9 +183,20 @@ def main():
     for k, case in enumerate(cases()):
         key = f"{k:03d}"
         spec = dict(path=case.path, args=case.args, kwargs=case.kwargs, out=case.out, tol=case.tol,
-                    unchanged=case.unchanged)
+                    unchanged=case.unchanged, grad=case.grad)
         arrays = [mx.nd.array(a, dtype=a.dtype) for a in case.arrays]
-        outs = call(mx.nd, spec, arrays)
+        if case.grad:
+            for a in arrays:
+                a.attach_grad()
+            with mx.autograd.record():
+                outs = call(mx.nd, spec, arrays)
+            head = np.random.RandomState(k).uniform(-1, 1, outs[0].shape).astype(outs[0].dtype)
+            outs[0].backward(mx.nd.array(head, dtype=head.dtype))
+            data[f"{key}/head"] = head
+            for i, a in enumerate(arrays):
+                data[f"{key}/grad{i}"] = a.grad.asnumpy()
+        else:
+            outs = call(mx.nd, spec, arrays)
         data[f"{key}/spec"] = np.array(json.dumps(spec))
         for i, a in enumerate(case.arrays):
             data[f"{key}/in{i}"] = a
