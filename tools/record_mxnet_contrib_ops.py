@@ -145,7 +145,42 @@ def _graph_cases():
     return [Case("contrib.edge_id", [adj, u, v], [{"a": 0, "stype": "csr"}, A(1), A(2)])]
 
 
-CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases]
+def _quantization_cases():
+    r = _rng(4)
+    x = np.concatenate([np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 200, -200, 126.5]),
+                        r.uniform(-3, 3, 30)]).astype("float32").reshape(2, 4, 5)
+    rng = lambda v: np.array([v], "float32")   # noqa: E731
+    cases = []
+    for lo, hi in ((-127.0, 127.0), (-1.0, 2.0), (-255.0, 255.0), (0.5, 3.0)):
+        for t in ("int8", "uint8"):
+            cases.append(Case("contrib.quantize", [x, rng(lo), rng(hi)], [A(0), A(1), A(2)], dict(out_type=t)))
+    for t in ("int8", "uint8", "auto"):
+        cases.append(Case("contrib.quantize_v2", [x[:, :, 1:]], [A(0)], dict(out_type=t)))
+        for lo, hi in ((-127.0, 127.0), (-0.9, 1.5), (0.2, 2.0)):
+            cases.append(Case("contrib.quantize_v2", [x], [A(0)], dict(out_type=t, min_calib_range=lo,
+                                                                        max_calib_range=hi)))
+    for t, lo, hi in (("int8", -2.0, 2.0), ("uint8", -1.0, 2.0), ("int8", -3.0, 1.0), ("uint8", 0.0, 5.0)):
+        lim = (-128, 128) if t == "int8" else (0, 256)
+        q = np.arange(*lim).astype(t).reshape(4, -1)
+        cases.append(Case("contrib.dequantize", [q, rng(lo), rng(hi)], [A(0), A(1), A(2)]))
+    i32 = np.concatenate([np.array([-1000, -3, 0, 7, 10 ** 6, 2 ** 31 - 1, -2 ** 31 + 1]),
+                          r.randint(-2 ** 30, 2 ** 30, 13)]).astype("int32").reshape(4, 5)
+    for t in ("int8", "uint8", "auto"):
+        for calib in ((-0.9, 1.5), (0.5, 4.0)):
+            cases.append(Case("contrib.requantize", [i32, rng(-5.0), rng(5.0)], [A(0), A(1), A(2)],
+                              dict(out_type=t, min_calib_range=calib[0], max_calib_range=calib[1])))
+    # without calibration (no value near 2^31: MXNet casts the float max |x| to int32, which overflows there)
+    cases.append(Case("contrib.requantize", [i32[2:], rng(-5.0), rng(3.0)], [A(0), A(1), A(2)], dict()))
+    q8 = r.randint(-128, 128, (2, 3, 2, 2)).astype("int8")
+    u8 = r.randint(0, 256, (2, 3, 2, 2)).astype("uint8")
+    for q in (q8, u8):
+        cases.append(Case("contrib.quantized_flatten", [q, rng(-1.5), rng(2.0)], [A(0), A(1), A(2)]))
+    # (MXNet's quantized_act on uint8 data returns the bytes as int8, unrectified)
+    cases.append(Case("contrib.quantized_act", [q8, rng(-1.5), rng(2.0)], [A(0), A(1), A(2)], dict(act_type="relu")))
+    return cases
+
+
+CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases, _quantization_cases]
 
 
 def cases():
