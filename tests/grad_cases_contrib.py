@@ -41,3 +41,20 @@ NON_DIFFERENTIABLE = {
     "_contrib_quantized_act": (_QUANTIZED, Case((U,) + _R, attrs=dict(act_type="relu"),
                                                 call=lambda *xs: nd.op._contrib_quantized_act(*xs, act_type="relu")[0])),
 }
+
+_R4 = _R + (fixed([-0.5]), fixed([0.5]))
+NON_DIFFERENTIABLE.update({
+    "_contrib_quantized_fully_connected": (_QUANTIZED, Case(
+        (uniform(-100, 100, (2, 4)), uniform(-100, 100, (3, 4))) + _R4,
+        call=_range_output("_contrib_quantized_fully_connected", num_hidden=3, no_bias=True), out_dtype="float32")),
+    "_contrib_quantized_conv": (_QUANTIZED, Case(
+        (uniform(0, 100, (1, 2, 4, 4)), uniform(-100, 100, (2, 2, 3, 3))) + _R4,
+        call=_range_output("_contrib_quantized_conv", kernel=(3, 3), num_filter=2, no_bias=True),
+        out_dtype="float32")),
+    "_contrib_quantized_embedding": (_QUANTIZED, Case(
+        (fixed([[0, 2], [1, 1]]), uniform(-1, 1, (3, 4))) + _R,
+        call=lambda *xs: nd.op._contrib_quantized_embedding(*xs, input_dim=3, output_dim=4)[0])),
+    "_contrib_quantized_pooling": (_QUANTIZED, Case(
+        (uniform(-100, 100, (1, 2, 4, 4)),) + _R,
+        call=lambda *xs: nd.op._contrib_quantized_pooling(*xs, kernel=(2, 2), stride=(2, 2), pool_type="avg")[0])),
+})

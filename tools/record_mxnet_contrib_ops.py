@@ -177,6 +177,35 @@ def _quantization_cases():
         cases.append(Case("contrib.quantized_flatten", [q, rng(-1.5), rng(2.0)], [A(0), A(1), A(2)]))
     # (MXNet's quantized_act on uint8 data returns the bytes as int8, unrectified)
     cases.append(Case("contrib.quantized_act", [q8, rng(-1.5), rng(2.0)], [A(0), A(1), A(2)], dict(act_type="relu")))
+    b8 = r.randint(-127, 128, (3,)).astype("int8")
+    ranges = [rng(-1.0), rng(2.0), rng(-0.5), rng(0.5), rng(-0.1), rng(0.1)]
+    # MXNet's oneDNN kernels on AVX2 CPUs (no VNNI) sum adjacent u8*s8 products in saturating int16
+    # (int8 data shifted by +128): magnitudes small enough that no pair saturates, where the exact
+    # product (mxjax's, and MXNet's on VNNI CPUs) and MXNet's agree
+    w8s = r.randint(-60, 61, (3, 12)).astype("int8")
+    for q in (np.clip(q8, -60, 60), np.minimum(u8, 250)):
+        cases.append(Case("contrib.quantized_fully_connected", [q, w8s, b8] + ranges, [A(i) for i in range(9)],
+                          dict(num_hidden=3)))
+        cases.append(Case("contrib.quantized_fully_connected", [q, w8s] + ranges[:4], [A(i) for i in range(6)],
+                          dict(num_hidden=3, no_bias=True)))
+    x4 = r.randint(0, 256, (2, 2, 5, 4)).astype("uint8")
+    wc = r.randint(-60, 61, (4, 2, 3, 3)).astype("int8")
+    bc = r.randint(-127, 128, (4,)).astype("int8")
+    cases.append(Case("contrib.quantized_conv", [x4, wc, bc] + ranges, [A(i) for i in range(9)],
+                      dict(kernel=(3, 3), num_filter=4, pad=(1, 1))))
+    cases.append(Case("contrib.quantized_conv", [x4, wc] + ranges[:4], [A(i) for i in range(6)],
+                      dict(kernel=(3, 3), num_filter=4, stride=(2, 1), no_bias=True)))
+    p8 = r.randint(-128, 128, (2, 3, 5, 6)).astype("int8")
+    pu8 = r.randint(0, 256, (2, 3, 5, 6)).astype("uint8")
+    for q in (p8, pu8):
+        for kw in (dict(kernel=(2, 2), stride=(2, 2), pool_type="max"), dict(kernel=(2, 2), stride=(2, 2), pool_type="avg"),
+                   dict(kernel=(3, 3), stride=(1, 2), pad=(1, 1), pool_type="avg"),
+                   dict(kernel=(3, 3), stride=(2, 2), pool_type="max", pooling_convention="full"),
+                   dict(kernel=(1, 1), global_pool=True, pool_type="avg")):
+            cases.append(Case("contrib.quantized_pooling", [q, rng(-1.0), rng(2.0)], [A(0), A(1), A(2)], kw))
+    emb = r.randint(-127, 128, (5, 3)).astype("int8")
+    cases.append(Case("contrib.quantized_embedding", [np.array([[0, 4], [2, 2]], "float32"), emb, rng(-1.0), rng(2.0)],
+                      [A(0), A(1), A(2), A(3)], dict(input_dim=5, output_dim=3)))
     return cases
 
 

@@ -1,7 +1,6 @@
 """Int8/uint8 quantization operators: ``nd.contrib.quantize``, ``quantize_v2``, ``dequantize``,
 ``requantize`` and the quantized layers ``quantized_flatten``, ``quantized_act``,
-``quantized_embedding``, ``quantized_pooling``, ``quantized_fully_connected``,
-``quantized_conv``.
+``quantized_embedding``, ``quantized_pooling``, ``quantized_fully_connected``, ``quantized_conv``.
 
 A quantized tensor travels with its float32 range: (data, min, max), each range a (1,) array.
 The arithmetic is that of MXNet 1.9.1's CPU build (its oneDNN kernels, which the pip packages
@@ -148,3 +147,103 @@ def _quantized_act(data, min_data, max_data, *, act_type):
     if act_type != "relu":
         raise _error("quantized_act", "_contrib_quantized_act only supports act_type=relu for now")
     return lax.stop_gradient((jnp.maximum(data, jnp.zeros((), data.dtype)), min_data, max_data))
+
+
+def _level(lo, hi, dtype, all_sign):
+    """MXNet's FloatForOneQuantizedLevel: the float value of one integer step."""
+    steps = _F32(255 if dtype == np.uint8 and not all_sign else 127)
+    return _max_abs(lo, hi) / steps
+
+
+def _product_range(data, ranges, all_sign):
+    """QuantizationRangeForMultiplication: the int32 output range of an int8/uint8 product,
+    (-m, m) with m = one data level * one weight level * 2^31."""
+    a = _level(_scalar(ranges[0]), _scalar(ranges[1]), np.dtype(data.dtype), all_sign)
+    b = _level(_scalar(ranges[2]), _scalar(ranges[3]), np.dtype(np.int8), True)
+    m = (a * b) * _F32(2.0 ** 31)
+    return (-m).reshape(1), m.reshape(1)
+
+
+def _bias_inputs(op, arrays, no_bias, n_ranges):
+    """Split a quantized layer's inputs: data, weight[, bias], then the (min, max) pairs."""
+    n = 2 if no_bias else 3
+    if len(arrays) != n + n_ranges:
+        names = "data, weight, " + ("" if no_bias else "bias, ") + "and the min/max of each"
+        raise _error(op, f"expected {n + n_ranges} inputs ({names}), got {len(arrays)}")
+    return arrays[0], arrays[1], (None if no_bias else arrays[2]), arrays[n:]
+
+
+@register("_contrib_quantized_fully_connected", inputs=(), variadic=True,
+          attrs=dict(num_hidden=REQUIRED, no_bias=False, flatten=True))
+def _quantized_fully_connected(*arrays, num_hidden, no_bias, flatten):
+    """int8/uint8 data times int8 weight (num_hidden, k) into int32, exactly; inputs are data,
+    weight[, bias], min_data, max_data, min_weight, max_weight[, min_bias, max_bias].  The int8
+    bias enters as trunc(bias * data_scale * weight_scale * max|bias range| / 127.5) with
+    data_scale = 127.5 (int8) or 255.5 (uint8) / max|data range|, weight_scale = 127.5 /
+    max|weight range|, as MXNet's oneDNN kernel.  Returns (out, min_out, max_out).
+
+    mxjax's product is exact; MXNet's oneDNN kernels on CPUs without AVX512-VNNI sum adjacent
+    u8 x s8 products in saturating int16 (int8 data shifted by +128), so there its result
+    differs where such a pair sum leaves [-32768, 32767]."""
+    data, weight, bias, ranges = _bias_inputs("quantized_fully_connected", lax.stop_gradient(arrays), no_bias,
+                                              4 if no_bias else 6)
+    x = data.reshape(data.shape[0], -1) if flatten else data
+    out = jnp.matmul(x.astype(jnp.int32), weight.astype(jnp.int32).T)
+    if bias is not None:
+        data_scale = _F32(127.5 if np.dtype(data.dtype) == np.int8 else 255.5) / _max_abs(_scalar(ranges[0]),
+                                                                                          _scalar(ranges[1]))
+        weight_scale = _F32(127.5) / _max_abs(_scalar(ranges[2]), _scalar(ranges[3]))
+        rescale = data_scale * weight_scale * _max_abs(_scalar(ranges[4]), _scalar(ranges[5])) / _F32(127.5)
+        out = out + jnp.trunc(bias.astype(_F32) * rescale).astype(jnp.int32)
+    return (out,) + _product_range(data, ranges, all_sign=np.dtype(data.dtype) != np.uint8)
+
+
+@register("_contrib_quantized_conv", inputs=(), variadic=True,
+          attrs=dict(kernel=REQUIRED, stride=(), dilate=(), pad=(), num_filter=REQUIRED, num_group=1, workspace=1024,
+                     no_bias=False, cudnn_tune=None, cudnn_off=False, layout=None))
+def _quantized_conv(*arrays, kernel, stride, dilate, pad, num_filter, num_group, workspace, no_bias, cudnn_tune,
+                    cudnn_off, layout):
+    """Convolution of int8/uint8 data with an int8 weight into int32, exactly (inputs: data,
+    weight[, bias], min_data, max_data, min_weight, max_weight[, min_bias, max_bias]); the bias
+    is added as an integer.  The output range is the int8 x int8 product range (MXNet uses it
+    for uint8 data too).  mxjax accepts int8 data, which MXNet's CPU kernel rejects
+    ("only supports uint8 as input type"), and computes the exact product (see
+    quantized_fully_connected on MXNet's saturating int16 pair sums)."""
+    from .conv import _convolution
+    data, weight, bias, ranges = _bias_inputs("quantized_conv", lax.stop_gradient(arrays), no_bias,
+                                              4 if no_bias else 6)
+    out = _convolution(data.astype(jnp.int32), weight.astype(jnp.int32), None, kernel=kernel, stride=stride,
+                       dilate=dilate, pad=pad, num_filter=num_filter, num_group=num_group, workspace=workspace,
+                       no_bias=True, cudnn_tune=cudnn_tune, cudnn_off=cudnn_off, layout=layout)
+    if bias is not None:
+        axis = -1 if layout in ("NHWC", "NDHWC") else 1
+        shape = [1] * out.ndim
+        shape[axis] = -1
+        out = out + bias.astype(jnp.int32).reshape(shape)
+    return (out,) + _product_range(data, ranges, all_sign=True)
+
+
+@register("_contrib_quantized_embedding", inputs=("data", "weight", "min_weight", "max_weight"),
+          attrs=dict(input_dim=REQUIRED, output_dim=REQUIRED, dtype="float32", sparse_grad=False))
+def _quantized_embedding(data, weight, min_weight, max_weight, *, input_dim, output_dim, dtype, sparse_grad):
+    """Rows of the int8 ``weight`` at the indices ``data`` (clipped into [0, input_dim)); the
+    weight's range passes through."""
+    idx = jnp.clip(lax.stop_gradient(data).astype(jnp.int32), 0, input_dim - 1)
+    return lax.stop_gradient((weight[idx], min_weight, max_weight))
+
+
+@register("_contrib_quantized_pooling", inputs=("data", "min_data", "max_data"),
+          attrs=dict(kernel=(), pool_type="max", global_pool=False, cudnn_off=False, pooling_convention="valid",
+                     stride=(), pad=(), p_value=None, count_include_pad=None, layout=None))
+def _quantized_pooling(data, min_data, max_data, *, kernel, pool_type, global_pool, cudnn_off, pooling_convention,
+                       stride, pad, p_value, count_include_pad, layout):
+    """Pooling of int8/uint8 data with Pooling's arguments: max pooling exactly, average pooling
+    as the float mean rounded half to even (MXNet's oneDNN kernel); the range passes through."""
+    from .conv import _pooling
+    data, min_data, max_data = lax.stop_gradient((data, min_data, max_data))
+    out = _pooling(data.astype(_F32), kernel=kernel, pool_type=pool_type, global_pool=global_pool,
+                   cudnn_off=cudnn_off, pooling_convention=pooling_convention, stride=stride, pad=pad,
+                   p_value=p_value, count_include_pad=count_include_pad, layout=layout)
+    name = np.dtype(data.dtype).name
+    out = jnp.clip(jnp.round(out), *_LIMITS[name]) if name in _LIMITS else out
+    return out.astype(data.dtype), min_data, max_data
