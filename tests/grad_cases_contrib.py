@@ -58,3 +58,11 @@ NON_DIFFERENTIABLE.update({
         (uniform(-100, 100, (1, 2, 4, 4)),) + _R,
         call=lambda *xs: nd.op._contrib_quantized_pooling(*xs, kernel=(2, 2), stride=(2, 2), pool_type="avg")[0])),
 })
+NON_DIFFERENTIABLE.update({
+    "_contrib_quantized_concat": (_QUANTIZED, Case(
+        (uniform(-100, 100, (2, 3)), uniform(-100, 100, (2, 2))) + _R4,
+        call=_range_output("_contrib_quantized_concat", num_args=2), out_dtype="float32")),
+    "_contrib_quantized_elemwise_mul": (_QUANTIZED, Case(
+        (uniform(-100, 100), uniform(-100, 100)) + _R4,
+        call=lambda *xs: nd.op._contrib_quantized_elemwise_mul(*xs, enable_float_output=True), out_dtype="float32")),
+})

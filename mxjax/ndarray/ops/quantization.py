@@ -247,3 +247,52 @@ def _quantized_pooling(data, min_data, max_data, *, kernel, pool_type, global_po
     name = np.dtype(data.dtype).name
     out = jnp.clip(jnp.round(out), *_LIMITS[name]) if name in _LIMITS else out
     return out.astype(data.dtype), min_data, max_data
+
+
+@register("_contrib_quantized_concat", inputs=(), variadic=True, attrs=dict(num_args=REQUIRED, dim=1))
+def _quantized_concat(*arrays, num_args, dim):
+    """Concatenate ``num_args`` quantized arrays (then their min/max pairs) along ``dim``.  The
+    result is int8 if any input is, else uint8, with the range (min(0, mins), max(0, maxs));
+    an input whose scale (127.5 or 255.5 / max|range|) differs from the result's is requantized
+    by the ratio of the scales (rounded half to even, saturated), as MXNet's oneDNN kernel."""
+    if len(arrays) != 3 * num_args:
+        raise _error("quantized_concat", f"expected {3 * num_args} inputs (num_args={num_args} arrays, then the "
+                                         f"min and max of each), got {len(arrays)}")
+    arrays = lax.stop_gradient(arrays)
+    data, ranges = arrays[:num_args], arrays[num_args:]
+    mins = [_scalar(ranges[2 * i]) for i in range(num_args)]
+    maxs = [_scalar(ranges[2 * i + 1]) for i in range(num_args)]
+    lo = jnp.minimum(_F32(0), jnp.min(jnp.stack(mins)))
+    hi = jnp.maximum(_F32(0), jnp.max(jnp.stack(maxs)))
+    out_type = "int8" if any(np.dtype(d.dtype) == np.int8 for d in data) else "uint8"
+
+    def scale(dtype, a, b):
+        return _F32(127.5 if np.dtype(dtype) == np.int8 else 255.5) / _max_abs(a, b)
+    out_scale = scale(out_type, lo, hi)
+    parts = []
+    for d, a, b in zip(data, mins, maxs):
+        ratio = out_scale / scale(d.dtype, a, b)
+        parts.append(jnp.where(ratio == 1, d.astype(out_type), _saturate(d, ratio, out_type)))
+    return jnp.concatenate(parts, axis=dim), lo.reshape(1), hi.reshape(1)
+
+
+@register("_contrib_quantized_elemwise_mul", inputs=("lhs", "rhs", "lhs_min", "lhs_max", "rhs_min", "rhs_max"),
+          attrs=dict(min_calib_range=None, max_calib_range=None, enable_float_output=False))
+def _quantized_elemwise_mul(lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max, *, min_calib_range, max_calib_range,
+                            enable_float_output):
+    """Elementwise product of two int8 arrays: int32 with the int8 x int8 product range; int8
+    in the calibration range when one is given (a*b*scale truncated toward zero, wrapping as
+    MXNet's C cast does out of range); float32 (a single output) with enable_float_output."""
+    lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max = lax.stop_gradient((lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max))
+    prod = lhs.astype(jnp.int32) * rhs.astype(jnp.int32)
+    lhs_scale = _F32(127.5) / _max_abs(_scalar(lhs_min), _scalar(lhs_max))
+    rhs_scale = _F32(127.5) / _max_abs(_scalar(rhs_min), _scalar(rhs_max))
+    if enable_float_output:
+        out_scale = (1.0 / lhs_scale.astype(np.float64) / rhs_scale.astype(np.float64)).astype(_F32)
+        return prod.astype(_F32) * out_scale
+    if min_calib_range is not None and max_calib_range is not None:
+        lo, hi = _F32(min_calib_range), _F32(max_calib_range)
+        out_scale = _F32(127.5) / _F32(max(abs(lo), abs(hi))) / lhs_scale / rhs_scale
+        out = jnp.trunc(prod.astype(_F32) * out_scale).astype(jnp.int32).astype(jnp.int8)
+        return out, jnp.full((1,), lo, _F32), jnp.full((1,), hi, _F32)
+    return (prod,) + _product_range(lhs, (lhs_min, lhs_max, rhs_min, rhs_max), all_sign=True)
