@@ -178,3 +178,11 @@ CASES.update({
         Case((uniform(-1, 1, (1, 2, 4, 4)), uniform(-0.8, -0.2, (1, 18, 4, 4)), uniform(0, 1, (1, 9, 4, 4)),
               uniform(-1, 1, (2, 2, 3, 3)), uniform(-1, 1, (2,))), attrs=_DCN)],
 })
+CASES.update({
+    "Correlation": [
+        Case((uniform(-1, 1, (1, 2, 5, 5)), uniform(-1, 1, (1, 2, 5, 5))),
+             attrs=dict(kernel_size=3, max_displacement=1, pad_size=1)),
+        Case((uniform(-1, 1, (1, 2, 4, 4)), uniform(2, 3, (1, 2, 4, 4))),
+             attrs=dict(max_displacement=1, stride1=2, pad_size=1, is_multiply=False), label="subtract"),
+    ],
+})

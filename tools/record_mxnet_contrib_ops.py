@@ -228,7 +228,19 @@ def _quantization_cases():
     return cases
 
 
-CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases, _quantization_cases]
+def _correlation_cases():
+    r = _rng(5)
+    a = r.uniform(-1, 1, (2, 3, 7, 8)).astype("float32")
+    b = r.uniform(-1, 1, (2, 3, 7, 8)).astype("float32")
+    cases = []
+    for kw in (dict(), dict(kernel_size=3, max_displacement=2, stride1=2, stride2=1, pad_size=2),
+               dict(kernel_size=1, max_displacement=4, stride1=1, stride2=2, pad_size=4, is_multiply=False),
+               dict(kernel_size=3, max_displacement=1, stride1=3, stride2=1, pad_size=1, is_multiply=False)):
+        cases.append(Case("Correlation", [a, b], [A(0), A(1)], kw, tol=1e-5, grad=True))
+    return cases
+
+
+CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases, _quantization_cases, _correlation_cases]
 
 
 def cases():
