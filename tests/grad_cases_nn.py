@@ -186,3 +186,8 @@ CASES.update({
              attrs=dict(max_displacement=1, stride1=2, pad_size=1, is_multiply=False), label="subtract"),
     ],
 })
+CASES.update({
+    "_contrib_PSROIPooling": [
+        Case((uniform(-1, 1, (1, 8, 5, 6)), fixed([[0, 0.6, 1.4, 4.2, 3.6], [0, 2, 0, 5, 4]])), const=(1,),
+             attrs=dict(spatial_scale=1.0, output_dim=2, pooled_size=2))],
+})

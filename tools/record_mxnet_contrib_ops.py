@@ -240,7 +240,18 @@ def _correlation_cases():
     return cases
 
 
-CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases, _quantization_cases, _correlation_cases]
+def _roi_cases():
+    r = _rng(6)
+    x = r.uniform(-1, 1, (2, 8, 9, 10)).astype("float32")
+    rois = np.array([[0, 1.4, 2.5, 6.6, 7.2], [1, 0, 0, 9, 8], [0, 3, 3, 3.2, 3.4], [1, -2, 5, 12, 12.5]], "float32")
+    return [Case("contrib.PSROIPooling", [x, rois], [A(0), A(1)], dict(spatial_scale=1.0, output_dim=2, pooled_size=2),
+                 tol=1e-5, grad=True),
+            Case("contrib.PSROIPooling", [x, rois], [A(0), A(1)],
+                 dict(spatial_scale=0.55, output_dim=8, pooled_size=3, group_size=1), tol=1e-5, grad=True)]
+
+
+CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases, _quantization_cases, _correlation_cases,
+               _roi_cases]
 
 
 def cases():
