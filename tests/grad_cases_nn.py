@@ -191,3 +191,8 @@ CASES.update({
         Case((uniform(-1, 1, (1, 8, 5, 6)), fixed([[0, 0.6, 1.4, 4.2, 3.6], [0, 2, 0, 5, 4]])), const=(1,),
              attrs=dict(spatial_scale=1.0, output_dim=2, pooled_size=2))],
 })
+CASES.update({
+    "_contrib_RROIAlign": [
+        Case((uniform(-1, 1, (1, 2, 5, 6)), fixed([[0, 2.3, 2.2, 3.1, 2.6, 30], [0, 3.1, 2.4, 2.5, 3.3, -65]])),
+             const=(1,), attrs=dict(pooled_size=(2, 2), spatial_scale=1.0, sampling_ratio=2))],
+})

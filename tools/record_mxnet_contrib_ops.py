@@ -247,7 +247,12 @@ def _roi_cases():
     return [Case("contrib.PSROIPooling", [x, rois], [A(0), A(1)], dict(spatial_scale=1.0, output_dim=2, pooled_size=2),
                  tol=1e-5, grad=True),
             Case("contrib.PSROIPooling", [x, rois], [A(0), A(1)],
-                 dict(spatial_scale=0.55, output_dim=8, pooled_size=3, group_size=1), tol=1e-5, grad=True)]
+                 dict(spatial_scale=0.55, output_dim=8, pooled_size=3, group_size=1), tol=1e-5, grad=True),
+            Case("contrib.RROIAlign", [x, np.array([[0, 4.3, 3.2, 4.1, 2.6, 30], [1, 5, 5, 7.5, 3.3, -65],
+                                                    [0, 1.2, 7.7, 3.3, 9.1, 140], [1, 9.5, 0.5, 6, 6, 0]], "float32")],
+                 [A(0), A(1)], dict(pooled_size=(2, 3), spatial_scale=1.0), tol=1e-5),
+            Case("contrib.RROIAlign", [x, np.array([[0, 8.6, 6.4, 8.2, 5.2, 30], [1, 10, 10, 15, 6.6, -65]], "float32")],
+                 [A(0), A(1)], dict(pooled_size=(3, 3), spatial_scale=0.5, sampling_ratio=2), tol=1e-5)]
 
 
 CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases, _quantization_cases, _correlation_cases,
