@@ -66,3 +66,12 @@ NON_DIFFERENTIABLE.update({
         (uniform(-100, 100), uniform(-100, 100)) + _R4,
         call=lambda *xs: nd.op._contrib_quantized_elemwise_mul(*xs, enable_float_output=True), out_dtype="float32")),
 })
+
+_PROPOSAL = "region proposals: boxes selected by sorting and NMS; MXNet registers no gradient"
+_RPN = dict(scales=(2.0,), ratios=(1.0,), feature_stride=4, rpn_pre_nms_top_n=8, rpn_post_nms_top_n=4, rpn_min_size=1)
+NON_DIFFERENTIABLE.update({
+    "_contrib_Proposal": (_PROPOSAL, Case((uniform(0, 1, (1, 2, 2, 3)), uniform(-0.2, 0.2, (1, 4, 2, 3)),
+                                          fixed([[8, 12, 1]])), attrs=_RPN, out_dtype="float32")),
+    "_contrib_MultiProposal": (_PROPOSAL, Case((uniform(0, 1, (2, 2, 2, 3)), uniform(-0.2, 0.2, (2, 4, 2, 3)),
+                                               fixed([[8, 12, 1], [6, 9, 1]])), attrs=_RPN, out_dtype="float32")),
+})

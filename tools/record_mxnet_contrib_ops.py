@@ -255,8 +255,25 @@ def _roi_cases():
                  [A(0), A(1)], dict(pooled_size=(3, 3), spatial_scale=0.5, sampling_ratio=2), tol=1e-5)]
 
 
+def _proposal_cases():
+    r = _rng(7)
+    cases = []
+    for n, path in ((1, "contrib.Proposal"), (2, "contrib.MultiProposal")):
+        cls = r.uniform(0, 1, (n, 2 * 6, 5, 6)).astype("float32")
+        bbox = r.uniform(-0.3, 0.3, (n, 4 * 6, 5, 6)).astype("float32")
+        info = np.array([[70, 90, 1.0], [50, 64, 1.5]], "float32")[:n]
+        kw = dict(scales=(2.0, 4.0), ratios=(0.5, 1.0, 2.0), feature_stride=16, rpn_pre_nms_top_n=50,
+                  rpn_post_nms_top_n=20, threshold=0.5, rpn_min_size=8)
+        cases.append(Case(path, [cls, bbox, info], [A(0), A(1), A(2)], kw, tol=1e-4))
+        cases.append(Case(path, [cls, bbox, info], [A(0), A(1), A(2)],
+                          dict(kw, output_score=True, rpn_post_nms_top_n=100, rpn_pre_nms_top_n=-1, threshold=0.3),
+                          tol=1e-4))
+        cases.append(Case(path, [cls, bbox * 20, info], [A(0), A(1), A(2)], dict(kw, iou_loss=True), tol=1e-4))
+    return cases
+
+
 CASE_GROUPS = [_optimizer_cases, _deformable_cases, _graph_cases, _quantization_cases, _correlation_cases,
-               _roi_cases]
+               _roi_cases, _proposal_cases]
 
 
 def cases():
