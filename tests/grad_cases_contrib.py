@@ -38,8 +38,8 @@ NON_DIFFERENTIABLE = {
                                              out_dtype="float32")),
     "_contrib_quantized_flatten": (_QUANTIZED, Case((uniform(-1, 1, (2, 3, 2)),) + _R,
                                                     call=lambda *xs: nd.op._contrib_quantized_flatten(*xs)[0])),
-    "_contrib_quantized_act": (_QUANTIZED, Case((U,) + _R, attrs=dict(act_type="relu"),
-                                                call=lambda *xs: nd.op._contrib_quantized_act(*xs, act_type="relu")[0])),
+    "_contrib_quantized_act": (_QUANTIZED, Case(
+        (U,) + _R, call=lambda *xs: nd.op._contrib_quantized_act(*xs, act_type="relu")[0])),
 }
 
 _R4 = _R + (fixed([-0.5]), fixed([0.5]))

@@ -106,6 +106,7 @@ CASES.update({
     "_multi_mp_lamb_update": [Case((U, U, U, POS, U) * 2, call=_fused("_multi_mp_lamb_update", 3,
                                                                        count="num_tensors", **_LAMB),
                                    const=(4, 9), eps=1e-3, rtol=1e-3, atol=1e-4)],
-    "_contrib_group_adagrad_update": [Case((U, U, uniform(0.5, 1.0, (2, 1))),
-                                           call=lambda w, g, h: nd.op._contrib_group_adagrad_update(w, g, h.copy(), lr=0.1))],
+    "_contrib_group_adagrad_update": [Case(
+        (U, U, uniform(0.5, 1.0, (2, 1))),
+        call=lambda w, g, h: nd.op._contrib_group_adagrad_update(w, g, h.copy(), lr=0.1))],
 })

@@ -202,7 +202,8 @@ def _quantization_cases():
     p8 = r.randint(-128, 128, (2, 3, 5, 6)).astype("int8")
     pu8 = r.randint(0, 256, (2, 3, 5, 6)).astype("uint8")
     for q in (p8, pu8):
-        for kw in (dict(kernel=(2, 2), stride=(2, 2), pool_type="max"), dict(kernel=(2, 2), stride=(2, 2), pool_type="avg"),
+        for kw in (dict(kernel=(2, 2), stride=(2, 2), pool_type="max"),
+                   dict(kernel=(2, 2), stride=(2, 2), pool_type="avg"),
                    dict(kernel=(3, 3), stride=(1, 2), pad=(1, 1), pool_type="avg"),
                    dict(kernel=(3, 3), stride=(2, 2), pool_type="max", pooling_convention="full"),
                    dict(kernel=(1, 1), global_pool=True, pool_type="avg")):
@@ -218,7 +219,8 @@ def _quantization_cases():
     m1 = r.randint(-128, 128, (3, 4)).astype("int8")
     m2 = r.randint(-128, 128, (3, 4)).astype("int8")
     # MXNet 1.9.1's imperative call fails (its shape function clears its outputs): recorded through a Symbol
-    for kw in (dict(), dict(min_calib_range=-50.0, max_calib_range=60.0), dict(min_calib_range=-0.5, max_calib_range=0.5),
+    for kw in (dict(), dict(min_calib_range=-50.0, max_calib_range=60.0),
+               dict(min_calib_range=-0.5, max_calib_range=0.5),
                dict(enable_float_output=True)):
         cases.append(Case("contrib.quantized_elemwise_mul", [m1, m2, rng(-1.0), rng(2.0), rng(-3.0), rng(0.5)],
                           [A(i) for i in range(6)], kw, via_symbol=True))
@@ -251,7 +253,8 @@ def _roi_cases():
             Case("contrib.RROIAlign", [x, np.array([[0, 4.3, 3.2, 4.1, 2.6, 30], [1, 5, 5, 7.5, 3.3, -65],
                                                     [0, 1.2, 7.7, 3.3, 9.1, 140], [1, 9.5, 0.5, 6, 6, 0]], "float32")],
                  [A(0), A(1)], dict(pooled_size=(2, 3), spatial_scale=1.0), tol=1e-5),
-            Case("contrib.RROIAlign", [x, np.array([[0, 8.6, 6.4, 8.2, 5.2, 30], [1, 10, 10, 15, 6.6, -65]], "float32")],
+            Case("contrib.RROIAlign",
+                 [x, np.array([[0, 8.6, 6.4, 8.2, 5.2, 30], [1, 10, 10, 15, 6.6, -65]], "float32")],
                  [A(0), A(1)], dict(pooled_size=(3, 3), spatial_scale=0.5, sampling_ratio=2), tol=1e-5)]
 
 
