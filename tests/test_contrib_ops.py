@@ -104,3 +104,23 @@ def test_rand_zipfian_counts_follow_the_distribution():
                                rtol=1e-6)
     np.testing.assert_allclose(count_true.asnumpy(), prob(np.array([3.0, 0.0])) * 6, rtol=1e-12)
     np.testing.assert_allclose(count_sampled.asnumpy(), prob(s.astype("float64")) * 6, rtol=1e-12)
+
+
+def test_identity_attach_kl_sparse_reg_matches_mxnet():
+    # recorded from MXNet 1.9.1 through a bound Symbol (its nd function cannot pass moving_avg):
+    # forward(is_train=True), backward(head)
+    x = mx.nd.array([[0.2, 0.5, 0.9], [0.4, 0.1, 0.3]])
+    moving_avg = mx.nd.array([0.5, 0.2, 0.7])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.IdentityAttachKLSparseReg(x, moving_avg, penalty=0.01, sparseness_target=0.2, momentum=0.8)
+    y.backward(mx.nd.array([[1, 2, 3], [4, 5, 6]]))
+    np.testing.assert_array_equal(y.asnumpy(), x.asnumpy())
+    np.testing.assert_allclose(x.grad.asnumpy(), [[1.0104669332504272, 2.0011653900146484, 3.0220587253570557],
+                                                  [4.010467052459717, 5.001165390014648, 6.022058963775635]],
+                               rtol=1e-6)
+    np.testing.assert_allclose(moving_avg.asnumpy(), [0.46000000834465027, 0.2200000137090683, 0.6800000071525574],
+                               rtol=1e-6)
+    before = moving_avg.asnumpy()
+    mx.nd.IdentityAttachKLSparseReg(x, moving_avg)   # outside training: moving_avg stays
+    np.testing.assert_array_equal(moving_avg.asnumpy(), before)
