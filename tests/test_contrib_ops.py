@@ -26,7 +26,13 @@ def _id(key):
     return f"{key}-{spec['path']}-{DATA[key + '/in0'].dtype}"
 
 
-@pytest.mark.parametrize("key", KEYS, ids=[_id(k) for k in KEYS])
+def _params():
+    for key in KEYS:
+        slow = json.loads(str(DATA[f"{key}/spec"])).get("slow")
+        yield pytest.param(key, id=_id(key), marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize("key", list(_params()))
 def test_matches_mxnet(key):
     spec = json.loads(str(DATA[f"{key}/spec"]))
     n_in = sum(1 for f in DATA.files if f.startswith(key + "/in"))

@@ -24,13 +24,15 @@ class Case:
     ``grad``: also record the gradients of sum(output_0 * head) (head: seeded data) with respect
     to every input array.
     ``via_symbol``: MXNet runs the operator only through a bound Symbol (its imperative call
-    fails), so record it that way; ``args`` must then be the arrays in order."""
+    fails), so record it that way; ``args`` must then be the arrays in order.
+    ``slow``: the replay takes seconds (tests mark it slow)."""
     def __init__(self, path, arrays, args, kwargs=None, out=None, tol=None, unchanged=(), grad=False,
-                 via_symbol=False):
+                 via_symbol=False, slow=False):
         self.path, self.arrays, self.args, self.kwargs, self.out, self.tol = path, arrays, args, kwargs or {}, out, tol
         self.unchanged = list(unchanged)
         self.grad = grad
         self.via_symbol = via_symbol
+        self.slow = slow
 
 
 def A(i):
@@ -136,7 +138,7 @@ def _deformable_cases():
         wt = r.uniform(-1, 1, (kw["num_filter"], 4 // kw.get("num_group", 1), kh, kwid)).astype("float32")
         b = r.uniform(-1, 1, (kw["num_filter"],)).astype("float32")
         cases.append(Case("contrib.DeformableConvolution", [x, off, wt, b], [A(0), A(1), A(2), A(3)], kw,
-                          tol=1e-5, grad=True))
+                          tol=1e-5, grad=True, slow=True))
         cases.append(Case("contrib.ModulatedDeformableConvolution", [x, off, mask, wt, b],
                           [A(0), A(1), A(2), A(3), A(4)], kw, tol=1e-5))   # its CPU backward: "only in GPU"
     return cases
@@ -238,7 +240,7 @@ def _correlation_cases():
     for kw in (dict(), dict(kernel_size=3, max_displacement=2, stride1=2, stride2=1, pad_size=2),
                dict(kernel_size=1, max_displacement=4, stride1=1, stride2=2, pad_size=4, is_multiply=False),
                dict(kernel_size=3, max_displacement=1, stride1=3, stride2=1, pad_size=1, is_multiply=False)):
-        cases.append(Case("Correlation", [a, b], [A(0), A(1)], kw, tol=1e-5, grad=True))
+        cases.append(Case("Correlation", [a, b], [A(0), A(1)], kw, tol=1e-5, grad=True, slow=bool(kw)))
     return cases
 
 
@@ -270,7 +272,7 @@ def _proposal_cases():
         cases.append(Case(path, [cls, bbox, info], [A(0), A(1), A(2)], kw, tol=1e-4))
         cases.append(Case(path, [cls, bbox, info], [A(0), A(1), A(2)],
                           dict(kw, output_score=True, rpn_post_nms_top_n=100, rpn_pre_nms_top_n=-1, threshold=0.3),
-                          tol=1e-4))
+                          tol=1e-4, slow=True))
         cases.append(Case(path, [cls, bbox * 20, info], [A(0), A(1), A(2)], dict(kw, iou_loss=True), tol=1e-4))
     return cases
 
@@ -314,7 +316,7 @@ def main():
     for k, case in enumerate(cases()):
         key = f"{k:03d}"
         spec = dict(path=case.path, args=case.args, kwargs=case.kwargs, out=case.out, tol=case.tol,
-                    unchanged=case.unchanged, grad=case.grad)
+                    unchanged=case.unchanged, grad=case.grad, slow=case.slow)
         arrays = [mx.nd.array(a, dtype=a.dtype) for a in case.arrays]
         if case.grad:
             for a in arrays:
