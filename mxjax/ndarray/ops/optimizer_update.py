@@ -10,8 +10,8 @@ MXNet) of a float16 weight, compute in weight32's dtype and update it in place t
 
 ``clip_gradient`` (``clip_grad`` for FTML) < 0 means no clipping; ``lazy_update`` concerns
 row-sparse gradients only and changes nothing for dense ones.  MXNet registers no gradient
-for these operators; mxjax differentiates them like any other.  The ``multi_*`` (fused, variadic)
-update operators are not provided.
+for these operators; mxjax differentiates them like any other.  The fused, variadic ``multi_*``
+updates are in multi_update.py.
 """
 import jax.numpy as jnp
 import numpy as np
