@@ -166,3 +166,33 @@ SPECIAL_BACKWARD = {
     "MAERegressionOutput": _OUTPUT_LAYER,
     "Custom": "the user's CustomOp.backward: checked (finite differences, MXNet's numbers) in tests/test_custom_op.py",
 }
+
+
+# deformable convolutions: offsets with fractional parts away from bilinear sampling's integer kinks
+_DCN = dict(kernel=(3, 3), num_filter=2, pad=(1, 1))
+CASES.update({
+    "_contrib_DeformableConvolution": [
+        Case((uniform(-1, 1, (1, 2, 4, 4)), uniform(0.2, 0.8, (1, 18, 4, 4)), uniform(-1, 1, (2, 2, 3, 3)),
+              uniform(-1, 1, (2,))), attrs=_DCN)],
+    "_contrib_ModulatedDeformableConvolution": [
+        Case((uniform(-1, 1, (1, 2, 4, 4)), uniform(-0.8, -0.2, (1, 18, 4, 4)), uniform(0, 1, (1, 9, 4, 4)),
+              uniform(-1, 1, (2, 2, 3, 3)), uniform(-1, 1, (2,))), attrs=_DCN)],
+})
+CASES.update({
+    "Correlation": [
+        Case((uniform(-1, 1, (1, 2, 5, 5)), uniform(-1, 1, (1, 2, 5, 5))),
+             attrs=dict(kernel_size=3, max_displacement=1, pad_size=1)),
+        Case((uniform(-1, 1, (1, 2, 4, 4)), uniform(2, 3, (1, 2, 4, 4))),
+             attrs=dict(max_displacement=1, stride1=2, pad_size=1, is_multiply=False), label="subtract"),
+    ],
+})
+CASES.update({
+    "_contrib_PSROIPooling": [
+        Case((uniform(-1, 1, (1, 8, 5, 6)), fixed([[0, 0.6, 1.4, 4.2, 3.6], [0, 2, 0, 5, 4]])), const=(1,),
+             attrs=dict(spatial_scale=1.0, output_dim=2, pooled_size=2))],
+})
+CASES.update({
+    "_contrib_RROIAlign": [
+        Case((uniform(-1, 1, (1, 2, 5, 6)), fixed([[0, 2.3, 2.2, 3.1, 2.6, 30], [0, 3.1, 2.4, 2.5, 3.3, -65]])),
+             const=(1,), attrs=dict(pooled_size=(2, 2), spatial_scale=1.0, sampling_ratio=2))],
+})

@@ -81,3 +81,50 @@ def test_interval_sampler():
     assert list(sampler) == [0, 3, 6, 9, 12] and len(sampler) == 13      # MXNet's len
     with pytest.raises(AssertionError, match="Interval 5 must be smaller"):
         mx.gluon.contrib.data.IntervalSampler(4, 5)
+
+
+def _set_seeded_params(net, x):
+    r = np.random.RandomState(1)
+    net(x)   # completes the deferred shapes
+    for _, p in sorted(net.collect_params().items()):
+        p.set_data(mx.nd.array(r.uniform(-0.5, 0.5, p.shape)))
+
+
+def test_deformable_convolution_block_matches_mxnet():
+    from mxjax.gluon.contrib.cnn import DeformableConvolution
+    net = DeformableConvolution(4, kernel_size=3, padding=1, num_deformable_group=2)
+    assert repr(net) == "DeformableConvolution(None -> 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
+    assert {k: v.shape for k, v in net.collect_params().items()} == {
+        "deformable_conv0_offset_weight": (36, 0, 3, 3), "deformable_conv0_offset_bias": (36,),
+        "deformable_conv0_deformable_conv_weight": (4, 0, 3, 3), "deformable_conv0_deformable_conv_bias": (4,)}
+    net.initialize()
+    x = mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (2, 4, 7, 6)))
+    _set_seeded_params(net, x)
+    assert repr(net) == "DeformableConvolution(4 -> 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
+    with mx.autograd.record():
+        y = net(x)
+    y.backward()
+    # recorded from MXNet 1.9.1: sum of the output and of each parameter's gradient (sorted by name)
+    assert y.shape == (2, 4, 7, 6)
+    np.testing.assert_allclose(y.sum().asscalar(), -32.73210906982422, rtol=1e-5)
+    grads = [p.grad().sum().asscalar() for _, p in sorted(net.collect_params().items())]
+    np.testing.assert_allclose(grads, [336.0, -194.32098388671875, -6.268031120300293, 39.94984817504883],
+                               rtol=1e-5)
+
+
+def test_modulated_deformable_convolution_block_matches_mxnet():
+    from mxjax.gluon.contrib.cnn import ModulatedDeformableConvolution
+    net = ModulatedDeformableConvolution(4, kernel_size=(3, 2), strides=2, activation="relu", groups=2,
+                                         in_channels=4)
+    assert repr(net) == "ModulatedDeformableConvolution(\n  (act): Activation(relu)\n)"
+    assert list(net.collect_params()) == [
+        "modulated_deformable_conv0_deformable_conv_weight", "modulated_deformable_conv0_deformable_conv_bias",
+        "modulated_deformable_conv0_offset_weight", "modulated_deformable_conv0_offset_bias"]
+    assert net.offset_weight.shape == (18, 2, 3, 2)
+    net.initialize()
+    x = mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (2, 4, 7, 6)))
+    _set_seeded_params(net, x)
+    y = net(x)
+    assert y.shape == (2, 4, 3, 3)
+    expected = [[0.0, 0.0, 0.14343206584453583], [0.0, 0.0, 0.2844715416431427], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    np.testing.assert_allclose(y.asnumpy()[0, :, 1], expected, rtol=1e-5, atol=1e-6)

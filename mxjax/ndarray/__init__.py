@@ -225,6 +225,8 @@ from . import sparse, sparse_ops  # noqa: E402  (mx.nd.sparse; storage rules of 
 sparse_ops.install(_module, (op, _internal), sparse, contrib)
 from . import control_flow  # noqa: E402  (nd.contrib.foreach / while_loop / cond)
 control_flow.install(contrib)
+from . import contrib_functions  # noqa: E402  (nd.contrib.adamw_update, multi_lamb_update, rand_zipfian ...)
+contrib_functions.install(contrib)
 from .cached_op import CachedOp  # noqa: E402,F401
 
 

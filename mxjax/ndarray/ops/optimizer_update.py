@@ -10,8 +10,8 @@ MXNet) of a float16 weight, compute in weight32's dtype and update it in place t
 
 ``clip_gradient`` (``clip_grad`` for FTML) < 0 means no clipping; ``lazy_update`` concerns
 row-sparse gradients only and changes nothing for dense ones.  MXNet registers no gradient
-for these operators; mxjax differentiates them like any other.  The ``multi_*`` (fused, variadic)
-update operators are not provided.
+for these operators; mxjax differentiates them like any other.  The fused, variadic ``multi_*``
+updates are in multi_update.py.
 """
 import jax.numpy as jnp
 import numpy as np
@@ -306,3 +306,74 @@ def _mp_lamb_update_phase2(weight, g, r1, r2, weight32, *, lr, lower_bound, uppe
     cast to weight's dtype."""
     w = _lamb_phase2(weight32, g, r1, r2, lr, lower_bound, upper_bound, weight32.dtype)
     return w.astype(weight.dtype), w
+
+
+_ADAMW = dict(lr=REQUIRED, beta1=0.9, beta2=0.999, epsilon=1e-8, wd=0.0, eta=REQUIRED, clip_gradient=-1.0)
+
+
+def _finite_scale(rescale_grad):
+    """MXNet's AdamW reads ``rescale_grad`` from an array as a C float and skips the whole
+    update (weight and states unchanged) when it is NaN, infinite or 0."""
+    scale = rescale_grad.reshape(-1)[0].astype(np.float32)
+    return scale, jnp.isfinite(scale) & (scale != 0)
+
+
+def _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, eta, clip_gradient, dt):
+    """AdamW's kernel: g = clip(rescale_grad * grad); mean = beta1*mean + (1-beta1)*g;
+    var = beta2*var + (1-beta2)*g^2; w = w - eta * (lr * mean / (sqrt(var) + epsilon) + wd * w).
+    The one-minus constants are formed in C float, then cast (as MXNet's scalar<DType>)."""
+    g = scale.astype(dt) * grad.astype(dt)
+    if clip_gradient >= 0:
+        g = _clip(g, clip_gradient, dt)
+    f32 = np.float32
+    new_mean = _c(beta1, dt) * mean + _c(f32(1) - f32(beta1), dt) * g
+    new_var = _c(beta2, dt) * var + _c(f32(1) - f32(beta2), dt) * jnp.square(g)
+    w = weight - _c(eta, dt) * (_c(lr, dt) * new_mean / (jnp.sqrt(new_var) + _c(epsilon, dt)) + _c(wd, dt) * weight)
+    return w, new_mean, new_var
+
+
+@register("_adamw_update", inputs=("weight", "grad", "mean", "var", "rescale_grad"), attrs=_ADAMW,
+          mutates=("mean", "var"))
+def _adamw_update(weight, grad, mean, var, rescale_grad, *, lr, beta1, beta2, epsilon, wd, eta, clip_gradient):
+    """AdamW (Loshchilov & Hutter): Adam's moments, then w = w - eta * (lr * mean / (sqrt(var) +
+    epsilon) + wd * w); ``rescale_grad`` is an array, and when it is NaN, infinite or 0 nothing
+    changes.  ``nd.contrib.adamw_update`` wraps it.  mxjax differs in one detail: MXNet's kernel
+    also overwrites the ``grad`` input with the rescaled, clipped gradient; mxjax leaves it."""
+    scale, ok = _finite_scale(rescale_grad)
+    w, m, v = _adamw_step(weight, grad, mean, var, scale, lr, beta1, beta2, epsilon, wd, eta, clip_gradient,
+                          weight.dtype)
+    return jnp.where(ok, w, weight), jnp.where(ok, m, mean), jnp.where(ok, v, var)
+
+
+@register("_mp_adamw_update", inputs=("weight", "grad", "mean", "var", "weight32", "rescale_grad"), attrs=_ADAMW,
+          mutates=("mean", "var", "weight32"))
+def _mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, *, lr, beta1, beta2, epsilon, wd, eta,
+                     clip_gradient):
+    """_adamw_update in float32 on the master weight ``weight32`` (updated in place), with the
+    float32 kernel's arithmetic (one-minus constants in float32); the result has weight's dtype."""
+    scale, ok = _finite_scale(rescale_grad)
+    dt = weight32.dtype
+    g = scale.astype(dt) * grad.astype(dt)
+    if clip_gradient >= 0:
+        g = _clip(g, clip_gradient, dt)
+    one = _c(1.0, dt)
+    b1, b2 = _c(beta1, dt), _c(beta2, dt)
+    m = b1 * mean + (one - b1) * g
+    v = b2 * var + (one - b2) * jnp.square(g)
+    w = weight32 - _c(eta, dt) * (_c(lr, dt) * m / (jnp.sqrt(v) + _c(epsilon, dt)) + _c(wd, dt) * weight32)
+    return (jnp.where(ok, w.astype(weight.dtype), weight), jnp.where(ok, m, mean), jnp.where(ok, v, var),
+            jnp.where(ok, w, weight32))
+
+
+@register("_contrib_group_adagrad_update", inputs=("weight", "grad", "history"),
+          attrs=dict(lr=REQUIRED, rescale_grad=1.0, clip_gradient=-1.0, epsilon=1e-5), mutates=("history",))
+def _group_adagrad_update(weight, grad, history, *, lr, rescale_grad, clip_gradient, epsilon):
+    """Group AdaGrad (one history value per row): g = clip(rescale_grad * grad);
+    history += mean(g^2 over the row); weight = weight - lr * g / sqrt(history + epsilon).
+    ``history`` has shape (rows,) or (rows, 1)."""
+    dt = weight.dtype
+    g = _rescaled(grad, rescale_grad, clip_gradient, dt)
+    rows = g.reshape(g.shape[0], -1)
+    new_history = history + (jnp.sum(rows * rows, axis=1) / _c(rows.shape[1], dt)).reshape(history.shape)
+    scale = jnp.sqrt(new_history.reshape(-1) + _c(epsilon, dt)).reshape((-1,) + (1,) * (g.ndim - 1))
+    return weight - _c(lr, dt) * g / scale, new_history

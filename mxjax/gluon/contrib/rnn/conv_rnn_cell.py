@@ -89,14 +89,15 @@ class _BaseConvRNNCell(HybridRecurrentCell):
     def state_info(self, batch_size=0):
         return [{"shape": (batch_size,) + self._state_shape, "__layout__": self._conv_layout}]
 
-    def _conv_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
+    def _conv_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias, prefix):
+        """The input and state convolutions of step ``prefix`` (MXNet's node names t<k>_i2h, t<k>_h2h)."""
         num_filter = self._hidden_channels * len(self._gate_names)
         i2h = F.Convolution(data=inputs, weight=i2h_weight, bias=i2h_bias, num_filter=num_filter,
                             kernel=self._i2h_kernel, stride=self._stride, pad=self._i2h_pad,
-                            dilate=self._i2h_dilate, layout=self._conv_layout)
+                            dilate=self._i2h_dilate, layout=self._conv_layout, name=prefix + "i2h")
         h2h = F.Convolution(data=states[0], weight=h2h_weight, bias=h2h_bias, num_filter=num_filter,
                             kernel=self._h2h_kernel, stride=self._stride, pad=self._h2h_pad,
-                            dilate=self._h2h_dilate, layout=self._conv_layout)
+                            dilate=self._h2h_dilate, layout=self._conv_layout, name=prefix + "h2h")
         return i2h, h2h
 
 
@@ -107,8 +108,9 @@ class _ConvRNNCell(_BaseConvRNNCell):
         return "conv_rnn"
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
-        i2h, h2h = self._conv_forward(F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        output = self._get_activation(F, i2h + h2h, self._activation)
+        prefix = f"t{self._counter}_"   # MXNet's names of step t's nodes
+        i2h, h2h = self._conv_forward(F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias, prefix)
+        output = self._get_activation(F, i2h + h2h, self._activation, name=prefix + "out")
         return output, [output]
 
 
@@ -126,14 +128,15 @@ class _ConvLSTMCell(_BaseConvRNNCell):
         return [info, dict(info)]
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
-        i2h, h2h = self._conv_forward(F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        gates = F.SliceChannel(i2h + h2h, num_outputs=4, axis=self._channel_axis)
-        in_gate = F.Activation(gates[0], act_type="sigmoid")
-        forget_gate = F.Activation(gates[1], act_type="sigmoid")
-        in_transform = self._get_activation(F, gates[2], self._activation)
-        out_gate = F.Activation(gates[3], act_type="sigmoid")
-        next_c = F.elemwise_add(forget_gate * states[1], in_gate * in_transform)
-        next_h = F.elemwise_mul(out_gate, self._get_activation(F, next_c, self._activation))
+        prefix = f"t{self._counter}_"
+        i2h, h2h = self._conv_forward(F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias, prefix)
+        gates = F.SliceChannel(i2h + h2h, num_outputs=4, axis=self._channel_axis, name=prefix + "slice")
+        in_gate = F.Activation(gates[0], act_type="sigmoid", name=prefix + "i")
+        forget_gate = F.Activation(gates[1], act_type="sigmoid", name=prefix + "f")
+        in_transform = self._get_activation(F, gates[2], self._activation, name=prefix + "c")
+        out_gate = F.Activation(gates[3], act_type="sigmoid", name=prefix + "o")
+        next_c = F.elemwise_add(forget_gate * states[1], in_gate * in_transform, name=prefix + "state")
+        next_h = F.elemwise_mul(out_gate, self._get_activation(F, next_c, self._activation), name=prefix + "out")
         return next_h, [next_h, next_c]
 
 
@@ -147,13 +150,14 @@ class _ConvGRUCell(_BaseConvRNNCell):
         return "conv_gru"
 
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
-        i2h, h2h = self._conv_forward(F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias)
-        i2h_r, i2h_z, i2h = F.SliceChannel(i2h, num_outputs=3, axis=self._channel_axis)
-        h2h_r, h2h_z, h2h = F.SliceChannel(h2h, num_outputs=3, axis=self._channel_axis)
-        reset_gate = F.Activation(i2h_r + h2h_r, act_type="sigmoid")
-        update_gate = F.Activation(i2h_z + h2h_z, act_type="sigmoid")
-        candidate = self._get_activation(F, i2h + reset_gate * h2h, self._activation)
-        next_h = F.elemwise_add((1. - update_gate) * candidate, update_gate * states[0])
+        prefix = f"t{self._counter}_"
+        i2h, h2h = self._conv_forward(F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias, prefix)
+        i2h_r, i2h_z, i2h = F.SliceChannel(i2h, num_outputs=3, axis=self._channel_axis, name=prefix + "i2h_slice")
+        h2h_r, h2h_z, h2h = F.SliceChannel(h2h, num_outputs=3, axis=self._channel_axis, name=prefix + "h2h_slice")
+        reset_gate = F.Activation(i2h_r + h2h_r, act_type="sigmoid", name=prefix + "r_act")
+        update_gate = F.Activation(i2h_z + h2h_z, act_type="sigmoid", name=prefix + "z_act")
+        candidate = self._get_activation(F, i2h + reset_gate * h2h, self._activation, name=prefix + "h_act")
+        next_h = F.elemwise_add((1. - update_gate) * candidate, update_gate * states[0], name=prefix + "out")
         return next_h, [next_h]
 
 
