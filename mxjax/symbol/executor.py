@@ -103,7 +103,8 @@ class Executor:
         self._aux_names = sym.list_auxiliary_states()
         self._output_names = sym.list_outputs()
         self.arg_arrays = arg_arrays
-        self.grad_arrays = grad_arrays
+        self._grad_list = grad_arrays
+        self._grads_given = True
         self.aux_arrays = aux_arrays
         self._grad_reqs = grad_reqs
         self._mask = tuple(req != "null" and g is not None and np.issubdtype(a.dtype, np.floating)
@@ -138,7 +139,15 @@ class Executor:
             if req not in ("null", "write", "add", "inplace"):
                 raise ValueError(f"grad_req must be in 'write', 'add', 'null', got {req!r}")
         reqs = ["write" if r == "inplace" else r for r in reqs]
-        return cls(sym, ctx, arg_arrays, grad_arrays, reqs, aux_arrays)
+        exe = cls(sym, ctx, arg_arrays, grad_arrays, reqs, aux_arrays)
+        exe._grads_given = args_grad is not None
+        return exe
+
+    @property
+    def grad_arrays(self):
+        """The gradient arrays by argument (None where grad_req is 'null'); as in MXNet, None
+        altogether for an executor bound without ``args_grad``."""
+        return self._grad_list if self._grads_given else None
 
     @classmethod
     def simple_bind(cls, sym, ctx, grad_req, type_dict, shared_exec, shapes):
@@ -249,7 +258,7 @@ class Executor:
         if self._monitor is not None and self._monitor_seen is not None:
             self._monitor_backward(cotangents)
         it = iter(grads)
-        for arr, req, m in zip(self.grad_arrays, self._grad_reqs, self._mask):
+        for arr, req, m in zip(self._grad_list, self._grad_reqs, self._mask):
             if not m:
                 continue
             g = next(it)
@@ -307,7 +316,8 @@ class Executor:
 
     @property
     def grad_dict(self):
-        return {n: g for n, g in zip(self._arg_names, self.grad_arrays) if g is not None}
+        """Argument name -> gradient array; as in MXNet, an argument with grad_req 'null' maps to None."""
+        return dict(zip(self._arg_names, self.grad_arrays))
 
     @property
     def aux_dict(self):
@@ -357,7 +367,7 @@ class Executor:
             return old.reshape((-1,))[0:size].reshape(shape)
         args = [share(n, a, s) for n, a, s in zip(self._arg_names, self.arg_arrays, arg_shapes)]
         grads = [None if g is None else share(n, g, s)
-                 for n, g, s in zip(self._arg_names, self.grad_arrays, arg_shapes)]
+                 for n, g, s in zip(self._arg_names, self._grad_list, arg_shapes)]
         aux = [share(n, a, s) for n, a, s in zip(self._aux_names, self.aux_arrays, aux_shapes)]
         exe = Executor(self._symbol, self._ctx, args, grads, list(self._grad_reqs), aux)
         if self.outputs:
@@ -409,5 +419,5 @@ class Executor:
                     for i in range(node.counts()[1]):
                         shape = shapes.get((node, i)) or ()
                         nbytes += int(np.prod(shape)) * 4
-            nbytes += sum(g.size * np.dtype(g.dtype).itemsize for g, m in zip(self.grad_arrays, self._mask) if m)
+            nbytes += sum(g.size * np.dtype(g.dtype).itemsize for g, m in zip(self._grad_list, self._mask) if m)
         return self._symbol.debug_str() + f"Total {nbytes >> 20} MB allocated\n"
