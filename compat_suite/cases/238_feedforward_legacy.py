@@ -8,6 +8,7 @@ import numpy as np
 from compat_emit import emit
 
 warnings.simplefilter("ignore")
+np.random.seed(0)   # fit on numpy arrays shuffles with np.random
 rng = np.random.RandomState(37)
 X = rng.normal(0, 1, (30, 4)).astype("float32")
 y = (X[:, 0] + X[:, 1] > 0).astype("float32")
