@@ -41,3 +41,10 @@ for mode, layers, bidir in [("lstm", 1, False), ("gru", 2, False), ("lstm", 1, T
                                                     rtol=1e-4, atol=1e-5)))
     repacked = cell.pack_weights(unpacked)
     emit(f"{tag}_repacked_equal", bool(np.array_equal(repacked[f"{mode}_parameters"].asnumpy(), params)))
+
+cell = mx.rnn.FusedRNNCell(3, num_layers=1, mode="lstm", prefix="init_")
+out, _ = cell.unroll(2, inputs=data, layout="TNC", merge_outputs=True)
+mod = mx.mod.Module(mx.sym.MakeLoss(mx.sym.sum(out)), label_names=None)
+mod.bind([("data", (2, 1, 2))])
+mod.init_params(mx.init.Constant(0.1))
+emit("fused_initializer", mod.get_params()[0]["init_parameters"])
