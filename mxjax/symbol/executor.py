@@ -22,7 +22,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..base import MXNetError
-from .._engine.graph import constant
+from .._engine.executor import defer
+from .._engine.graph import Aval, OpInstance, apply, constant
 from .. import ndarray as nd
 from . import monitoring, op_rules, optimize
 from .inference import complete_creation_shapes
@@ -65,6 +66,60 @@ def _train_fn(graph, mask):
             return outs, new_aux, vjp
         graph.jitted[key] = jax.jit(run)
     return graph.jitted[key]
+
+
+def _step_instance(exe, kind, args, aux, heads=()):
+    """The engine op (OpInstance) of a deferred training forward (``kind`` ('forward',)) or
+    forward+backward (``('step', head kinds, add flags)``) of ``exe``'s graph, cached on the
+    graph by kind, mask and input avals so that every step reuses the same op."""
+    graph, mask = exe._graph, exe._mask
+    key = (kind, mask, tuple(v.aval for v in args), tuple(v.aval for v in aux), tuple(v.aval for v in heads),
+           tuple(g.dtype for g, m in zip(exe._grad_list, mask) if m))
+    inst = graph.instances.get(key)
+    if inst is not None:
+        return inst
+    n_args, n_aux = len(args), len(aux)
+    out_avals = list(exe._out_avals) + [v.aval for v in aux]
+    if kind[0] == "forward":
+        def fn(*arrays):
+            outs, new_aux = graph(list(arrays[:n_args]), list(arrays[n_args:n_args + n_aux]),
+                                  arrays[n_args + n_aux], True)
+            return tuple(outs) + tuple(new_aux)
+        inst = graph.instances[key] = OpInstance("_symbolic_forward", (), fn, tuple(out_avals))
+        return inst
+    _, head_kinds, adds = kind
+    grad_dtypes = [np.dtype(g.dtype) for g, m in zip(exe._grad_list, mask) if m]
+    n_heads = len(heads)
+
+    def fn(*arrays):
+        arg_vals = list(arrays[:n_args])
+        aux_vals = list(arrays[n_args:n_args + n_aux])
+        rng = arrays[n_args + n_aux]
+        given = iter(arrays[n_args + n_aux + 1:n_args + n_aux + 1 + n_heads])
+        old = iter(arrays[n_args + n_aux + 1 + n_heads:])
+        diff = [a for a, m in zip(arg_vals, mask) if m]
+
+        def f(diff_args):
+            it = iter(diff_args)
+            return graph([next(it) if m else a for a, m in zip(arg_vals, mask)], aux_vals, rng, True)
+        outs, vjp, new_aux = jax.vjp(f, tuple(diff), has_aux=True)
+        cts = []
+        for o, k in zip(outs, head_kinds):
+            if k == "float0":
+                cts.append(np.zeros(o.shape, jax.dtypes.float0))
+            elif k == "ones":
+                cts.append(jnp.ones(o.shape, o.dtype))
+            elif k == "zeros":
+                cts.append(jnp.zeros(o.shape, o.dtype))
+            else:
+                cts.append(next(given).astype(o.dtype))
+        (grads,) = vjp(tuple(cts))
+        grads = [g.astype(d) for g, d in zip(grads, grad_dtypes)]
+        grads = [g + next(old).astype(d) if a else g for g, a, d in zip(grads, adds, grad_dtypes)]
+        return tuple(outs) + tuple(new_aux) + tuple(grads)
+    out_avals += [Aval(tuple(a.aval.shape), d) for a, d in zip([a for a, m in zip(args, mask) if m], grad_dtypes)]
+    inst = graph.instances[key] = OpInstance("_symbolic_step", (), fn, tuple(out_avals))
+    return inst
 
 
 def _as_list(value, names, what, allow_missing):
@@ -110,11 +165,13 @@ class Executor:
         self._mask = tuple(req != "null" and g is not None and np.issubdtype(a.dtype, np.floating)
                            for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
         self._vjp = None
+        self._pending = None   # (arg, aux, rng, forward Values) of a deferred training forward
         self._monitor = None
         self._monitor_seen = None
         specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
         outs, _ = jax.eval_shape(lambda *xs: self._graph(xs[:len(arg_arrays)], xs[len(arg_arrays):], _NO_KEY, False),
                                  *specs)
+        self._out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outs)
         self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype) for o in outs]
 
     # ---- construction -------------------------------------------------------------------
@@ -205,6 +262,9 @@ class Executor:
                     raise ValueError(f"Shape not match! Argument {name}, need: {arg_dict[name].shape}, "
                                      f"received: {value.shape}")
                 arg_dict[name][:] = value
+        self._pending = None
+        if is_train and any(self._mask) and self._monitor is None:
+            return self._forward_deferred()
         args = [a._data() for a in self.arg_arrays]
         aux = [a._data() for a in self.aux_arrays]
         rng = self._rng()
@@ -222,6 +282,51 @@ class Executor:
         if self._monitor is not None:
             self._monitor_forward(args, aux, rng, bool(is_train))
         return self.outputs
+
+    def _forward_deferred(self):
+        """A training forward as one pending node of the engine's trace (outputs and updated
+        auxiliary states); ``backward`` replaces it by one node computing outputs, auxiliary
+        states and gradients together, and ``Module.update`` defers its fused update after
+        it, so the next sync point (a metric reading the outputs) runs forward, backward and
+        update as ONE compiled call once the step's structure repeats."""
+        args = [a._value for a in self.arg_arrays]
+        aux = [a._value for a in self.aux_arrays]
+        rng = constant(self._rng(), self._ctx)
+        inst = _step_instance(self, ("forward",), args, aux)
+        values = apply(inst, args + aux + [rng], False, self._ctx)
+        n = len(self._out_avals)
+        if [(o.shape, np.dtype(o.dtype)) for o in self.outputs] != [(a.shape, a.dtype) for a in self._out_avals]:
+            from ..ndarray.ndarray import from_value
+            self.outputs = [from_value(v) for v in values[:n]]
+        for arr, v in zip(self.outputs, values[:n]):
+            arr._assign(v)
+        for arr, v in zip(self.aux_arrays, values[n:]):
+            arr._assign(v)
+        self._pending = (args, aux, rng, values)
+        return self.outputs
+
+    def _backward_deferred(self, out_grads):
+        from ..ndarray.ndarray import NDArray
+        args, aux, rng, fwd_values = self._pending
+        kinds = self._head_kinds(out_grads)
+        heads = []
+        for o, (kind, g) in zip(self.outputs, kinds):
+            if kind == "given":
+                heads.append(g._value if isinstance(g, NDArray) else constant(jnp.asarray(g), self._ctx))
+        adds = tuple(req == "add" for req, m in zip(self._grad_reqs, self._mask) if m)
+        grads = [g for g, m in zip(self._grad_list, self._mask) if m]
+        old = [g._value for g, a in zip(grads, adds) if a]
+        inst = _step_instance(self, ("step", tuple(k for k, _ in kinds), adds), args, aux, heads)
+        values = apply(inst, args + aux + [rng] + heads + old, False, self._ctx)
+        n, m = len(self.outputs), len(self.aux_arrays)
+        # the forward node not yet computed: its outputs and aux states come from this node
+        if all(arr._value is v for arr, v in zip(self.outputs + self.aux_arrays, fwd_values)):
+            for arr, v in zip(self.outputs + self.aux_arrays, values[:n + m]):
+                arr._assign(v)
+            self._pending = (args, aux, rng, values[:n + m])
+        for arr, v in zip(grads, values[n + m:]):
+            arr._assign(v)
+        defer(values[n + m:])
 
     def _monitor_forward(self, args, aux, rng, training):
         """Report every operator's outputs to the monitor (see ``monitoring``)."""
@@ -246,6 +351,8 @@ class Executor:
         it; MXNet's error otherwise."""
         if not any(self._mask):
             return
+        if self._pending is not None:
+            return self._backward_deferred(out_grads)
         if self._vjp is None:
             args = [a._data() for a in self.arg_arrays]
             diff = [a for a, m in zip(args, self._mask) if m]
@@ -273,7 +380,10 @@ class Executor:
         for name, value in monitoring.backward_values(self._graph, args, aux, rng, cotangents, training):
             self._monitor(name, from_value(constant(value, self._ctx)))
 
-    def _cotangents(self, out_grads):
+    def _head_kinds(self, out_grads):
+        """Per output, how its head gradient is made: ('float0', None) for an integer output,
+        ('ones', None) for a loss layer's (it ignores its head gradient), ('zeros', None) when
+        none is given and no gradient flows from it, ('given', array) otherwise; MXNet's errors."""
         from ..ndarray.ndarray import NDArray
         if out_grads is None:
             out_grads = []
@@ -287,26 +397,38 @@ class Executor:
         out_grads += [None] * (len(self.outputs) - len(out_grads))
         loss = [op_rules.ignores_head_gradient(node) for node, _ in self._graph.outputs]
         flows = self._gradient_reaches()
-        out = []
-        for o, g in zip(self.outputs, out_grads):
-            k = len(out)
+        kinds = []
+        for k, (o, g) in enumerate(zip(self.outputs, out_grads)):
             if not np.issubdtype(o.dtype, np.inexact):
-                out.append(np.zeros(o.shape, jax.dtypes.float0))   # integer outputs carry no gradient
+                kinds.append(("float0", None))
             elif loss[k]:
-                out.append(jnp.ones(o.shape, o.dtype))   # a loss layer ignores its head gradient
+                kinds.append(("ones", None))
             elif g is None:
                 if flows[k]:
                     raise MXNetError("Because the last operator is not Loss function, head_gradient is required "
                                      "when calling backward. If you are attempting to minimize the output as an "
                                      "objective, please modify your network and pass it through the make_loss "
                                      "symbol.")
+                kinds.append(("zeros", None))
+            else:
+                if tuple(g.shape) != o.shape:
+                    raise MXNetError(f"backward: output gradient of shape {tuple(g.shape)} for an output "
+                                     f"of shape {o.shape}")
+                kinds.append(("given", g))
+        return kinds
+
+    def _cotangents(self, out_grads):
+        from ..ndarray.ndarray import NDArray
+        out = []
+        for o, (kind, g) in zip(self.outputs, self._head_kinds(out_grads)):
+            if kind == "float0":
+                out.append(np.zeros(o.shape, jax.dtypes.float0))
+            elif kind == "ones":
+                out.append(jnp.ones(o.shape, o.dtype))
+            elif kind == "zeros":
                 out.append(jnp.zeros(o.shape, o.dtype))
             else:
-                data = g._data() if isinstance(g, NDArray) else jnp.asarray(g)
-                if tuple(data.shape) != o.shape:
-                    raise MXNetError(f"backward: output gradient of shape {tuple(data.shape)} for an output "
-                                     f"of shape {o.shape}")
-                out.append(data.astype(o.dtype))
+                out.append((g._data() if isinstance(g, NDArray) else jnp.asarray(g)).astype(o.dtype))
         return tuple(out)
 
     # ---- dictionaries -------------------------------------------------------------------
