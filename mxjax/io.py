@@ -164,10 +164,10 @@ class NDArrayIter(DataIter):
         self.idx = np.arange(self.data[0][1].shape[self._axis])
         self._order = self.idx.copy()   # original sample number at each position
         self.num_data = self.idx.shape[0]
-        for name, arr in self.data + self.label:
-            if arr.shape[self._axis] != self.num_data:
-                raise MXNetError(f"NDArrayIter: '{name}' has {arr.shape[self._axis]} samples, expected "
-                                 f"{self.num_data}")
+        for name, arr in self.data + self.label:   # more samples than the first array's: MXNet reads
+            if arr.shape[self._axis] < self.num_data:   # those the first array has and ignores the rest
+                raise MXNetError(f"NDArrayIter: '{name}' has {arr.shape[self._axis]} samples, fewer than the "
+                                 f"{self.num_data} of '{self.data[0][0]}': give every array one entry per sample")
         self.shuffle, self.last_batch_handle = shuffle, last_batch_handle
         self.cursor = -batch_size
         self._carried = None   # sample numbers of the incomplete last batch, for 'roll_over'

@@ -65,6 +65,44 @@ def test_repeated_trace_runs_as_one_compiled_call():
     np.testing.assert_allclose(g, 6.0 * np.cos([1.0, 2.0, 3.0]), rtol=1e-6)
 
 
+def _alternating_structures(n):
+    """``n`` rounds of two recorded structures taking turns, so neither repeats back to back;
+    returns the compiles they caused."""
+    x = nd.array([1.0, 2.0, 3.0])
+    x.attach_grad()
+    compiles = executor.plan_cache.compiles
+    for _ in range(n):
+        for f in (nd.sin, nd.cos):
+            with autograd.record():
+                y = (f(x) * 2.0).sum()
+            y.backward()
+            x.grad.asnumpy()
+    return executor.plan_cache.compiles - compiles
+
+
+def test_structures_that_take_turns_compile_once_cold_runs_cost_a_compile(monkeypatch):
+    """Not a loop: a structure is compiled when its cold runs have cost what a compile is
+    expected to (ski rental), measured on the machine; never at its first or second sighting."""
+    cache = executor.plan_cache
+    monkeypatch.setattr(cache, "learn_compile", lambda n_nodes, seconds: None)
+    monkeypatch.setattr(cache, "compile_per_node", 3600.0)    # compiling looks prohibitive
+    cache.clear()
+    assert _alternating_structures(6) == 0
+    monkeypatch.setattr(cache, "compile_per_node", 0.0)       # compiling looks free
+    cache.clear()
+    assert _alternating_structures(1) == 0                    # first sightings run cold
+    assert _alternating_structures(2) == 2                    # both, once two cold runs were timed
+    assert _alternating_structures(3) == 0                    # and never again
+
+
+def test_a_compile_is_timed_into_the_estimate(monkeypatch):
+    cache = executor.plan_cache
+    monkeypatch.setattr(cache, "compile_per_node", 1e-9)
+    cache.clear()
+    _alternating_structures(3)
+    assert cache.compile_per_node > 1e-6
+
+
 def test_cold_and_hot_tiers_agree():
     rng = np.random.RandomState(1)
     x = nd.array(rng.randn(3, 4))

@@ -56,6 +56,21 @@ def test_shuffle_follows_idx():
     assert [b.data[0].asnumpy()[0] for b in it] == list(it.idx)
 
 
+def test_arrays_longer_than_the_data_are_read_as_far_as_the_data_goes():
+    """MXNet counts samples in the first data array; a longer label (a weight vector kept
+    whole while the data is sliced) is read sample by sample, its extra entries unused."""
+    it = mx.io.NDArrayIter(np.arange(4).reshape(4, 1), {"label": np.arange(8), "w": np.arange(8) * 10}, batch_size=2)
+    assert [b.label[0].asnumpy().tolist() for b in it] == [[0, 1], [2, 3]]
+    assert [b.label[0].asnumpy().tolist() for b in it] == []          # exhausted until reset
+    it.reset()
+    assert [b.label[1].asnumpy().tolist() for b in it] == [[0, 10], [20, 30]]
+
+
+def test_arrays_shorter_than_the_data_are_refused():
+    with pytest.raises(mx.MXNetError, match="'softmax_label' has 2 samples, fewer than the 4 of 'data'"):
+        mx.io.NDArrayIter(np.arange(4), np.arange(2), batch_size=2)
+
+
 def test_bad_input_type():
     with pytest.raises(TypeError, match="Input must be NDArray"):
         mx.io.NDArrayIter(3)

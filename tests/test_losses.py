@@ -114,3 +114,18 @@ def test_hybridized_loss_with_none_input():
     loss.hybridize()
     out = loss(nd.ones((2, 3)), nd.ones((2, 3)), None, nd.ones((3,)))
     np.testing.assert_allclose(out.asnumpy(), [0.31326175] * 2, rtol=1e-6)   # recorded from MXNet 1.9.1
+
+
+@pytest.mark.parametrize("loss", [gluon.loss.L2Loss(), gluon.loss.L1Loss(), gluon.loss.HuberLoss(),
+                                  gluon.loss.SigmoidBCELoss(), gluon.loss.HingeLoss()],
+                         ids=lambda loss: type(loss).__name__)
+def test_loss_of_symbols_binds_to_the_imperative_numbers(loss):
+    """A loss called on Symbols (an old Module script's ``Loss(output, label)``) builds a graph
+    whose label takes the prediction's shape through ``reshape_like``: bound, it gives the
+    imperative loss."""
+    rng = np.random.RandomState(0)
+    pred, label = rng.randn(4, 1).astype(np.float32), rng.randint(0, 2, (4,)).astype(np.float32)
+    out = loss(mx.sym.var("pred"), mx.sym.var("label"))
+    exe = out.bind(mx.cpu(), {"pred": nd.array(pred), "label": nd.array(label)})
+    np.testing.assert_allclose(exe.forward()[0].asnumpy(), loss(nd.array(pred), nd.array(label)).asnumpy(),
+                               rtol=1e-6)

@@ -146,6 +146,23 @@ def test_naming_and_attributes():
     assert fc.get_internals()["fc_weight"].list_attr()["__mood__"] == "ok"
 
 
+def test_operators_give_their_variable_inputs_an_initializer():
+    """As MXNet's FSetInputVarAttrOnCompose: PReLU's gamma starts at 0.25, bilinear
+    UpSampling's weight is Bilinear, BatchNorm's moving stats zero and one; a variable
+    passed in gets it too unless it has its own (attribute strings recorded from MXNet 1.9.1)."""
+    prelu = mx.sym.LeakyReLU(data=mx.sym.var("data"), act_type="prelu", name="p")
+    assert prelu.attr_dict()["p_gamma"]["__init__"] == '["Constant", {"value": 0.25}]'
+    mod = mx.mod.Module(prelu, label_names=None)
+    mod.bind(data_shapes=[("data", (10, 10))])
+    mod.init_params()
+    assert (mod.get_params()[0]["p_gamma"].asnumpy() == 0.25).all()
+    up = mx.sym.UpSampling(mx.sym.var("d"), mx.sym.var("g"), scale=2, sample_type="bilinear", num_filter=1)
+    assert up.attr_dict()["g"] == {"__init__": '["bilinear", {}]'}
+    own = mx.sym.var("gamma", init=mx.init.One())
+    assert mx.sym.LeakyReLU(mx.sym.var("x"), gamma=own, act_type="prelu").attr_dict()["gamma"]["__init__"] == \
+        own.attr("__init__")
+
+
 def test_variable_arguments_and_errors():
     v = mx.sym.var("v", shape=(2, 3), dtype="float16", init=mx.init.One(), lr_mult=2.0, stype="csr")
     # recorded from MXNet 1.9.1

@@ -27,6 +27,7 @@ variables' values; unrecorded nodes see ``stop_gradient`` inputs.  With
 import contextlib
 import functools
 import threading
+import time
 import weakref
 from collections import OrderedDict
 
@@ -86,11 +87,20 @@ def _sync_point(fn):
 
 class Compiled:
     """A plan cache entry: the jitted whole-trace function, (for a backward structure) the
-    op instance that runs it as one deferred node, and its name in ``mx.profiler``'s output."""
+    op instance that runs it as one deferred node, and its name in ``mx.profiler``'s output.
+    Its first call (trace, lower, XLA compile) is timed for the cache's compile estimate."""
     __slots__ = ("fn", "deferred", "label")
 
-    def __init__(self, fn):
-        self.fn = fn
+    def __init__(self, fn, cache, n_nodes):
+        jitted = jax.jit(fn)
+
+        def first_call(*args):
+            start = time.perf_counter()
+            result = jitted(*args)
+            self.fn = jitted
+            cache.learn_compile(n_nodes, time.perf_counter() - start)
+            return result
+        self.fn = first_call
         self.deferred = None
         self.label = None
 
@@ -98,40 +108,59 @@ class Compiled:
 class _PlanCache:
     """Structure key -> jitted whole-trace function.
 
-    A structure is compiled once it is known to repeat: at its second sighting when the
-    previous sync point of its kind ("fwd"/"bwd") had the same structure (a loop), else at
-    its ``SPREAD_SIGHTINGS``-th.  Data-dependent control flow that cycles through many
-    structures (the seed's doubling loop) then compiles only the frequent ones: a compile
-    costs what tens of cold runs cost."""
-    SPREAD_SIGHTINGS = 4
+    A structure is compiled once it is known to repeat.  In a loop (the previous sync point
+    of its kind, "fwd"/"bwd", had the same structure) that is its second sighting.  Otherwise
+    (data-dependent control flow cycling through structures, a test looping over settings)
+    it is compiled when running it cold has cost as much as compiling it is expected to
+    cost: ski rental, so such a program never spends more than about twice what the better
+    choice would have.  A cold run's cost is the fastest of its timed cold runs (the first
+    includes compiling its ops' own kernels, at least two are needed); the compile's is
+    the plan's node count times the compile seconds per node measured on this machine."""
+    #: seconds one XLA compile costs per node of a plan, before any compile was measured
+    PRIOR_COMPILE_PER_NODE = 0.005
 
     def __init__(self, size):
         self.size = size
-        self.entries = OrderedDict()   # key -> Compiled, or the number of cold runs so far
+        self.entries = OrderedDict()   # key -> Compiled, or [cold runs, fastest cold run in seconds]
         self.compiles = 0              # whole-trace functions built (each compiles once)
         self.hits = 0                  # sync points served by an existing one
         self.calls = 0                 # compiled whole-trace calls run (XLA executions)
+        self.compile_per_node = self.PRIOR_COMPILE_PER_NODE
         self._last = {}                # kind -> the previous key of that kind
         self._lock = threading.Lock()
 
-    def lookup(self, key, build):
+    def lookup(self, key, build, n_nodes):
         """(Compiled entry for ``key``, whether it existed before); the entry is None while
-        the key runs cold."""
+        the key runs cold (then the caller reports the run's time with ``ran_cold``)."""
         with self._lock:
             entries = self.entries
-            entry = entries.get(key, 0)
-            if type(entry) is int:
+            entry = entries.get(key)
+            if entry is None or type(entry) is list:
                 last, self._last[key[0]] = self._last.get(key[0]), key
-                if entry == 0 or (entry + 1 < self.SPREAD_SIGHTINGS and last != key):
-                    entries[key] = entry + 1
+                if entry is None:
+                    entries[key] = [0, float("inf")]
                     if len(entries) > self.size:
                         entries.popitem(last=False)
                     return None, False
-                entry = entries[key] = Compiled(jax.jit(build()))
+                runs, fastest = entry
+                if last != key and (runs < 2 or runs * fastest < n_nodes * self.compile_per_node):
+                    return None, False
+                entry = entries[key] = Compiled(build(), self, n_nodes)
                 self.compiles += 1
                 return entry, False
             self.hits += 1
             return entry, True
+
+    def ran_cold(self, key, seconds):
+        """``key`` ran cold in ``seconds``."""
+        entry = self.entries.get(key)
+        if type(entry) is list:
+            entry[0] += 1
+            entry[1] = min(entry[1], seconds)
+
+    def learn_compile(self, n_nodes, seconds):
+        """A compile of ``n_nodes`` took ``seconds``: move the per-node estimate towards it."""
+        self.compile_per_node += 0.5 * (seconds / max(n_nodes, 1) - self.compile_per_node)
 
     def clear(self):
         self.entries.clear()
@@ -496,16 +525,19 @@ def materialize(values, compile=True):
     outs = _collect_live(plan, values)
     out_slots = tuple(plan.slot(v) for v in outs)
     # one node (a deferred backward, an update, one op) is already one compiled call
-    entry = None
+    entry = key = None
     if compile and plan.cacheable and len(plan.nodes) > 1:
         leaf_key, arrays, scalars = plan.leaf_args()
-        entry, seen = plan_cache.lookup(("fwd", leaf_key, plan.nodes, out_slots),
-                                        lambda: _forward_fn(leaf_key, plan.nodes, out_slots))
+        key = ("fwd", leaf_key, plan.nodes, out_slots)
+        entry, seen = plan_cache.lookup(key, lambda: _forward_fn(leaf_key, plan.nodes, out_slots), len(plan.nodes))
     if entry is None:
         if len(plan.nodes) == 1 and type(plan.nodes[0][0]) is GradientInstance:
             plan.nodes[0][0].ran_alone += 1
+        start = time.perf_counter()
         env = _cold_forward(plan, cold_entries(plan))
         results = [env[s] for s in out_slots]
+        if key is not None:
+            plan_cache.ran_cold(key, time.perf_counter() - start)
     else:
         plan_cache.calls += 1
         if profiling.active:
@@ -654,8 +686,8 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     leaf_key, arrays, scalars = plan.leaf_args(set(targets))
     key = ("bwd", leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
     entry, seen = plan_cache.lookup(
-        key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask)
-    ) if plan.cacheable else (None, False)
+        key, lambda: _backward_fn(leaf_key, plan.nodes, var_slots, head_slots, ct_slots, out_slots, add_mask),
+        len(plan.nodes)) if plan.cacheable else (None, False)
     deferring = seen and not (entry.deferred is not None and entry.deferred.runs_alone())
     state.eager_backward = None if deferring else entry and entry.deferred
     if deferring:
@@ -676,11 +708,14 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     else:
         old_arrays = [None if g is None else _data_of(g) for g in old_grads]
         if not entry:
+            start = time.perf_counter()
             entries = cold_entries(plan)
             env = _cold_forward(plan, entries)
             grads = _cold_backward(plan, entries, env, var_slots, head_slots, ct_slots)
             grads = [g + o if o is not None else g for g, o in zip(grads, old_arrays)]
             results = [env[s] for s in out_slots]
+            if plan.cacheable:
+                plan_cache.ran_cold(key, time.perf_counter() - start)
         else:
             plan_cache.calls += 1
             if profiling.active:

@@ -32,8 +32,10 @@ def _apply_weighting(F, loss, weight=None, sample_weight=None):
 
 
 def _reshape_like(F, x, y):
-    """``x`` reshaped to ``y``'s shape (MXNet lets a label of shape (N,) meet a pred of (N, 1))."""
-    return x.reshape(y.shape)
+    """``x`` reshaped to ``y``'s shape (MXNet lets a label of shape (N,) meet a pred of (N, 1));
+    with symbols, whose shapes are not known yet, the ``reshape_like`` operator."""
+    shape = getattr(y, "shape", None)
+    return F.reshape_like(x, y) if shape is None else x.reshape(shape)
 
 
 class Loss(HybridBlock):

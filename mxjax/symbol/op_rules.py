@@ -119,8 +119,26 @@ def ignores_head_gradient(node):
     return node.op.name in LOSS_OPS
 
 
-#: the initializer MXNet attaches to auxiliary-state variables it creates
-AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
+_BATCH_NORM_INIT = {3: '["zero", {}]', 4: '["one", {}]'}   # moving_mean, moving_var
+#: the initializer an operator gives its variable inputs (by position) that have none (MXNet's
+#: FSetInputVarAttrOnCompose): created or passed in, at composition the variable gets it
+INPUT_INIT = {
+    "BatchNorm": _BATCH_NORM_INIT, "BatchNorm_v1": _BATCH_NORM_INIT, "_contrib_SyncBatchNorm": _BATCH_NORM_INIT,
+    "_contrib_BatchNormWithReLU": _BATCH_NORM_INIT,
+    "LeakyReLU": {1: '["Constant", {"value": 0.25}]'},      # gamma
+    "UpSampling": {1: '["bilinear", {}]'},                   # weight
+    "IdentityAttachKLSparseReg": {1: '["zero", {}]'},        # moving_avg
+}
+
+
+def set_input_init(op_name, entries):
+    """Give the variables among ``entries`` (a node's inputs) the ``__init__`` attribute
+    ``op_name`` sets on them, where they have none."""
+    for index, init in INPUT_INIT.get(op_name, {}).items():
+        if index < len(entries):
+            node = entries[index][0]
+            if node.op is None and "__init__" not in node.attrs:
+                node.attrs["__init__"] = init
 
 
 # ---- parameter shape rules ------------------------------------------------------------------

@@ -542,10 +542,8 @@ def create(op, hint, args, kwargs):
             elif input_name in op.optional and not op_rules.creates_input(op.name, input_name, parsed):
                 break
             else:
-                var_attrs = dict(attrs)
-                if input_name in op.mutates and input_name in op_rules.AUX_INIT:
-                    var_attrs["__init__"] = op_rules.AUX_INIT[input_name]
-                entries.append((_Node(None, f"{name}_{input_name}", var_attrs, []), 0))
+                entries.append((_Node(None, f"{name}_{input_name}", dict(attrs), []), 0))
+    op_rules.set_input_init(op.name, entries)
     node.inputs = entries
     _, visible = node.counts()
     return Symbol([(node, i) for i in range(visible)])
