@@ -23,10 +23,12 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 MXREF = os.environ.get("MXREF_PYTHON", "/tmp/mxref/bin/python")
 WORKLOADS = ["mlp", "lenet", "tiny_ops", "higher_order", "dynamic"]
-CONTENDERS = ["mxjax", "mxjax-hybrid", "jax-jit", "jax-jit-sync", "jax-eager", "torch", "mxnet", "mxnet-hybrid"]
+CONTENDERS = ["mxjax", "mxjax-hybrid", "mxjax-module", "jax-jit", "jax-jit-sync", "jax-eager", "torch", "mxnet",
+              "mxnet-hybrid", "mxnet-module"]
 #: jax-jit-sync: the same hand-written jax.jit with synchronous CPU dispatch, the setting mxjax
 #: runs with; it matters for the small workloads only (ratios stay against plain jax-jit)
 APPLIES = {"mxjax-hybrid": ("mlp", "lenet"), "mxnet-hybrid": ("mlp", "lenet"),
+           "mxjax-module": ("mlp",), "mxnet-module": ("mlp",),
            "jax-jit": ("mlp", "lenet", "tiny_ops", "higher_order"), "jax-jit-sync": ("tiny_ops", "higher_order"),
            "jax-eager": ("mlp", "lenet", "tiny_ops", "higher_order")}
 
@@ -38,10 +40,12 @@ def worker(contender, workload):
     import workloads
     if contender.startswith("mxjax"):
         import mxjax as mx
-        step = workloads.make_mx(mx, workload, hybrid=contender.endswith("hybrid"))
+        step = workloads.make_mx(mx, workload, hybrid=contender.endswith("hybrid"),
+                                 module=contender.endswith("module"))
     elif contender.startswith("mxnet"):
         import mxnet as mx
-        step = workloads.make_mx(mx, workload, hybrid=contender.endswith("hybrid"))
+        step = workloads.make_mx(mx, workload, hybrid=contender.endswith("hybrid"),
+                                 module=contender.endswith("module"))
     elif contender.startswith("jax"):
         if contender == "jax-jit-sync":
             import jax

@@ -2,10 +2,11 @@
 
 ``make(contender, workload)`` returns a ``step()`` callable that runs one step
 to completion (values synced).  Contenders: mxjax (imperative: record +
-backward + trainer.step, no hybridize), mxjax-hybrid, jax-jit (hand-written
-jax.jit of the whole step), jax-eager (the same step without jit), torch
-(eager), mxnet (imperative) and mxnet-hybrid (only inside the MXNet 1.9.1
-reference venv).  Framework modules are imported lazily, so this file loads
+backward + trainer.step, no hybridize), mxjax-hybrid, mxjax-module (the same
+MLP as a symbol trained the way ``Module.fit`` does: forward_backward + update
++ update_metric), jax-jit (hand-written jax.jit of the whole step), jax-eager
+(the same step without jit), torch (eager), mxnet, mxnet-hybrid and
+mxnet-module (only inside the MXNet 1.9.1 reference venv).  Framework modules are imported lazily, so this file loads
 in any of those environments.
 """
 import numpy as np
@@ -62,6 +63,28 @@ def _mx_train_step(mx, net, x_np, y_np, hybrid):
     return step
 
 
+def _mx_module_mlp(mx, x_np, y_np):
+    """The MLP of ``_mx_mlp`` as MXNet's old examples write it: a symbol, ``SoftmaxOutput``,
+    ``Module`` with SGD (rescale_grad 1/batch); one step is what ``Module.fit`` runs per batch."""
+    data = mx.sym.Variable("data")
+    net = mx.sym.Activation(mx.sym.FullyConnected(data, num_hidden=512, name="fc1"), act_type="relu")
+    net = mx.sym.Activation(mx.sym.FullyConnected(net, num_hidden=512, name="fc2"), act_type="relu")
+    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(net, num_hidden=10, name="fc3"), name="softmax")
+    batch = mx.io.DataBatch([mx.nd.array(x_np)], [mx.nd.array(y_np)])
+    mod = mx.mod.Module(net, context=mx.cpu())
+    mod.bind([("data", x_np.shape)], [("softmax_label", y_np.shape)])
+    mod.init_params(mx.init.Xavier())
+    mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.01})
+    metric = mx.metric.create("acc")
+
+    def step():
+        mod.forward_backward(batch)
+        mod.update()
+        mod.update_metric(metric, batch.label)
+        return metric.get()[1]
+    return step
+
+
 def _mx_tiny_ops(mx, n=200):
     nd, autograd = mx.nd, mx.autograd
     x = nd.ones((10,))
@@ -112,7 +135,9 @@ def _mx_dynamic(mx):
     return step
 
 
-def make_mx(mx, workload, hybrid=False):
+def make_mx(mx, workload, hybrid=False, module=False):
+    if module:
+        return _mx_module_mlp(mx, *_data((BATCH_MLP, 784)))
     if workload == "mlp":
         return _mx_train_step(mx, _mx_mlp(mx), *_data((BATCH_MLP, 784)), hybrid)
     if workload == "lenet":

@@ -74,6 +74,8 @@ class Initializer:
     def __call__(self, desc, arr):
         if not isinstance(desc, InitDesc):
             desc = InitDesc(desc)
+        if desc.global_init is None:
+            desc.global_init = self   # MXNet: what an attribute's own initializer falls back to
         own = desc.attrs.get("__init__")
         if own:
             create(own)._init_weight(desc, arr)
@@ -310,11 +312,37 @@ class Load:
             self.default_init(name, arr)
 
 
+@register
 class FusedRNN(Initializer):
-    """Not provided: MXNet's fused-RNN parameter packing (use the gluon.rnn layers' own initializers)."""
+    """The packed parameter vector of ``mx.rnn.FusedRNNCell`` (the ``RNN`` operator): unpacked
+    into per-layer, per-direction, per-gate weights and biases, each set by ``init`` (or by the
+    global initializer when ``init`` is None), an LSTM's forget-gate biases to ``forget_bias``,
+    then packed again."""
 
-    def __init__(self, *args, **kwargs):
-        raise MXNetError("mxnet.init.FusedRNN is not provided by mxjax")
+    def __init__(self, init, num_hidden, num_layers, mode, bidirectional=False, forget_bias=1.0):
+        if isinstance(init, str):
+            init = create(init)
+        super().__init__(init=init.dumps() if init is not None else None, num_hidden=num_hidden,
+                         num_layers=num_layers, mode=mode, bidirectional=bidirectional, forget_bias=forget_bias)
+        self._init = init
+        self._num_hidden, self._num_layers = num_hidden, num_layers
+        self._mode, self._bidirectional, self._forget_bias = mode, bidirectional, forget_bias
+
+    def _init_weight(self, desc, arr):
+        from .rnn.rnn_cell import FusedRNNCell
+        cell = FusedRNNCell(self._num_hidden, self._num_layers, self._mode, self._bidirectional,
+                            forget_bias=self._forget_bias, prefix="")
+        args = cell.unpack_weights({"parameters": arr})
+        fallback = getattr(desc, "global_init", None) or Uniform()
+        for name in args:
+            arg_desc = InitDesc(name, global_init=getattr(desc, "global_init", None))
+            if self._mode == "lstm" and name.endswith("_f_bias"):
+                args[name][:] = self._forget_bias
+            elif self._init is None:
+                fallback(arg_desc, args[name])
+            else:
+                self._init(arg_desc, args[name])
+        arr[:] = cell.pack_weights(args)["parameters"]
 
 
 from .base import missing_api as _missing_api  # noqa: E402

@@ -147,7 +147,9 @@ class NDArrayIter(DataIter):
     * 'roll_over': the last incomplete batch is dropped this epoch and completed, after
       ``reset()``, by the first samples of the next one (its ``pad`` is the number carried over).
 
-    ``shuffle`` permutes the samples at every reset (``idx`` holds the order)."""
+    ``shuffle`` permutes the samples at every reset: as in MXNet, ``idx`` is shuffled in place
+    and the data reordered by it, so the permutations compose from epoch to epoch (the
+    sample order after k resets is ``idx_1[idx_2]...[idx_k]``)."""
 
     def __init__(self, data, label=None, batch_size=1, shuffle=False, last_batch_handle="pad",
                  data_name="data", label_name="softmax_label", layout="NCHW"):
@@ -160,6 +162,7 @@ class NDArrayIter(DataIter):
         self.layout = layout
         self._axis = layout.find("N")
         self.idx = np.arange(self.data[0][1].shape[self._axis])
+        self._order = self.idx.copy()   # original sample number at each position
         self.num_data = self.idx.shape[0]
         for name, arr in self.data + self.label:   # more samples than the first array's: MXNet reads
             if arr.shape[self._axis] < self.num_data:   # those the first array has and ignores the rest
@@ -182,16 +185,20 @@ class NDArrayIter(DataIter):
     def provide_label(self):
         return self._descs(self.label)
 
+    def _shuffle(self):
+        np.random.shuffle(self.idx)
+        self._order = self._order[self.idx]
+
     def hard_reset(self):
         """Start over, dropping samples carried over by 'roll_over'."""
         if self.shuffle:
-            np.random.shuffle(self.idx)
+            self._shuffle()
         self.cursor = -self.batch_size
         self._carried = None
 
     def reset(self):
         if self.shuffle:
-            np.random.shuffle(self.idx)
+            self._shuffle()
         if self.last_batch_handle == "roll_over" and self.num_data - self.batch_size < self.cursor < self.num_data:
             self.cursor = self.cursor - self.num_data - self.batch_size
         else:
@@ -210,10 +217,10 @@ class NDArrayIter(DataIter):
         start, end = self.cursor, self.cursor + self.batch_size
         if self._rolling():
             assert self._carried is not None, "next epoch should have cached data"
-            return np.concatenate([self._carried, self.idx[:end]])
+            return np.concatenate([self._carried, self._order[:end]])
         if self.last_batch_handle == "pad" and end > self.num_data:
-            return self.idx[np.arange(start, end) % self.num_data]
-        return self.idx[start:min(end, self.num_data)]
+            return self._order[np.arange(start, end) % self.num_data]
+        return self._order[start:min(end, self.num_data)]
 
     def _batch(self, source, samples):
         return [v.take(samples) if isinstance(v, _CSRSource) else

@@ -2,8 +2,8 @@
 
 A checkpoint is ``prefix-symbol.json`` (``Symbol.save``) and ``prefix-%04d.params``
 (``nd.save`` of ``{'arg:NAME': ..., 'aux:NAME': ...}``), the files real MXNet writes and
-reads.  ``FeedForward`` (deprecated in MXNet 1.9.1 too) is not provided: use
-``mx.mod.Module``.
+reads.  ``FeedForward`` (deprecated in MXNet 1.9.1 too) is a thin layer over
+``mx.mod.Module`` (see ``mxjax/feedforward.py``).
 """
 import logging
 from collections import namedtuple
@@ -13,7 +13,7 @@ from . import symbol as sym
 from .base import missing_api as _missing_api
 from .context import cpu
 
-__all__ = ["BatchEndParam", "save_checkpoint", "load_checkpoint", "load_params"]
+__all__ = ["BatchEndParam", "FeedForward", "save_checkpoint", "load_checkpoint", "load_params"]
 
 BatchEndParam = namedtuple("BatchEndParams", ["epoch", "nbatch", "eval_metric", "locals"])
 
@@ -105,5 +105,7 @@ def load_checkpoint(prefix, epoch):
     arg_params, aux_params = load_params(prefix, epoch)
     return symbol, arg_params, aux_params
 
+
+from .feedforward import FeedForward  # noqa: E402  (it uses the checkpoint helpers above)
 
 __getattr__ = _missing_api(__name__)

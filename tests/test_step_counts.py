@@ -68,3 +68,36 @@ def test_hybridized_and_imperative_training_agree():
     np.testing.assert_allclose(la, lb, rtol=1e-5)
     for pa, pb in zip(a.collect_params().values(), b.collect_params().values()):
         np.testing.assert_allclose(pa.data().asnumpy(), pb.data().asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_module_training_step_is_one_compiled_call_after_warmup():
+    """Module.fit's step (forward_backward, update, update_metric) runs forward, backward and
+    the fused SGD update as ONE compiled call once the step's structure repeats."""
+    data = mx.sym.Variable("data")
+    net = mx.sym.Activation(mx.sym.FullyConnected(data, num_hidden=16, name="fc1"), act_type="relu")
+    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(net, num_hidden=4, name="fc2"), name="softmax")
+    rng = np.random.RandomState(0)
+    batch = mx.io.DataBatch([nd.array(rng.rand(32, 8))], [nd.array(rng.randint(0, 4, 32))])
+    mod = mx.mod.Module(net)
+    mod.bind([("data", (32, 8))], [("softmax_label", (32,))])
+    mod.init_params(mx.init.Xavier())
+    mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.1, "momentum": 0.9})
+    metric = mx.metric.create("ce")
+
+    def step():
+        mod.forward_backward(batch)
+        mod.update()
+        mod.update_metric(metric, batch.label)
+
+    for _ in range(3):
+        step()
+    compiles, calls = executor.plan_cache.compiles, executor.plan_cache.calls
+    metric.reset()
+    for _ in range(10):
+        step()
+    assert executor.plan_cache.compiles == compiles
+    assert executor.plan_cache.calls == calls + 10
+    first = metric.get()[1]
+    metric.reset()
+    step()
+    assert metric.get()[1] < first

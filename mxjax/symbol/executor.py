@@ -22,7 +22,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..base import MXNetError
-from .._engine.graph import constant
+from .._engine.executor import defer
+from .._engine.graph import Aval, OpInstance, apply, constant
 from .. import ndarray as nd
 from . import monitoring, op_rules, optimize
 from .inference import complete_creation_shapes
@@ -67,6 +68,60 @@ def _train_fn(graph, mask):
     return graph.jitted[key]
 
 
+def _step_instance(exe, kind, args, aux, heads=()):
+    """The engine op (OpInstance) of a deferred training forward (``kind`` ('forward',)) or
+    forward+backward (``('step', head kinds, add flags)``) of ``exe``'s graph, cached on the
+    graph by kind, mask and input avals so that every step reuses the same op."""
+    graph, mask = exe._graph, exe._mask
+    key = (kind, mask, tuple(v.aval for v in args), tuple(v.aval for v in aux), tuple(v.aval for v in heads),
+           tuple(g.dtype for g, m in zip(exe._grad_list, mask) if m))
+    inst = graph.instances.get(key)
+    if inst is not None:
+        return inst
+    n_args, n_aux = len(args), len(aux)
+    out_avals = list(exe._out_avals) + [v.aval for v in aux]
+    if kind[0] == "forward":
+        def fn(*arrays):
+            outs, new_aux = graph(list(arrays[:n_args]), list(arrays[n_args:n_args + n_aux]),
+                                  arrays[n_args + n_aux], True)
+            return tuple(outs) + tuple(new_aux)
+        inst = graph.instances[key] = OpInstance("_symbolic_forward", (), fn, tuple(out_avals))
+        return inst
+    _, head_kinds, adds = kind
+    grad_dtypes = [np.dtype(g.dtype) for g, m in zip(exe._grad_list, mask) if m]
+    n_heads = len(heads)
+
+    def fn(*arrays):
+        arg_vals = list(arrays[:n_args])
+        aux_vals = list(arrays[n_args:n_args + n_aux])
+        rng = arrays[n_args + n_aux]
+        given = iter(arrays[n_args + n_aux + 1:n_args + n_aux + 1 + n_heads])
+        old = iter(arrays[n_args + n_aux + 1 + n_heads:])
+        diff = [a for a, m in zip(arg_vals, mask) if m]
+
+        def f(diff_args):
+            it = iter(diff_args)
+            return graph([next(it) if m else a for a, m in zip(arg_vals, mask)], aux_vals, rng, True)
+        outs, vjp, new_aux = jax.vjp(f, tuple(diff), has_aux=True)
+        cts = []
+        for o, k in zip(outs, head_kinds):
+            if k == "float0":
+                cts.append(np.zeros(o.shape, jax.dtypes.float0))
+            elif k == "ones":
+                cts.append(jnp.ones(o.shape, o.dtype))
+            elif k == "zeros":
+                cts.append(jnp.zeros(o.shape, o.dtype))
+            else:
+                cts.append(next(given).astype(o.dtype))
+        (grads,) = vjp(tuple(cts))
+        grads = [g.astype(d) for g, d in zip(grads, grad_dtypes)]
+        grads = [g + next(old).astype(d) if a else g for g, a, d in zip(grads, adds, grad_dtypes)]
+        return tuple(outs) + tuple(new_aux) + tuple(grads)
+    out_avals += [Aval(tuple(a.aval.shape), d) for a, d in zip([a for a, m in zip(args, mask) if m], grad_dtypes)]
+    inst = graph.instances[key] = OpInstance("_symbolic_step", (), fn, tuple(out_avals))
+    return inst
+
+
 def _as_list(value, names, what, allow_missing):
     """``value`` (list in ``names`` order, or dict by name) as a list aligned with ``names``."""
     if value is None:
@@ -103,17 +158,20 @@ class Executor:
         self._aux_names = sym.list_auxiliary_states()
         self._output_names = sym.list_outputs()
         self.arg_arrays = arg_arrays
-        self.grad_arrays = grad_arrays
+        self._grad_list = grad_arrays
+        self._grads_given = True
         self.aux_arrays = aux_arrays
         self._grad_reqs = grad_reqs
         self._mask = tuple(req != "null" and g is not None and np.issubdtype(a.dtype, np.floating)
                            for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
         self._vjp = None
+        self._pending = None   # (arg, aux, rng, forward Values) of a deferred training forward
         self._monitor = None
         self._monitor_seen = None
         specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
         outs, _ = jax.eval_shape(lambda *xs: self._graph(xs[:len(arg_arrays)], xs[len(arg_arrays):], _NO_KEY, False),
                                  *specs)
+        self._out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outs)
         self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype) for o in outs]
 
     # ---- construction -------------------------------------------------------------------
@@ -138,7 +196,15 @@ class Executor:
             if req not in ("null", "write", "add", "inplace"):
                 raise ValueError(f"grad_req must be in 'write', 'add', 'null', got {req!r}")
         reqs = ["write" if r == "inplace" else r for r in reqs]
-        return cls(sym, ctx, arg_arrays, grad_arrays, reqs, aux_arrays)
+        exe = cls(sym, ctx, arg_arrays, grad_arrays, reqs, aux_arrays)
+        exe._grads_given = args_grad is not None
+        return exe
+
+    @property
+    def grad_arrays(self):
+        """The gradient arrays by argument (None where grad_req is 'null'); as in MXNet, None
+        altogether for an executor bound without ``args_grad``."""
+        return self._grad_list if self._grads_given else None
 
     @classmethod
     def simple_bind(cls, sym, ctx, grad_req, type_dict, shared_exec, shapes):
@@ -196,6 +262,9 @@ class Executor:
                     raise ValueError(f"Shape not match! Argument {name}, need: {arg_dict[name].shape}, "
                                      f"received: {value.shape}")
                 arg_dict[name][:] = value
+        self._pending = None
+        if is_train and any(self._mask) and self._monitor is None:
+            return self._forward_deferred()
         args = [a._data() for a in self.arg_arrays]
         aux = [a._data() for a in self.aux_arrays]
         rng = self._rng()
@@ -213,6 +282,51 @@ class Executor:
         if self._monitor is not None:
             self._monitor_forward(args, aux, rng, bool(is_train))
         return self.outputs
+
+    def _forward_deferred(self):
+        """A training forward as one pending node of the engine's trace (outputs and updated
+        auxiliary states); ``backward`` replaces it by one node computing outputs, auxiliary
+        states and gradients together, and ``Module.update`` defers its fused update after
+        it, so the next sync point (a metric reading the outputs) runs forward, backward and
+        update as ONE compiled call once the step's structure repeats."""
+        args = [a._value for a in self.arg_arrays]
+        aux = [a._value for a in self.aux_arrays]
+        rng = constant(self._rng(), self._ctx)
+        inst = _step_instance(self, ("forward",), args, aux)
+        values = apply(inst, args + aux + [rng], False, self._ctx)
+        n = len(self._out_avals)
+        if [(o.shape, np.dtype(o.dtype)) for o in self.outputs] != [(a.shape, a.dtype) for a in self._out_avals]:
+            from ..ndarray.ndarray import from_value
+            self.outputs = [from_value(v) for v in values[:n]]
+        for arr, v in zip(self.outputs, values[:n]):
+            arr._assign(v)
+        for arr, v in zip(self.aux_arrays, values[n:]):
+            arr._assign(v)
+        self._pending = (args, aux, rng, values)
+        return self.outputs
+
+    def _backward_deferred(self, out_grads):
+        from ..ndarray.ndarray import NDArray
+        args, aux, rng, fwd_values = self._pending
+        kinds = self._head_kinds(out_grads)
+        heads = []
+        for o, (kind, g) in zip(self.outputs, kinds):
+            if kind == "given":
+                heads.append(g._value if isinstance(g, NDArray) else constant(jnp.asarray(g), self._ctx))
+        adds = tuple(req == "add" for req, m in zip(self._grad_reqs, self._mask) if m)
+        grads = [g for g, m in zip(self._grad_list, self._mask) if m]
+        old = [g._value for g, a in zip(grads, adds) if a]
+        inst = _step_instance(self, ("step", tuple(k for k, _ in kinds), adds), args, aux, heads)
+        values = apply(inst, args + aux + [rng] + heads + old, False, self._ctx)
+        n, m = len(self.outputs), len(self.aux_arrays)
+        # the forward node not yet computed: its outputs and aux states come from this node
+        if all(arr._value is v for arr, v in zip(self.outputs + self.aux_arrays, fwd_values)):
+            for arr, v in zip(self.outputs + self.aux_arrays, values[:n + m]):
+                arr._assign(v)
+            self._pending = (args, aux, rng, values[:n + m])
+        for arr, v in zip(grads, values[n + m:]):
+            arr._assign(v)
+        defer(values[n + m:])
 
     def _monitor_forward(self, args, aux, rng, training):
         """Report every operator's outputs to the monitor (see ``monitoring``)."""
@@ -237,6 +351,8 @@ class Executor:
         it; MXNet's error otherwise."""
         if not any(self._mask):
             return
+        if self._pending is not None:
+            return self._backward_deferred(out_grads)
         if self._vjp is None:
             args = [a._data() for a in self.arg_arrays]
             diff = [a for a, m in zip(args, self._mask) if m]
@@ -249,7 +365,7 @@ class Executor:
         if self._monitor is not None and self._monitor_seen is not None:
             self._monitor_backward(cotangents)
         it = iter(grads)
-        for arr, req, m in zip(self.grad_arrays, self._grad_reqs, self._mask):
+        for arr, req, m in zip(self._grad_list, self._grad_reqs, self._mask):
             if not m:
                 continue
             g = next(it)
@@ -264,7 +380,10 @@ class Executor:
         for name, value in monitoring.backward_values(self._graph, args, aux, rng, cotangents, training):
             self._monitor(name, from_value(constant(value, self._ctx)))
 
-    def _cotangents(self, out_grads):
+    def _head_kinds(self, out_grads):
+        """Per output, how its head gradient is made: ('float0', None) for an integer output,
+        ('ones', None) for a loss layer's (it ignores its head gradient), ('zeros', None) when
+        none is given and no gradient flows from it, ('given', array) otherwise; MXNet's errors."""
         from ..ndarray.ndarray import NDArray
         if out_grads is None:
             out_grads = []
@@ -278,26 +397,38 @@ class Executor:
         out_grads += [None] * (len(self.outputs) - len(out_grads))
         loss = [op_rules.ignores_head_gradient(node) for node, _ in self._graph.outputs]
         flows = self._gradient_reaches()
-        out = []
-        for o, g in zip(self.outputs, out_grads):
-            k = len(out)
+        kinds = []
+        for k, (o, g) in enumerate(zip(self.outputs, out_grads)):
             if not np.issubdtype(o.dtype, np.inexact):
-                out.append(np.zeros(o.shape, jax.dtypes.float0))   # integer outputs carry no gradient
+                kinds.append(("float0", None))
             elif loss[k]:
-                out.append(jnp.ones(o.shape, o.dtype))   # a loss layer ignores its head gradient
+                kinds.append(("ones", None))
             elif g is None:
                 if flows[k]:
                     raise MXNetError("Because the last operator is not Loss function, head_gradient is required "
                                      "when calling backward. If you are attempting to minimize the output as an "
                                      "objective, please modify your network and pass it through the make_loss "
                                      "symbol.")
+                kinds.append(("zeros", None))
+            else:
+                if tuple(g.shape) != o.shape:
+                    raise MXNetError(f"backward: output gradient of shape {tuple(g.shape)} for an output "
+                                     f"of shape {o.shape}")
+                kinds.append(("given", g))
+        return kinds
+
+    def _cotangents(self, out_grads):
+        from ..ndarray.ndarray import NDArray
+        out = []
+        for o, (kind, g) in zip(self.outputs, self._head_kinds(out_grads)):
+            if kind == "float0":
+                out.append(np.zeros(o.shape, jax.dtypes.float0))
+            elif kind == "ones":
+                out.append(jnp.ones(o.shape, o.dtype))
+            elif kind == "zeros":
                 out.append(jnp.zeros(o.shape, o.dtype))
             else:
-                data = g._data() if isinstance(g, NDArray) else jnp.asarray(g)
-                if tuple(data.shape) != o.shape:
-                    raise MXNetError(f"backward: output gradient of shape {tuple(data.shape)} for an output "
-                                     f"of shape {o.shape}")
-                out.append(data.astype(o.dtype))
+                out.append((g._data() if isinstance(g, NDArray) else jnp.asarray(g)).astype(o.dtype))
         return tuple(out)
 
     # ---- dictionaries -------------------------------------------------------------------
@@ -307,7 +438,8 @@ class Executor:
 
     @property
     def grad_dict(self):
-        return {n: g for n, g in zip(self._arg_names, self.grad_arrays) if g is not None}
+        """Argument name -> gradient array; as in MXNet, an argument with grad_req 'null' maps to None."""
+        return dict(zip(self._arg_names, self.grad_arrays))
 
     @property
     def aux_dict(self):
@@ -357,7 +489,7 @@ class Executor:
             return old.reshape((-1,))[0:size].reshape(shape)
         args = [share(n, a, s) for n, a, s in zip(self._arg_names, self.arg_arrays, arg_shapes)]
         grads = [None if g is None else share(n, g, s)
-                 for n, g, s in zip(self._arg_names, self.grad_arrays, arg_shapes)]
+                 for n, g, s in zip(self._arg_names, self._grad_list, arg_shapes)]
         aux = [share(n, a, s) for n, a, s in zip(self._aux_names, self.aux_arrays, aux_shapes)]
         exe = Executor(self._symbol, self._ctx, args, grads, list(self._grad_reqs), aux)
         if self.outputs:
@@ -409,5 +541,5 @@ class Executor:
                     for i in range(node.counts()[1]):
                         shape = shapes.get((node, i)) or ()
                         nbytes += int(np.prod(shape)) * 4
-            nbytes += sum(g.size * np.dtype(g.dtype).itemsize for g, m in zip(self.grad_arrays, self._mask) if m)
+            nbytes += sum(g.size * np.dtype(g.dtype).itemsize for g, m in zip(self._grad_list, self._mask) if m)
         return self._symbol.debug_str() + f"Total {nbytes >> 20} MB allocated\n"
