@@ -10,7 +10,8 @@ the order input, forget, cell, output; the i2h bias is initialised with ``LSTMBi
 from .. import init, symbol
 from ..base import missing_api as _missing_api
 
-__all__ = ["RNNParams", "BaseRNNCell", "RNNCell", "LSTMCell", "GRUCell", "SequentialRNNCell", "DropoutCell"]
+__all__ = ["RNNParams", "BaseRNNCell", "RNNCell", "LSTMCell", "GRUCell", "SequentialRNNCell", "DropoutCell",
+           "FusedRNNCell", "BidirectionalCell", "ModifierCell", "ZoneoutCell", "ResidualCell"]
 
 
 def _normalize_sequence(length, inputs, layout, merge, in_layout=None):
@@ -339,5 +340,8 @@ class DropoutCell(BaseRNNCell):
         return super().unroll(length, inputs, begin_state=begin_state, layout=layout,
                               merge_outputs=merge_outputs)
 
+
+from .composite_cells import BidirectionalCell, ModifierCell, ResidualCell, ZoneoutCell  # noqa: E402
+from .fused_cell import FusedRNNCell  # noqa: E402
 
 __getattr__ = _missing_api(__name__)
