@@ -22,7 +22,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..base import MXNetError
-from .._engine.graph import constant
+from .._engine import kernel_checks
+from .._engine.graph import Aval, constant, failed_values
 from .. import ndarray as nd
 from . import monitoring, op_rules, optimize
 from .inference import complete_creation_shapes
@@ -199,13 +200,20 @@ class Executor:
         args = [a._data() for a in self.arg_arrays]
         aux = [a._data() for a in self.aux_arrays]
         rng = self._rng()
-        if is_train and any(self._mask):
-            diff = [a for a, m in zip(args, self._mask) if m]
-            rest = [a for a, m in zip(args, self._mask) if not m]
-            outs, new_aux, self._vjp = _train_fn(self._graph, self._mask)(diff, rest, aux, rng)
-        else:
-            outs, new_aux = _forward_fn(self._graph, bool(is_train))(args, aux, rng)
-            self._vjp = None
+        try:
+            if is_train and any(self._mask):
+                diff = [a for a, m in zip(args, self._mask) if m]
+                rest = [a for a, m in zip(args, self._mask) if not m]
+                outs, new_aux, self._vjp = _train_fn(self._graph, self._mask)(diff, rest, aux, rng)
+            else:
+                outs, new_aux = _forward_fn(self._graph, bool(is_train))(args, aux, rng)
+                self._vjp = None
+        except jax.errors.JaxRuntimeError:
+            reported = kernel_checks.take_reported()
+            if reported is None:
+                raise
+            self._fail_outputs(str(reported))
+            return self.outputs
         self._set_outputs(outs)
         if is_train:
             for arr, value in zip(self.aux_arrays, new_aux):
@@ -220,6 +228,15 @@ class Executor:
         self._monitor_seen = (args, aux, rng, training)
         for name, value in monitoring.forward_values(self._graph, args, aux, rng, training):
             self._monitor(name, from_value(constant(value, self._ctx)))
+
+    def _fail_outputs(self, message):
+        """An operator's kernel check failed while the graph ran: as in MXNet the outputs are
+        unusable and reading one raises MXNetError(message); arguments and aux states keep
+        their values."""
+        from ..ndarray.ndarray import from_value
+        self._vjp = None
+        avals = [Aval(o.shape, np.dtype(o.dtype)) for o in self.outputs]
+        self.outputs = [from_value(v) for v in failed_values(message, avals, self._ctx)]
 
     def _set_outputs(self, outs):
         from ..ndarray.ndarray import from_value

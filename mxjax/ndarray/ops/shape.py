@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from ..._engine.kernel_checks import fail_if
 from ...base import MXNetError
 from ..registry import REQUIRED, register
 from ..windows import take_window, window_key, windows
@@ -369,11 +370,6 @@ def _slice_like(data, shape_like, axes):
 
 # ---- indexing -------------------------------------------------------------------------------------
 
-def _raise_out_of_bound(bad):
-    if bad:
-        raise MXNetError("take: indices out of bound (mode='raise')")
-
-
 @register("take", inputs=("a", "indices"), attrs=dict(axis=0, mode="clip"), method=True)
 def _take(a, indices, axis, mode):
     """``a`` indexed along ``axis`` by ``indices``: clip (default) or wrap out-of-range indices,
@@ -386,7 +382,7 @@ def _take(a, indices, axis, mode):
     size = a.shape[axis]
     idx = _indices(indices)
     if mode == "raise":  # MXNet's check is on the index value itself: 0 <= index <= size - 1
-        jax.debug.callback(_raise_out_of_bound, jnp.any((indices < 0) | (indices > size - 1)))
+        fail_if(jnp.any((indices < 0) | (indices > size - 1)), "take: indices out of bound (mode='raise')")
     if mode == "wrap":
         idx = jnp.mod(idx, size)
     else:
