@@ -76,3 +76,16 @@ def test_simple_bind_ignores_non_shape_and_unknown_keywords():
     # MXNet 1.9.1: only tuple values are shapes; unknown names are ignored
     exe = (mx.sym.Variable("a") * 2).simple_bind(mx.cpu(), a=(2, 3), axis=0, mode="clip", bogus=(1,))
     assert exe.arg_dict["a"].shape == (2, 3)
+
+
+def test_gather_nd_out_of_bound_is_index_error_when_read():
+    data = mx.nd.array([[0, 1, 2], [3, 4, 5]])
+    # messages recorded from MXNet 1.9.1
+    for indices, message in (([[0, 1, 0], [0, 1, 3]], "index 3 is out of bounds for axis 1 with size 3"),
+                             ([[0, 1, 0], [0, 1, -5]], "index -5 is out of bounds for axis 1 with size 3"),
+                             ([[0, 2, 0], [0, 1, -4]], "index 2 is out of bounds for axis 0 with size 2")):
+        out = mx.nd.gather_nd(data, mx.nd.array(indices))
+        with pytest.raises(IndexError) as info:
+            out.asnumpy()
+        assert type(info.value) is IndexError and str(info.value) == message
+    np.testing.assert_array_equal(mx.nd.gather_nd(data, mx.nd.array([[0, 1], [-1, -3]])).asnumpy(), [2, 3])
