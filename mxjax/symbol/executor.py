@@ -54,14 +54,14 @@ def _forward_fn(graph, training):
     return graph.jitted[key]
 
 
-def _train_fn(graph, mask):
-    key = ("vjp", mask)
+def _train_fn(graph, mask, training=True):
+    key = ("vjp", mask, training)
     if key not in graph.jitted:
         def run(diff, rest, aux, rng):
             def f(diff_args):
                 it_d, it_r = iter(diff_args), iter(rest)
                 args = [next(it_d) if m else next(it_r) for m in mask]
-                return graph(args, aux, rng, True)
+                return graph(args, aux, rng, training)
             outs, vjp, new_aux = jax.vjp(f, tuple(diff), has_aux=True)
             return outs, new_aux, vjp
         graph.jitted[key] = jax.jit(run)
@@ -110,6 +110,7 @@ class Executor:
         self._mask = tuple(req != "null" and g is not None and np.issubdtype(a.dtype, np.floating)
                            for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
         self._vjp = None
+        self._last_forward = None
         self._monitor = None
         self._monitor_seen = None
         specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
@@ -200,6 +201,7 @@ class Executor:
         args = [a._data() for a in self.arg_arrays]
         aux = [a._data() for a in self.aux_arrays]
         rng = self._rng()
+        self._last_forward = (bool(is_train), rng)
         try:
             if is_train and any(self._mask):
                 diff = [a for a, m in zip(args, self._mask) if m]
@@ -258,8 +260,10 @@ class Executor:
             args = [a._data() for a in self.arg_arrays]
             diff = [a for a, m in zip(args, self._mask) if m]
             rest = [a for a, m in zip(args, self._mask) if not m]
-            outs, _, self._vjp = _train_fn(self._graph, self._mask)(
-                diff, rest, [a._data() for a in self.aux_arrays], self._rng())
+            # the gradient of the last forward: its mode and its random draws (Dropout's mask)
+            training, rng = self._last_forward or (True, self._rng())
+            outs, _, self._vjp = _train_fn(self._graph, self._mask, training)(
+                diff, rest, [a._data() for a in self.aux_arrays], rng)
             self._set_outputs(outs)
         cotangents = self._cotangents(out_grads)
         (grads,) = _apply_vjp(self._vjp, cotangents)
