@@ -253,3 +253,18 @@ def test_rnn_creates_state_cell_and_infers_parameter_and_state_shapes():
                                               [(3, 2, 8), (2, 2, 8), (2, 2, 8)], [])
     ex = states.simple_bind(mx.cpu(), x=(3, 2, 4))
     assert [o.shape for o in ex.forward(is_train=True)] == [(3, 2, 8), (2, 2, 8), (2, 2, 8)]
+
+
+def test_partial_shape_inference_of_slices():
+    # recorded from MXNet 1.9.1: an unknown dimension stays unknown through slice / slice_axis
+    data = mx.sym.var("data", shape=(0, 20))
+    for begin, end, step, expected in (((None, None), (None, 10), (), (0, 10)),
+                                       ((None, None), (None, 10), (None, 2), (0, 5)),
+                                       ((2, 3), (None, 10), (3, 3), (0, 3))):
+        assert mx.sym.slice(data, begin=begin, end=end, step=step).infer_shape_partial()[1][0] == expected
+    data = mx.sym.var("data", shape=(10, 0))
+    assert mx.sym.slice_axis(data, axis=0, begin=0, end=5).infer_shape_partial()[1][0] == (5, 0)
+    assert mx.sym.slice_axis(data, axis=1, begin=0, end=5).infer_shape_partial()[1][0] == (10, 0)
+    with mx.np_shape():
+        data = mx.sym.var("data", shape=(10, -1))
+        assert mx.sym.slice_axis(data, axis=1, begin=0, end=5).infer_shape_partial()[1][0] == (10, -1)

@@ -34,6 +34,10 @@ SAME_SHAPE_BINARY = frozenset(
 #: operators whose output shape MXNet infers only once every input shape is complete
 NO_PARTIAL = frozenset({"where", "flatten"})
 
+#: operator -> its attribute naming an axis whose output size MXNet leaves unknown while the
+#: input's size there is unknown (even where begin/end alone would decide it)
+UNKNOWN_AXIS_STAYS_UNKNOWN = {"slice_axis": "axis"}
+
 # MXNet's output names where the operator declares them (otherwise output / output0, output1...)
 _OUTPUT_NAMES = {
     "BatchNorm": ("output", "mean", "var"), "BatchNorm_v1": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
