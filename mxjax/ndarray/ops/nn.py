@@ -118,13 +118,15 @@ def _leaky_relu(data, gamma=None, *, act_type, slope, lower_bound, upper_bound, 
 # ---- softmax family -------------------------------------------------------------------------------
 
 def _softmax_dtype(op, data, dtype):
+    """(compute dtype, output dtype): float16 is computed in float32, as MXNet accumulates
+    half precision (forward and backward sums) in float32."""
     _require_float(op, data)
     if dtype is None:
-        return data.dtype, data.dtype
+        return jnp.promote_types(data.dtype, jnp.float32), data.dtype
     out = jnp.dtype(dtype)
     if out.name not in ("float16", "float32", "float64"):
         raise _error(op, f"dtype must be None, 'float16', 'float32' or 'float64', got {dtype!r}")
-    return jnp.promote_types(data.dtype, out), out
+    return jnp.promote_types(jnp.promote_types(data.dtype, out), jnp.float32), out
 
 
 def _softmax_impl(op, data, length, axis, temperature, dtype, use_length, log=False, negate=False):
