@@ -70,8 +70,12 @@ def output_counts(op_name, attrs):
     if op_name == "topk":
         typ = attrs.get("ret_typ", "indices")
         return (2, 2) if typ == "both" else (2, 1) if typ == "value" else (1, 1)
-    if op_name in ("_linalg_gelqf", "_linalg_syevd", "_linalg_slogdet"):
+    if op_name in ("_linalg_gelqf", "_linalg_syevd", "_linalg_slogdet", "moments"):
         return 2, 2
+    if op_name == "_split_v2":   # ``sections`` equal parts, else one part per start index
+        sections = int(attrs.get("sections", 0) or 0)
+        n = sections if sections > 0 else len(attrs["indices"])
+        return n, n
     if op_name in _TWO_OUTPUTS:
         return 2, 1
     if op_name == "RNN":   # the output, then with state_outputs the last states (and cells)
