@@ -75,7 +75,7 @@ class Initializer:
         if not isinstance(desc, InitDesc):
             desc = InitDesc(desc)
         if desc.global_init is None:
-            desc.global_init = self   # MXNet: what an attribute's own initializer falls back to
+            desc.global_init = self
         own = desc.attrs.get("__init__")
         if own:
             create(own)._init_weight(desc, arr)
@@ -111,7 +111,7 @@ class Initializer:
         raise NotImplementedError("Must override it")
 
     def _init_default(self, name, _):
-        raise MXNetError(f'Unknown initialization pattern for {name}. Default initialization is now limited to '
+        raise ValueError(f'Unknown initialization pattern for {name}. Default initialization is now limited to '
                          '"weight", "bias", "gamma" (1.0), and "beta" (0.0). Please use mx.sym.Variable(init='
                          'mx.init.*) to set initialization pattern')
 
@@ -314,10 +314,9 @@ class Load:
 
 @register
 class FusedRNN(Initializer):
-    """The packed parameter vector of ``mx.rnn.FusedRNNCell`` (the ``RNN`` operator): unpacked
-    into per-layer, per-direction, per-gate weights and biases, each set by ``init`` (or by the
-    global initializer when ``init`` is None), an LSTM's forget-gate biases to ``forget_bias``,
-    then packed again."""
+    """The flat parameter vector of ``mx.rnn.FusedRNNCell``: unpacked into per-gate weights
+    and biases, each filled by ``init`` (the global initializer when None), LSTM forget-gate
+    biases set to ``forget_bias``, then packed back."""
 
     def __init__(self, init, num_hidden, num_layers, mode, bidirectional=False, forget_bias=1.0):
         if isinstance(init, str):
@@ -325,23 +324,25 @@ class FusedRNN(Initializer):
         super().__init__(init=init.dumps() if init is not None else None, num_hidden=num_hidden,
                          num_layers=num_layers, mode=mode, bidirectional=bidirectional, forget_bias=forget_bias)
         self._init = init
-        self._num_hidden, self._num_layers = num_hidden, num_layers
-        self._mode, self._bidirectional, self._forget_bias = mode, bidirectional, forget_bias
+        self._num_hidden = num_hidden
+        self._num_layers = num_layers
+        self._mode = mode
+        self._bidirectional = bidirectional
+        self._forget_bias = forget_bias
 
     def _init_weight(self, desc, arr):
-        from .rnn.rnn_cell import FusedRNNCell
+        from .rnn.fused_cell import FusedRNNCell
         cell = FusedRNNCell(self._num_hidden, self._num_layers, self._mode, self._bidirectional,
                             forget_bias=self._forget_bias, prefix="")
         args = cell.unpack_weights({"parameters": arr})
-        fallback = getattr(desc, "global_init", None) or Uniform()
+        global_init = getattr(desc, "global_init", None) or Uniform()
         for name in args:
-            arg_desc = InitDesc(name, global_init=getattr(desc, "global_init", None))
             if self._mode == "lstm" and name.endswith("_f_bias"):
                 args[name][:] = self._forget_bias
             elif self._init is None:
-                fallback(arg_desc, args[name])
+                global_init(InitDesc(name, global_init=global_init), args[name])
             else:
-                self._init(arg_desc, args[name])
+                self._init(InitDesc(name, global_init=global_init), args[name])
         arr[:] = cell.pack_weights(args)["parameters"]
 
 

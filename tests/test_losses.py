@@ -129,3 +129,22 @@ def test_loss_of_symbols_binds_to_the_imperative_numbers(loss):
     exe = out.bind(mx.cpu(), {"pred": nd.array(pred), "label": nd.array(label)})
     np.testing.assert_allclose(exe.forward()[0].asnumpy(), loss(nd.array(pred), nd.array(label)).asnumpy(),
                                rtol=1e-6)
+
+
+def test_ctc_loss_ignores_steps_past_the_data_length():
+    # recorded from MXNet 1.9.1: NaN data after each sequence's length gets a zero gradient
+    rng = np.random.RandomState(0)
+    probs = rng.dirichlet(np.ones(6), size=(5, 2)).astype(np.float32)
+    data = mx.nd.array(np.concatenate([np.log(probs), np.full((2, 2, 6), np.nan, np.float32)]))
+    data.attach_grad()
+    with mx.autograd.record():
+        loss = mx.nd.CTCLoss(data, mx.nd.array([[1, 2, 3, 2, 1], [1, 2, 2, 1, 0]]), mx.nd.array([5, 5]),
+                             mx.nd.array([5, 4]), use_data_lengths=True, use_label_lengths=True,
+                             blank_label="first")
+    loss.backward()
+    np.testing.assert_allclose(loss.asnumpy(), [9.976828575134277, 9.044411659240723], rtol=1e-6)
+    grad = data.grad.asnumpy()
+    np.testing.assert_array_equal(grad[5:], 0)
+    np.testing.assert_allclose(grad[0, 0], [0.1487216055393219, -0.7653096914291382, 0.17251871526241302,
+                                            0.14710085093975067, 0.10297203809022903, 0.19399632513523102],
+                               rtol=1e-5)

@@ -79,6 +79,16 @@ def test_arange():
                     dtype=np.float32), np.float32)
 
 
+def test_arange_integer_dtype_truncates_start_and_step():
+    # recorded from MXNet 1.9.1: start and step are cast to the dtype first, the count is the float one
+    _check(nd.arange(1.3, 5.6, 1.3, dtype="uint8"), [1, 2, 3, 4], np.uint8)
+    _check(nd.arange(2.7, 9.6, 1.6, dtype="int32"), [2, 3, 4, 5, 6], np.int32)
+    _check(nd.arange(-2.7, 9.6, 1.6, dtype="int32"), [-2, -1, 0, 1, 2, 3, 4, 5], np.int32)
+    assert nd.arange(1.3, 456.6, 1.3, dtype="int32", repeat=3).asnumpy()[-3:].tolist() == [351, 351, 351]
+    assert nd.arange(-100, 100, 1, dtype="uint8").asnumpy()[:3].tolist() == [156, 157, 158]
+    assert nd.arange(50, -50, -2, dtype="uint8").asnumpy()[25:28].tolist() == [0, 254, 252]
+
+
 def test_zeros_ones_full_empty():
     _check(nd.zeros((2, 3)), np.zeros((2, 3)), np.float32)
     _check(nd.ones(4), np.ones(4), np.float32)

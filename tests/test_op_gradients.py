@@ -661,15 +661,16 @@ def test_dropout_training_gradient_is_the_mask():
     loss.backward()
     mask = y.asnumpy() != 0
     assert 0 < mask.sum() < mask.size, "p=0.3 on 20 elements should drop some and keep some"
-    np.testing.assert_allclose(y.asnumpy(), a * mask / (1 - p), rtol=1e-12)
-    np.testing.assert_allclose(x.grad.asnumpy(), w * mask / (1 - p), rtol=1e-12)
+    scale = float(np.float32(1) / np.float32(1 - p))   # MXNet's 1.0f / pkeep, float32 also for float64 data
+    np.testing.assert_allclose(y.asnumpy(), a * mask * scale, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.asnumpy(), w * mask * scale, rtol=1e-12)
     with autograd.record():
         y2 = nd.Dropout(x, p=p)
         loss2 = (y2 * nd.array(w, dtype="float64")).sum()
         (g,) = autograd.grad(loss2, [x], create_graph=True)
         hvp_head = (g * nd.array(_weights(a.shape, "v"), dtype="float64")).sum()
     hvp_head.backward()
-    np.testing.assert_allclose(g.asnumpy(), w * (y2.asnumpy() != 0) / (1 - p), rtol=1e-12)
+    np.testing.assert_allclose(g.asnumpy(), w * (y2.asnumpy() != 0) * scale, rtol=1e-12)
     np.testing.assert_array_equal(x.grad.asnumpy(), 0.0)
 
 

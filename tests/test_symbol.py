@@ -307,3 +307,38 @@ def test_cached_op_calls_a_symbol_on_ndarrays_and_records_it():
     np.testing.assert_allclose(w.grad.asnumpy(), np.tile(2 * np.arange(8).reshape(2, 4).sum(0), (3, 1)))
     with pytest.raises(mx.MXNetError, match="CachedOp expects 3 inputs"):
         op(x, w)
+
+
+def test_partial_shape_inference_of_slices():
+    # recorded from MXNet 1.9.1: an unknown dimension stays unknown through slice / slice_axis
+    data = mx.sym.var("data", shape=(0, 20))
+    for begin, end, step, expected in (((None, None), (None, 10), (), (0, 10)),
+                                       ((None, None), (None, 10), (None, 2), (0, 5)),
+                                       ((2, 3), (None, 10), (3, 3), (0, 3))):
+        assert mx.sym.slice(data, begin=begin, end=end, step=step).infer_shape_partial()[1][0] == expected
+    data = mx.sym.var("data", shape=(10, 0))
+    assert mx.sym.slice_axis(data, axis=0, begin=0, end=5).infer_shape_partial()[1][0] == (5, 0)
+    assert mx.sym.slice_axis(data, axis=1, begin=0, end=5).infer_shape_partial()[1][0] == (10, 0)
+    with mx.np_shape():
+        data = mx.sym.var("data", shape=(10, -1))
+        assert mx.sym.slice_axis(data, axis=1, begin=0, end=5).infer_shape_partial()[1][0] == (10, -1)
+
+
+def test_split_v2_and_moments_outputs():
+    # names recorded from MXNet 1.9.1
+    x = mx.sym.var("x")
+    with mx.name.NameManager():
+        parts = mx.sym.split_v2(x, 3, axis=1)
+        assert parts.list_outputs() == ["_split_v20_output0", "_split_v20_output1", "_split_v20_output2"]
+        assert mx.sym.moments(x, axes=(0,)).list_outputs() == ["moments0_output0", "moments0_output1"]
+    data = mx.nd.array(np.arange(12).reshape(2, 6))
+    assert [p.asnumpy().tolist() for p in parts.eval(x=data)] == [[[0, 1], [6, 7]], [[2, 3], [8, 9]],
+                                                                  [[4, 5], [10, 11]]]
+    assert [p.shape for p in mx.sym.split_v2(x, (1, 4), axis=1).eval(x=data)] == [(2, 1), (2, 3), (2, 2)]
+    with pytest.raises(ValueError):
+        mx.sym.split_v2(x, [1, 4])
+
+
+def test_contrib_ndarray_and_symbol_are_the_contrib_operators():
+    assert mx.contrib.ndarray.box_nms is mx.nd.contrib.box_nms
+    assert mx.contrib.symbol.box_nms is mx.sym.contrib.box_nms

@@ -133,6 +133,32 @@ def test_dropout_mask_shared_by_forward_and_backward():
     np.testing.assert_array_equal(exe.forward(is_train=False)[0].asnumpy(), np.ones(50))
 
 
+def test_backward_after_an_inference_forward_is_that_forwards_gradient():
+    # MXNet 1.9.1: after forward(is_train=False), backward differentiates the inference graph
+    # (Dropout is the identity); with mode='always' it reuses the forward's mask
+    x = mx.sym.var("x")
+    exe = mx.sym.Dropout(x, p=0.5).simple_bind(mx.cpu(), x=(50,))
+    exe.arg_dict["x"][:] = 1
+    exe.forward(is_train=False)
+    exe.backward(mx.nd.ones((50,)), is_train=False)
+    np.testing.assert_array_equal(exe.grad_dict["x"].asnumpy(), np.ones(50))
+    exe = mx.sym.Dropout(x, p=0.5, mode="always").simple_bind(mx.cpu(), x=(50,))
+    exe.arg_dict["x"][:] = 1
+    out = exe.forward(is_train=False)[0].asnumpy()
+    exe.backward(mx.nd.ones((50,)), is_train=False)
+    np.testing.assert_array_equal(exe.grad_dict["x"].asnumpy(), out)
+
+
+def test_dropout_of_probability_one_is_nan():
+    # recorded from MXNet 1.9.1: the mask is 0 * (1 / 0)
+    exe = mx.sym.Dropout(mx.sym.var("x"), p=1.0).simple_bind(mx.cpu(), x=(2, 3))
+    exe.arg_dict["x"][:] = 1
+    assert np.isnan(exe.forward(is_train=True)[0].asnumpy()).all()
+    exe.backward(mx.nd.ones((2, 3)))
+    assert np.isnan(exe.grad_dict["x"].asnumpy()).all()
+    assert np.isnan(mx.nd.Dropout(mx.nd.ones((2, 3)), p=1.0, mode="always").asnumpy()).all()
+
+
 def test_executor_backward_without_head_gradient_through_a_comparison():
     """MXNet gives comparisons a zero gradient, so backward() needs no head gradient."""
     x, y = mx.sym.var("x"), mx.sym.var("y")

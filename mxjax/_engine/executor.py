@@ -37,7 +37,7 @@ import numpy as np
 from jax import lax
 
 from ..base import MXNetError
-from . import profiling
+from . import kernel_checks, profiling
 from .graph import (OpInstance, apply, as_differentiable, constant, is_integer, raise_all_failures, raise_failure,
                     unraised_failures)
 from .state import state
@@ -78,6 +78,9 @@ def _sync_point(fn):
                 if "incompatible devices" in str(exc):
                     raise MXNetError(_MIXED_DEVICES + str(exc)) from exc
                 raise
+            reported = kernel_checks.take_reported()
+            if reported is not None:
+                raise reported from exc
             raise MXNetError(f"computation failed in XLA: {exc}") from exc
         finally:
             if start:

@@ -245,6 +245,17 @@ def failed_random_key(aval, ctx):
     return Value(aval, ctx, None, Node(inst, (), False), 0, 1)
 
 
+def failed_values(message, avals, ctx):
+    """Pending Values for the outputs of a computation that failed with ``message`` (an error
+    found while it ran, e.g. a kernel check): reading any of them raises MXNetError(message)
+    once, as MXNet reports an operator's failure at the next sync point."""
+    failure = Failure(message)
+    unraised_failures[failure] = None
+    inst = FailedInstance("_failed", (), tuple(avals), failure)
+    node = Node(inst, (), False)
+    return [Value(aval, ctx, None, node, i, 1) for i, aval in enumerate(avals)]
+
+
 def _clear(failure):
     del unraised_failures[failure]
     if poisoned.get("random") is failure:

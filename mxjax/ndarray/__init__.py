@@ -149,18 +149,10 @@ def empty(shape, ctx=None, dtype=None, stype=None):
 
 
 def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=None):
-    """``nd.arange``: float32 by default, each value repeated ``repeat`` times."""
-    if stop is None:
-        start, stop = 0, start
-    dtype = as_dtype(dtype)
-    count = int(np.ceil((stop - start) / step).clip(0))  # (this module shadows the max builtin)
-    if np.issubdtype(dtype, np.floating):  # start + i * step, computed in the target dtype as MXNet does
-        values = dtype.type(start) + np.arange(count, dtype=dtype) * dtype.type(step)
-    else:
-        values = np.arange(start, stop, step).astype(dtype)
-    if repeat != 1:
-        values = np.repeat(values, repeat)
-    return array(values, ctx=ctx, dtype=dtype)
+    """``nd.arange``: the ``_arange`` operator (float32 by default, each value repeated ``repeat``
+    times; values computed in the target dtype as MXNet does)."""
+    return _internal._arange(start=start, stop=stop, step=step, repeat=repeat, ctx=ctx,
+                             dtype=as_dtype(dtype).name)
 
 
 def concatenate(arrays, axis=0, always_copy=True):

@@ -7,15 +7,11 @@ Names are MXNet's: parameters ``PREFIXi2h_weight``, ``PREFIXi2h_bias``, ``PREFIX
 the order input, forget, cell, output; the i2h bias is initialised with ``LSTMBias``
 (forget gate bias ``forget_bias``).
 """
-import warnings
-
-import numpy as np
-
 from .. import init, symbol
 from ..base import missing_api as _missing_api
 
-__all__ = ["RNNParams", "BaseRNNCell", "RNNCell", "LSTMCell", "GRUCell", "FusedRNNCell", "SequentialRNNCell",
-           "BidirectionalCell", "DropoutCell"]
+__all__ = ["RNNParams", "BaseRNNCell", "RNNCell", "LSTMCell", "GRUCell", "SequentialRNNCell", "DropoutCell",
+           "FusedRNNCell", "BidirectionalCell", "ModifierCell", "ZoneoutCell", "ResidualCell"]
 
 
 def _normalize_sequence(length, inputs, layout, merge, in_layout=None):
@@ -319,193 +315,6 @@ class SequentialRNNCell(BaseRNNCell):
         return inputs, next_states
 
 
-class FusedRNNCell(BaseRNNCell):
-    """All layers and time steps as ONE ``RNN`` operator over a packed parameter vector
-    ``PREFIXparameters`` (MXNet's cuDNN-style fused cell; mxjax runs it on every device).
-
-    Cannot be stepped: ``unroll`` only.  ``unpack_weights``/``pack_weights`` convert the vector
-    to and from per-gate arrays named ``PREFIX{l|r}{layer}_{i2h|h2h}{gate}_{weight|bias}``,
-    and ``unfuse()`` gives the equivalent stack of LSTMCell/GRUCell/RNNCell (bidirectional
-    layers as BidirectionalCell), whose ``pack_weights`` takes those per-gate arrays."""
-
-    def __init__(self, num_hidden, num_layers=1, mode="lstm", bidirectional=False, dropout=0.,
-                 get_next_state=False, forget_bias=1.0, prefix=None, params=None):
-        if prefix is None:
-            prefix = f"{mode}_"
-        super().__init__(prefix=prefix, params=params)
-        self._num_hidden, self._num_layers, self._mode = num_hidden, num_layers, mode
-        self._bidirectional, self._dropout, self._get_next_state = bidirectional, dropout, get_next_state
-        self._directions = ["l", "r"] if bidirectional else ["l"]
-        initializer = init.FusedRNN(None, num_hidden, num_layers, mode, bidirectional, forget_bias)
-        self._parameter = self.params.get("parameters", init=initializer)
-
-    @property
-    def state_info(self):
-        b = self._bidirectional + 1
-        n = (self._mode == "lstm") + 1
-        return [{"shape": (b * self._num_layers, 0, self._num_hidden), "__layout__": "LNC"} for _ in range(n)]
-
-    @property
-    def _gate_names(self):
-        return {"rnn_relu": [""], "rnn_tanh": [""], "lstm": ["_i", "_f", "_c", "_o"],
-                "gru": ["_r", "_z", "_o"]}[self._mode]
-
-    def _slices(self, arr, num_input, h):
-        """The per-gate views of the packed vector ``arr``: all weights (layer by layer,
-        direction by direction, i2h gates then h2h gates), then all biases in the same order."""
-        out, p, b = {}, 0, len(self._directions)
-        for layer in range(self._num_layers):
-            for d in self._directions:
-                cols = num_input if layer == 0 else b * h
-                for group, width in (("i2h", cols), ("h2h", h)):
-                    for gate in self._gate_names:
-                        out[f"{self._prefix}{d}{layer}_{group}{gate}_weight"] = arr[p:p + h * width].reshape((h, width))
-                        p += h * width
-        for layer in range(self._num_layers):
-            for d in self._directions:
-                for group in ("i2h", "h2h"):
-                    for gate in self._gate_names:
-                        out[f"{self._prefix}{d}{layer}_{group}{gate}_bias"] = arr[p:p + h]
-                        p += h
-        assert p == arr.size, "Invalid parameters size for FusedRNNCell"
-        return out
-
-    def unpack_weights(self, args):
-        args = args.copy()
-        arr = args.pop(self._parameter.name)
-        b, m, h = len(self._directions), len(self._gate_names), self._num_hidden
-        num_input = arr.size // b // h // m - (self._num_layers - 1) * (h + b * h + 2) - h - 2
-        args.update({name: part.copy() for name, part in self._slices(arr, num_input, h).items()})
-        return args
-
-    def pack_weights(self, args):
-        from .. import ndarray
-        args = args.copy()
-        b, m, h = len(self._directions), len(self._gate_names), self._num_hidden
-        w0 = args[f"{self._prefix}l0_i2h{self._gate_names[0]}_weight"]
-        num_input = w0.shape[1]
-        total = (num_input + h + 2) * h * m * b + (self._num_layers - 1) * m * h * (h + b * h + 2) * b
-        names = self._slices(np.arange(total), num_input, h)   # in packing order
-        args[self._parameter.name] = ndarray.concatenate([args.pop(n).reshape((-1,)) for n in names]).astype(w0.dtype)
-        return args
-
-    def __call__(self, inputs, states):
-        raise NotImplementedError("FusedRNNCell cannot be stepped. Please use unroll")
-
-    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
-        self.reset()
-        inputs, axis = _normalize_sequence(length, inputs, layout, True)
-        if axis == 1:
-            warnings.warn("NTC layout detected. Consider using TNC for FusedRNNCell for faster speed")
-            inputs = symbol.swapaxes(inputs, dim1=0, dim2=1)
-        else:
-            assert axis == 0, f"Unsupported layout {layout}"
-        states = self.begin_state() if begin_state is None else begin_state
-        named = {"state": states[0]}
-        if self._mode == "lstm":
-            named["state_cell"] = states[1]
-        rnn = symbol.RNN(data=inputs, parameters=self._parameter, state_size=self._num_hidden,
-                         num_layers=self._num_layers, bidirectional=self._bidirectional, p=self._dropout,
-                         state_outputs=self._get_next_state, mode=self._mode, name=self._prefix + "rnn", **named)
-        if not self._get_next_state:
-            outputs, states = rnn, []
-        else:
-            n = 2 if self._mode == "lstm" else 1
-            states = [rnn[i + 1] for i in range(n)]
-            for s in states:
-                s._set_attr(__layout__="LNC")
-            outputs = rnn[0]
-        if axis == 1:
-            outputs = symbol.swapaxes(outputs, dim1=0, dim2=1)
-        outputs, _ = _normalize_sequence(length, outputs, layout, merge_outputs)
-        return outputs, states
-
-    def unfuse(self):
-        """The same network as a SequentialRNNCell of explicit cells, one (or a
-        BidirectionalCell pair) per layer, with DropoutCells between layers."""
-        make = {"rnn_relu": lambda p: RNNCell(self._num_hidden, activation="relu", prefix=p),
-                "rnn_tanh": lambda p: RNNCell(self._num_hidden, activation="tanh", prefix=p),
-                "lstm": lambda p: LSTMCell(self._num_hidden, prefix=p),
-                "gru": lambda p: GRUCell(self._num_hidden, prefix=p)}[self._mode]
-        stack = SequentialRNNCell()
-        for i in range(self._num_layers):
-            if self._bidirectional:
-                stack.add(BidirectionalCell(make(f"{self._prefix}l{i}_"), make(f"{self._prefix}r{i}_"),
-                                            output_prefix=f"{self._prefix}bi_l{i}_"))
-            else:
-                stack.add(make(f"{self._prefix}l{i}_"))
-            if self._dropout > 0 and i != self._num_layers - 1:
-                stack.add(DropoutCell(self._dropout, prefix=f"{self._prefix}_dropout{i}_"))
-        return stack
-
-
-class BidirectionalCell(BaseRNNCell):
-    """``l_cell`` unrolled forward and ``r_cell`` over the reversed sequence, outputs joined
-    on the feature axis (``OUTPUT_PREFIXout`` merged, ``OUTPUT_PREFIXt%d`` per step); the
-    states are ``[l_states, r_states]``.  Cannot be stepped."""
-
-    def __init__(self, l_cell, r_cell, params=None, output_prefix="bi_"):
-        super().__init__("", params=params)
-        self._output_prefix = output_prefix
-        self._override_cell_params = params is not None
-        if self._override_cell_params:
-            assert l_cell._own_params and r_cell._own_params, \
-                "Either specify params for BidirectionalCell or child cells, not both."
-            l_cell.params._params.update(self.params._params)
-            r_cell.params._params.update(self.params._params)
-        self.params._params.update(l_cell.params._params)
-        self.params._params.update(r_cell.params._params)
-        self._cells = [l_cell, r_cell]
-
-    def unpack_weights(self, args):
-        for cell in self._cells:
-            args = cell.unpack_weights(args)
-        return args
-
-    def pack_weights(self, args):
-        for cell in self._cells:
-            args = cell.pack_weights(args)
-        return args
-
-    def __call__(self, inputs, states):
-        raise NotImplementedError("Bidirectional cannot be stepped. Please use unroll")
-
-    @property
-    def state_info(self):
-        return sum((c.state_info for c in self._cells), [])
-
-    def begin_state(self, **kwargs):
-        assert not self._modified, ("After applying modifier cells (e.g. DropoutCell) the base cell cannot be "
-                                    "called directly. Call the modifier cell instead.")
-        return sum((c.begin_state(**kwargs) for c in self._cells), [])
-
-    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
-        self.reset()
-        inputs, axis = _normalize_sequence(length, inputs, layout, False)
-        states = self.begin_state() if begin_state is None else begin_state
-        l_cell, r_cell = self._cells
-        n = len(l_cell.state_info)
-        l_out, l_states = l_cell.unroll(length, inputs=inputs, begin_state=states[:n], layout=layout,
-                                        merge_outputs=merge_outputs)
-        r_out, r_states = r_cell.unroll(length, inputs=list(reversed(inputs)), begin_state=states[n:],
-                                        layout=layout, merge_outputs=merge_outputs)
-        if merge_outputs is None:
-            merge_outputs = isinstance(l_out, symbol.Symbol) and isinstance(r_out, symbol.Symbol)
-            if not merge_outputs:
-                if isinstance(l_out, symbol.Symbol):
-                    l_out = list(symbol.SliceChannel(l_out, axis=axis, num_outputs=length, squeeze_axis=1))
-                if isinstance(r_out, symbol.Symbol):
-                    r_out = list(symbol.SliceChannel(r_out, axis=axis, num_outputs=length, squeeze_axis=1))
-        if merge_outputs:
-            l_out, r_out = [l_out], [symbol.reverse(r_out, axis=axis)]
-        else:
-            r_out = list(reversed(r_out))
-        outputs = [symbol.Concat(lo, ro, dim=1 + merge_outputs,
-                                 name=f"{self._output_prefix}out" if merge_outputs else f"{self._output_prefix}t{i}")
-                   for i, (lo, ro) in enumerate(zip(l_out, r_out))]
-        return (outputs[0] if merge_outputs else outputs), [l_states, r_states]
-
-
 class DropoutCell(BaseRNNCell):
     """Dropout on the inputs (no state)."""
 
@@ -531,5 +340,8 @@ class DropoutCell(BaseRNNCell):
         return super().unroll(length, inputs, begin_state=begin_state, layout=layout,
                               merge_outputs=merge_outputs)
 
+
+from .composite_cells import BidirectionalCell, ModifierCell, ResidualCell, ZoneoutCell  # noqa: E402
+from .fused_cell import FusedRNNCell  # noqa: E402
 
 __getattr__ = _missing_api(__name__)

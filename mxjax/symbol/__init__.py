@@ -21,7 +21,7 @@ random = _spaces["random"]
 sparse = _spaces["sparse"]
 for _space in _spaces.values():
     _sys.modules[_space.__name__] = _space
-for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot"):
+for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot", "split_v2"):
     setattr(_sys.modules[__name__], _name, getattr(_functions, _name))   # the Python-level versions win
 
 from ..base import missing_api as _missing_api  # noqa: E402

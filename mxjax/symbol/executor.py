@@ -22,8 +22,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..base import MXNetError
+from .._engine import kernel_checks
 from .._engine.executor import defer
-from .._engine.graph import Aval, OpInstance, apply, constant
+from .._engine.graph import Aval, OpInstance, apply, constant, failed_values
 from .. import ndarray as nd
 from . import monitoring, op_rules, optimize
 from .inference import complete_creation_shapes
@@ -54,14 +55,14 @@ def _forward_fn(graph, training):
     return graph.jitted[key]
 
 
-def _train_fn(graph, mask):
-    key = ("vjp", mask)
+def _train_fn(graph, mask, training=True):
+    key = ("vjp", mask, training)
     if key not in graph.jitted:
         def run(diff, rest, aux, rng):
             def f(diff_args):
                 it_d, it_r = iter(diff_args), iter(rest)
                 args = [next(it_d) if m else next(it_r) for m in mask]
-                return graph(args, aux, rng, True)
+                return graph(args, aux, rng, training)
             outs, vjp, new_aux = jax.vjp(f, tuple(diff), has_aux=True)
             return outs, new_aux, vjp
         graph.jitted[key] = jax.jit(run)
@@ -166,6 +167,7 @@ class Executor:
                            for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
         self._vjp = None
         self._pending = None   # (arg, aux, rng, forward Values) of a deferred training forward
+        self._last_forward = None   # (is_train, random key) of the last eager forward
         self._monitor = None
         self._monitor_seen = None
         specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
@@ -268,13 +270,21 @@ class Executor:
         args = [a._data() for a in self.arg_arrays]
         aux = [a._data() for a in self.aux_arrays]
         rng = self._rng()
-        if is_train and any(self._mask):
-            diff = [a for a, m in zip(args, self._mask) if m]
-            rest = [a for a, m in zip(args, self._mask) if not m]
-            outs, new_aux, self._vjp = _train_fn(self._graph, self._mask)(diff, rest, aux, rng)
-        else:
-            outs, new_aux = _forward_fn(self._graph, bool(is_train))(args, aux, rng)
-            self._vjp = None
+        self._last_forward = (bool(is_train), rng)
+        try:
+            if is_train and any(self._mask):
+                diff = [a for a, m in zip(args, self._mask) if m]
+                rest = [a for a, m in zip(args, self._mask) if not m]
+                outs, new_aux, self._vjp = _train_fn(self._graph, self._mask)(diff, rest, aux, rng)
+            else:
+                outs, new_aux = _forward_fn(self._graph, bool(is_train))(args, aux, rng)
+                self._vjp = None
+        except jax.errors.JaxRuntimeError:
+            reported = kernel_checks.take_reported()
+            if reported is None:
+                raise
+            self._fail_outputs(str(reported))
+            return self.outputs
         self._set_outputs(outs)
         if is_train:
             for arr, value in zip(self.aux_arrays, new_aux):
@@ -335,6 +345,15 @@ class Executor:
         for name, value in monitoring.forward_values(self._graph, args, aux, rng, training):
             self._monitor(name, from_value(constant(value, self._ctx)))
 
+    def _fail_outputs(self, message):
+        """An operator's kernel check failed while the graph ran: as in MXNet the outputs are
+        unusable and reading one raises MXNetError(message); arguments and aux states keep
+        their values."""
+        from ..ndarray.ndarray import from_value
+        self._vjp = None
+        avals = [Aval(o.shape, np.dtype(o.dtype)) for o in self.outputs]
+        self.outputs = [from_value(v) for v in failed_values(message, avals, self._ctx)]
+
     def _set_outputs(self, outs):
         from ..ndarray.ndarray import from_value
         if len(self.outputs) != len(outs) or any(o.shape != v.shape or o.dtype != v.dtype
@@ -357,8 +376,10 @@ class Executor:
             args = [a._data() for a in self.arg_arrays]
             diff = [a for a, m in zip(args, self._mask) if m]
             rest = [a for a, m in zip(args, self._mask) if not m]
-            outs, _, self._vjp = _train_fn(self._graph, self._mask)(
-                diff, rest, [a._data() for a in self.aux_arrays], self._rng())
+            # the gradient of the last forward: its mode and its random draws (Dropout's mask)
+            training, rng = self._last_forward or (True, self._rng())
+            outs, _, self._vjp = _train_fn(self._graph, self._mask, training)(
+                diff, rest, [a._data() for a in self.aux_arrays], rng)
             self._set_outputs(outs)
         cotangents = self._cotangents(out_grads)
         (grads,) = _apply_vjp(self._vjp, cotangents)

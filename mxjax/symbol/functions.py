@@ -30,6 +30,20 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=False, name=None, d
                                 name=name, dtype=_dtype(dtype)))
 
 
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split ``ary`` along ``axis``: an int gives that many equal parts, a tuple of ints the
+    positions to cut at (``_split_v2``'s outputs)."""
+    indices, sections = [], 0
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+    elif isinstance(indices_or_sections, tuple):
+        indices = [0] + list(indices_or_sections)
+    else:
+        raise ValueError("indices_or_sections must either int or tuple of ints")
+    return _create_by_name("_split_v2", "_split_v2", (ary,),
+                           dict(indices=tuple(indices), axis=axis, squeeze_axis=squeeze_axis, sections=sections))
+
+
 def _shape(shape):
     return (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
 

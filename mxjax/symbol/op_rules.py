@@ -34,6 +34,10 @@ SAME_SHAPE_BINARY = frozenset(
 #: operators whose output shape MXNet infers only once every input shape is complete
 NO_PARTIAL = frozenset({"where", "flatten"})
 
+#: operator -> its attribute naming an axis whose output size MXNet leaves unknown while the
+#: input's size there is unknown (even where begin/end alone would decide it)
+UNKNOWN_AXIS_STAYS_UNKNOWN = {"slice_axis": "axis"}
+
 # MXNet's output names where the operator declares them (otherwise output / output0, output1...)
 _OUTPUT_NAMES = {
     "BatchNorm": ("output", "mean", "var"), "BatchNorm_v1": ("output", "mean", "var"), "InstanceNorm": ("output", "mean", "var"),
@@ -66,8 +70,12 @@ def output_counts(op_name, attrs):
     if op_name == "topk":
         typ = attrs.get("ret_typ", "indices")
         return (2, 2) if typ == "both" else (2, 1) if typ == "value" else (1, 1)
-    if op_name in ("_linalg_gelqf", "_linalg_syevd", "_linalg_slogdet"):
+    if op_name in ("_linalg_gelqf", "_linalg_syevd", "_linalg_slogdet", "moments"):
         return 2, 2
+    if op_name == "_split_v2":   # ``sections`` equal parts, else one part per start index
+        sections = int(attrs.get("sections", 0) or 0)
+        n = sections if sections > 0 else len(attrs["indices"])
+        return n, n
     if op_name in _TWO_OUTPUTS:
         return 2, 1
     if op_name == "RNN":   # the output, then with state_outputs the last states (and cells)

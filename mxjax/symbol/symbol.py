@@ -426,7 +426,10 @@ class Symbol:
     def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, group2ctx=None,
                     shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
         from .executor import Executor
-        return Executor.simple_bind(self, ctx, grad_req, type_dict, shared_exec, kwargs)
+        # as MXNet's: only tuple values are shapes, and names the graph does not have are ignored
+        known = set(self.list_arguments()) | set(self.list_auxiliary_states())
+        shapes = {k: v for k, v in kwargs.items() if isinstance(v, tuple) and k in known}
+        return Executor.simple_bind(self, ctx, grad_req, type_dict, shared_exec, shapes)
 
     def eval(self, ctx=None, **kwargs):
         """Bind to ``kwargs`` (name -> NDArray), run forward, return the outputs."""

@@ -81,7 +81,9 @@ def _linspace(start, stop, num, endpoint, dtype):
                                             dtype="float32"))
 def _arange(start, stop, step, repeat, infer_range, dtype):
     """[start, stop) in steps of ``step``, each value ``repeat`` times (stop=None: [0, start)).
-    Floating-point values are start + i * step computed in the target dtype, as MXNet does."""
+    Values are start + i * step computed in the target dtype, as MXNet does: for an integer
+    dtype start and step are truncated first (arange(1.3, 5.6, 1.3, dtype=int32) is [1 2 3 4])
+    and values wrap around in unsigned types; the count comes from the float arguments."""
     if stop is None:
         start, stop = 0.0, start
     if step == 0:
@@ -91,7 +93,7 @@ def _arange(start, stop, step, repeat, infer_range, dtype):
     if np.issubdtype(dtype, np.floating):
         values = dtype.type(start) + np.arange(count, dtype=dtype) * dtype.type(step)
     else:
-        values = (float(start) + np.arange(count, dtype=np.float64) * float(step)).astype(dtype)
+        values = (int(float(start)) + np.arange(count, dtype=np.int64) * int(float(step))).astype(dtype)
     if repeat != 1:
         values = np.repeat(values, int(repeat))
     return jnp.asarray(values, dtype)

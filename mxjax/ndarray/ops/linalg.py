@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from ..._engine.kernel_checks import fail_if
 from ...base import MXNetError
 from ..registry import register
 
@@ -182,11 +183,13 @@ def _trsm(A, B, transpose, rightside, lower, alpha):
 def _potrf(A, lower):
     """Cholesky factor of a symmetric positive-definite matrix: L with A = L L^T (``lower``), or
     U with A = U^T U.  A is read from its lower (upper) triangle; the gradient is MXNet's
-    symmetric one.  mxjax differs: a matrix that is not positive definite gives NaNs where
-    MXNet's LAPACK call raises."""
+    symmetric one.  A matrix that is not positive definite (or holds NaN) is an MXNetError,
+    as MXNet's LAPACK call reports it: raised where the result is read, not at the call."""
     _check_matrices("_linalg_potrf", ("A",), A, square=True)
     _check_float("_linalg_potrf", A)
     factor = jnp.linalg.cholesky(_symmetric_from(A, lower))
+    fail_if(jnp.any(jnp.isnan(factor)), f"{'s' if A.dtype == np.float32 else 'd'}potrf failed in lapack on cpu. "
+            "This may happen when the input matrix is either not symmetric or not positive definite.")
     return factor if lower else _t(factor)
 
 

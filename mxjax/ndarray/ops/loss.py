@@ -272,7 +272,9 @@ def _ctc_loss(data, label, *lengths, use_data_lengths, use_label_lengths, blank_
     lab = jnp.clip(lab, 0, c - 1)
 
     dt = jnp.promote_types(data.dtype, jnp.float32)
-    logp = jax.nn.log_softmax(data.astype(dt), axis=-1)                     # (T, n, c)
+    # steps past a sequence's length are never read (MXNet: their gradient is 0, even for NaN data)
+    valid = jnp.arange(t_max)[:, None, None] < seq_len[None, :, None]
+    logp = jax.nn.log_softmax(jnp.where(valid, data.astype(dt), 0), axis=-1)   # (T, n, c)
     s_len = 2 * big_l + 1
     ext = jnp.full((n, s_len), blank, jnp.int32).at[:, 1::2].set(lab)       # blank, l1, blank, l2, ...
     # a transition s-2 -> s skips a blank: allowed onto a label that differs from the previous one

@@ -118,13 +118,15 @@ def _leaky_relu(data, gamma=None, *, act_type, slope, lower_bound, upper_bound, 
 # ---- softmax family -------------------------------------------------------------------------------
 
 def _softmax_dtype(op, data, dtype):
+    """(compute dtype, output dtype): float16 is computed in float32, as MXNet accumulates
+    half precision (forward and backward sums) in float32."""
     _require_float(op, data)
     if dtype is None:
-        return data.dtype, data.dtype
+        return jnp.promote_types(data.dtype, jnp.float32), data.dtype
     out = jnp.dtype(dtype)
     if out.name not in ("float16", "float32", "float64"):
         raise _error(op, f"dtype must be None, 'float16', 'float32' or 'float64', got {dtype!r}")
-    return jnp.promote_types(data.dtype, out), out
+    return jnp.promote_types(jnp.promote_types(data.dtype, out), jnp.float32), out
 
 
 def _softmax_impl(op, data, length, axis, temperature, dtype, use_length, log=False, negate=False):
@@ -221,7 +223,8 @@ def _fully_connected(data, weight, bias=None, *, num_hidden, no_bias, flatten):
 def _dropout(key, data, p, mode, axes, cudnn_off, _training):
     """Zeroes each element with probability p and scales the rest by 1/(1-p), in training mode
     (``autograd.train_mode`` / ``record()``) or always with ``mode='always'``; else the identity.
-    ``axes`` shares one mask along those axes (variational dropout).
+    ``axes`` shares one mask along those axes (variational dropout).  As in MXNet the output
+    is data * mask with mask = keep * (1 / (1 - p)) in float32, so p=1 gives NaN everywhere.
 
     mxjax differs: the masks come from mxjax's random stream, not MXNet's."""
     if mode not in ("training", "always"):
@@ -230,8 +233,11 @@ def _dropout(key, data, p, mode, axes, cudnn_off, _training):
         return data
     axes = _as_tuple(axes)
     mask_shape = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
+    if p >= 1:   # MXNet's mask is keep * (1 / (1 - p)) = 0 * inf: NaN everywhere
+        return data * jnp.full(mask_shape, jnp.nan, data.dtype)
     keep = random_bits.bernoulli(key, 1.0 - p, mask_shape)
-    return jnp.where(keep, data / jnp.asarray(1.0 - p, data.dtype), 0).astype(data.dtype)
+    scale = np.float32(1.0) / np.float32(1.0 - p)
+    return (data * (keep.astype(data.dtype) * jnp.asarray(scale, data.dtype))).astype(data.dtype)
 
 
 @register("Embedding", inputs=("data", "weight"),

@@ -5,11 +5,14 @@ float arrays in MXNet: they are truncated toward zero (C's cast), and their
 gradient is zero.  Invalid arguments raise MXNetError naming the operator and
 the argument, at the call (shapes are inferred there), as MXNet does.
 """
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from ..._engine.kernel_checks import fail_if
 from ...base import MXNetError
 from ..registry import REQUIRED, register
 from ..windows import take_window, window_key, windows
@@ -369,11 +372,6 @@ def _slice_like(data, shape_like, axes):
 
 # ---- indexing -------------------------------------------------------------------------------------
 
-def _raise_out_of_bound(bad):
-    if bad:
-        raise MXNetError("take: indices out of bound (mode='raise')")
-
-
 @register("take", inputs=("a", "indices"), attrs=dict(axis=0, mode="clip"), method=True)
 def _take(a, indices, axis, mode):
     """``a`` indexed along ``axis`` by ``indices``: clip (default) or wrap out-of-range indices,
@@ -386,7 +384,7 @@ def _take(a, indices, axis, mode):
     size = a.shape[axis]
     idx = _indices(indices)
     if mode == "raise":  # MXNet's check is on the index value itself: 0 <= index <= size - 1
-        jax.debug.callback(_raise_out_of_bound, jnp.any((indices < 0) | (indices > size - 1)))
+        fail_if(jnp.any((indices < 0) | (indices > size - 1)), "take: indices out of bound (mode='raise')")
     if mode == "wrap":
         idx = jnp.mod(idx, size)
     else:
@@ -430,16 +428,28 @@ def _fill_element_0index(lhs, mhs, rhs):
     return jnp.where(hit, mhs[:, None], lhs)
 
 
+def _gather_nd_out_of_bound(sizes, indices):
+    """MXNet's message: the first axis with a bad index, and its last bad index."""
+    flat = indices.reshape(len(sizes), -1)
+    bad = [row[(row < -size) | (row > size - 1)] for row, size in zip(flat, sizes)]
+    axis = next(a for a, found in enumerate(bad) if found.size)
+    return f"index {bad[axis][-1]:g} is out of bounds for axis {axis} with size {sizes[axis]}"
+
+
 @register("gather_nd", inputs=("data", "indices"))
 def _gather_nd(data, indices):
     """``out[y...] = data[indices[0, y...], ..., indices[M-1, y...]]`` (negative indices count
-    from the end).  mxjax differs: out-of-range indices are clipped (MXNet reads out of bounds)."""
+    from the end).  An index outside [-size, size - 1] of its axis is MXNet's IndexError
+    ("index 3 is out of bounds for axis 1 with size 3"), raised where the result is read."""
     if indices.ndim < 2:
         raise _error("gather_nd", f"indices must have at least 2 dimensions, got shape {indices.shape}")
     m = indices.shape[0]
     if m > data.ndim:
         raise _error("gather_nd", f"indices.shape[0]={m} exceeds the data's {data.ndim} dimensions")
     idx = _indices(indices)
+    sizes = np.array(data.shape[:m]).reshape((m,) + (1,) * (indices.ndim - 1))
+    fail_if(jnp.any((indices < -sizes) | (indices > sizes - 1)),
+            functools.partial(_gather_nd_out_of_bound, data.shape[:m]), indices, error=IndexError)
     key = []
     for k in range(m):
         i = jnp.where(idx[k] < 0, idx[k] + data.shape[k], idx[k])
