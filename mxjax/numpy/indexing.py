@@ -1,0 +1,74 @@
+"""NumPy indexing of ``mx.np.ndarray``: ``x[1, 2]`` is 0-d, boolean masks, integer arrays.
+
+The key is normalized as for ``mx.nd`` (``mxjax/ndarray/indexing.py``: int and slice positions
+are arguments of the compiled code, so a loop over ``x[i]`` compiles once); a boolean mask
+becomes the integer index arrays of its nonzeros, computed on the host as MXNet's
+``boolean_mask`` operator waits for its mask.  A first-axis basic index that keeps at least
+one dimension is a view (writes go through), as in MXNet; other results are copies.
+Assignment (``x[mask] = 0``, ``x[:, 1] = v``) writes the array in place.
+"""
+import numpy as onp
+
+from ..ndarray import indexing as _nd_indexing
+from ..ndarray.ndarray import NDArray, invoke
+from ..ndarray.registry import OPS, register
+from ..ndarray.windows import split_positions, take_window, window_key, windows
+from .multiarray import _make_view, array, wrap
+
+
+@register("_np_getitem", inputs=(), variadic=True, attrs=dict(key=()), offsets=windows)
+def _np_getitem(data, *arrays, key, window):
+    """``data[key]`` with NumPy's result shapes (``_getitem`` of mx.nd gives (1,) for 0-d)."""
+    index_arrays, starts = split_positions(arrays, window)
+    return take_window(data, window, starts)[window_key(key, index_arrays)]
+
+
+def _is_mask(item):
+    if isinstance(item, NDArray):
+        return item._value.dtype == onp.bool_
+    if isinstance(item, onp.ndarray):
+        return item.dtype == onp.bool_
+    if isinstance(item, list) and item:
+        return all(isinstance(v, (bool, onp.bool_)) for v in onp.ravel(onp.asarray(item, dtype=object)))
+    return False
+
+
+def _expand_masks(arr, key):
+    """``key`` with every boolean mask replaced by the int64 index arrays of its nonzeros."""
+    items = key if isinstance(key, tuple) else (key,)
+    if not any(_is_mask(item) for item in items):
+        return key
+    out = []
+    for item in items:
+        if _is_mask(item):
+            mask = item.asnumpy() if isinstance(item, NDArray) else onp.asarray(item, dtype=bool)
+            out.extend(array(i.astype(onp.int64), ctx=arr.context) for i in onp.nonzero(mask))
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+def _check_index_array(item):
+    if isinstance(item, NDArray) and item._value.dtype.kind not in "iu":
+        raise IndexError("arrays used as indices must be of integer (or boolean) type")
+
+
+def getitem(arr, key):
+    key = _expand_masks(arr, key)
+    for item in key if isinstance(key, tuple) else (key,):
+        _check_index_array(item)
+    if isinstance(key, (NDArray, list, onp.ndarray)):
+        key = (key,)
+    spec, arrays = _nd_indexing._normalize(arr, key)
+    if not arrays and arr.ndim > 0 and _nd_indexing._is_view_key(arr, key):
+        ints = sum(1 for s in spec if s[0] == "i")
+        if arr.ndim - ints + sum(1 for s in spec if s[0] == "n") > 0:
+            return _make_view(arr, ("index", spec))
+    return wrap(invoke(OPS["_np_getitem"], [arr] + arrays, (("key", spec),)))
+
+
+def setitem(arr, key, value):
+    key = _expand_masks(arr, key)
+    if isinstance(key, (NDArray, onp.ndarray)):
+        key = (key,)
+    _nd_indexing.setitem(arr, key, value)
