@@ -36,6 +36,7 @@ from .._engine import executor
 from .._engine.graph import OpInstance, constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
+from ..util import is_np_array
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _brief
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock"]
@@ -293,6 +294,8 @@ class Block:
         for hook in self._forward_pre_hooks.values():
             hook(self, args)
         out = self._structure_outputs(self.forward(*args))
+        if is_np_array():   # NumPy array semantics (npx.set_np()): blocks return mx.np.ndarray
+            out = _np_wrap(out)
         for hook in self._forward_hooks.values():
             hook(self, args, out)
         return out
@@ -550,6 +553,14 @@ def _input_kind(items):
         raise ValueError("In HybridBlock, we do not support mixed NDArrays and Symbols types for the input. "
                          "Please check the type of the args.\n")
     return _SYMBOLIC if symbolic else found
+
+
+def _np_wrap(out):
+    """Block outputs (nested lists and tuples) as ``mx.np.ndarray``."""
+    from ..numpy.multiarray import wrap
+    if isinstance(out, (list, tuple)):
+        return type(out)(_np_wrap(o) for o in out)
+    return wrap(out)
 
 
 def _flatten(args, what):

@@ -42,6 +42,7 @@ _STR_2_DTYPE_ = {"float16": float16, "float32": float32, "float64": float64, "fl
 
 
 from . import _op  # noqa: E402,F401  (registers _np_op and _np_random)
+from . import multiarray  # noqa: E402
 from .multiarray import ndarray, array  # noqa: E402
 from . import _functions  # noqa: E402
 from . import indexing as _indexing  # noqa: E402,F401  (registers _np_getitem)
@@ -103,3 +104,6 @@ def __getattr__(name):
         from ..base import NotImplementedForMXJax
         raise NotImplementedForMXJax(f"mxnet.numpy.{name} is not provided by mxjax yet")
     raise AttributeError(f"module 'mxnet.numpy' has no attribute '{name}'")
+
+
+multiarray._wrap_inherited()

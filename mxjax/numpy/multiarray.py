@@ -227,6 +227,28 @@ def _make_view(base, how):
     return view
 
 
+def np_view(arr):
+    """An ``ndarray`` view of NDArray ``arr`` sharing its storage (``NDArray.as_np_ndarray``)."""
+    return _make_view(arr, ("reshape", arr.shape, False))
+
+
+def _wrap_inherited():
+    """NDArray methods that ``ndarray`` does not redefine (MXNet's legacy ``x.exp()``,
+    ``x.expand_dims()``, ``x.asscalar()``) return ``ndarray`` too.  MXNet 1.9.1 raises
+    AttributeError for many of them; mxjax is more permissive, as no program can depend on
+    that error, and mxjax's own Gluon layers call them on NumPy inputs."""
+    def make(method):
+        def wrapped(self, *args, **kwargs):
+            return wrap(method(self, *args, **kwargs))
+        wrapped.__name__ = method.__name__
+        wrapped.__doc__ = method.__doc__
+        return wrapped
+    own = set(vars(ndarray))
+    for name, attr in list(vars(NDArray).items()):
+        if not name.startswith("_") and name not in own and callable(attr) and not isinstance(attr, type):
+            setattr(ndarray, name, make(attr))
+
+
 def wrap(arr):
     """The same handle as an ``mx.np.ndarray`` (a fresh NDArray or View made by the nd layer;
     lists and tuples element-wise).  Other objects are returned as they are."""
