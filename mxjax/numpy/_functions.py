@@ -6,8 +6,8 @@ the table come the ``mx.np`` functions, the ``mx.np.ndarray`` methods of the sam
 the implementations the registry operator ``_np_op`` applies (``_op.py``).  Every call goes
 through the one engine: recorded, differentiable, compiled like any ``mx.nd`` operator.
 
-Dtypes follow MXNet 1.9.1 where it differs from NumPy: float results of integer inputs
-(``exp``, ``mean``, ``/``) are float32; ``sum``/``prod``/``cumsum`` of an integer array keep
+Dtypes follow MXNet 1.9.1 where it differs from NumPy: ``mean``, ``std``, ``/`` of integer
+inputs are float32, while ``exp``, ``log``, ``sin``... of integers keep the integer dtype; ``sum``/``prod``/``cumsum`` of an integer array keep
 its dtype; argmax/argsort indices are int64.
 """
 import inspect
@@ -107,6 +107,8 @@ def _static(key, value):
         return onp.dtype(value).name
     if isinstance(value, NDArray):
         raise TypeError(f"argument {key} must be a Python value, not an array")
+    if isinstance(value, (list, tuple)):
+        return tuple(_static(key, v) for v in value)
     return _hashable(value)
 
 
@@ -134,8 +136,21 @@ _PLAIN_BINARY = ("add", "subtract", "multiply", "mod", "remainder", "fmod", "pow
                  "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor",
                  "bitwise_and", "bitwise_or", "bitwise_xor", "heaviside")
 
+def _keep_int_unary(f):
+    """MXNet 1.9.1 computes exp, log, sin... of an integer array in floating point and casts
+    the result back to the integer dtype (``np.exp(int32 [1, 2])`` is int32 ``[2, 7]``); a
+    bool array gives float32."""
+    def impl(x):
+        if x.dtype == jnp.bool_:
+            return f(x.astype(jnp.float32))
+        if not _inexact(x):
+            return f(x.astype(jnp.float64)).astype(x.dtype)
+        return f(x)
+    return impl
+
+
 for _n in _FLOAT_UNARY:
-    define(_n, lambda x, _f=getattr(jnp, _n): _f(_as_float(x)), ("x",))
+    define(_n, _keep_int_unary(getattr(jnp, _n)), ("x",))
 for _n in _PLAIN_UNARY:
     define(_n, getattr(jnp, _n), ("x",))
 define("abs", jnp.absolute, ("x",))

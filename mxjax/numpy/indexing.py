@@ -3,7 +3,8 @@
 The key is normalized as for ``mx.nd`` (``mxjax/ndarray/indexing.py``: int and slice positions
 are arguments of the compiled code, so a loop over ``x[i]`` compiles once); a boolean mask
 becomes the integer index arrays of its nonzeros, computed on the host as MXNet's
-``boolean_mask`` operator waits for its mask.  A first-axis basic index that keeps at least
+``boolean_mask`` operator waits for its mask.  As in MXNet, a float index array is cast to
+integers (``np.array([True, False])`` is float32, so it selects rows 1 and 0).  A first-axis basic index that keeps at least
 one dimension is a view (writes go through), as in MXNet; other results are copies.
 Assignment (``x[mask] = 0``, ``x[:, 1] = v``) writes the array in place.
 """
@@ -48,15 +49,8 @@ def _expand_masks(arr, key):
     return tuple(out)
 
 
-def _check_index_array(item):
-    if isinstance(item, NDArray) and item._value.dtype.kind not in "iu":
-        raise IndexError("arrays used as indices must be of integer (or boolean) type")
-
-
 def getitem(arr, key):
     key = _expand_masks(arr, key)
-    for item in key if isinstance(key, tuple) else (key,):
-        _check_index_array(item)
     if isinstance(key, (NDArray, list, onp.ndarray)):
         key = (key,)
     spec, arrays = _nd_indexing._normalize(arr, key)
