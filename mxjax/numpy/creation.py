@@ -17,25 +17,35 @@ def _shape(shape):
     return (int(shape),) if isinstance(shape, (int, onp.integer)) else tuple(int(s) for s in shape)
 
 
+def _check_order(order):
+    if order != "C":
+        raise NotImplementedError(f"order={order!r} is not supported: MXNet's arrays are row-major "
+                                  f"(order='C')")
+
+
 def _make(values, dtype, ctx):
     return array(onp.asarray(values), dtype=as_dtype(dtype), ctx=ctx)
 
 
 def zeros(shape, dtype=None, order="C", ctx=None):
+    _check_order(order)
     return _make(onp.zeros(_shape(shape)), dtype, ctx)
 
 
 def ones(shape, dtype=None, order="C", ctx=None):
+    _check_order(order)
     return _make(onp.ones(_shape(shape)), dtype, ctx)
 
 
 def empty(shape, dtype=None, order="C", ctx=None):
+    _check_order(order)
     return zeros(shape, dtype, order, ctx)
 
 
 def full(shape, fill_value, dtype=None, order="C", ctx=None, out=None):
     """An array of ``fill_value`` (an ndarray fill value is broadcast; its dtype is kept)."""
     from ..ndarray.ndarray import NDArray
+    _check_order(order)
     if isinstance(fill_value, NDArray):
         dtype = dtype or fill_value.dtype
         fill_value = fill_value.asnumpy()

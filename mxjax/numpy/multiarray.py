@@ -13,7 +13,10 @@ machinery) whose class gives it NumPy semantics, as MXNet 1.9.1's ``mxnet.numpy.
   with NumPy's signatures; NDArray-only methods (``asscalar``, ``softmax``...) do not exist.
 
 Results of operators on ``ndarray`` are ``ndarray``: the handle is created directly in this
-class (``_wrap`` retags a fresh handle made by the nd layer), so no copy is made.
+class (``wrap`` rehomes a fresh handle made by the nd layer onto the same Value), so no copy is
+made.  ``ndarray`` derives from the nd layer's ``View``: an array with a base is a view (a
+first-axis slice, a reshape) and one without a base a plain array, so both have exactly the
+type ``mx.np.ndarray``, as MXNet's tests check.
 """
 import weakref
 
@@ -25,9 +28,9 @@ from .._engine import executor
 from .._engine.graph import apply_binary, constant, instance
 from .._engine.state import state
 from ..ndarray import ndarray as _nd
-from ..ndarray.ndarray import MAX_PENDING_DEPTH, NDArray, _scalars, scalar_value
+from ..ndarray.ndarray import MAX_PENDING_DEPTH, NDArray, _scalars, scalar_value, unrecorded
 from ..ndarray.registry import OPS
-from ..ndarray.view import View
+from ..ndarray.view import View, make_view
 
 __all__ = ["ndarray", "array", "wrap"]
 
@@ -36,7 +39,7 @@ _new = object.__new__
 _weakref = weakref.ref
 
 
-class ndarray(NDArray):  # noqa: N801  (MXNet's class name)
+class ndarray(View):  # noqa: N801  (MXNet's class name)
     """MXNet's ``mxnet.numpy.ndarray`` (see the module docstring)."""
     __slots__ = ()
     __array_ufunc__ = None   # ``onp_array + x`` defers to ndarray.__radd__
@@ -130,10 +133,14 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's class name)
         return wrap(NDArray.copyto(self, other))
 
     def copy(self, order="C"):
+        if order != "C":
+            raise NotImplementedError(f"ndarray.copy: order={order!r} is not supported (only 'C')")
         return _call("copy", self)
 
     def detach(self):
-        return wrap(NDArray.detach(self))
+        """The same data outside the autograd graph (a copy of the handle; MXNet's shares
+        the buffer, mxjax's writes to it do not reach ``self``)."""
+        return from_value(unrecorded(self._value))
 
     def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
         dtype = as_dtype(dtype, None) if dtype is not None else onp.dtype(onp.float32)
@@ -199,11 +206,6 @@ class ndarray(NDArray):  # noqa: N801  (MXNet's class name)
         return _call("matmul", other, self)
 
 
-class _NpView(View, ndarray):
-    """A view (first-axis basic slice, reshape) of an ``ndarray``."""
-    __slots__ = ()
-
-
 def _np_reshape_target(src, shape):
     """NumPy's reshape rules: one -1 is inferred; sizes must match (MXNetError as MXNet's)."""
     size = int(onp.prod(src, dtype=onp.int64))
@@ -221,10 +223,7 @@ def _np_reshape_target(src, shape):
 
 
 def _make_view(base, how):
-    from ..ndarray.view import make_view
-    view = make_view(base, how)
-    view.__class__ = _NpView
-    return view
+    return make_view(base, how, ndarray)
 
 
 def np_view(arr):
@@ -254,18 +253,21 @@ def wrap(arr):
     lists and tuples element-wise).  Other objects are returned as they are."""
     cls = type(arr)
     if cls is NDArray:
-        arr.__class__ = ndarray
-    elif cls is View:
-        arr.__class__ = _NpView
-    elif cls is list or cls is tuple:
+        out = from_value(arr._value)
+        out._var = arr._var
+        return out
+    if cls is View:
+        return make_view(arr._base, arr._how, ndarray) if arr._base is not None else from_value(arr._value)
+    if cls is list or cls is tuple:
         return cls(wrap(a) for a in arr)
     return arr
 
 
 def from_value(value):
-    """A new ``ndarray`` handle on Value ``value``."""
+    """A new ``ndarray`` handle on Value ``value`` (a view without a base)."""
     arr = _new(ndarray)
-    arr._value = value
+    arr._base = None
+    arr._cache = value
     arr._var = None
     value.owner = _weakref(arr)
     return arr
