@@ -49,7 +49,19 @@ def _expand_masks(arr, key):
     return tuple(out)
 
 
+def _bool_scalar(key):
+    if isinstance(key, (bool, onp.bool_)):
+        return bool(key)
+    if isinstance(key, NDArray) and key.ndim == 0 and key._value.dtype == onp.bool_:
+        return bool(key.asnumpy())
+    return None
+
+
 def getitem(arr, key):
+    flag = _bool_scalar(key)
+    if flag is not None:   # x[True] is x[None]; x[False] selects nothing from it
+        expanded = getitem(arr, None)
+        return expanded if flag else getitem(expanded, array(onp.zeros((0,), onp.int64), ctx=arr.context))
     key = _expand_masks(arr, key)
     if isinstance(key, (NDArray, list, onp.ndarray)):
         key = (key,)

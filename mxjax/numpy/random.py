@@ -201,11 +201,15 @@ def shuffle(x):
 
 
 def multinomial(n, pvals, size=None):
-    """Counts of ``n`` draws over categories ``pvals`` (int64), one row per sample."""
+    """Counts of ``n`` draws over categories ``pvals`` (int64), one row per sample; a last
+    category gets what ``pvals`` leaves (as NumPy's)."""
     pvals = pvals.asnumpy() if isinstance(pvals, NDArray) else onp.asarray(pvals, dtype=onp.float64)
     shape = () if size is None else ((int(size),) if isinstance(size, (int, onp.integer)) else tuple(size))
-    draws = choice(len(pvals), size=shape + (int(n),), p=array(pvals, dtype=onp.float32))
-    counts = onp.stack([(draws.asnumpy() == k).sum(-1) for k in range(len(pvals))], -1)
+    k = len(pvals)
+    if k == 0 or 0 in shape:
+        return array(onp.zeros(shape + (k,), onp.int64))
+    draws = choice(k, size=shape + (int(n),), p=array(pvals, dtype=onp.float32)).asnumpy()
+    counts = onp.stack([(draws == c).sum(-1) for c in range(k)], -1)
     return array(counts.astype(onp.int64))
 
 
