@@ -34,18 +34,43 @@ def _is_mask(item):
     return False
 
 
+class _SelectsNothing(Exception):
+    """A key holding a False scalar selects no element."""
+
+
+def _consumed(item):
+    """How many axes of the indexed array a key item consumes."""
+    if item is None or item is Ellipsis or isinstance(item, (bool, onp.bool_)):
+        return 0
+    if _is_mask(item):
+        return item.ndim if isinstance(item, (NDArray, onp.ndarray)) else onp.asarray(item).ndim
+    return 1
+
+
 def _expand_masks(arr, key):
-    """``key`` with every boolean mask replaced by the int64 index arrays of its nonzeros."""
+    """``key`` with every boolean mask replaced by the int64 index arrays of its nonzeros.
+    A mask's shape must match the dimensions it indexes (IndexError, as NumPy's)."""
     items = key if isinstance(key, tuple) else (key,)
-    if not any(_is_mask(item) for item in items):
+    if not any(_is_mask(item) or isinstance(item, (bool, onp.bool_)) for item in items):
         return key
-    out = []
-    for item in items:
+    out, axis = [], 0
+    for n, item in enumerate(items):
+        if item is Ellipsis:
+            axis = arr.ndim - sum(_consumed(it) for it in items[n + 1:])
         if _is_mask(item):
             mask = item.asnumpy() if isinstance(item, NDArray) else onp.asarray(item, dtype=bool)
+            dims = arr.shape[axis:axis + mask.ndim]
+            if dims != mask.shape:
+                raise IndexError(f"boolean index did not match indexed array along dimension {axis}; "
+                                 f"dimension is {dims} but corresponding boolean dimension is {mask.shape}")
             out.extend(array(i.astype(onp.int64), ctx=arr.context) for i in onp.nonzero(mask))
+        elif isinstance(item, (bool, onp.bool_)):
+            if not item:
+                raise _SelectsNothing
+            out.append(None)   # True inside a key adds an axis of length 1, as None does
         else:
             out.append(item)
+        axis += _consumed(item)
     return tuple(out)
 
 
@@ -62,7 +87,11 @@ def getitem(arr, key):
     if flag is not None:   # x[True] is x[None]; x[False] selects nothing from it
         expanded = getitem(arr, None)
         return expanded if flag else getitem(expanded, array(onp.zeros((0,), onp.int64), ctx=arr.context))
-    key = _expand_masks(arr, key)
+    try:
+        key = _expand_masks(arr, key)
+    except _SelectsNothing:
+        raise NotImplementedError("indexing with a False scalar inside a key tuple is not supported by "
+                                  "mxjax: use x[None][:0]") from None
     if isinstance(key, (NDArray, list, onp.ndarray)):
         key = (key,)
     spec, arrays = _nd_indexing._normalize(arr, key)
@@ -74,7 +103,10 @@ def getitem(arr, key):
 
 
 def setitem(arr, key, value):
-    key = _expand_masks(arr, key)
+    try:
+        key = _expand_masks(arr, key)
+    except _SelectsNothing:
+        return
     if isinstance(key, (NDArray, onp.ndarray)):
         key = (key,)
     _nd_indexing.setitem(arr, key, value)
