@@ -26,6 +26,8 @@ _OP = OPS["_np_op"]
 _P = inspect.Parameter
 #: name -> (array argument names, static argument defaults, inspect.Signature)
 SPECS = {}
+#: functions that return a list of arrays whatever its length (MXNet's split family)
+LIST_OUTPUTS = {"split", "array_split", "hsplit", "vsplit", "dsplit", "broadcast_arrays", "meshgrid"}
 
 
 def define(name, impl, arrays=("a",), **statics):
@@ -96,6 +98,8 @@ def call(name, args, kwargs):
     kw = tuple((k, _static(k, values.get(k, d))) for k, d in statics.items())
     attrs = (("fn", name), ("layout", tuple(layout)), ("kwargs", kw))
     result = wrap(invoke(_OP, flat, attrs, ctx))
+    if name in LIST_OUTPUTS and not isinstance(result, list):
+        result = [result]   # np.split(x, 1): a list of one array
     if out is not None:
         out._assign(result._value)
         return out
