@@ -39,8 +39,6 @@ _STR_2_DTYPE_ = {"float16": float16, "float32": float32, "float64": float64, "fl
                  "uint8": uint8, "int8": int8, "int32": int32, "int64": int64, "int": int64,
                  "bool": bool, "bool_": bool_, "None": None}
 
-
-
 from . import _op  # noqa: E402,F401  (registers _np_op and _np_random)
 from . import multiarray  # noqa: E402
 from .multiarray import ndarray, array  # noqa: E402

@@ -22,11 +22,12 @@ __all__ = ["allclose", "alltrue", "apply_along_axis", "apply_over_axes", "argpar
            "packbits", "poly", "polyadd", "polydiv", "polyfit", "polyint", "polymul", "polysub", "polyval",
            "promote_types", "ptp", "result_type", "roots", "searchsorted", "select", "setdiff1d", "setxor1d",
            "shape", "size", "spacing", "trapz", "tril_indices_from", "trim_zeros", "triu_indices_from",
-           "union1d", "unpackbits", "unravel_index", "unwrap", "vander"]
+           "union1d", "unpackbits", "unravel_index", "unwrap", "vander", "diag_indices_from", "real", "genfromtxt",
+           "set_printoptions"]
 
 #: MXNet's NumPy-1.17-era names that newer NumPy moved (``msort``, ``trapz``, ``in1d``...)
 _MOVED = {"msort": lambda a: onp.sort(a, axis=0), "trapz": getattr(onp, "trapezoid", None),
-          "alltrue": onp.all, "in1d": getattr(onp, "isin", None)}
+          "alltrue": onp.all, "in1d": onp.isin}
 
 
 def _to_host(x):
@@ -48,9 +49,7 @@ def _to_device(x, ctx):
 
 
 def _fallback(name):
-    func = getattr(onp, name, None) or _MOVED.get(name)
-    if name in _MOVED and _MOVED[name] is not None and name not in ("in1d",):
-        func = getattr(onp, name, None) or _MOVED[name]
+    func = getattr(onp, name, None) or _MOVED[name]
 
     @functools.wraps(func)
     def fallback(*args, **kwargs):
@@ -62,3 +61,4 @@ def _fallback(name):
 
 for _name in __all__:
     globals()[_name] = _fallback(_name)
+set_printoptions = onp.set_printoptions   # mx.np arrays print through NumPy
