@@ -15,6 +15,7 @@ import inspect
 import jax.numpy as jnp
 import numpy as onp
 
+from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
 from ..ndarray.registry import OPS, _hashable
 from ._op import FUNCTIONS
@@ -36,6 +37,13 @@ def define(name, impl, arrays=("a",), **statics):
     params += [_P(k, _P.POSITIONAL_OR_KEYWORD, default=v) for k, v in statics.items()]
     SPECS[name] = (tuple(arrays), statics, inspect.Signature(params))
     FUNCTIONS[name] = impl
+    _PARSE[name] = (tuple(a.lstrip("*") for a in arrays), tuple(statics),
+                    tuple((k, _static(k, v)) for k, v in statics.items()),
+                    tuple(a.startswith("*") for a in arrays))
+
+
+#: name -> (array argument names, static argument names, hashed defaults, which arrays are sequences)
+_PARSE = {}
 
 
 def _inexact(x):
@@ -59,43 +67,54 @@ def _scalar_dtype(value, ref):
     return onp.dtype(onp.float32)
 
 
-def _to_array(value, ctx):
-    if isinstance(value, NDArray):
-        return value
-    return array(value, ctx=ctx)
+def _bind(name, args, kwargs):
+    """(argument values by name, static attribute tuple) of a call, with Python's errors."""
+    arrays, statics, defaults, _ = _PARSE[name]
+    names = arrays + statics
+    if len(args) > len(names):
+        raise TypeError(f"{name}() takes at most {len(names)} arguments ({len(args)} given)")
+    values = dict(zip(names, args))
+    for key, value in kwargs.items():
+        if key in values:
+            raise TypeError(f"{name}() got multiple values for argument '{key}'")
+        if key not in names:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
+        values[key] = value
+    for a in arrays:
+        if a not in values:
+            raise TypeError(f"{name}() missing required argument '{a}'")
+    if len(values) == len(arrays):
+        return values, defaults
+    return values, tuple((k, _static(k, values[k])) if k in values else (k, d) for k, d in defaults)
 
 
 def call(name, args, kwargs):
     """Call table function ``name`` with NumPy-style ``args``/``kwargs`` (``out=`` writes the
     result into an existing array)."""
-    arrays, statics, sig = SPECS[name]
     out = kwargs.pop("out", None)
-    try:
-        bound = sig.bind(*args, **kwargs)
-    except TypeError as exc:
-        raise TypeError(f"{name}(): {exc}") from None
-    values = bound.arguments
-    ctx, ref, scalars = None, None, []
-    for a in arrays:
-        v = values[a.lstrip("*")]
-        for item in (v if a.startswith("*") else (v,)):
+    values, kw = _bind(name, args, kwargs)
+    arrays, _, _, sequences = _PARSE[name]
+    ctx, ref = None, None
+    groups = []
+    for a, seq in zip(arrays, sequences):
+        items = list(values[a]) if seq else (values[a],)
+        groups.append(items)
+        for item in items:
             if isinstance(item, NDArray):
-                ctx = ctx or item.context
-                if ref is None and item._value.dtype != onp.bool_:
+                ctx = ctx or item._value.ctx
+                if ref is None and item._value.dtype.kind != "b":
                     ref = item._value
     flat, layout = [], []
-    for a in arrays:
-        v = values[a.lstrip("*")]
-        items = list(v) if a.startswith("*") else [v]
-        layout.append(len(items) if a.startswith("*") else None)
+    for items, seq in zip(groups, sequences):
+        layout.append(len(items) if seq else None)
         for item in items:
-            if isinstance(item, (int, float, bool, onp.number, onp.bool_)):
-                from ..context import current_context
+            if isinstance(item, NDArray):
+                flat.append(item)
+            elif isinstance(item, (int, float, bool, onp.number, onp.bool_)):
                 c = ctx or current_context()
                 flat.append(from_value(scalar_value(item, _scalar_dtype(item, ref), c)))
             else:
-                flat.append(_to_array(item, ctx))
-    kw = tuple((k, _static(k, values.get(k, d))) for k, d in statics.items())
+                flat.append(array(item, ctx=ctx))
     attrs = (("fn", name), ("layout", tuple(layout)), ("kwargs", kw))
     result = wrap(invoke(_OP, flat, attrs, ctx))
     if name in LIST_OUTPUTS and not isinstance(result, list):
