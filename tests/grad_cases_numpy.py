@@ -1,6 +1,6 @@
 """Gradient table entries of mx.np's registry operators (tests/test_op_gradients.py merges them):
-``_np_op`` applies the NumPy function its ``fn`` attribute names, ``_np_getitem`` is NumPy
-indexing, ``_np_random`` draws mx.np.random samples."""
+``_npi_op`` applies the NumPy function its ``fn`` attribute names, ``_npi_getitem`` is NumPy
+indexing, ``_npi_random`` draws mx.np.random samples."""
 import mxjax as mx
 from gradcheck import Case, fixed, uniform
 
@@ -13,7 +13,7 @@ def _np(x):
 
 
 CASES = {
-    "_np_op": [
+    "_npi_op": [
         Case((U,), call=lambda x: mx.np.tanh(_np(x)), label="tanh"),
         Case((U, uniform(-1.0, 1.0, (3, 2))), call=lambda a, b: mx.np.dot(_np(a), _np(b)), label="dot"),
         Case((U, uniform(0.5, 2.0)), call=lambda a, b: _np(a) / _np(b), label="true_divide"),
@@ -24,7 +24,7 @@ CASES = {
         Case((SPD,), call=lambda x: mx.np.linalg.inv(_np(x)), label="linalg.inv"),
         Case((U, U), call=lambda a, b: mx.np.where(_np(a) > 0, _np(a), _np(b)), label="where"),
     ],
-    "_np_getitem": [
+    "_npi_getitem": [
         Case((U,), call=lambda x: _np(x)[1, 2], label="scalar", out_shape=()),
         Case((U,), call=lambda x: _np(x)[:, [0, 2]], label="int-array", out_shape=(2, 2)),
         Case((U,), call=lambda x: _np(x)[_np(x) > 0.5 * 0], label="bool-mask"),
@@ -32,7 +32,7 @@ CASES = {
 }
 
 NON_DIFFERENTIABLE = {
-    "_np_random": ("random sampler without array inputs: the sample is a constant of the graph",
+    "_npi_random": ("random sampler without array inputs: the sample is a constant of the graph",
                    Case((), call=lambda: mx.np.random.uniform(-1, 1, size=(2, 3), dtype="float64"),
                         out_dtype="float64")),
 }

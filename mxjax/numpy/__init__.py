@@ -3,7 +3,7 @@
 ``mx.np.ndarray`` (``multiarray.py``) is a second facade over the same trace and engine as
 ``mx.nd.NDArray``: autograd, hybridize and the compiled tiers work on it unchanged.  The
 functions come from one table (``_functions.py``: NumPy name -> JAX implementation, with
-NumPy's argument names) run by the registry operator ``_np_op``; creation functions build
+NumPy's argument names) run by the registry operator ``_npi_op``; creation functions build
 concrete arrays (float32 unless ``dtype`` is given, as MXNet's); ``mx.np.random`` and
 ``mx.np.linalg`` come from the same table.  MXNet's *fallback* functions (``fallback.py``:
 ``allclose``, ``polyfit``...) call official NumPy on the host and return mx.np arrays, as
@@ -39,11 +39,11 @@ _STR_2_DTYPE_ = {"float16": float16, "float32": float32, "float64": float64, "fl
                  "uint8": uint8, "int8": int8, "int32": int32, "int64": int64, "int": int64,
                  "bool": bool, "bool_": bool_, "None": None}
 
-from . import _op  # noqa: E402,F401  (registers _np_op and _np_random)
+from . import _op  # noqa: E402,F401  (registers _npi_op and _npi_random)
 from . import multiarray  # noqa: E402
 from .multiarray import ndarray, array  # noqa: E402
 from . import _functions  # noqa: E402
-from . import indexing as _indexing  # noqa: E402,F401  (registers _np_getitem)
+from . import indexing as _indexing  # noqa: E402,F401  (registers _npi_getitem)
 from ._functions import (average, einsum, where, nonzero, unique, bincount, histogram,  # noqa: E402,F401
                          shares_memory, may_share_memory)
 from .creation import (zeros, ones, full, empty, arange, linspace, logspace, eye, identity,  # noqa: E402,F401

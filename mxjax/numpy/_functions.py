@@ -3,7 +3,7 @@
 Each entry gives the function's array arguments (a leading ``*`` marks a sequence of arrays,
 as ``concatenate``'s ``seq``) and its static arguments with NumPy's names and defaults.  From
 the table come the ``mx.np`` functions, the ``mx.np.ndarray`` methods of the same name, and
-the implementations the registry operator ``_np_op`` applies (``_op.py``).  Every call goes
+the implementations the registry operator ``_npi_op`` applies (``_op.py``).  Every call goes
 through the one engine: recorded, differentiable, compiled like any ``mx.nd`` operator.
 
 Dtypes follow MXNet 1.9.1 where it differs from NumPy: ``mean``, ``std``, ``/`` of integer
@@ -23,7 +23,7 @@ from .multiarray import array, from_value, ndarray, wrap
 
 __all__ = ["call", "make_function", "SPECS"]
 
-_OP = OPS["_np_op"]
+_OP = OPS["_npi_op"]
 _P = inspect.Parameter
 #: name -> (array argument names, static argument defaults, inspect.Signature)
 SPECS = {}

@@ -17,8 +17,8 @@ from ..ndarray.windows import split_positions, take_window, window_key, windows
 from .multiarray import _make_view, array, wrap
 
 
-@register("_np_getitem", inputs=(), variadic=True, attrs=dict(key=()), offsets=windows)
-def _np_getitem(data, *arrays, key, window):
+@register("_npi_getitem", inputs=(), variadic=True, attrs=dict(key=()), offsets=windows)
+def _npi_getitem(data, *arrays, key, window):
     """``data[key]`` with NumPy's result shapes (``_getitem`` of mx.nd gives (1,) for 0-d)."""
     index_arrays, starts = split_positions(arrays, window)
     return take_window(data, window, starts)[window_key(key, index_arrays)]
@@ -99,7 +99,7 @@ def getitem(arr, key):
         ints = sum(1 for s in spec if s[0] == "i")
         if arr.ndim - ints + sum(1 for s in spec if s[0] == "n") > 0:
             return _make_view(arr, ("index", spec))
-    return wrap(invoke(OPS["_np_getitem"], [arr] + arrays, (("key", spec),)))
+    return wrap(invoke(OPS["_npi_getitem"], [arr] + arrays, (("key", spec),)))
 
 
 def setitem(arr, key, value):

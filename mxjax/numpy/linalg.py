@@ -1,6 +1,6 @@
 """``mx.np.linalg``: MXNet 1.9.1's NumPy linear algebra, from the same table as ``mx.np``.
 
-Every function runs through the registry operator ``_np_op`` (recorded, differentiable,
+Every function runs through the registry operator ``_npi_op`` (recorded, differentiable,
 compiled).  Integer input is computed in float32, as MXNet's.
 """
 import jax.numpy as jnp

@@ -34,7 +34,7 @@ from ..ndarray.view import View, make_view
 
 __all__ = ["ndarray", "array", "wrap"]
 
-_OP = OPS["_np_op"]
+_OP = OPS["_npi_op"]
 _new = object.__new__
 _weakref = weakref.ref
 

@@ -1,6 +1,6 @@
 """``mx.np.random``: MXNet 1.9.1's NumPy samplers, drawing from ``mx.random``'s stream.
 
-Each sampler is a call of the registry operator ``_np_random``: it gets a fresh key from
+Each sampler is a call of the registry operator ``_npi_random``: it gets a fresh key from
 ``mx.random`` (``mx.random.seed`` reproduces draws; a recorded graph replays the same sample
 in backward).  Parameters may be numbers or arrays (broadcast together, as NumPy's); with
 ``size=None`` the output has the parameters' broadcast shape (``()`` for numbers).  Samples
@@ -25,7 +25,7 @@ __all__ = ["uniform", "normal", "randint", "rand", "randn", "choice", "shuffle",
            "beta", "chisquare", "lognormal", "logistic", "gumbel", "pareto", "power", "rayleigh", "weibull",
            "multinomial", "multivariate_normal", "laplace"]
 
-_OP = OPS["_np_random"]
+_OP = OPS["_npi_random"]
 
 
 def _u(key, shape, dtype):
