@@ -54,6 +54,11 @@ class ndarray(View):  # noqa: N801  (MXNet's class name)
         return _call("transpose", self)
 
     @property
+    def device(self):
+        """The array's Context (MXNet 2's name for ``ctx``; 1.9.1 has only ``ctx``)."""
+        return self._value.ctx
+
+    @property
     def grad(self):
         return None if self._var is None else wrap(self._var.grad)
 
