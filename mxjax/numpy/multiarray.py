@@ -20,6 +20,7 @@ type ``mx.np.ndarray``, as MXNet's tests check.
 """
 import weakref
 
+import jax
 import numpy as onp
 
 from ..base import MXNetError, as_dtype
@@ -297,7 +298,6 @@ def array(object, dtype=None, ctx=None):  # noqa: A002  (NumPy's parameter name)
         source = object
         dtype = onp.float32 if dtype is None else dtype
     data = onp.array(source, dtype=as_dtype(dtype))
-    import jax
     return from_value(constant(jax.device_put(data, ctx.jax_device), ctx))
 
 
