@@ -166,7 +166,8 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False, train_mode=True):
-    """Gradients of ``heads`` w.r.t. ``variables``, returned as new NDArrays (a list).
+    """Gradients of ``heads`` w.r.t. ``variables``, returned as new arrays (a list; an
+    ``mx.np.ndarray`` variable gets ``mx.np.ndarray`` gradients, as in MXNet).
 
     With ``create_graph=True`` the gradient computation is itself recorded, so the
     result can be differentiated again, to any order."""
@@ -186,9 +187,16 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     head_values = [h._value for h in heads]
     with _BackwardTrainMode(train_mode):
         if create_graph:
-            return [from_value(v) for v in executor.record_gradient(head_values, hg, targets, retain_graph)]
-        _, grads, _ = executor.run_backward(head_values, hg, targets, retain_graph)
-    return [from_value(g) for g in grads]
+            grads = executor.record_gradient(head_values, hg, targets, retain_graph)
+        else:
+            _, grads, _ = executor.run_backward(head_values, hg, targets, retain_graph)
+    return [_gradient_handle(v, g) for v, g in zip(variables, grads)]
+
+
+def _gradient_handle(variable, value):
+    """A handle on gradient ``value`` of the type of its variable (mx.np.ndarray for one)."""
+    from .numpy.multiarray import from_value as np_from_value, ndarray
+    return np_from_value(value) if isinstance(variable, ndarray) else from_value(value)
 
 
 def get_symbol(x):

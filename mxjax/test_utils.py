@@ -983,6 +983,11 @@ def is_op_runnable():
     return True
 
 
+def has_tvm_ops():
+    """Whether MXNet was built with TVM operators: never in mxjax."""
+    return False
+
+
 def retry(n):
     """Decorator: run a stochastic test up to n times until it passes (AssertionError retries)."""
     assert n > 0

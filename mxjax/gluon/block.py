@@ -36,6 +36,7 @@ from .._engine import executor
 from .._engine.graph import OpInstance, constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
+from ..util import is_np_array
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _brief
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock"]
@@ -293,6 +294,8 @@ class Block:
         for hook in self._forward_pre_hooks.values():
             hook(self, args)
         out = self._structure_outputs(self.forward(*args))
+        if is_np_array():   # NumPy array semantics (npx.set_np()): blocks return mx.np.ndarray
+            out = _np_outputs(self, out)
         for hook in self._forward_hooks.values():
             hook(self, args, out)
         return out
@@ -458,10 +461,11 @@ class HybridBlock(Block):
             self._ensure_initialized(x, *args)
         ctx = first.context
         params = {name: p.data(ctx) for name, p in self._reg_params.items()}
+        F = _np_namespace() if is_np_array() else nd   # F.np / F.npx under npx.set_np()
         if ctx is current_context():
-            return self.hybrid_forward(nd, x, *args, **params)
+            return self.hybrid_forward(F, x, *args, **params)
         with ctx:   # as MXNet: arrays the forward creates go to the input's context
-            return self.hybrid_forward(nd, x, *args, **params)
+            return self.hybrid_forward(F, x, *args, **params)
 
     def _symbolic_forward(self, *args):
         params = {name: p.var() for name, p in self._reg_params.items()}
@@ -550,6 +554,53 @@ def _input_kind(items):
         raise ValueError("In HybridBlock, we do not support mixed NDArrays and Symbols types for the input. "
                          "Please check the type of the args.\n")
     return _SYMBOLIC if symbolic else found
+
+
+def _np_handle(handle):
+    from ..numpy.multiarray import wrap
+    return wrap(handle)
+
+
+def _is_np_handle(handle):
+    from ..numpy.multiarray import ndarray
+    return isinstance(handle, ndarray)
+
+
+def _np_namespace():
+    from ..numpy.hybrid_namespace import namespace
+    return namespace()
+
+
+_builtin_forward = {}   # block class -> whether its forward is one of mxjax's own layers'
+
+
+def _np_outputs(block, out):
+    """Outputs of a block called under NumPy array semantics.  mxjax's own layers compute with
+    mx.nd operators, so their NDArray outputs become ``mx.np.ndarray`` (MXNet's layers call
+    ``F.npx`` operators there).  A user's block must return ``mx.np.ndarray``s: TypeError
+    otherwise, as MXNet's ``Block.__call__``."""
+    cls = type(block)
+    builtin = _builtin_forward.get(cls)
+    if builtin is None:
+        name = "hybrid_forward" if isinstance(block, HybridBlock) else "forward"
+        owner = next(c for c in cls.__mro__ if name in vars(c))
+        builtin = _builtin_forward[cls] = owner.__module__.startswith("mxjax.")
+    from ..numpy.multiarray import ndarray, wrap
+    if builtin:
+        return _np_map(out, wrap)
+
+    def check(o):
+        if isinstance(o, NDArray) and not isinstance(o, ndarray):
+            raise TypeError(f"Block's output ndarrays/symbols must be of type `mxnet.numpy.ndarray` or "
+                            f"`mxnet.symbol.numpy._Symbol`, while got output type {type(o)}")
+        return o
+    return _np_map(out, check)
+
+
+def _np_map(out, fn):
+    if isinstance(out, (list, tuple)):
+        return type(out)(_np_map(o, fn) for o in out)
+    return fn(out)
 
 
 def _flatten(args, what):
@@ -656,12 +707,17 @@ class _HybridOp:
             ctx = op._tls.ctx
             handles = []
             saved = [(p._data, p._ctx_list) for p in op.params]
+            np_types = attrs.get("_np")   # under npx.set_np(): which handles are mx.np.ndarray
             try:
-                for p, a in zip(op.params, param_arrays):
+                for i, (p, a) in enumerate(zip(op.params, param_arrays)):
                     handle = from_value(constant(a, ctx))
+                    if np_types and np_types[0][i]:
+                        handle = _np_handle(handle)
                     handles.append(handle)
                     p._data, p._ctx_list = [handle], [ctx]
                 args = [from_value(constant(a, ctx)) for a in inputs]
+                if np_types:
+                    args = [_np_handle(a) if is_np else a for a, is_np in zip(args, np_types[1])]
                 for i in none_args:
                     args.insert(i, None)
                 # the program's deferred work (last step's update) must not run inside this trace
@@ -670,7 +726,8 @@ class _HybridOp:
                         out = op.block.forward(*args)
                     outs, tree = jax.tree_util.tree_flatten(out)   # nested lists of NDArrays
                     aux = [i for i, (h, a) in enumerate(zip(handles, param_arrays)) if h._data() is not a]
-                    op._tls.layout = (tree, len(outs), aux)
+                    np_outs = [_is_np_handle(o) for o in outs] if np_types else None
+                    op._tls.layout = (tree, len(outs), aux, np_outs)
                     return tuple(o._data() for o in outs) + tuple(handles[i]._data() for i in aux)
             finally:
                 for p, (d, c) in zip(op.params, saved):
@@ -698,16 +755,22 @@ class _HybridOp:
         values = [mx_random.next_key_value(ctx)] + [p._value for p in params] + \
                  [a._value for a in args if a is not None]
         attrs = (("_training", state.training), ("_none_args", tuple(i for i, a in enumerate(args) if a is None)))
+        if is_np_array():   # which parameters and inputs are mx.np.ndarray: part of the trace's key
+            attrs += (("_np", (tuple(_is_np_handle(p) for p in params),
+                               tuple(_is_np_handle(a) for a in args if a is not None))),)
         self._tls.layout = None
         result = _apply(self, attrs, values, ctx)
         results = result if isinstance(result, list) else [result]
         key = (attrs, tuple(v.aval for v in values))
         if self._tls.layout is not None:  # traced just now (first call for this signature)
             self.layouts[key] = self._tls.layout
-        tree, n_out, aux = self.layouts[key]
+        tree, n_out, aux, np_outs = self.layouts[key]
         for i, new in zip(aux, results[n_out:]):
             params[i]._write_unrecorded(new._value)
-        return jax.tree_util.tree_unflatten(tree, results[:n_out])
+        outs = results[:n_out]
+        if np_outs:
+            outs = [_np_handle(o) if is_np else o for o, is_np in zip(outs, np_outs)]
+        return jax.tree_util.tree_unflatten(tree, outs)
 
 
 from .symbol_block import SymbolBlock  # noqa: E402  (it builds on HybridBlock)

@@ -18,6 +18,7 @@ from .. import ndarray as nd
 from .. import symbol
 from ..base import MXNetError, as_dtype
 from ..context import Context, cpu, current_context
+from ..util import is_np_array
 
 __all__ = ["DeferredInitializationError", "Parameter", "Constant", "ParameterDict"]
 
@@ -143,6 +144,9 @@ class Parameter:
             arr = nd.array(data, ctx=ctx, dtype=data.dtype)
             if self.stype != "default":
                 arr = arr.tostype(self.stype)
+            elif is_np_array():   # npx.set_np(): parameters hold mx.np.ndarray, as MXNet's
+                from ..numpy.multiarray import wrap
+                arr = wrap(arr)
             self._attach(arr)
             arrays.append(arr)
         self._data, self._ctx_list = arrays, list(ctx_list)

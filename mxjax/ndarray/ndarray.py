@@ -320,6 +320,11 @@ class NDArray:
     def as_nd_ndarray(self):
         return self
 
+    def as_np_ndarray(self):
+        """An ``mx.np.ndarray`` sharing this array's storage (writes go through), as MXNet's."""
+        from ..numpy.multiarray import np_view
+        return np_view(self)
+
     def astype(self, dtype, copy=True):
         dtype = as_dtype(dtype)
         if not copy and np.dtype(self.dtype) == dtype:

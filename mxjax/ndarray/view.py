@@ -151,8 +151,9 @@ class View(NDArray):
         return self._base is base and self._how == how and self._src is base._value
 
 
-def make_view(base, how):
-    view = View.__new__(View)
+def make_view(base, how, cls=View):
+    """A ``cls`` (View or a subclass: ``mx.np.ndarray``) sharing ``base``'s storage."""
+    view = cls.__new__(cls)
     view._var = None
     view._base = base
     view._how = how

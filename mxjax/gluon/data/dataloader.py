@@ -23,9 +23,18 @@ from ..._engine.state import state
 from ...context import Context, cpu_pinned
 from ...ndarray import NDArray
 from ...ndarray.ndarray import from_value
+from ...util import is_np_array
 from . import sampler as _sampler
 
 __all__ = ["DataLoader"]
+
+
+def np_wrap(batch):
+    """A batch as ``mx.np.ndarray``s (NumPy array semantics on: ``npx.set_np()``)."""
+    from ...numpy.multiarray import wrap
+    if isinstance(batch, list):
+        return [np_wrap(b) for b in batch]
+    return wrap(batch)
 
 
 def _shared():
@@ -212,8 +221,9 @@ class DataLoader:
             self.refresh()
         it = self._iter
         self._iter = None
+        as_np = is_np_array()   # read in the caller's thread: MXNet's switch is thread-local
         for item in it:
-            yield item
+            yield np_wrap(item) if as_np else item
         if self._iter is None and self.auto_reload:
             self.refresh()
 

@@ -1,0 +1,103 @@
+"""``mx.np`` creation functions: concrete arrays on ``ctx`` (default: the current context).
+
+As MXNet 1.9.1's: float32 unless ``dtype`` is given (also ``arange`` of integers and
+``full`` of an int); ``indices`` gives int32.  ``empty`` gives zeros (MXNet leaves the
+memory uninitialised).
+"""
+import numpy as onp
+
+from ..base import as_dtype
+from .multiarray import array
+
+__all__ = ["zeros", "ones", "full", "empty", "arange", "linspace", "logspace", "eye", "identity", "indices",
+           "blackman", "hamming", "hanning"]
+
+
+def _shape(shape):
+    return (int(shape),) if isinstance(shape, (int, onp.integer)) else tuple(int(s) for s in shape)
+
+
+def _check_order(order):
+    if order != "C":
+        raise NotImplementedError(f"order={order!r} is not supported: MXNet's arrays are row-major "
+                                  f"(order='C')")
+
+
+def _make(values, dtype, ctx):
+    return array(onp.asarray(values), dtype=as_dtype(dtype), ctx=ctx)
+
+
+def zeros(shape, dtype=None, order="C", ctx=None):
+    _check_order(order)
+    return _make(onp.zeros(_shape(shape)), dtype, ctx)
+
+
+def ones(shape, dtype=None, order="C", ctx=None):
+    _check_order(order)
+    return _make(onp.ones(_shape(shape)), dtype, ctx)
+
+
+def empty(shape, dtype=None, order="C", ctx=None):
+    _check_order(order)
+    return zeros(shape, dtype, order, ctx)
+
+
+def full(shape, fill_value, dtype=None, order="C", ctx=None, out=None):
+    """An array of ``fill_value`` (an ndarray fill value is broadcast; its dtype is kept)."""
+    from ..ndarray.ndarray import NDArray
+    _check_order(order)
+    if isinstance(fill_value, NDArray):
+        dtype = dtype or fill_value.dtype
+        fill_value = fill_value.asnumpy()
+    result = _make(onp.full(_shape(shape), fill_value, dtype=as_dtype(dtype)), dtype, ctx)
+    if out is not None:
+        out._assign(result._value)
+        return out
+    return result
+
+
+def arange(start, stop=None, step=1, dtype=None, ctx=None):
+    """``start, start + step, ...`` below ``stop``; float32 unless ``dtype`` is given."""
+    if stop is None:
+        start, stop = 0, start
+    dtype = as_dtype(dtype)
+    count = max(0, int(onp.ceil((stop - start) / step)))
+    if dtype.kind == "f":   # start + i * step in the target dtype, as MXNet computes it
+        values = dtype.type(start) + onp.arange(count, dtype=dtype) * dtype.type(step)
+    else:
+        values = onp.arange(start, stop, step).astype(dtype)
+    return _make(values, dtype, ctx)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, ctx=None):
+    values, step = onp.linspace(start, stop, num, endpoint, retstep=True, axis=axis)
+    result = _make(values, dtype, ctx)
+    return (result, step) if retstep else result
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, ctx=None):
+    return _make(onp.logspace(start, stop, num, endpoint, base, axis=axis), dtype, ctx)
+
+
+def eye(N, M=None, k=0, dtype=None, ctx=None, **kwargs):  # noqa: N803  (NumPy's names)
+    return _make(onp.eye(N, M, k), dtype, ctx)
+
+
+def identity(n, dtype=None, ctx=None):
+    return _make(onp.identity(n), dtype, ctx)
+
+
+def indices(dimensions, dtype=onp.int32, ctx=None):
+    return _make(onp.indices(_shape(dimensions)), dtype, ctx)
+
+
+def blackman(M, dtype=None, ctx=None):  # noqa: N803
+    return _make(onp.blackman(M), dtype, ctx)
+
+
+def hamming(M, dtype=None, ctx=None):  # noqa: N803
+    return _make(onp.hamming(M), dtype, ctx)
+
+
+def hanning(M, dtype=None, ctx=None):  # noqa: N803
+    return _make(onp.hanning(M), dtype, ctx)

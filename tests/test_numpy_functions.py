@@ -1,0 +1,102 @@
+"""mx.np / mx.npx functions against MXNet 1.9.1's recorded results.
+
+The expressions are in ``numpy_expressions.py``; ``tools/record_numpy_functions.py`` ran them
+on real MXNet and wrote ``reference/numpy_functions.json`` (shape, dtype and values, or the
+exception type MXNet raised)."""
+import json
+import os
+
+import numpy as onp
+import pytest
+
+from mxjax import autograd, np, npx
+from numpy_expressions import EXPRESSIONS
+
+with open(os.path.join(os.path.dirname(__file__), "reference", "numpy_functions.json")) as _f:
+    RECORDED = json.load(_f)
+
+
+@pytest.fixture(autouse=True)
+def numpy_mode():
+    npx.set_np()
+    yield
+    npx.reset_np()
+
+
+def _env():
+    env = {"np": np, "npx": npx}
+    exec("a = np.array([[1., -2., 3.], [4., 5., -6.]]); i = np.array([[1, 2], [3, 4]], dtype='int32'); "
+         "v = np.array([3., 1., 2., 1.]); m = np.array([[2., 1.], [1., 3.]])", env)
+    return env
+
+
+def _check(value, expected, expr):
+    if isinstance(expected, list):
+        assert isinstance(value, (list, tuple)) and len(value) == len(expected), expr
+        for v, e in zip(value, expected):
+            _check(v, e, expr)
+        return
+    assert isinstance(value, np.ndarray), f"{expr}: {type(value)}"
+    got = value.asnumpy()
+    assert list(got.shape) == expected["shape"], expr
+    assert got.dtype.name == expected["dtype"], f"{expr}: {got.dtype} vs {expected['dtype']}"
+    want = onp.array([onp.nan if x is None else x for x in onp.ravel(onp.array(expected["values"], dtype=object))]
+                     if expected["values"] != [] else [], dtype=got.dtype).reshape(got.shape)
+    onp.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg=expr)
+
+
+@pytest.mark.parametrize("expr", EXPRESSIONS)
+def test_matches_mxnet(expr):
+    expected = RECORDED[expr]
+    if "error" in expected:
+        with pytest.raises(Exception) as info:
+            eval(expr, _env())
+        assert type(info.value).__name__ == expected["error"]
+        return
+    value = eval(expr, _env())
+    if isinstance(expected, dict) and not isinstance(value, np.ndarray):   # a fallback's Python scalar
+        assert onp.allclose(value, expected["values"]), expr
+        return
+    _check(value, expected, expr)
+
+
+def test_functions_are_differentiable():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    x.attach_grad()
+    with autograd.record():
+        y = np.sum(np.tanh(np.dot(x, x.T)) * np.linspace(0, 1, 4).reshape(2, 2)) + np.linalg.norm(x)
+    y.backward()
+    assert isinstance(x.grad, np.ndarray) and x.grad.shape == (2, 2)
+    eps = 1e-3
+    base = x.asnumpy().astype(onp.float64)
+
+    def f(z):
+        return (onp.tanh(z @ z.T) * onp.linspace(0, 1, 4).reshape(2, 2)).sum() + onp.linalg.norm(z)
+    fd = onp.zeros_like(base)
+    for idx in onp.ndindex(base.shape):
+        d = onp.zeros_like(base)
+        d[idx] = eps
+        fd[idx] = (f(base + d) - f(base - d)) / (2 * eps)
+    onp.testing.assert_allclose(x.grad.asnumpy(), fd, rtol=1e-2, atol=1e-3)
+
+
+def test_random_draws_follow_mx_random_seed():
+    import mxjax as mx
+    mx.random.seed(7)
+    a = np.random.uniform(-1, 1, size=(3,)).asnumpy()
+    mx.random.seed(7)
+    b = np.random.uniform(-1, 1, size=(3,)).asnumpy()
+    onp.testing.assert_array_equal(a, b)
+    assert np.random.uniform().shape == () and np.random.normal(size=(2, 3)).dtype == onp.float32
+    assert np.random.randint(0, 5, size=(4,)).dtype == onp.int64
+    c = np.random.choice(5, 3, replace=False).asnumpy()
+    assert len(set(c.tolist())) == 3 and c.max() < 5
+    x = np.arange(10)
+    np.random.shuffle(x)
+    assert sorted(x.asnumpy().tolist()) == list(range(10))
+
+
+def test_out_argument():
+    out = np.zeros((2,))
+    res = np.add(np.ones(2), np.ones(2), out=out)
+    assert res is out and out.tolist() == [2.0, 2.0]
