@@ -636,3 +636,19 @@ def test_inplace_operators_on_recorded_results_raise():
         z += nd.ones((3,))
     npt.assert_array_equal(x.asnumpy(), 2)
     npt.assert_array_equal(z.asnumpy(), 2)
+
+
+def test_head_gradient_computed_in_the_graph_is_taken_by_value():
+    """``y.backward(y)`` (MXNet 1.9.1 gives [4, 8, 12] here) and a head gradient that lies on
+    the way from the head to the variable: the head gradient is a value, the graph stays whole."""
+    x = nd.array([1., 2., 3.])
+    x.attach_grad()
+    with autograd.record():
+        out = x * 2
+    out.backward(out)
+    np.testing.assert_allclose(x.grad.asnumpy(), [4., 8., 12.])
+    with autograd.record():
+        z = x * 3
+        y = z * z
+    y.backward(z)
+    np.testing.assert_allclose(x.grad.asnumpy(), 54 * x.asnumpy() ** 2)

@@ -636,6 +636,17 @@ def _check_heads(heads, head_grads):
                              "pass one gradient per head, shaped like the head (or None for ones)")
 
 
+def _head_gradients_by_value(head_grads):
+    """Head gradients as leaves: one computed by an operation (``y.backward(y)``, or a value
+    on the way from the heads to the variables) is taken by its value, so that making it a
+    leaf of the gradient's plan does not cut the graph there."""
+    computed = [g for g in head_grads if g is not None and g.node is not None]
+    if not computed:
+        return head_grads
+    materialize(computed)
+    return [g if g is None or g.node is None else constant(g.data, g.ctx) for g in head_grads]
+
+
 def _plan_for_grad(heads, head_grads):
     fixed = [g for g in head_grads if g is not None]
     if fixed:
@@ -671,6 +682,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     no update to join; ``GradientInstance.runs_alone``) runs its compiled backward at the call
     instead, until an optimizer update follows one (``update_follows``)."""
     _check_heads(heads, head_grads)
+    head_grads = _head_gradients_by_value(head_grads)
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
         targets = _variables_in_graph(plan)
@@ -827,6 +839,7 @@ def record_gradient(heads, head_grads, targets, retain_graph):
     """``grad(create_graph=True)``: append the whole vjp as one recorded node; returns its
     output Values (one gradient per target), themselves differentiable to any order."""
     _check_heads(heads, head_grads)
+    head_grads = _head_gradients_by_value(head_grads)
     plan = _plan_for_grad(heads, head_grads)
     _check_reachable(plan, targets)
     var_slots = tuple(plan.slot(v) for v in targets)
