@@ -124,9 +124,11 @@ def test_get_and_set_with_runtime_positions_match_numpy(key):
     np.testing.assert_array_equal(x.asnumpy(), ref)
 
 
-def test_100000_indexed_inplace_updates_in_bounded_memory():
+def test_30000_indexed_inplace_updates_in_bounded_memory():
     """MXNet runs ``y[i % 10] += 1`` any number of times; each write goes through a view of
-    ``y``, and nothing may recurse or keep history in proportion to the chain's length."""
+    ``y``, and nothing may recurse or keep history in proportion to the chain's length
+    (a Node and a Value kept per update would be over 100 bytes each: 2.8 MB here; the
+    measured growth is about 60 KB, the scalar and structure caches)."""
     y = nd.ones(10)
     for i in range(2000):   # warm-up: caches of structures and scalars fill here
         y[i % 10] += 1
@@ -134,14 +136,14 @@ def test_100000_indexed_inplace_updates_in_bounded_memory():
     gc.collect()
     tracemalloc.start()
     base, _ = tracemalloc.get_traced_memory()
-    for i in range(2000, 100000):
+    for i in range(2000, 30000):
         y[i % 10] += 1
     result = y.asnumpy()
     gc.collect()
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
-    np.testing.assert_array_equal(result, np.full(10, 10001, np.float32))
-    assert grown < 2_000_000, f"memory grew by {grown} bytes over 98,000 updates"
+    np.testing.assert_array_equal(result, np.full(10, 3001, np.float32))
+    assert grown < 600_000, f"memory grew by {grown} bytes over 28,000 updates"
 
 
 def test_chain_of_writes_through_views_of_views():
