@@ -4,50 +4,29 @@ ZoneoutCell and ResidualCell (MXNet 1.9.1 names and output naming: ``PREFIXout``
 ``PREFIXt%d`` for the bidirectional concat, ``NAME_plus_residual`` for the residual add).
 """
 from .. import symbol
-from .rnn_cell import BaseRNNCell, SequentialRNNCell, _normalize_sequence
+from .rnn_cell import BaseRNNCell, SequentialRNNCell, _CellGroup, _normalize_sequence
 
 __all__ = ["BidirectionalCell", "ModifierCell", "ZoneoutCell", "ResidualCell"]
 
 
-class BidirectionalCell(BaseRNNCell):
+class BidirectionalCell(_CellGroup):
     """``l_cell`` unrolled forward and ``r_cell`` over the reversed sequence; each step's two
     outputs concatenated (merged outputs: along the feature axis of the merged tensor).
     Cannot be stepped.  States: l_cell's then r_cell's."""
+    _modifier_example = "DropoutCell"
 
     def __init__(self, l_cell, r_cell, params=None, output_prefix="bi_"):
-        super().__init__("", params=params)
+        super().__init__(params=params)
         self._output_prefix = output_prefix
-        self._override_cell_params = params is not None
-        if self._override_cell_params:
+        if self._override_cell_params:   # both checked before either is changed
             assert l_cell._own_params and r_cell._own_params, \
                 "Either specify params for BidirectionalCell or child cells, not both."
-            l_cell.params._params.update(self.params._params)
-            r_cell.params._params.update(self.params._params)
-        self.params._params.update(l_cell.params._params)
-        self.params._params.update(r_cell.params._params)
+        for cell in (l_cell, r_cell):
+            self._adopt(cell)
         self._cells = [l_cell, r_cell]
-
-    def unpack_weights(self, args):
-        for cell in self._cells:
-            args = cell.unpack_weights(args)
-        return args
-
-    def pack_weights(self, args):
-        for cell in self._cells:
-            args = cell.pack_weights(args)
-        return args
 
     def __call__(self, inputs, states):
         raise NotImplementedError("Bidirectional cannot be stepped. Please use unroll")
-
-    @property
-    def state_info(self):
-        return sum((c.state_info for c in self._cells), [])
-
-    def begin_state(self, **kwargs):
-        assert not self._modified, ("After applying modifier cells (e.g. DropoutCell) the base cell cannot be "
-                                    "called directly. Call the modifier cell instead.")
-        return sum((c.begin_state(**kwargs) for c in self._cells), [])
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
         self.reset()

@@ -256,18 +256,20 @@ class GRUCell(BaseRNNCell):
         return next_h, [next_h]
 
 
-class SequentialRNNCell(BaseRNNCell):
-    """Cells stacked: each one's outputs are the next one's inputs."""
+class _CellGroup(BaseRNNCell):
+    """A cell made of the cells in ``_cells``: its states are theirs in order, its parameters
+    theirs (or, with ``params``, one RNNParams they all share), packed and unpacked by each."""
+    _modifier_example = "ZoneoutCell"   # the modifier cell MXNet's begin_state message names
 
     def __init__(self, params=None):
         super().__init__(prefix="", params=params)
         self._override_cell_params = params is not None
         self._cells = []
 
-    def add(self, cell):
-        self._cells.append(cell)
+    def _adopt(self, cell):
         if self._override_cell_params:
-            assert cell._own_params, "Either specify params for SequentialRNNCell or child cells, not both."
+            assert cell._own_params, \
+                f"Either specify params for {type(self).__name__} or child cells, not both."
             cell.params._params.update(self.params._params)
         self.params._params.update(cell.params._params)
 
@@ -276,8 +278,8 @@ class SequentialRNNCell(BaseRNNCell):
         return sum((c.state_info for c in self._cells), [])
 
     def begin_state(self, **kwargs):
-        assert not self._modified, ("After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be "
-                                    "called directly. Call the modifier cell instead.")
+        assert not self._modified, (f"After applying modifier cells (e.g. {self._modifier_example}) the base cell "
+                                    "cannot be called directly. Call the modifier cell instead.")
         return sum((c.begin_state(**kwargs) for c in self._cells), [])
 
     def unpack_weights(self, args):
@@ -289,6 +291,14 @@ class SequentialRNNCell(BaseRNNCell):
         for cell in self._cells:
             args = cell.pack_weights(args)
         return args
+
+
+class SequentialRNNCell(_CellGroup):
+    """Cells stacked: each one's outputs are the next one's inputs."""
+
+    def add(self, cell):
+        self._cells.append(cell)
+        self._adopt(cell)
 
     def __call__(self, inputs, states):
         self._counter += 1
