@@ -262,7 +262,7 @@ def test_symbolic_recurrent_layers_and_cells_run_as_symbol_blocks():
     block = gluon.SymbolBlock(layer(data), data, params=layer.collect_params())
     np.testing.assert_allclose(block(x).asnumpy(), layer(x).asnumpy(), rtol=1e-5, atol=1e-6)
     out, states = layer(data, [mx.sym.var("h"), mx.sym.var("c")])
-    assert out.list_outputs() == ["lstm0_rnn0_output"] and len(states) == 2
+    assert out.list_outputs() == [layer.prefix + "rnn0_output"] and len(states) == 2
 
     cell = rnn.HybridSequentialRNNCell()
     cell.add(rnn.LSTMCell(4, input_size=4))
