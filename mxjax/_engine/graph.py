@@ -23,6 +23,7 @@ import jax
 import numpy as np
 
 from ..base import MXNetError
+from . import host_eval
 
 _node_ids = itertools.count()
 
@@ -113,7 +114,9 @@ class OpInstance:
         self._vjps = {}
 
     def fwd(self, *arrays):
-        """Forward through a per-op ``jax.jit`` (the cold tier)."""
+        """Forward through a per-op ``jax.jit`` (the cold tier); the first calls of an op
+        whose operations NumPy computes bit for bit as XLA run on the host instead
+        (``host_eval``: a new shape costs no compile)."""
         if self._fwd is None:
             self._fwd = jax.jit(self.fn)
         return self._fwd(*arrays)
@@ -292,8 +295,9 @@ def _make_instance(op, attrs, avals):
         out_avals = tuple(Aval(tuple(shape), np.dtype(dtype)) for shape, dtype in inferred)
         return getattr(op, "instance_class", OpInstance)(op.name, attrs, fn, out_avals)
     specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in avals]
+    jitted = jax.jit(fn)
     try:
-        outs = jax.eval_shape(fn, *specs)
+        traced = jitted.trace(*specs)   # the cold tier's jit reuses this trace
     except AsyncOpError as err:
         return _failed_call(op, attrs, err)
     except MXNetError:
@@ -304,8 +308,11 @@ def _make_instance(op, attrs, avals):
         shapes = ", ".join(str(a.shape) for a in avals)
         raise MXNetError(f"{op.name}: invalid inputs of shapes {shapes} "
                          f"with {dict(attrs) or 'no attributes'}: {exc}") from None
-    out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outs)
-    return getattr(op, "instance_class", OpInstance)(op.name, attrs, fn, out_avals)
+    out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in traced.out_info)
+    inst = getattr(op, "instance_class", OpInstance)(op.name, attrs, fn, out_avals)
+    if type(inst).fwd is OpInstance.fwd:
+        inst._fwd = host_eval.forward(inst, jitted, traced.jaxpr)
+    return inst
 
 
 def _raised_by_mxjax(exc):

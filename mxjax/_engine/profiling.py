@@ -55,9 +55,10 @@ def _emit(name, start, compiled):
 def cold_forward(env, entries):
     """``executor._cold_forward``'s loop, each op timed."""
     for inst, ins, _ in entries:
-        compiles = inst._fwd is None and type(inst).fwd is OpInstance.fwd   # its per-op jit is made now
+        before = inst._fwd
         start = now()
         outs = jax.block_until_ready(inst.fwd(*[env[i] for i in ins]))
+        compiles = type(inst).fwd is OpInstance.fwd and inst._fwd is not before   # its per-op jit ran first
         _emit(label(inst), start, compiles)
         env.extend(outs)
 

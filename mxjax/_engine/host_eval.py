@@ -1,0 +1,315 @@
+"""The first calls of an op instance, evaluated on the host with NumPy where that is bit-exact.
+
+An op instance of a new shape costs one XLA compile in the cold tier (20-80 ms on a CPU),
+although it may run once: a loop over random shapes (MXNet's own ``test_broadcast`` draws
+2000), a preprocessing step on images of many sizes, variable-length sequences.  MXNet runs
+such a call in about a millisecond.  Most of those ops move data (broadcast, reshape,
+transpose, slicing, concatenation, casts, masks) or do integer and IEEE arithmetic, which
+NumPy computes bit for bit as XLA does.  So the cold tier's first calls of an instance run
+its jaxpr through the NumPy rules below, and the instance is compiled once it has spent on
+the host what a compile costs (``COMPILE_SECONDS``, ski rental) -- or at once when its
+jaxpr holds a primitive without an exact rule (``exp``, ``dot``, a reduction: their
+results depend on XLA's own algorithms).
+
+Where the host rule is not exact the call falls back to XLA: XLA:CPU flushes subnormal
+floats to zero (inputs and results of arithmetic, float conversions), so a rule meeting a
+subnormal (or a float-to-int cast of a non-finite or out-of-range value) raises
+``NotExact`` and that call, and every later one, runs compiled.
+
+Only on a single-device CPU backend: elsewhere a host result would be a transfer, and
+arrays placed on one of several devices must stay there.
+"""
+import time
+
+import jax
+import numpy as np
+from jax.core import Tracer
+from jax.extend.core import Literal
+
+# What compiling one small op costs here: XLA's compile of a broadcast measured 24 ms on the
+# 2-core CI machine, lowering another 15 ms; the host runs an instance until it has spent that.
+COMPILE_SECONDS = 0.03
+
+
+class NotExact(Exception):
+    """This call's values are ones where NumPy and XLA:CPU differ (subnormals...)."""
+
+
+_enabled = None
+
+
+def enabled():
+    global _enabled
+    if _enabled is None:
+        _enabled = jax.default_backend() == "cpu" and jax.device_count() == 1
+    return _enabled
+
+
+def forward(inst, jitted, closed):
+    """The cold-tier forward of a new op instance: ``jitted`` (``inst.fn`` under ``jax.jit``,
+    already traced to ``closed``), or first a host evaluator of ``closed`` that hands over to
+    ``jitted`` (``inst._fwd`` is replaced) once it has cost what a compile costs."""
+    if not enabled() or not _exact(closed.jaxpr):
+        return jitted
+    spent = 0.0
+
+    def host(*arrays):
+        nonlocal spent
+        for a in arrays:
+            if isinstance(a, Tracer):   # called while a hybridized block or plan is traced
+                return jitted(*arrays)
+        start = time.perf_counter()
+        try:
+            outs = tuple(_run(closed.jaxpr, closed.consts, arrays))
+        except NotExact:
+            inst._fwd = jitted
+            return jitted(*arrays)
+        spent += time.perf_counter() - start
+        if spent >= COMPILE_SECONDS:
+            inst._fwd = jitted
+        return outs
+    return host
+
+
+def _exact(jaxpr):
+    """Whether every primitive of ``jaxpr`` has an exact rule, and its float arithmetic is
+    what XLA computes too: at most one rounding operation (XLA:CPU may contract a multiply
+    and an add into one fused multiply-add) on operands that are not constants (XLA's
+    simplifier rewrites ``x / c`` as ``x * (1 / c)``, ``x + 0`` as ``x``)."""
+    rounding = []
+    return _walk(jaxpr, set(jaxpr.constvars), rounding) and len(rounding) <= 1
+
+
+def _walk(jaxpr, const, rounding):
+    """``const``: the variables known when XLA compiles (constants and what only they make)."""
+    for eqn in jaxpr.eqns:
+        rule = RULES.get(eqn.primitive.name)
+        if rule is None:
+            return False
+        known = [type(a) is Literal or a in const for a in eqn.invars]
+        if rule is _call:
+            inner = eqn.params["jaxpr"].jaxpr
+            if not _walk(inner, {v for v, k in zip(inner.invars, known) if k} | set(inner.constvars), rounding):
+                return False
+        elif eqn.primitive.name in _ROUNDING and eqn.outvars[0].aval.dtype.kind in "fcV":
+            if any(known):
+                return False
+            rounding.append(eqn)
+        if all(known):
+            const.update(eqn.outvars)
+    return True
+
+
+def _run(jaxpr, consts, args):
+    env = {}
+    for var, value in zip(jaxpr.constvars, consts):
+        env[var] = np.asarray(value)
+    for var, value in zip(jaxpr.invars, args):
+        env[var] = np.asarray(value)
+
+    def read(atom):
+        if type(atom) is Literal:
+            return np.asarray(atom.val, atom.aval.dtype)
+        return env[atom]
+    for eqn in jaxpr.eqns:
+        outs = RULES[eqn.primitive.name](*[read(a) for a in eqn.invars], **eqn.params)
+        if not eqn.primitive.multiple_results:
+            outs = (outs,)
+        for var, value, in zip(eqn.outvars, outs):
+            value = np.asarray(value)
+            if value.dtype != var.aval.dtype or value.shape != var.aval.shape:
+                raise AssertionError(f"host rule of {eqn.primitive.name} gave {value.dtype}"
+                                     f"{value.shape}, XLA gives {var.aval.dtype}{var.aval.shape}")
+            env[var] = value
+    return [read(v) for v in jaxpr.outvars]
+
+
+# ---- exactness guards ---------------------------------------------------------------------------
+_IEEE = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _check_normal(*arrays):
+    """XLA:CPU treats subnormal operands as zero and flushes subnormal results; refuse both
+    (and values so close to the smallest normal that the flush could depend on rounding)."""
+    for a in arrays:
+        if a.dtype.kind == "f" or a.dtype.kind == "V":
+            if a.dtype not in _IEEE:
+                raise NotExact
+            tiny = np.finfo(a.dtype).tiny * 2
+            if np.any((np.abs(a) < tiny) & (a != 0)):
+                raise NotExact
+
+
+def _arith(fn):
+    """A float rule that is correctly rounded in NumPy and in XLA (IEEE add, sub, mul): exact
+    away from subnormals.  Integer operands wrap in both.  (Not division: XLA:CPU divides by
+    a broadcast scalar as a multiply by its reciprocal, and its integer division truncates.)"""
+    def rule(*args, **_):
+        _check_normal(*args)
+        with np.errstate(all="ignore"):
+            out = fn(*args)
+        _check_normal(out)
+        return out
+    return rule
+
+
+def _exact_float(fn):
+    """An elementwise float rule that rounds nothing (floor, ceil, sign...): exact away from
+    subnormals (which XLA reads as zero)."""
+    def rule(x, **params):
+        _check_normal(x)
+        return fn(x, **params)
+    return rule
+
+
+def _round(x, rounding_method):
+    if int(rounding_method) == 1:   # to nearest even
+        return np.rint(x)
+    whole = np.trunc(x)   # away from zero; x - whole is exact
+    return np.where(np.abs(x - whole) >= 0.5, whole + np.sign(x), whole).astype(x.dtype)
+
+
+def _compare(fn):
+    def rule(x, y, **_):
+        _check_normal(x, y)
+        return fn(x, y)
+    return rule
+
+
+def _integral(fn):
+    """Bitwise and logical ops, max/min: exact on integers and bools only."""
+    def rule(*args, **_):
+        if any(a.dtype.kind in "fcV" for a in args):
+            raise NotExact
+        return fn(*args)
+    return rule
+
+
+def _convert(x, new_dtype, **_):
+    new_dtype = np.dtype(new_dtype)
+    if x.dtype.kind in "fV":
+        _check_normal(x)
+        if new_dtype.kind in "iu":   # XLA saturates and maps NaN to 0; NumPy's result is undefined
+            info = np.iinfo(new_dtype)
+            if not np.all(np.isfinite(x)) or np.any(x < info.min) or np.any(x > info.max):
+                raise NotExact
+            return np.trunc(x).astype(new_dtype)
+        if new_dtype.kind == "b":
+            return x != 0
+    with np.errstate(all="ignore"):
+        out = x.astype(new_dtype)
+    if new_dtype.kind in "fV":
+        _check_normal(out)
+    return out
+
+
+# ---- data movement ------------------------------------------------------------------------------
+def _broadcast_in_dim(x, shape, broadcast_dimensions, **_):
+    expanded = [1] * len(shape)
+    for src, dst in enumerate(broadcast_dimensions):
+        expanded[dst] = x.shape[src]
+    return np.broadcast_to(x.reshape(expanded), shape)
+
+
+def _reshape(x, new_sizes, dimensions=None, **_):
+    if dimensions is not None:
+        x = x.transpose(dimensions)
+    return x.reshape(new_sizes)
+
+
+def _slice(x, start_indices, limit_indices, strides=None, **_):
+    strides = strides or (1,) * x.ndim
+    return x[tuple(slice(b, e, s) for b, e, s in zip(start_indices, limit_indices, strides))]
+
+
+def _clamped(shape, sizes, starts):
+    """XLA clamps a dynamic slice's start so the slice lies inside the operand."""
+    return tuple(slice(b, b + n) for b, n in
+                 ((min(max(int(s), 0), d - n), n) for s, d, n in zip(starts, shape, sizes)))
+
+
+def _dynamic_slice(x, *starts, slice_sizes, **_):
+    return x[_clamped(x.shape, slice_sizes, starts)]
+
+
+def _dynamic_update_slice(x, update, *starts, **_):
+    out = x.copy()
+    out[_clamped(x.shape, update.shape, starts)] = update
+    return out
+
+
+def _pad(x, value, padding_config):
+    if any(lo < 0 or hi < 0 for lo, hi, _ in padding_config):
+        raise NotExact
+    shape = [lo + hi + n + max(n - 1, 0) * interior for n, (lo, hi, interior) in zip(x.shape, padding_config)]
+    out = np.full(shape, value, x.dtype)
+    out[tuple(slice(lo, lo + (n - 1) * (interior + 1) + 1 if n else lo, interior + 1)
+              for n, (lo, _, interior) in zip(x.shape, padding_config))] = x
+    return out
+
+
+def _iota(dtype, shape, dimension, **_):
+    index = np.arange(shape[dimension], dtype=dtype)
+    return np.broadcast_to(index.reshape([-1 if i == dimension else 1 for i in range(len(shape))]), shape)
+
+
+def _select_n(which, *cases):
+    if which.dtype == np.bool_:
+        return np.where(which, cases[1], cases[0]) if len(cases) == 2 else cases[0].copy()
+    return np.choose(which, cases)
+
+
+def _split(x, sizes, axis):
+    return np.split(x, np.cumsum(sizes)[:-1], axis=axis)
+
+
+def _call(*args, jaxpr, **_):
+    return _run(jaxpr.jaxpr, jaxpr.consts, args)
+
+
+_ROUNDING = {"add", "sub", "mul"}
+
+RULES = {
+    "broadcast_in_dim": _broadcast_in_dim,
+    "reshape": _reshape,
+    "transpose": lambda x, permutation: x.transpose(permutation),
+    "squeeze": lambda x, dimensions: x.reshape([n for i, n in enumerate(x.shape) if i not in dimensions]),
+    "expand_dims": lambda x, dimensions: np.expand_dims(x, dimensions),
+    "rev": lambda x, dimensions: np.flip(x, dimensions),
+    "slice": _slice,
+    "dynamic_slice": _dynamic_slice,
+    "dynamic_update_slice": _dynamic_update_slice,
+    "concatenate": lambda *xs, dimension: np.concatenate(xs, dimension),
+    "stack": lambda *xs, axis: np.stack(xs, axis),
+    "tile": lambda x, reps: np.tile(x, reps),
+    "split": _split,
+    "pad": _pad,
+    "iota": _iota,
+    "select_n": _select_n,
+    "copy": lambda x: x.copy(),
+    "copy_p": lambda x: x.copy(),
+    "convert_element_type": _convert,
+    "jit": _call,
+    "pjit": _call,
+    "add": _arith(np.add),
+    "sub": _arith(np.subtract),
+    "mul": _arith(np.multiply),
+    "neg": _arith(np.negative),
+    "abs": _arith(np.abs),
+    "floor": _exact_float(np.floor),
+    "ceil": _exact_float(np.ceil),
+    "round": _exact_float(_round),
+    "sign": _exact_float(np.sign),
+    "eq": _compare(np.equal),
+    "ne": _compare(np.not_equal),
+    "lt": _compare(np.less),
+    "le": _compare(np.less_equal),
+    "gt": _compare(np.greater),
+    "ge": _compare(np.greater_equal),
+    "and": _integral(np.bitwise_and),
+    "or": _integral(np.bitwise_or),
+    "not": _integral(np.invert),
+    "xor": _integral(np.bitwise_xor),
+    "max": _integral(np.maximum),
+    "min": _integral(np.minimum),
+}

@@ -1,0 +1,141 @@
+"""Host evaluation of new op instances (``mxjax/_engine/host_eval.py``): bit-exact with XLA.
+
+The meta-test runs every operator case of the gradient tables (float32 and float64 inputs,
+then the same with NaN, infinities, signed zeros and subnormals written into them) with each
+host evaluation checked against the instance's compiled XLA forward, bit for bit.
+"""
+import contextlib
+
+import jax
+import numpy as np
+import pytest
+from jax.core import Tracer
+
+import mxjax as mx
+from mxjax import nd
+from mxjax._engine import graph, host_eval
+from mxjax.ndarray import ndarray
+
+from test_dynamic_indices import compiles
+from test_op_gradients import _apply, _case_params, _inputs, _mode, _nd
+
+pytestmark = pytest.mark.skipif(not host_eval.enabled(), reason="host evaluation runs on a 1-device CPU backend")
+
+
+@contextlib.contextmanager
+def checked_host():
+    """New op instances (a fresh cache) whose host evaluations are each compared with XLA's
+    result; yields the list of op names evaluated on the host.  No instance is handed to XLA
+    for its cost, only for a value the host cannot compute exactly."""
+    evaluated = []
+    forward = host_eval.forward
+
+    def checking(inst, jitted, closed):
+        chosen = forward(inst, jitted, closed)
+        if chosen is jitted:
+            return jitted
+
+        def host(*arrays):
+            outs = chosen(*arrays)
+            if inst._fwd is jitted or any(isinstance(a, Tracer) for a in arrays):
+                return outs
+            evaluated.append(inst.name)
+            for got, want in zip(outs, jitted(*arrays)):
+                got, want = np.asarray(got), np.asarray(want)
+                assert got.dtype == want.dtype and got.shape == want.shape, inst.name
+                assert got.tobytes() == want.tobytes(), f"{inst.name}: host {got} != XLA {want}"
+            return outs
+        return host
+    caches = (graph._instances, ndarray._unary_instances, ndarray._binary_instances)
+    saved, budget = [dict(c) for c in caches], host_eval.COMPILE_SECONDS
+    for cache in caches:
+        cache.clear()
+    host_eval.forward, host_eval.COMPILE_SECONDS = checking, float("inf")
+    try:
+        yield evaluated
+    finally:
+        host_eval.forward, host_eval.COMPILE_SECONDS = forward, budget
+        for cache, entries in zip(caches, saved):
+            cache.clear()
+            cache.update(entries)
+
+
+SPECIAL = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e-40, -3e-39, 1.2e-38, 1e-310, 1.0])
+
+
+def _with_specials(a, rng):
+    out = a.copy().reshape(-1)
+    if out.size:
+        picks = rng.choice(out.size, size=min(out.size, 4), replace=False)
+        out[picks] = rng.choice(SPECIAL, size=len(picks))
+    return out.reshape(a.shape)
+
+
+@pytest.mark.parametrize("name,case", _case_params())
+def test_host_evaluation_is_xlas_result_bit_for_bit(name, case):
+    arrays = _inputs(name, case)
+    rng = np.random.RandomState(0)
+    variants = [[a.astype(d) for a in arrays] for d in (np.float32, np.float64)]
+    variants += [[a if i in case.const else _with_specials(a, rng) for i, a in enumerate(v)] for v in variants]
+    with checked_host():
+        for xs in variants:
+            with _mode(case), np.errstate(all="ignore"):
+                try:
+                    out = _apply(name, case, _nd(xs))
+                except (mx.base.MXNetError, ValueError, TypeError):
+                    continue   # an op that refuses special values does so with and without the host
+            for y in out if isinstance(out, (list, tuple)) else [out]:
+                try:
+                    y.asnumpy()
+                except mx.base.MXNetError:
+                    pass
+
+
+def test_data_movement_and_integer_ops_are_on_the_host():
+    with checked_host() as evaluated:
+        x = nd.array(np.arange(24).reshape(2, 3, 4))
+        i = nd.array(np.arange(6).reshape(2, 3), dtype="int32")
+        outs = [x.reshape((6, 4)), x.transpose((2, 0, 1)), x[1:, :2], x[1], nd.concat(x, x, dim=1),
+                x.expand_dims(1), nd.tile(x, (2, 1, 1)), nd.repeat(x, 2, axis=1), nd.flip(x, axis=1),
+                nd.stack(x, x), nd.split(x, 2, axis=2)[1], x.swapaxes(0, 1), x.astype("int32"), nd.round(x), nd.floor(x),
+                nd.array(np.ones((1, 3))).broadcast_to((4, 3)), x + x, x * x, x > 3, i + i, i * i, -i]
+        for y in outs:
+            y.asnumpy()
+    names = set(evaluated)
+    for name in ("Reshape", "transpose", "concat", "tile", "repeat", "broadcast_to", "broadcast_add", "cast"):
+        assert name in names, f"{name} was compiled instead of evaluated on the host: {sorted(names)}"
+
+
+def test_a_loop_over_new_shapes_compiles_nothing():
+    """MXNet's test_broadcast draws 1000 random shapes: no XLA compile per shape."""
+    rng = np.random.RandomState(1)
+    with compiles() as seen:
+        for _ in range(30):
+            target = tuple(rng.randint(1, 11, size=rng.randint(1, 6)))
+            shape = tuple(1 if rng.rand() < 0.5 else n for n in target)
+            dat = rng.rand(*shape) - 0.5
+            got = nd.array(dat).broadcast_to(shape=target).asnumpy()
+            np.testing.assert_array_equal(got, np.broadcast_to(dat.astype(np.float32), target))
+    assert len(seen) == 0
+
+
+def test_an_instance_is_compiled_once_the_host_has_spent_a_compile(monkeypatch):
+    monkeypatch.setattr(host_eval, "COMPILE_SECONDS", 0.0)
+    a = nd.array(np.arange(13.0))
+    with compiles() as first:
+        np.testing.assert_array_equal(nd.tile(a, (3,)).asnumpy(), np.tile(np.arange(13.0), 3))
+    with compiles() as second:
+        np.testing.assert_array_equal(nd.tile(a, (3,)).asnumpy(), np.tile(np.arange(13.0), 3))
+    assert len(first) == 0 and len(second) == 1
+
+
+def test_subnormals_and_division_run_on_xla():
+    """XLA:CPU flushes subnormals and divides by a scalar through its reciprocal: those calls
+    give XLA's numbers, not NumPy's."""
+    with checked_host():
+        tiny = nd.array(np.array([1e-40, 2e-40, 1.0], np.float32))
+        np.testing.assert_array_equal((tiny + tiny).asnumpy(), np.asarray(jax.jit(lambda t: t + t)(tiny.asnumpy())))
+        a = nd.array(np.arange(256, dtype=np.float32))
+        by = nd.array(np.array(255, np.float32))
+        xla = np.asarray(jax.jit(lambda u, v: u / v)(np.arange(256, dtype=np.float32), np.float32(255)))
+        np.testing.assert_array_equal(nd.broadcast_div(a, by.reshape((1,))).asnumpy(), xla)
