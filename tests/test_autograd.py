@@ -652,3 +652,18 @@ def test_head_gradient_computed_in_the_graph_is_taken_by_value():
         y = z * z
     y.backward(z)
     np.testing.assert_allclose(x.grad.asnumpy(), 54 * x.asnumpy() ** 2)
+
+
+def test_a_head_gradient_shaped_unlike_its_head_is_checked_only_where_it_is_read():
+    """MXNet 1.9.1: argmax's backward never reads its head gradient, so any array is accepted
+    (the input's gradient is zero); sin's does, so a wrong shape is an MXNetError."""
+    x = nd.array(np.random.RandomState(0).rand(3, 4, 2))
+    x.attach_grad()
+    with autograd.record():
+        y = nd.argmax(x, axis=1, keepdims=True)
+    y.backward(nd.ones((3, 4, 2)))
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.zeros((3, 4, 2)))
+    with autograd.record():
+        y = nd.sin(x)
+    with pytest.raises(mx.base.MXNetError, match=r"head gradient of shape \(3, 1, 2\) does not match"):
+        y.backward(nd.ones((3, 1, 2)))

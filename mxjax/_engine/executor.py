@@ -35,6 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+from jax.extend.core import Literal
 
 from ..base import MXNetError
 from . import kernel_checks, profiling
@@ -627,13 +628,38 @@ def _store(values, results):
 
 
 def _check_heads(heads, head_grads):
+    """The head gradients, checked.  One shaped unlike its head is an error, as in MXNet,
+    where the head's operator reads it; MXNet's ``argmax``, ``argsort``, comparisons...
+    never read theirs, so any array is accepted there (it stands for zeros)."""
     for h in heads:
         if not h.is_recorded():
             raise MXNetError(_NOT_IN_GRAPH)
-    for h, g in zip(heads, head_grads):
+    checked = list(head_grads)
+    for k, (h, g) in enumerate(zip(heads, head_grads)):
         if g is not None and g.shape != h.shape:
-            raise MXNetError(f"head gradient of shape {g.shape} does not match its head of shape {h.shape}: "
-                             "pass one gradient per head, shaped like the head (or None for ones)")
+            if h.node is None or _reads_head_gradient(h):
+                raise MXNetError(f"head gradient of shape {g.shape} does not match its head of shape {h.shape}: "
+                                 "pass one gradient per head, shaped like the head (or None for ones)")
+            checked[k] = constant(np.zeros(h.shape, h.dtype), h.ctx)
+    return checked
+
+
+def _reads_head_gradient(head):
+    """Whether the vjp of ``head``'s operator uses the cotangent of ``head``."""
+    node = head.node
+    inputs = [jax.ShapeDtypeStruct(v.shape, v.dtype) for v in node.inputs]
+
+    def pull(ct, *xs):
+        outs, vjp = jax.vjp(node.inst.fn, *[as_differentiable(x) for x in xs])
+        cts = [jnp.zeros_like(o) for o in outs]
+        cts[head.index] = ct.astype(outs[head.index].dtype)
+        return vjp(tuple(cts))
+    jaxpr = jax.make_jaxpr(pull)(jax.ShapeDtypeStruct(head.shape, head.dtype), *inputs).jaxpr
+    used = set(v for v in jaxpr.outvars if not isinstance(v, Literal))
+    for eqn in reversed(jaxpr.eqns):
+        if any(v in used for v in eqn.outvars):
+            used.update(v for v in eqn.invars if not isinstance(v, Literal))
+    return jaxpr.invars[0] in used
 
 
 def _head_gradients_by_value(head_grads):
@@ -681,8 +707,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     A structure whose deferred nodes were mostly computed on their own (a gradient read with
     no update to join; ``GradientInstance.runs_alone``) runs its compiled backward at the call
     instead, until an optimizer update follows one (``update_follows``)."""
-    _check_heads(heads, head_grads)
-    head_grads = _head_gradients_by_value(head_grads)
+    head_grads = _head_gradients_by_value(_check_heads(heads, head_grads))
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
         targets = _variables_in_graph(plan)
@@ -838,8 +863,7 @@ _composites = OrderedDict()   # create_graph gradients: recorded, differentiable
 def record_gradient(heads, head_grads, targets, retain_graph):
     """``grad(create_graph=True)``: append the whole vjp as one recorded node; returns its
     output Values (one gradient per target), themselves differentiable to any order."""
-    _check_heads(heads, head_grads)
-    head_grads = _head_gradients_by_value(head_grads)
+    head_grads = _head_gradients_by_value(_check_heads(heads, head_grads))
     plan = _plan_for_grad(heads, head_grads)
     _check_reachable(plan, targets)
     var_slots = tuple(plan.slot(v) for v in targets)
