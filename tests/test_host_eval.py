@@ -139,3 +139,12 @@ def test_subnormals_and_division_run_on_xla():
         by = nd.array(np.array(255, np.float32))
         xla = np.asarray(jax.jit(lambda u, v: u / v)(np.arange(256, dtype=np.float32), np.float32(255)))
         np.testing.assert_array_equal(nd.broadcast_div(a, by.reshape((1,))).asnumpy(), xla)
+
+
+def test_host_results_own_writable_memory():
+    """A broadcast or a reshape computed on the host is a fresh array, as XLA's results are:
+    DLPack exports it (NumPy refuses read-only views)."""
+    x = nd.array(np.arange(3.0).reshape(1, 3))
+    for y in (x.broadcast_to((4, 3)), x.reshape((3,)), x.transpose()):
+        back = nd.from_dlpack(nd.to_dlpack_for_read(y))
+        np.testing.assert_array_equal(back.asnumpy(), y.asnumpy())

@@ -17,7 +17,9 @@ subnormal (or a float-to-int cast of a non-finite or out-of-range value) raises
 ``NotExact`` and that call, and every later one, runs compiled.
 
 Only on a single-device CPU backend: elsewhere a host result would be a transfer, and
-arrays placed on one of several devices must stay there.
+arrays placed on one of several devices must stay there.  The results stay NumPy arrays (a
+later compiled op takes them as they are); read-only views (a broadcast, a reshape of a
+device buffer) are copied, so that each result owns writable memory as XLA's do (DLPack).
 """
 import time
 
@@ -60,7 +62,7 @@ def forward(inst, jitted, closed):
                 return jitted(*arrays)
         start = time.perf_counter()
         try:
-            outs = tuple(_run(closed.jaxpr, closed.consts, arrays))
+            outs = tuple(o if o.flags.writeable else o.copy() for o in _run(closed.jaxpr, closed.consts, arrays))
         except NotExact:
             inst._fwd = jitted
             return jitted(*arrays)
