@@ -627,13 +627,23 @@ def _store(values, results):
 
 
 def _check_heads(heads, head_grads):
+    """The head gradients, checked against the heads.  MXNet reads a head gradient's buffer
+    with its head's shape: one of another shape with at least as many elements gives its
+    first elements in order (one with fewer is an error here; MXNet reads past its end)."""
     for h in heads:
         if not h.is_recorded():
             raise MXNetError(_NOT_IN_GRAPH)
+    fitted = []
     for h, g in zip(heads, head_grads):
         if g is not None and g.shape != h.shape:
-            raise MXNetError(f"head gradient of shape {g.shape} does not match its head of shape {h.shape}: "
-                             "pass one gradient per head, shaped like the head (or None for ones)")
+            size = int(np.prod(h.shape))
+            if int(np.prod(g.shape)) < size:
+                raise MXNetError(f"head gradient of shape {g.shape} does not match its head of shape {h.shape}: "
+                                 "pass one gradient per head, shaped like the head (or None for ones)")
+            materialize([g])
+            g = constant(jnp.reshape(jnp.ravel(g.data)[:size], h.shape), g.ctx)
+        fitted.append(g)
+    return fitted
 
 
 def _head_gradients_by_value(head_grads):
@@ -681,8 +691,7 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     A structure whose deferred nodes were mostly computed on their own (a gradient read with
     no update to join; ``GradientInstance.runs_alone``) runs its compiled backward at the call
     instead, until an optimizer update follows one (``update_follows``)."""
-    _check_heads(heads, head_grads)
-    head_grads = _head_gradients_by_value(head_grads)
+    head_grads = _head_gradients_by_value(_check_heads(heads, head_grads))
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
         targets = _variables_in_graph(plan)
@@ -838,8 +847,7 @@ _composites = OrderedDict()   # create_graph gradients: recorded, differentiable
 def record_gradient(heads, head_grads, targets, retain_graph):
     """``grad(create_graph=True)``: append the whole vjp as one recorded node; returns its
     output Values (one gradient per target), themselves differentiable to any order."""
-    _check_heads(heads, head_grads)
-    head_grads = _head_gradients_by_value(head_grads)
+    head_grads = _head_gradients_by_value(_check_heads(heads, head_grads))
     plan = _plan_for_grad(heads, head_grads)
     _check_reachable(plan, targets)
     var_slots = tuple(plan.slot(v) for v in targets)
