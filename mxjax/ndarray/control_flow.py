@@ -24,16 +24,17 @@ from .ndarray import NDArray, from_value
 __all__ = ["foreach", "while_loop", "cond"]
 
 
-def _flatten(args, what):
-    """(list of NDArrays, format) of an NDArray or nested list of them (MXNet's format: 0
-    for a bare NDArray, else a list of the items' formats)."""
-    if isinstance(args, NDArray):
-        return [args], 0
+def _flatten(args, what, leaf=NDArray):
+    """(list of leaves, format) of a leaf (an NDArray; the symbolic API passes ``leaf=Symbol``)
+    or nested list of them.  MXNet's format: for a leaf 0 (a Symbol of n > 1 outputs: n),
+    else a list of the items' formats."""
+    if isinstance(args, leaf):
+        return [args], (len(args) if leaf is not NDArray and len(args) > 1 else 0)
     if not isinstance(args, (list, tuple)):
-        raise AssertionError(f"{what} must be (nested) list of NDArray, but got {args} of type {type(args)}")
+        raise AssertionError(f"{what} must be (nested) list of {leaf.__name__}, but got {args} of type {type(args)}")
     flat, fmts = [], []
     for item in args:
-        items, fmt = _flatten(item, what)
+        items, fmt = _flatten(item, what, leaf)
         flat += items
         fmts.append(fmt)
     return flat, fmts
@@ -89,7 +90,8 @@ def foreach(body, data, init_states, name="foreach"):
             outs, fmt = _flatten(outs, "foreach output")
             out_fmt[:] = [fmt]
             return _arrays(_flatten(states, "foreach states")[0]), _arrays(outs)
-        final, stacked = lax.scan(step, _arrays(flat_states), _arrays(flat_data))
+        xs = [x.reshape(x.shape[0], 1) if x.ndim == 1 else x for x in _arrays(flat_data)]   # slices of 1-D: (1,)
+        final, stacked = lax.scan(step, _arrays(flat_states), xs)
         outputs, _ = _regroup(_handles(stacked, ctx), out_fmt[0])
         states, _ = _regroup(_handles(final, ctx), state_fmt)
         return outputs, states
