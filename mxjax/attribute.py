@@ -6,6 +6,7 @@ with the ones passed at symbol creation (those win).  The current scope is threa
 ``AttrScope.current`` (get and set) still works and warns DeprecationWarning, as in MXNet.
 """
 import threading
+from collections import defaultdict
 import warnings
 
 from .base import string_types
@@ -40,6 +41,8 @@ class AttrScope(metaclass=_AttrScopeMeta):
         The attributes (strings) to set for all symbol creations in the scope.
     """
     _current = threading.local()
+    #: subgraph name -> how many control-flow bodies took it (``mx.sym.contrib.foreach``...)
+    _subgraph_names = defaultdict(int)
 
     def __init__(self, **kwargs):
         self._old_scope = None
