@@ -83,4 +83,15 @@ def current():
     return scope
 
 
+def unique_subgraph_name(name):
+    """MXNet's name for a new control-flow body (``foreach``, ``while_loop``, ``cond``):
+    ``<name><count>``, prefixed by ``<outer body's name>$`` inside another body (the current
+    scope's ``__subgraph_name__``); counted in ``AttrScope._subgraph_names``."""
+    outer = current()._attr.get("__subgraph_name__", "")
+    if outer:
+        name = f"{outer}${name}"
+    AttrScope._subgraph_names[name] += 1
+    return f"{name}{AttrScope._subgraph_names[name] - 1}"
+
+
 AttrScope._current.value = AttrScope()

@@ -15,8 +15,7 @@ The names follow MXNet's: body variables ``<symbol name>-<output index>``, subgr
 ``foreach0``, ``while_loop_cond0``, ``cond_then0``... counted in ``AttrScope._subgraph_names``
 (``outer$inner`` when nested), nodes ``_foreach0``..., so graphs and their JSON are MXNet's.
 """
-from .. import attribute as _attribute
-from ..attribute import AttrScope
+from ..attribute import AttrScope, unique_subgraph_name
 from ..ndarray.control_flow import _flatten as _flatten_nested, _regroup, _to_python
 from ..ndarray.registry import OPS
 from .symbol import Symbol, _Node, create, topo_order, var
@@ -33,16 +32,6 @@ def _flatten(args, what):
 def _check_symbols(items, message):
     if not all(isinstance(x, Symbol) for x in items):
         raise AssertionError(message)
-
-
-def unique_subgraph_name(name):
-    """MXNet's name for a new subgraph: ``<name><count>``, prefixed by ``<outer subgraph>$``
-    inside another body; counted in ``AttrScope._subgraph_names``."""
-    outer = _attribute.current()._attr.get(_SUBGRAPH, "")
-    if outer:
-        name = f"{outer}${name}"
-    AttrScope._subgraph_names[name] += 1
-    return f"{name}{AttrScope._subgraph_names[name] - 1}"
 
 
 def _uniq_name(sym):
