@@ -6,6 +6,7 @@ with the ones passed at symbol creation (those win).  The current scope is threa
 ``AttrScope.current`` (get and set) still works and warns DeprecationWarning, as in MXNet.
 """
 import threading
+from collections import defaultdict
 import warnings
 
 from .base import string_types
@@ -40,6 +41,8 @@ class AttrScope(metaclass=_AttrScopeMeta):
         The attributes (strings) to set for all symbol creations in the scope.
     """
     _current = threading.local()
+    #: subgraph name -> how many control-flow bodies took it (``mx.sym.contrib.foreach``...)
+    _subgraph_names = defaultdict(int)
 
     def __init__(self, **kwargs):
         self._old_scope = None
@@ -78,6 +81,17 @@ def current():
     if scope is None:
         scope = AttrScope._current.value = AttrScope()
     return scope
+
+
+def unique_subgraph_name(name):
+    """MXNet's name for a new control-flow body (``foreach``, ``while_loop``, ``cond``):
+    ``<name><count>``, prefixed by ``<outer body's name>$`` inside another body (the current
+    scope's ``__subgraph_name__``); counted in ``AttrScope._subgraph_names``."""
+    outer = current()._attr.get("__subgraph_name__", "")
+    if outer:
+        name = f"{outer}${name}"
+    AttrScope._subgraph_names[name] += 1
+    return f"{name}{AttrScope._subgraph_names[name] - 1}"
 
 
 AttrScope._current.value = AttrScope()

@@ -628,20 +628,29 @@ def _store(values, results):
 
 
 def _check_heads(heads, head_grads):
-    """The head gradients, checked.  One shaped unlike its head is an error, as in MXNet,
-    where the head's operator reads it; MXNet's ``argmax``, ``argsort``, comparisons...
-    never read theirs, so any array is accepted there (it stands for zeros)."""
+    """The head gradients, checked against the heads.  MXNet checks a head gradient's shape
+    only in the backward of an operator that reads it: ``argmax``, ``argsort``,
+    comparisons... never read theirs, so any array is accepted there (it stands for zeros).
+    Elsewhere MXNet's subgraph operators (``foreach``...) read the buffer with the head's
+    shape: one of another shape with at least as many elements gives its first elements in
+    order; one with fewer is an error (MXNet reads past its end)."""
     for h in heads:
         if not h.is_recorded():
             raise MXNetError(_NOT_IN_GRAPH)
-    checked = list(head_grads)
-    for k, (h, g) in enumerate(zip(heads, head_grads)):
+    fitted = []
+    for h, g in zip(heads, head_grads):
         if g is not None and g.shape != h.shape:
-            if h.node is None or _reads_head_gradient(h):
+            size = int(np.prod(h.shape))
+            if h.node is not None and not _reads_head_gradient(h):
+                g = constant(np.zeros(h.shape, h.dtype), h.ctx)
+            elif int(np.prod(g.shape)) < size:
                 raise MXNetError(f"head gradient of shape {g.shape} does not match its head of shape {h.shape}: "
                                  "pass one gradient per head, shaped like the head (or None for ones)")
-            checked[k] = constant(np.zeros(h.shape, h.dtype), h.ctx)
-    return checked
+            else:
+                materialize([g])
+                g = constant(jnp.reshape(jnp.ravel(g.data)[:size], h.shape), g.ctx)
+        fitted.append(g)
+    return fitted
 
 
 def _reads_head_gradient(head):

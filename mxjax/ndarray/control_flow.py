@@ -6,9 +6,12 @@ unrolled computation), ``cond`` and ``while_loop``'s condition read with ``assca
 
 Inside a hybridized block's trace the arrays are abstract and a Python branch cannot read
 them, so the functions become JAX control flow: ``foreach`` is a ``lax.scan`` over axis 0,
-``cond`` a ``lax.cond``, and ``while_loop`` a ``lax.scan`` of ``max_iterations`` steps
-that stop changing the loop variables once the condition is false (a scan, unlike
-``lax.while_loop``, can be differentiated, as MXNet's while_loop can).
+``cond`` a ``lax.cond``, and ``while_loop`` a ``lax.scan`` of ``max_iterations`` steps,
+each a ``lax.cond`` running ``func`` only while the condition holds (a scan, unlike
+``lax.while_loop``, can be differentiated, as MXNet's while_loop can, and the steps after
+the end reach neither the values nor the gradients).  As MXNet's hybridized blocks (which
+run the symbolic versions) do, the traced functions name their bodies with
+``AttrScope._subgraph_names`` and run them inside ``AttrScope(__subgraph_name__=...)``.
 
 The functions' inputs and outputs are NDArrays or nested lists of them; outputs keep their
 nesting.  ``while_loop``'s stacked outputs have ``max_iterations`` rows, the rows after the
@@ -17,6 +20,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from ..attribute import AttrScope, unique_subgraph_name
 from ..base import _as_list
 from .._engine.graph import constant
 from .ndarray import NDArray, from_value
@@ -24,16 +28,17 @@ from .ndarray import NDArray, from_value
 __all__ = ["foreach", "while_loop", "cond"]
 
 
-def _flatten(args, what):
-    """(list of NDArrays, format) of an NDArray or nested list of them (MXNet's format: 0
-    for a bare NDArray, else a list of the items' formats)."""
-    if isinstance(args, NDArray):
-        return [args], 0
+def _flatten(args, what, leaf=NDArray):
+    """(list of leaves, format) of a leaf (an NDArray; the symbolic API passes ``leaf=Symbol``)
+    or nested list of them.  MXNet's format: for a leaf 0 (a Symbol of n > 1 outputs: n),
+    else a list of the items' formats."""
+    if isinstance(args, leaf):
+        return [args], (len(args) if leaf is not NDArray and len(args) > 1 else 0)
     if not isinstance(args, (list, tuple)):
-        raise AssertionError(f"{what} must be (nested) list of NDArray, but got {args} of type {type(args)}")
+        raise AssertionError(f"{what} must be (nested) list of {leaf.__name__}, but got {args} of type {type(args)}")
     flat, fmts = [], []
     for item in args:
-        items, fmt = _flatten(item, what)
+        items, fmt = _flatten(item, what, leaf)
         flat += items
         fmts.append(fmt)
     return flat, fmts
@@ -74,22 +79,24 @@ def _to_python(value, kind, name):
 def foreach(body, data, init_states, name="foreach"):
     """``outs, states = body(data[i], states)`` for each ``i`` along axis 0 of ``data`` (an
     NDArray, or a list of NDArrays then sliced together); returns (the outputs stacked along
-    axis 0, the last states).  ``name`` (the symbol's name in MXNet) is accepted and unused."""
+    axis 0, the last states).  ``name`` names the body when traced (see module docstring)."""
     flat_data, _ = _flatten(data, "foreach input")
     flat_states, state_fmt = _flatten(init_states, "foreach states")
     single = isinstance(data, NDArray)
     ctx = flat_data[0].context
     if _traced(flat_data + flat_states):
-        out_fmt = []
+        out_fmt, scope = [], unique_subgraph_name(name)
 
         def step(carry, xs):
             states, _ = _regroup(_handles(carry, ctx), state_fmt)
             eles = _handles(xs, ctx)
-            outs, states = body(eles[0] if single else eles, states)
+            with AttrScope(__subgraph_name__=scope):
+                outs, states = body(eles[0] if single else eles, states)
             outs, fmt = _flatten(outs, "foreach output")
             out_fmt[:] = [fmt]
             return _arrays(_flatten(states, "foreach states")[0]), _arrays(outs)
-        final, stacked = lax.scan(step, _arrays(flat_states), _arrays(flat_data))
+        xs = [x.reshape(x.shape[0], 1) if x.ndim == 1 else x for x in _arrays(flat_data)]   # slices of 1-D: (1,)
+        final, stacked = lax.scan(step, _arrays(flat_states), xs)
         outputs, _ = _regroup(_handles(stacked, ctx), out_fmt[0])
         states, _ = _regroup(_handles(final, ctx), state_fmt)
         return outputs, states
@@ -118,7 +125,7 @@ def while_loop(cond, func, loop_vars, max_iterations=None, name="while_loop"):
     """While ``cond(*loop_vars)`` is true and fewer than ``max_iterations`` steps ran:
     ``step_output, loop_vars = func(*loop_vars)``.  Returns (the step outputs stacked along
     axis 0, ``max_iterations`` rows; the final loop variables).  ``loop_vars`` may nest
-    lists; ``name`` is accepted and unused."""
+    lists; ``name`` names the bodies when traced (see module docstring)."""
     if max_iterations is None:
         raise ValueError("max_iterations should be specified")
     max_iterations = _to_python(max_iterations, int, "max_iteration")
@@ -128,7 +135,8 @@ def while_loop(cond, func, loop_vars, max_iterations=None, name="while_loop"):
     loop_vars = _as_list(loop_vars)
     flat_vars, var_fmt = _flatten(loop_vars, "while loop_vars")
     if _traced(flat_vars):
-        return _traced_while(cond, func, flat_vars, var_fmt, max_iterations, flat_vars[0].context, single)
+        scopes = (unique_subgraph_name(name + "_cond"), unique_subgraph_name(name + "_func"))
+        return _traced_while(cond, func, flat_vars, var_fmt, max_iterations, flat_vars[0].context, single, scopes)
     ctx = flat_vars[0].context
     steps, outputs, out_fmt = 0, [], None
     while steps < max_iterations and _to_python(cond(*loop_vars), bool, "Return value of cond"):
@@ -152,18 +160,28 @@ def while_loop(cond, func, loop_vars, max_iterations=None, name="while_loop"):
     return stacked, loop_vars[0] if single else loop_vars
 
 
-def _traced_while(cond, func, flat_vars, var_fmt, max_iterations, ctx, single):
+def _traced_while(cond, func, flat_vars, var_fmt, max_iterations, ctx, single, scopes):
     out_fmt = []
+
+    def run_func(arrays):
+        loop_vars, _ = _regroup(_handles(arrays, ctx), var_fmt)
+        with AttrScope(__subgraph_name__=scopes[1]):
+            outs, fmt, new_vars = _step(func, loop_vars)
+        out_fmt[:] = [fmt]
+        new_arrays = _arrays(_flatten(new_vars, "while loop_vars")[0])
+        return [n.astype(o.dtype) for n, o in zip(new_arrays, arrays)], _arrays(outs)
+    out_avals = jax.eval_shape(run_func, _arrays(flat_vars))[1]
 
     def step(carry, _):
         running, arrays = carry
         loop_vars, _ = _regroup(_handles(arrays, ctx), var_fmt)
-        go = jnp.logical_and(running, cond(*loop_vars)._data().reshape(()).astype(bool))
-        outs, fmt, new_vars = _step(func, loop_vars)
-        out_fmt[:] = [fmt]
-        new_arrays = _arrays(_flatten(new_vars, "while loop_vars")[0])
-        new_arrays = [jnp.where(go, n, o) for n, o in zip(new_arrays, arrays)]
-        return (go, new_arrays), [jnp.where(go, o, jnp.zeros_like(o)) for o in _arrays(outs)]
+        with AttrScope(__subgraph_name__=scopes[0]):
+            go = jnp.logical_and(running, cond(*loop_vars)._data().reshape(()).astype(bool))
+
+        def skip(arrays):
+            return list(arrays), [jnp.zeros(a.shape, a.dtype) for a in out_avals]
+        new_arrays, outs = lax.cond(go, run_func, skip, arrays)
+        return (go, new_arrays), outs
     (_, final), stacked = lax.scan(step, (jnp.bool_(True), _arrays(flat_vars)), None, length=max_iterations)
     outputs, _ = _regroup(_handles(stacked, ctx), out_fmt[0])
     final, _ = _regroup(_handles(final, ctx), var_fmt)
@@ -171,19 +189,23 @@ def _traced_while(cond, func, flat_vars, var_fmt, max_iterations, ctx, single):
 
 
 def cond(pred, then_func, else_func, name="cond"):
-    """``then_func()`` if the scalar ``pred`` is true, else ``else_func()``; ``name`` is
-    accepted and unused."""
+    """``then_func()`` if the scalar ``pred`` is true, else ``else_func()``; ``name`` names
+    the branches when traced (see module docstring)."""
     if isinstance(pred, NDArray) and _traced([pred]):
         ctx = pred.context
         fmts = []
+        unique_subgraph_name(name + "_pred")   # MXNet names the predicate's graph too
+        then_scope, else_scope = unique_subgraph_name(name + "_then"), unique_subgraph_name(name + "_else")
 
-        def branch(fn):
+        def branch(fn, scope):
             def run():
-                flat, fmt = _flatten(fn(), "cond output")
+                with AttrScope(__subgraph_name__=scope):
+                    flat, fmt = _flatten(fn(), "cond output")
                 fmts.append(fmt)
                 return _arrays(flat)
             return run
-        flat = lax.cond(pred._data().reshape(()).astype(bool), branch(then_func), branch(else_func))
+        flat = lax.cond(pred._data().reshape(()).astype(bool), branch(then_func, then_scope),
+                        branch(else_func, else_scope))
         return _regroup(_handles(flat, ctx), fmts[0])[0]
     return then_func() if _to_python(pred, bool, "pred") else else_func()
 

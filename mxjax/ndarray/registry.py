@@ -64,8 +64,12 @@ class Op:
     ``view_method``: the output is the input's data under a new shape (flatten, squeeze,
     expand_dims); the NDArray method then takes MXNet's ``inplace=False`` argument, and
     ``inplace=True`` returns a reshape view sharing the array's storage.
+    ``n_subgraphs`` (class attribute, set by Op subclasses): a control-flow operator of the
+    symbolic API (``_foreach``...) whose first ``n_subgraphs`` arguments are Symbols, its
+    bodies; a graph node passes them to ``impl`` as the attribute ``subgraphs``.
     """
     free_attrs = False
+    n_subgraphs = 0
 
     def __init__(self, name, impl, inputs, attrs, variadic, uses_training, random, method, doc, mutates=(),
                  offsets=None, view_method=False, infer=None):

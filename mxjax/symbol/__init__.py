@@ -11,6 +11,8 @@ from .symbol import Symbol, Variable, var, Group, load, load_json  # noqa: F401
 from .executor import Executor  # noqa: F401
 from . import functions as _functions
 from . import register as _register
+from . import control_flow_ops as _control_flow_ops  # noqa: F401  (registers _foreach...)
+from . import control_flow as _control_flow
 
 _spaces = _register.populate(__name__, _sys.modules[__name__])
 op = _spaces["op"]
@@ -19,6 +21,7 @@ linalg = _spaces["linalg"]
 contrib = _spaces["contrib"]
 random = _spaces["random"]
 sparse = _spaces["sparse"]
+_control_flow.install(contrib)
 for _space in _spaces.values():
     _sys.modules[_space.__name__] = _space
 for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot", "split_v2"):

@@ -412,9 +412,7 @@ class Executor:
             out_grads = [out_grads]
         elif isinstance(out_grads, dict):
             out_grads = [out_grads.get(n) for n in self._output_names]
-        out_grads = list(out_grads)
-        if len(out_grads) > len(self.outputs):
-            raise MXNetError(f"backward: {len(out_grads)} output gradients for {len(self.outputs)} outputs")
+        out_grads = list(out_grads)[:len(self.outputs)]   # MXNet reads one per output, ignores the rest
         out_grads += [None] * (len(self.outputs) - len(out_grads))
         loss = [op_rules.ignores_head_gradient(node) for node, _ in self._graph.outputs]
         flows = self._gradient_reaches()

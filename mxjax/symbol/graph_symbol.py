@@ -79,6 +79,7 @@ def _inline_block(hybrid, node, entry, count):
             copies[id(graph_node)] = given.get(graph_node.name, (graph_node, 0))
             continue
         wired = [copies[id(c)] if c.op is None else (copies[id(c)][0], i) for c, i in graph_node.inputs]
-        copies[id(graph_node)] = (_Node(graph_node.op, f"node_{count}", graph_node.attrs, wired), 0)
+        copies[id(graph_node)] = (_Node(graph_node.op, f"node_{count}", graph_node.attrs, wired,
+                                        graph_node.subgraphs), 0)
         count += 1
     return [(copies[id(n)][0], i) for n, i in out._outputs], count

@@ -3,9 +3,10 @@
 updates behave as in ``mx.nd``).  This is what ``mx.test_utils`` checks a Symbol with, and
 what a block that holds a Symbol runs imperatively."""
 from ..base import MXNetError
-from ..ndarray.ndarray import invoke
+from ..context import current_context
+from ..ndarray.ndarray import from_value, invoke
 from ..ndarray.registry import _hashable
-from .symbol import mutated_positions, topo_order
+from .symbol import mutated_positions, takes_key, topo_order
 
 
 def evaluate(sym, values):
@@ -20,7 +21,11 @@ def evaluate(sym, values):
             continue
         arrays = [results[id(c)][i] for c, i in node.inputs]
         attrs = tuple((k, _hashable(v)) for k, v in node.params().items())
-        out = invoke(node.op, arrays, attrs, ctx=arrays[0].context if arrays else None)
+        ctx = arrays[0].context if arrays else None
+        if takes_key(node) and not node.op.random:   # a control-flow body with random operators
+            from ..random import next_key_value
+            arrays = [from_value(next_key_value(ctx or current_context()))] + arrays
+        out = invoke(node.op, arrays, attrs, ctx=ctx)
         out = list(out) if isinstance(out, (list, tuple)) else [out]
         positions = mutated_positions(node)
         if positions:

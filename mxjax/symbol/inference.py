@@ -25,7 +25,7 @@ from ..base import MXNetError
 from .. import util
 from . import op_rules
 from .lowering import node_function
-from .symbol import Symbol, _Node, aux_nodes, parse_attr, topo_order
+from .symbol import Symbol, aux_nodes, parse_attr, topo_order
 
 _PROBES = (1009, 1013)
 _eval_cache = {}
@@ -119,7 +119,7 @@ def _is_same_shape(node):
 
 
 def _forward(node, shapes, in_shapes, dtypes):
-    if node.op.free_attrs or any(s is None for s in in_shapes):
+    if node.op.free_attrs or node.subgraphs is not None or any(s is None for s in in_shapes):
         return
     in_dtypes = tuple(dtypes.get((id(c), i), np.dtype(np.float32)) for c, i in node.inputs)
     if all(_complete(s) for s in in_shapes):
@@ -239,9 +239,52 @@ def _custom_shapes(node, shapes):
             shapes.set((node, i), shape, node)
 
 
+def _stacked(node, stack, shapes, shape):
+    """A body output's shape stacked along a new axis 0 (see ``SubgraphOp.links``)."""
+    if stack == "data":
+        data = shapes.get(node.inputs[0])
+        stack = data[0] if data else 0
+    return (stack,) + shape
+
+
+def _subgraph_shapes(node, shapes):
+    """A control-flow node's shapes through its bodies: each body's shapes inferred from the
+    shapes of the node's inputs it reads (one slice of a foreach's data), its input shapes
+    inferred there passed back, its output shapes passed on to the node's outputs; a loop
+    state's output and input share one shape (MXNet's inference of ``_foreach``...)."""
+    ins, outs = node.op.links(node.params())
+    for _ in range(2):
+        body_outs = []
+        for sub, links in zip(node.subgraphs.symbols, ins):
+            given = {}
+            for name, (k, sliced) in zip(sub.list_inputs(), links):
+                shape = shapes.get(node.inputs[k])
+                if shape is not None and (not sliced or shape):
+                    given[name] = (shape[1:] or (1,)) if sliced else shape   # a 1-D array's slice: (1,)
+            order, sub_shapes = run_shapes(sub, given)
+            for var, (k, sliced) in zip([n for n in order if n.op is None], links):
+                shape = sub_shapes.get((var, 0))
+                if shape is not None:
+                    if sliced:
+                        whole = shapes.get(node.inputs[k])
+                        shape = ((whole[0] if whole else 0),) + (shape if whole is None or len(whole) > 1 else ())
+                    shapes.set(node.inputs[k], shape, node)
+            body_outs.append([sub_shapes.get(e) for e in sub._outputs])
+        for k, (sources, stack, tied) in enumerate(outs):
+            for body, position in sources:
+                shape = body_outs[body][position]
+                if shape is not None:
+                    shapes.set((node, k), shape if stack is None else _stacked(node, stack, shapes, shape), node)
+            if tied is not None:
+                _unify(node, [node.inputs[tied], (node, k)], shapes)
+
+
 def _apply_rules(node, shapes):
     if node.op.free_attrs:
         _custom_shapes(node, shapes)
+        return
+    if node.subgraphs is not None:
+        _subgraph_shapes(node, shapes)
         return
     name = op_rules.MXNET_OP_NAME.get(node.op.name, node.op.name)
     rule = op_rules.PARAM_SHAPE_RULES.get(node.op.name)
@@ -358,11 +401,10 @@ def complete_creation_shapes(sym, given):
     for node in pending:
         shape = shapes.get((node, 0))
         if _complete(shape):
-            copies[id(node)] = _Node(node.op, node.name, dict(node.attrs, shape=str(shape)), [])
+            copies[id(node)] = node.rewired([], dict(node.attrs, shape=str(shape)))
     for node in order:
         if id(node) not in copies and any(id(c) in copies for c, _ in node.inputs):
-            copies[id(node)] = _Node(node.op, node.name, node.attrs,
-                                     [(copies.get(id(c), c), i) for c, i in node.inputs])
+            copies[id(node)] = node.rewired([(copies.get(id(c), c), i) for c, i in node.inputs])
     return Symbol([(copies.get(id(n), n), i) for n, i in sym._outputs])
 
 
@@ -397,6 +439,9 @@ def _type_node(node, dtypes):
     params = node.params()
     if node.op.free_attrs:
         _custom_types(node, params, ins, dtypes)
+        return
+    if node.subgraphs is not None:
+        _subgraph_types(node, params, dtypes)
         return
     fixed = params.get("dtype")
     fixed = None if fixed in (None, "None") or node.op.name == "topk" else np.dtype(fixed)
@@ -440,6 +485,32 @@ def _custom_types(node, params, ins, dtypes):
     for i, dtype in enumerate(out_t):
         if dtype is not None:
             dtypes.setdefault((id(node), i), dtype)
+
+
+def _subgraph_types(node, params, dtypes):
+    """A control-flow node's dtypes through its bodies, as ``_subgraph_shapes`` does shapes."""
+    ins, outs = node.op.links(params)
+    body_outs = []
+    for sub, links in zip(node.subgraphs.symbols, ins):
+        given = {}
+        for name, (k, _) in zip(sub.list_inputs(), links):
+            c, i = node.inputs[k]
+            if (id(c), i) in dtypes:
+                given[name] = dtypes[(id(c), i)]
+        order, sub_types = run_types(sub, given)
+        for var, (k, _) in zip([n for n in order if n.op is None], links):
+            c, i = node.inputs[k]
+            if (id(var), 0) in sub_types:
+                dtypes.setdefault((id(c), i), sub_types[(id(var), 0)])
+        body_outs.append([sub_types.get((id(n), i)) for n, i in sub._outputs])
+    for k, (sources, _, tied) in enumerate(outs):
+        for body, position in sources:
+            if body_outs[body][position] is not None:
+                dtypes.setdefault((id(node), k), body_outs[body][position])
+        if tied is not None:
+            c, i = node.inputs[tied]
+            if (id(node), k) in dtypes:
+                dtypes.setdefault((id(c), i), dtypes[(id(node), k)])
 
 
 def run_types(sym, given):

@@ -2,7 +2,8 @@
 
 The document is nnvm's: ``nodes`` (op, name, attrs, inputs as [node, output, version]),
 ``arg_nodes`` (the variables), ``node_row_ptr`` (prefix sums of each node's output count),
-``heads`` and ``attrs.mxnet_version``.  The text is laid out as MXNet's dmlc JSON writer lays
+``heads`` and ``attrs.mxnet_version``; a control-flow node also has ``subgraphs``, its bodies
+as documents of their own without ``attrs``.  The text is laid out as MXNet's dmlc JSON writer lays
 it out (two-space indent, ``", "`` at line ends, short arrays and one-entry objects inline), so
 mxjax's files compare equal to MXNet's byte for byte.  Loading accepts the older layouts too
 (``attr``/``param`` instead of ``attrs``).
@@ -38,8 +39,9 @@ def _object(items, indent):
     return "{\n" + ", \n".join(f"{pad}{_dump(k)}: {v}" for k, v in items) + "\n" + " " * indent + "}"
 
 
-def graph_dict(sym):
-    """The graph as MXNet's JSON structure (a dict)."""
+def graph_dict(sym, top=True):
+    """The graph as MXNet's JSON structure (a dict); a control-flow node's bodies are in its
+    ``subgraphs`` list, each a graph without the document's ``attrs``."""
     order = topo_order(sym._outputs)
     index = {id(n): k for k, n in enumerate(order)}
     mutable = set()
@@ -51,11 +53,15 @@ def graph_dict(sym):
         if node.attrs:
             spec["attrs"] = dict(sorted(node.attrs.items()))
         spec["inputs"] = [[index[id(c)], i, 1 if id(c) in mutable else 0] for c, i in node.inputs]
+        if node.subgraphs is not None:
+            spec["subgraphs"] = [graph_dict(g, top=False) for g in node.subgraphs.symbols]
         nodes.append(spec)
         row_ptr.append(row_ptr[-1] + node.counts()[0])
-    return {"nodes": nodes, "arg_nodes": [k for k, n in enumerate(order) if n.op is None],
-            "node_row_ptr": row_ptr, "heads": [[index[id(n)], i, 0] for n, i in sym._outputs],
-            "attrs": graph_attrs()}
+    graph = {"nodes": nodes, "arg_nodes": [k for k, n in enumerate(order) if n.op is None],
+             "node_row_ptr": row_ptr, "heads": [[index[id(n)], i, 0] for n, i in sym._outputs]}
+    if top:
+        graph["attrs"] = graph_attrs()
+    return graph
 
 
 def graph_attrs():
@@ -65,29 +71,45 @@ def graph_attrs():
     return attrs
 
 
-def to_json(sym):
-    graph = graph_dict(sym)
+def _graph_text(graph, indent):
+    pad = " " * (indent + 4)
     node_texts = []
     for spec in graph["nodes"]:
         items = [("op", _dump(spec["op"])), ("name", _dump(spec["name"]))]
         if "attrs" in spec:
-            items.append(("attrs", _object([(k, _dump(v)) for k, v in spec["attrs"].items()], 6)))
+            items.append(("attrs", _object([(k, _dump(v)) for k, v in spec["attrs"].items()], indent + 6)))
         items.append(("inputs", _entries(spec["inputs"])))
-        node_texts.append(_object(items, 4))
-    nodes = "[\n" + ", \n".join("    " + t for t in node_texts) + "\n  ]"
-    top = [("nodes", nodes), ("arg_nodes", _int_array(graph["arg_nodes"], 2)),
-           ("node_row_ptr", _int_array(graph["node_row_ptr"], 2)), ("heads", _entries(graph["heads"])),
-           ("attrs", _object([(k, _dump(v)) for k, v in graph["attrs"].items()], 2))]
-    return _object(top, 0)
+        if "subgraphs" in spec:
+            graphs = [" " * (indent + 8) + _graph_text(g, indent + 8) for g in spec["subgraphs"]]
+            items.append(("subgraphs", "[\n" + ", \n".join(graphs) + "\n" + " " * (indent + 6) + "]"))
+        node_texts.append(_object(items, indent + 4))
+    nodes = "[\n" + ", \n".join(pad + t for t in node_texts) + "\n" + " " * (indent + 2) + "]"
+    top = [("nodes", nodes), ("arg_nodes", _int_array(graph["arg_nodes"], indent + 2)),
+           ("node_row_ptr", _int_array(graph["node_row_ptr"], indent + 2)), ("heads", _entries(graph["heads"]))]
+    if "attrs" in graph:
+        top.append(("attrs", _object([(k, _dump(v)) for k, v in graph["attrs"].items()], indent + 2)))
+    return _object(top, indent)
+
+
+def to_json(sym):
+    return _graph_text(graph_dict(sym), 0)
 
 
 def from_json(text):
-    from ..ndarray.registry import OPS
     try:
         graph = json.loads(text)
+    except ValueError as exc:
+        raise MXNetError(f"Failed to load symbol from JSON: {exc}") from None
+    return _from_graph(graph)
+
+
+def _from_graph(graph):
+    from ..ndarray.registry import OPS
+    from .subgraph import Subgraphs
+    try:
         specs = graph["nodes"]
         heads = graph["heads"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except (KeyError, TypeError) as exc:
         raise MXNetError(f"Failed to load symbol from JSON: {exc}") from None
     nodes = []
     for spec in specs:
@@ -103,5 +125,8 @@ def from_json(text):
                 raise MXNetError(f"Failed loading Op {spec['name']} of type {op_name}: "
                                  "the operator is not registered in mxjax")
         inputs = [(nodes[e[0]], e[1]) for e in spec.get("inputs", [])]
-        nodes.append(_Node(op, spec["name"], attrs, inputs))
+        subgraphs = spec.get("subgraphs")
+        if subgraphs is not None:
+            subgraphs = Subgraphs([_from_graph(g) for g in subgraphs])
+        nodes.append(_Node(op, spec["name"], attrs, inputs, subgraphs))
     return Symbol([(nodes[h[0]], h[1]) for h in heads])

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..ndarray.registry import _hashable
-from .symbol import aux_nodes, mutated_positions, topo_order
+from .symbol import aux_nodes, mutated_positions, takes_key, topo_order
 
 _POSITION = np.int64
 
@@ -50,7 +50,7 @@ class GraphFunction:
         self.aux_nodes = [n for n in self.order if id(n) in aux]
         self.jitted = {}   # compiled forms, filled by the executor
         self.instances = {}   # engine ops of deferred training steps, filled by the executor
-        self.random_nodes = {id(n): k for k, n in enumerate(n for n in self.order if n.op is not None and n.op.random)}
+        self.random_nodes = {id(n): k for k, n in enumerate(n for n in self.order if n.op is not None and takes_key(n))}
 
     def __call__(self, args, aux, key, training, observe=None):
         """``observe(node, inputs, results)``, when given, sees every operator node's call
@@ -66,7 +66,7 @@ class GraphFunction:
             if node.op is None:
                 continue
             inputs = [values[id(c)][i] for c, i in node.inputs]
-            if node.op.random:
+            if id(node) in self.random_nodes:
                 inputs.insert(0, jax.random.fold_in(key, self.random_nodes[id(node)]))
             results = node_function(node, training)(*inputs)
             if observe is not None:

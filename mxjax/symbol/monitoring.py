@@ -13,6 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .lowering import node_function
+from .symbol import takes_key
 
 
 def _forward_nodes(graph, args, aux, key, training):
@@ -23,7 +24,7 @@ def _forward_nodes(graph, args, aux, key, training):
 
 
 def _differentiable(node, inputs):
-    start = 1 if node.op.random else 0
+    start = 1 if takes_key(node) else 0
     return [k for k in range(start, len(inputs)) if jnp.issubdtype(jnp.asarray(inputs[k]).dtype, jnp.floating)]
 
 
@@ -50,7 +51,7 @@ def _backward(graph, seen, cotangents, aux_ids, training):
             return tuple(fn(*full))
         _, vjp = jax.vjp(partial, *[inputs[k] for k in diff])
         grads = dict(zip(diff, vjp(cts)))
-        offset = 1 if node.op.random else 0
+        offset = 1 if takes_key(node) else 0
         reported = []
         for k, (child, index) in enumerate(node.inputs):
             if id(child) in aux_ids:

@@ -78,6 +78,9 @@ def output_counts(op_name, attrs):
         return n, n
     if op_name in _TWO_OUTPUTS:
         return 2, 1
+    if op_name in ("_foreach", "_while_loop", "_cond"):
+        n = int(attrs["num_outputs"])
+        return n, n
     if op_name == "RNN":   # the output, then with state_outputs the last states (and cells)
         n = 1 + (2 if attrs.get("mode") == "lstm" else 1) * _flag(attrs, "state_outputs")
         return n, n

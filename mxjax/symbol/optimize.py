@@ -24,7 +24,7 @@ def eliminate_common_expr(sym):
             canon[id(node)] = node
             continue
         if any(new is not old[0] for (new, _), old in zip(inputs, node.inputs)):
-            replacement = _Node(node.op, node.name, node.attrs, inputs)
+            replacement = node.rewired(inputs)
         else:
             replacement = node
         if node.op.random or node.op.mutates or node.op.uses_training:

@@ -28,15 +28,21 @@ _HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_st
 
 class _Node:
     """One graph node: ``op`` (registry Op, None for a variable), ``name``, ``attrs`` (str -> str),
-    ``inputs`` (list of (node, index))."""
-    __slots__ = ("op", "name", "attrs", "inputs", "_params")
+    ``inputs`` (list of (node, index)) and, for a control-flow operator (``_foreach``,
+    ``_while_loop``, ``_cond``), ``subgraphs``: its bodies (a ``subgraph.Subgraphs``)."""
+    __slots__ = ("op", "name", "attrs", "inputs", "subgraphs", "_params")
 
-    def __init__(self, op, name, attrs, inputs):
+    def __init__(self, op, name, attrs, inputs, subgraphs=None):
         self.op = op
         self.name = name
         self.attrs = attrs
         self.inputs = inputs
+        self.subgraphs = subgraphs
         self._params = None
+
+    def rewired(self, inputs, attrs=None):
+        """A copy of this operator node with other inputs (and attributes)."""
+        return _Node(self.op, self.name, self.attrs if attrs is None else attrs, inputs, self.subgraphs)
 
     @property
     def is_variable(self):
@@ -56,6 +62,8 @@ class _Node:
                                      f"in operator {self.name}")
                 else:
                     values[key] = default
+            if self.subgraphs is not None:
+                values["subgraphs"] = self.subgraphs
             self._params = values
         return self._params
 
@@ -110,8 +118,9 @@ def _plain(value):
     return value
 
 
-def topo_order(entries):
-    """Nodes reachable from ``entries`` in nnvm's depth-first post-order (inputs in order)."""
+def topo_order(entries, within=None):
+    """Nodes reachable from ``entries`` in nnvm's depth-first post-order (inputs in order);
+    with ``within`` (a predicate), only nodes it accepts, reached through nodes it accepts."""
     order, seen = [], set()
     for head, _ in entries:
         if id(head) in seen:
@@ -123,12 +132,18 @@ def topo_order(entries):
             if i < len(node.inputs):
                 stack.append((node, i + 1))
                 child = node.inputs[i][0]
-                if id(child) not in seen:
+                if id(child) not in seen and (within is None or within(child)):
                     seen.add(id(child))
                     stack.append((child, 0))
             else:
                 order.append(node)
     return order
+
+
+def takes_key(node):
+    """Whether an operator node draws random numbers: a random operator, or a control-flow
+    operator with a random operator in a body.  Such a node gets a PRNG key as its first input."""
+    return node.op.random or (node.subgraphs is not None and node.subgraphs.random)
 
 
 def mutated_positions(node):
@@ -312,7 +327,7 @@ class Symbol:
                 continue
             inputs = [replace[id(c)] if id(c) in replace else (copies.get(id(c), c), i) for c, i in node.inputs]
             if any(new is not old for new, old in zip(inputs, node.inputs)):
-                copies[id(node)] = _Node(node.op, node.name, node.attrs, inputs)
+                copies[id(node)] = node.rewired(inputs)
         self._outputs = [replace[id(n)] if id(n) in replace else (copies.get(id(n), n), i)
                          for n, i in self._outputs]
 
@@ -501,6 +516,13 @@ def create(op, hint, args, kwargs):
     kwargs.pop("out", None)
     if op.free_attrs:
         return _create_free(op, name, args, kwargs)
+    subgraphs = None
+    if op.n_subgraphs:
+        from .subgraph import Subgraphs
+        graphs, args = args[:op.n_subgraphs], args[op.n_subgraphs:]
+        if len(graphs) < op.n_subgraphs or not all(isinstance(g, Symbol) for g in graphs):
+            raise MXNetError(f"Operator {op.name} takes {op.n_subgraphs} subgraph Symbols before its inputs")
+        subgraphs = Subgraphs(graphs)
     inputs, params = {}, {}
     positional = []
     if op.variadic:
@@ -523,7 +545,7 @@ def create(op, hint, args, kwargs):
         elif value is not None or key in op.attrs:   # MXNet writes an explicit None as "None"
             params[key] = value
     if op.variadic and "num_args" not in params:
-        params["num_args"] = len(positional)
+        params["num_args"] = len(positional) + op.n_subgraphs
     _check_params(op, name, params)
     attrs = {}
     for key, value in params.items():
@@ -533,7 +555,7 @@ def create(op, hint, args, kwargs):
     for value in positional:
         if not isinstance(value, Symbol):
             raise AssertionError(f"Positional arguments must be Symbol instances, but got {value}")
-    node = _Node(op, name, attrs, [])
+    node = _Node(op, name, attrs, [], subgraphs)
     parsed = node.params()   # validates the required parameters
     entries = []
     if op.variadic:
