@@ -22,8 +22,10 @@ import pickle
 
 import numpy as np
 
+from .._engine import replicas
 from ..base import MXNetError, NotImplementedForMXJax
 from ..ndarray import NDArray
+from ..ndarray.ndarray import from_value
 from .. import ndarray as nd
 from .base import KVStoreBase
 
@@ -164,9 +166,39 @@ class KVStore(KVStoreBase):
                     value.copyto(o)
 
     def pushpull(self, key, value, out=None, priority=0):
-        """``push`` then ``pull`` into ``out`` (default: back into the pushed values)."""
+        """``push`` then ``pull`` into ``out`` (default: back into the pushed values).
+
+        Without an updater, values of a key on distinct JAX devices (one per device) are
+        summed by one all-reduce node (``_allreduce``) instead of copies to one device and
+        back: a data-parallel step then stays one SPMD program."""
+        pairs = _pairs(key, value, "pushpull")
+        if self._updater is None and all(_on_distinct_devices(arrays) for _, arrays in pairs):
+            outs = _pairs(key, value if out is None else out, "pushpull")
+            for (k, arrays), (_, targets) in zip(pairs, outs):
+                sums = self._allreduce(k, arrays)
+                if [t.context for t in targets] == [a.context for a in arrays]:
+                    for t, total in zip(targets, sums):
+                        t._assign(total._value)
+                else:
+                    for t in targets:
+                        sums[0].copyto(t)
+            return
         self.push(key, value, priority)
         self.pull(key, value if out is None else out, priority)
+
+    @_unrecorded
+    def _allreduce(self, key, arrays, store=True):
+        """The sum of ``arrays`` (one per device) on each of their contexts, as one
+        all-reduce node of the trace (``lax.psum`` in an SPMD program); with ``store``, the
+        stored value of ``key`` becomes the sum too, as after a push."""
+        old = self._stored(key)
+        if arrays[0].shape != old.shape:
+            raise MXNetError(f"push: key {key} holds shape {old.shape}, pushed values have shape "
+                             f"{arrays[0].shape}")
+        sums = [from_value(v) for v in replicas.allreduce([_dense(a)._value for a in arrays])]
+        if store:
+            self._store[key] = next((t for t in sums if t.context is old.context), sums[0])
+        return sums
 
     def broadcast(self, key, value, out, priority=0):
         """Init ``key`` with ``value`` and pull it into ``out``."""
@@ -235,6 +267,14 @@ class KVStore(KVStoreBase):
 
     def __getstate__(self):
         raise pickle.PicklingError("a KVStore holds live arrays and cannot be pickled")
+
+
+def _on_distinct_devices(arrays):
+    """Whether ``arrays`` (dense, two or more) are each on a JAX device of its own."""
+    if len(arrays) < 2 or any(_stype(a) != "default" for a in arrays):
+        return False
+    devices = {a.context.jax_device for a in arrays}
+    return len(devices) == len(arrays)
 
 
 def _sum(arrays, ctx):
