@@ -250,8 +250,6 @@ def _replicas(plan, devices, slot_dev, node_dev, starts, wanted):
         if structure is None:
             structure = key
         elif key != structure:
-            import os
-            if os.environ.get("DBG"): print("DIFF", d, [n[0].name for n in key[1]], [n[0].name for n in structure[1]])
             return None
         leaf_sets.append((leaf_idx, groups))
         slot_maps.append(local)

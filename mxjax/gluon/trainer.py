@@ -15,7 +15,10 @@
   then raise MXNet's AssertionError) and every context pulls the result.
   ``update_on_kvstore=False`` (or a kvstore without optimizer support, e.g. 'teststore')
   writes the summed gradients into every context, each updated with its own states.
-  ``kvstore=None`` does no reduction at all.  Distributed kvstores are not available.
+  ``kvstore=None`` does no reduction at all.  Contexts on distinct JAX devices sum with
+  one all-reduce node per parameter and update every context alike, so the whole step
+  is one SPMD program (docs/distributed.md); ``dist_*`` kvstores sum over the worker
+  processes of a jax.distributed job.
 * ``save_states``/``load_states`` use MXNet's NDArray file format (``nd.save``) with
   mxjax's own layout: every state array, the update counts and the optimizer's and
   scheduler's numeric attributes.  MXNet writes a pickle instead; files do not cross over.

@@ -14,8 +14,9 @@ holds one array, placed on the context of the value it was initialized with.
   updated in one fused call (MXNet updates key by key; the numbers are the same).
 
 'local' and 'device' differ in MXNet only in where the sum is computed; here both sum
-on the stored array's context.  Gradient compression and distributed types are not
-provided.
+on the stored array's context, except that a ``pushpull`` without an updater whose values
+are on distinct JAX devices is one all-reduce node (``_engine/replicas.py``), each device
+getting the sum where it is.  Gradient compression is not provided.
 """
 import functools
 import pickle
