@@ -117,3 +117,55 @@ def test_logical_contexts_same_numbers():
     result = _run("mlp", 4, 1)
     assert result["devices"] == 1
     _check_same_training(result, _one_device("mlp"))
+
+
+MODULE_SCRIPT = textwrap.dedent('''
+    import json, sys
+    import numpy as np
+    import mxjax as mx
+    from mxjax._engine.executor import plan_cache
+
+    n_ctx = int(sys.argv[1])
+    data = mx.sym.Variable("data")
+    net = mx.sym.FullyConnected(data, num_hidden=16, name="fc1")
+    net = mx.sym.Activation(net, act_type="relu")
+    net = mx.sym.FullyConnected(net, num_hidden=4, name="fc2")
+    net = mx.sym.SoftmaxOutput(net, name="softmax")
+    rng = np.random.RandomState(0)
+    X = rng.randn(64, 8).astype("float32"); Y = rng.randint(0, 4, 64).astype("float32")
+    it = mx.io.NDArrayIter(X, Y, batch_size=16)
+    mod = mx.mod.Module(net, context=[mx.cpu(i) for i in range(n_ctx)])
+    mod.bind(it.provide_data, it.provide_label)
+    mx.random.seed(0)
+    mod.init_params(mx.init.Xavier())
+    mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.1, "momentum": 0.9}, kvstore="device")
+    metric = mx.metric.Accuracy()
+    calls = []
+    for epoch in range(3):
+        it.reset()
+        for batch in it:
+            before = plan_cache.calls
+            mod.forward_backward(batch); mod.update(); mod.update_metric(metric, batch.label)
+            calls.append(plan_cache.calls - before)
+    args, _ = mod.get_params()
+    print(json.dumps({"calls": calls, "metric": metric.get()[1],
+                      "params": {k: v.asnumpy().tolist() for k, v in args.items()}}))
+''')
+
+
+def test_module_on_four_devices_equals_one():
+    """Module(context=[cpu(0..3)]) on 4 devices: the numbers of one context, and a step
+    (forward_backward, update, update_metric) is one compiled call after warm-up."""
+    results = []
+    for n_ctx, devices in ((1, 1), (4, 4)):
+        env = dict(os.environ, PYTHONPATH=ROOT, JAX_PLATFORMS="cpu")
+        env["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={devices}" if devices > 1 else ""
+        res = subprocess.run([sys.executable, "-c", MODULE_SCRIPT, str(n_ctx)], env=env, capture_output=True,
+                             text=True, timeout=300)
+        assert res.returncode == 0, res.stderr[-3000:]
+        results.append(json.loads(res.stdout.strip().splitlines()[-1]))
+    one, four = results
+    for name, value in one["params"].items():
+        np.testing.assert_allclose(four["params"][name], value, rtol=1e-4, atol=1e-5)
+    assert four["metric"] == one["metric"]
+    assert four["calls"][-3:] == [1, 1, 1], four["calls"]

@@ -79,6 +79,7 @@ class KVStore(KVStoreBase):
         self._store = {}
         self._key_kind = None
         self._updater = None
+        self._replica_updaters = {}   # device position -> Updater (``_update_replicated``)
 
     # ---- properties -------------------------------------------------------------------------
     @property
@@ -173,19 +174,52 @@ class KVStore(KVStoreBase):
         summed by one all-reduce node (``_allreduce``) instead of copies to one device and
         back: a data-parallel step then stays one SPMD program."""
         pairs = _pairs(key, value, "pushpull")
-        if self._updater is None and all(_on_distinct_devices(arrays) for _, arrays in pairs):
+        if all(_on_distinct_devices(arrays) for _, arrays in pairs):
             outs = _pairs(key, value if out is None else out, "pushpull")
-            for (k, arrays), (_, targets) in zip(pairs, outs):
-                sums = self._allreduce(k, arrays)
-                if [t.context for t in targets] == [a.context for a in arrays]:
-                    for t, total in zip(targets, sums):
-                        t._assign(total._value)
-                else:
-                    for t in targets:
-                        sums[0].copyto(t)
-            return
+            if self._updater is None:
+                for (k, arrays), (_, targets) in zip(pairs, outs):
+                    sums = self._allreduce(k, arrays)
+                    if [t.context for t in targets] == [a.context for a in arrays]:
+                        for t, total in zip(targets, sums):
+                            t._assign(total._value)
+                    else:
+                        for t in targets:
+                            sums[0].copyto(t)
+                return
+            if out is not None and self._replicable(pairs, outs):
+                self._update_replicated(pairs, outs)
+                return
         self.push(key, value, priority)
         self.pull(key, value if out is None else out, priority)
+
+    def _replicable(self, pairs, outs):
+        """Whether an updating pushpull can run on every device alike: mxjax's optimizer
+        Updater, one output per value, on the values' contexts."""
+        from ..optimizer.optimizer import Updater
+        return isinstance(self._updater, Updater) and all(
+            [t.context for t in targets] == [a.context for a in arrays] and _stype(targets[0]) == "default"
+            for (_, arrays), (_, targets) in zip(pairs, outs))
+
+    def _update_replicated(self, pairs, outs):
+        """Values on distinct devices, an optimizer on the store: the gradients are summed by
+        one all-reduce node per key and every device applies the update to its own output
+        (one updater per device, alike, so their states stay equal), which gives the numbers
+        of MXNet's single update on the store and pull, as one SPMD program.  The store then
+        holds the output on its context."""
+        from ..optimizer import get_updater
+        per_device = {}
+        for (k, arrays), (_, targets) in zip(pairs, outs):
+            sums = self._allreduce(k, arrays, store=False)
+            for r, (total, target) in enumerate(zip(sums, targets)):
+                per_device.setdefault(r, []).append((k.encode() if isinstance(k, str) else k, total, target))
+            stored = self._store[k]
+            self._store[k] = next((t for t in targets if t.context is stored.context), targets[0])
+        for r, updates in per_device.items():
+            updater = self._replica_updaters.get(r)
+            if updater is None:
+                updater = self._replica_updaters[r] = get_updater(self._updater.optimizer)
+            keys, grads, weights = zip(*updates)
+            updater(list(keys), list(grads), list(weights))
 
     @_unrecorded
     def _allreduce(self, key, arrays, store=True):
@@ -246,6 +280,7 @@ class KVStore(KVStoreBase):
     def _set_updater(self, updater):
         """``updater(key, summed, stored)`` runs on every push instead of replacing."""
         self._updater = updater
+        self._replica_updaters = {}
 
     def set_gradient_compression(self, compression_params):
         raise NotImplementedForMXJax("gradient compression: mxjax's kvstore sums full-precision gradients; "
@@ -254,14 +289,17 @@ class KVStore(KVStoreBase):
     def save_optimizer_states(self, fname, dump_optimizer=False):
         """Write the updater's states (and the optimizer if ``dump_optimizer``) as a pickle."""
         assert self._updater is not None, "Cannot save states for distributed training"
+        updater = self._replica_updaters.get(0, self._updater)   # replicas' states are equal
         with open(fname, "wb") as fout:
-            fout.write(self._updater.get_states(dump_optimizer))
+            fout.write(updater.get_states(dump_optimizer))
 
     def load_optimizer_states(self, fname):
         """Read what ``save_optimizer_states`` wrote."""
         assert self._updater is not None, "Cannot load states for distributed training"
         with open(fname, "rb") as fin:
-            self._updater.set_states(fin.read())
+            states = fin.read()
+        for updater in [self._updater] + list(self._replica_updaters.values()):
+            updater.set_states(states)
 
     def _barrier(self):
         """All workers wait here; one process has nothing to wait for."""

@@ -336,7 +336,9 @@ class Executor:
             self._pending = (args, aux, rng, values[:n + m])
         for arr, v in zip(grads, values[n + m:]):
             arr._assign(v)
-        defer(values[n + m:])
+        # the outputs too: on several devices the step's program computes every context's
+        # outputs with it, instead of each context's metric read recomputing its node
+        defer(values)
 
     def _monitor_forward(self, args, aux, rng, training):
         """Report every operator's outputs to the monitor (see ``monitoring``)."""
