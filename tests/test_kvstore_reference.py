@@ -54,10 +54,36 @@ def test_four_devices_match_mxnet():
     _compare(json.loads(res.stdout.strip().splitlines()[-1]), REFERENCE)
 
 
-def test_gradient_compression_is_refused_clearly():
+def test_two_bit_compression_matches_mxnet():
+    """Values recorded from MXNet 1.9.1 ('device', two contexts, threshold 0.5): each
+    context's gradient plus residual is quantized to +-0.5 or 0, the residual carried."""
     kv = mx.kv.create("device")
-    with pytest.raises(mx.base.MXNetError, match="gradient compression"):
-        kv.set_gradient_compression({"type": "2bit", "threshold": 0.5})
+    kv.set_gradient_compression({"type": "2bit", "threshold": 0.5})
+    kv.init(0, mx.nd.zeros((5,)))
+    grads = [mx.nd.array([0.3, 0.6, -0.7, 1.2, -0.2], ctx=mx.cpu(i)) for i in range(2)]
+    expected = [[0, 1, -1, 1, 0], [1, 1, -1, 1, 0], [0, 1, -1, 1, -1]]
+    for want in expected:
+        kv.push(0, grads)
+        out = mx.nd.zeros((5,))
+        kv.pull(0, out=out)
+        np.testing.assert_allclose(out.asnumpy(), want, atol=1e-6)
+    single = mx.kv.create("device")
+    single.set_gradient_compression({"type": "2bit"})
+    single.init(0, mx.nd.zeros((5,)))
+    single.push(0, mx.nd.array([0.3, 0.6, -0.7, 1.2, -0.2]))
+    out = mx.nd.zeros((5,))
+    single.pull(0, out=out)
+    np.testing.assert_allclose(out.asnumpy(), [0, 0.5, -0.5, 0.5, 0], atol=1e-6)
+
+
+def test_gradient_compression_errors_as_mxnet():
+    with pytest.raises(Exception, match="not supported for this type of kvstore"):
+        mx.kv.create("local").set_gradient_compression({"type": "2bit"})
+    kv = mx.kv.create("device")
+    with pytest.raises(mx.base.MXNetError, match="Unknown type for gradient compression 1bit"):
+        kv.set_gradient_compression({"type": "1bit"})
+    with pytest.raises(mx.base.MXNetError, match="Required parameter type"):
+        kv.set_gradient_compression({"threshold": 0.5})
 
 
 def test_barrier_in_one_process_returns():

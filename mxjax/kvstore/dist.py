@@ -115,8 +115,12 @@ class DistKVStore(KVStore):
         totals = []
         for k, arrays in pairs:
             old = self._stored(k)
-            totals.append([self._across(_sum(arrays, old.context))])
-        KVStore.push(self, [k for k, _ in pairs], totals, priority)
+            totals.append([self._across(_sum(self._compressed(k, arrays), old.context))])
+        threshold, self._threshold = self._threshold, None   # compressed above, once
+        try:
+            KVStore.push(self, [k for k, _ in pairs], totals, priority)
+        finally:
+            self._threshold = threshold
 
     def pushpull(self, key, value, out=None, priority=0):
         self.push(key, value, priority)

@@ -23,8 +23,8 @@ import pickle
 
 import numpy as np
 
-from .._engine import replicas
-from ..base import MXNetError, NotImplementedForMXJax
+from .._engine import executor, replicas
+from ..base import MXNetError
 from ..ndarray import NDArray
 from ..ndarray.ndarray import from_value
 from .. import ndarray as nd
@@ -80,6 +80,8 @@ class KVStore(KVStoreBase):
         self._key_kind = None
         self._updater = None
         self._replica_updaters = {}   # device position -> Updater (``_update_replicated``)
+        self._threshold = None        # 2bit gradient compression's threshold, when set
+        self._residuals = {}          # (key, value position) -> what compression left out
 
     # ---- properties -------------------------------------------------------------------------
     @property
@@ -138,7 +140,7 @@ class KVStore(KVStoreBase):
             if arrays[0].shape != old.shape:
                 raise MXNetError(f"push: key {k} holds shape {old.shape}, pushed values have shape "
                                  f"{arrays[0].shape}")
-        merged = [_sum(arrays, old.context) for (_, arrays), old in zip(pairs, stored)]
+        merged = [_sum(self._compressed(k, arrays), old.context) for (k, arrays), old in zip(pairs, stored)]
         if self._updater is None:
             for (k, _), total in zip(pairs, merged):
                 self._store[k] = total
@@ -230,6 +232,7 @@ class KVStore(KVStoreBase):
         if arrays[0].shape != old.shape:
             raise MXNetError(f"push: key {key} holds shape {old.shape}, pushed values have shape "
                              f"{arrays[0].shape}")
+        arrays = self._compressed(key, arrays)
         sums = [from_value(v) for v in replicas.allreduce([_dense(a)._value for a in arrays])]
         if store:
             self._store[key] = next((t for t in sums if t.context is old.context), sums[0])
@@ -283,8 +286,39 @@ class KVStore(KVStoreBase):
         self._replica_updaters = {}
 
     def set_gradient_compression(self, compression_params):
-        raise NotImplementedForMXJax("gradient compression: mxjax's kvstore sums full-precision gradients; "
-                                     "create the Trainer without compression_params")
+        """MXNet's 2bit compression ('device' and 'dist' types): every pushed value plus its
+        residual (what earlier compressions left out, per key and value position) becomes
+        +threshold, -threshold or 0 elementwise; the remainder is the new residual.  The
+        sum is then taken of the compressed values.  Dense values only (row_sparse ones
+        are pushed as they are, as in MXNet)."""
+        if "device" not in self._type and "dist" not in self._type:
+            raise Exception("Gradient compression is not supported for this type of kvstore")  # noqa: TRY002
+        params = dict(compression_params)
+        if "type" not in params:
+            raise MXNetError("Required parameter type of string is not presented: pass "
+                             "{'type': '2bit', 'threshold': 0.5}")
+        if params["type"] != "2bit":
+            raise MXNetError(f"Unknown type for gradient compression {params['type']}: only '2bit' exists")
+        self._threshold = float(params.get("threshold", 0.5))
+        self._residuals = {}
+
+    def _compressed(self, key, arrays):
+        """``arrays`` (one pushed value per context) after 2bit compression, if it is set."""
+        if self._threshold is None:
+            return arrays
+        t = self._threshold
+        out = []
+        for pos, a in enumerate(arrays):
+            if _stype(a) != "default":
+                out.append(a)
+                continue
+            residual = self._residuals.get((key, pos))
+            total = a if residual is None else a + residual
+            quantized = ((total >= t) - (total <= -t)) * t
+            residual = self._residuals[(key, pos)] = total - quantized
+            executor.defer([residual._value])   # computed with the step that pushed
+            out.append(quantized)
+        return out
 
     def save_optimizer_states(self, fname, dump_optimizer=False):
         """Write the updater's states (and the optimizer if ``dump_optimizer``) as a pickle."""

@@ -208,6 +208,9 @@ class DataParallelExecutorGroup:
                     allow_up_sizing=True, **{d.name: d.shape for d in data_i + label_i})
             else:
                 self.execs.append(self._bind_ith_exec(i, data_i, label_i, shared_group))
+        replica = len({c.jax_device for c in self.contexts}) == len(self.contexts) > 1
+        for exe in self.execs:   # one replica of a data-parallel step (symbol/executor.py)
+            exe._replica = replica
         self.data_shapes, self.label_shapes = data_shapes, label_shapes
         self.data_names = [d.name for d in data_shapes]
         if label_shapes is not None:
