@@ -25,7 +25,8 @@ def job_environment(env=None):
     if coordinator is None and env.get("DMLC_PS_ROOT_URI"):
         coordinator = f"{env['DMLC_PS_ROOT_URI']}:{env.get('DMLC_PS_ROOT_PORT', '9091')}"
     count = env.get("MXJAX_NUM_PROCESSES", env.get("DMLC_NUM_WORKER"))
-    rank = env.get("MXJAX_PROCESS_ID", env.get("DMLC_WORKER_ID"))
+    # MXNet's local launcher (dmlc_tracker) numbers its workers with DMLC_TASK_ID
+    rank = env.get("MXJAX_PROCESS_ID", env.get("DMLC_WORKER_ID", env.get("DMLC_TASK_ID")))
     if coordinator is None or count is None:
         return None
     if rank is None:

@@ -19,6 +19,18 @@ def test_dmlc_environment_is_understood():
     assert job_environment({"MXJAX_COORDINATOR": "h:1", "MXJAX_NUM_PROCESSES": "2", "MXJAX_PROCESS_ID": "1"}) == (
         "h:1", 2, 1)
     assert job_environment({}) is None
+    env.pop("DMLC_WORKER_ID")
+    env["DMLC_TASK_ID"] = "3"   # MXNet's local launcher numbers workers this way
+    assert job_environment(env) == ("10.0.0.1:9000", 4, 3)
+
+
+def test_mxnet_server_and_scheduler_processes_exit():
+    """MXNet's launcher also starts servers and a scheduler: mxjax has none to run."""
+    env = dict(os.environ, PYTHONPATH=ROOT, JAX_PLATFORMS="cpu", DMLC_ROLE="server")
+    res = subprocess.run([sys.executable, "-c", "import mxjax; print('ran')"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0 and "ran" not in res.stdout
+    assert "no parameter server" in res.stderr
 
 
 def test_dist_kvstore_without_a_job_says_how_to_launch():
