@@ -540,6 +540,9 @@ def materialize(values, compile=True):
             _keep_deferred([v for v in taken if v.ctx.jax_device is not device])
             taken = [v for v in taken if v.ctx.jax_device is device]
             plan = Plan(values + taken, grad_mode=False)
+            # still on several devices (values asked on several, not alike): node by node,
+            # each op where its inputs are; one compiled call cannot span devices
+            compile = compile and not replicas.spans_devices(plan.leaves)
     values += taken
     if unraised_failures:
         raise_failure(entry[0] for entry in plan.nodes)
