@@ -19,6 +19,11 @@ for _name in ("jax", "jaxlib"):
     if _logging.getLogger(_name).level == _logging.NOTSET:
         _logging.getLogger(_name).setLevel(_logging.WARNING)
 
+# a worker of a multi-process job (mxjax launch, MXNet's DMLC_* variables) joins it before
+# JAX computes anything
+from .distributed import initialize_from_env as _initialize_from_env  # noqa: E402
+_initialize_from_env()
+
 from . import base, context, engine, util  # noqa: E402
 from .base import MXNetError  # noqa: E402,F401
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  # noqa: E402,F401

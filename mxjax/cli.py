@@ -99,11 +99,71 @@ def run_compat(args):
     return compat_main(list(args), prog="mxjax compat")
 
 
+def _free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def launch(n, launcher, script, args, hosts=None, port=None, poll=0.2, grace=None):
+    """``mxjax launch -n N script.py args``: the workers of a jax.distributed job.
+
+    ``local`` starts N processes here (``python -m mxjax script.py args`` with the job's
+    environment: coordinator address, process count and rank, as MXJAX_* and DMLC_*) and
+    waits for them; when one fails, the others get ``grace`` seconds
+    (MXJAX_HEARTBEAT_TIMEOUT + 10) to end on their own (JAX's coordination service makes
+    them fail), then are terminated; the exit status is the first failure's.  ``ssh`` and
+    ``mpi`` print the command each host must run (mxjax starts nothing remotely)."""
+    import subprocess
+    import time
+    port = port or _free_port()
+    host = (hosts or ["127.0.0.1"])[0]
+    commands = []
+    for rank in range(n):
+        env = {"MXJAX_COORDINATOR": f"{host}:{port}", "MXJAX_NUM_PROCESSES": str(n), "MXJAX_PROCESS_ID": str(rank),
+               "DMLC_ROLE": "worker", "DMLC_NUM_WORKER": str(n), "DMLC_WORKER_ID": str(rank)}
+        commands.append(env)
+    argv = [sys.executable, "-m", "mxjax", script] + list(args)
+    if launcher != "local":
+        print(f"# mxjax launch --launcher {launcher}: start one worker per host/slot; rank 0's host "
+              f"({host}) runs the coordinator on port {port}")
+        for rank, env in enumerate(commands):
+            target = hosts[rank % len(hosts)] if hosts else f"<host {rank}>"
+            exports = " ".join(f"{k}={v}" for k, v in env.items())
+            print(f"ssh {target} '{exports} python -m mxjax {script} {' '.join(args)}'" if launcher == "ssh"
+                  else f"# rank {rank}: {exports} python -m mxjax {script} {' '.join(args)}")
+        return 0
+    grace = grace if grace is not None else int(os.environ.get("MXJAX_HEARTBEAT_TIMEOUT", "30")) + 10
+    procs = [subprocess.Popen(argv, env=dict(os.environ, **env)) for env in commands]
+    failed_at, status = None, 0
+    while True:
+        codes = [p.poll() for p in procs]
+        if all(c is not None for c in codes):
+            break
+        bad = [c for c in codes if c not in (None, 0)]
+        if bad and failed_at is None:
+            failed_at, status = time.monotonic(), bad[0]
+        if failed_at is not None and time.monotonic() - failed_at > grace:
+            for p, c in zip(procs, codes):
+                if c is None:
+                    p.terminate()
+            for p in procs:
+                p.wait()
+            break
+        time.sleep(poll)
+    if status == 0:
+        status = next((c for c in (p.returncode for p in procs) if c), 0)
+    if status:
+        sys.stderr.write(f"mxjax launch: a worker failed (exit status {status}); the job stopped\n")
+    return status
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "compat":
         return run_compat(argv[1:])
-    if argv and argv[0] not in ("run", "compat", "-h", "--help") and argv[0].endswith(".py"):
+    if argv and argv[0] not in ("run", "compat", "launch", "-h", "--help") and argv[0].endswith(".py"):
         argv = ["run"] + argv  # python -m mxjax script.py
     parser = argparse.ArgumentParser(prog="mxjax", description="Run Apache MXNet 1.x programs on JAX.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,7 +172,20 @@ def main(argv=None):
     run.add_argument("args", nargs=argparse.REMAINDER)
     compat = sub.add_parser("compat", help="run the compatibility suite (python -m compat_suite)")
     compat.add_argument("args", nargs=argparse.REMAINDER)
+    job = sub.add_parser("launch", help="start the worker processes of a multi-process job (kvstore dist_sync)")
+    job.add_argument("-n", "--num-workers", type=int, required=True)
+    job.add_argument("--launcher", choices=("local", "ssh", "mpi"), default="local")
+    job.add_argument("-H", "--hostfile", help="a file naming one host per line (ssh, mpi)")
+    job.add_argument("--port", type=int, help="the coordinator's port (default: a free one)")
+    job.add_argument("script")
+    job.add_argument("args", nargs=argparse.REMAINDER)
     ns = parser.parse_args(argv)
+    if ns.command == "launch":
+        hosts = None
+        if ns.hostfile:
+            with open(ns.hostfile) as f:
+                hosts = [line.split()[0] for line in f if line.strip() and not line.startswith("#")]
+        return launch(ns.num_workers, ns.launcher, ns.script, ns.args, hosts, ns.port)
     run_script(ns.script, ns.args)
     return 0
 

@@ -6,7 +6,7 @@ created on it, and so does mxjax).
 
 ``mx.cpu(i)`` is valid for every i, as in MXNet.  It is JAX's i-th CPU device
 when that exists (``XLA_FLAGS=--xla_force_host_platform_device_count=N``
-simulates N of them); otherwise it is a *logical* context on the host's first
+simulates N of them; in a multi-process job, this process's own devices); otherwise it is a *logical* context on the host's first
 CPU device: arrays on ``cpu(1)`` and ``cpu(2)`` report their own context and
 copy between contexts as in MXNet while sharing one device's memory.  (MXNet's
 CPU contexts all share host memory too: ``cpu(i)`` is a label there.)
@@ -24,7 +24,7 @@ __all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
 
 def _accelerators():
     try:
-        return [d for d in jax.devices() if d.platform != "cpu"]
+        return [d for d in jax.local_devices() if d.platform != "cpu"]
     except RuntimeError:
         return []
 
@@ -111,7 +111,7 @@ class Context(metaclass=_ContextMeta):
                     f"gpu({self.device_id}) is not available: JAX sees {len(accel)} accelerator(s). "
                     "Use mx.cpu(), or install jax with CUDA support (pip install 'mxjax[cuda]').")
             return accel[self.device_id]
-        cpus = jax.devices("cpu")
+        cpus = jax.local_devices(backend="cpu")
         return cpus[self.device_id] if 0 <= self.device_id < len(cpus) else cpus[0]
 
     def __reduce__(self):
@@ -165,5 +165,5 @@ def current_context():
 def context_of_device(device):
     """The Context naming a jax.Device."""
     if device.platform == "cpu":
-        return Context("cpu", jax.devices("cpu").index(device))
+        return Context("cpu", jax.local_devices(backend="cpu").index(device))
     return Context("gpu", _accelerators().index(device))

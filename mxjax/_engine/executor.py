@@ -38,7 +38,7 @@ from jax import lax
 from jax.extend.core import Literal
 
 from ..base import MXNetError
-from . import kernel_checks, profiling
+from . import kernel_checks, profiling, replicas
 from .graph import (OpInstance, apply, as_differentiable, constant, is_integer, raise_all_failures, raise_failure,
                     unraised_failures)
 from .state import state
@@ -500,17 +500,20 @@ def deferred_apart():
         state.deferred = saved
 
 
-def _take_deferred(ctx):
-    """The deferred values still pending on ``ctx`` (None: on the context of the first one);
-    a compiled call runs on one device, so other contexts' work stays deferred."""
+def _take_deferred():
+    """The deferred values still pending (all of them: on several devices they are the
+    replicas of one data-parallel step, which ``replicas.partition`` runs as one program)."""
     deferred = state.deferred
     if not deferred:
         return []
     values = [v for v in (ref() for ref in deferred) if v is not None and v.data is None]
-    ctx = ctx or (values[0].ctx if values else None)
-    taken = [v for v in values if v.ctx is ctx]
-    deferred[:] = [weakref.ref(v) for v in values if v.ctx is not ctx]
-    return taken
+    deferred.clear()
+    return values
+
+
+def _keep_deferred(values):
+    """Leave ``values`` deferred again (they did not join this sync point's program)."""
+    state.deferred.extend(weakref.ref(v) for v in values)
 
 
 @_sync_point
@@ -520,17 +523,41 @@ def materialize(values, compile=True):
     cut because it grew too deep (``flush``) is hundreds of nodes long, and compiling it costs
     what hundreds of cold runs cost."""
     values = [v for v in values if v.data is None]
-    values += _take_deferred(values[0].ctx if values else None)
-    if not values:
+    taken = _take_deferred()
+    if not values and not taken:
         return
-    plan = Plan(values, grad_mode=False)
+    plan = Plan(values + taken, grad_mode=False)
+    spmd = None
+    if replicas.spans_devices(plan.leaves):
+        outs = _collect_live(plan, values + taken)
+        spmd = replicas.partition(plan, outs) if plan.cacheable else None
+        if spmd is None and taken and values:
+            # the deferred step (replicas alike) as one program first, then what was asked
+            _keep_deferred(taken)
+            materialize([])
+            return materialize(values, compile)
+        if spmd is None:   # not one data-parallel step: other devices' deferred work waits
+            device = (values or taken)[0].ctx.jax_device
+            _keep_deferred([v for v in taken if v.ctx.jax_device is not device])
+            taken = [v for v in taken if v.ctx.jax_device is device]
+            plan = Plan(values + taken, grad_mode=False)
+            # still on several devices (values asked on several, not alike): node by node,
+            # each op where its inputs are; one compiled call cannot span devices
+            compile = compile and not replicas.spans_devices(plan.leaves)
+    values += taken
     if unraised_failures:
         raise_failure(entry[0] for entry in plan.nodes)
     outs = _collect_live(plan, values)
     out_slots = tuple(plan.slot(v) for v in outs)
+    if spmd is not None and compile:
+        entry, seen = plan_cache.lookup(spmd.key, spmd.build, len(spmd.nodes))
+        if entry is not None:
+            plan_cache.calls += 1
+            _store(outs, spmd.results(entry.fn(*spmd.arguments(plan))))
+            return
     # one node (a deferred backward, an update, one op) is already one compiled call
     entry = key = None
-    if compile and plan.cacheable and len(plan.nodes) > 1:
+    if compile and plan.cacheable and len(plan.nodes) > 1 and spmd is None:
         leaf_key, arrays, scalars = plan.leaf_args()
         key = ("fwd", leaf_key, plan.nodes, out_slots)
         entry, seen = plan_cache.lookup(key, lambda: _forward_fn(leaf_key, plan.nodes, out_slots), len(plan.nodes))
@@ -540,8 +567,8 @@ def materialize(values, compile=True):
         start = time.perf_counter()
         env = _cold_forward(plan, cold_entries(plan))
         results = [env[s] for s in out_slots]
-        if key is not None:
-            plan_cache.ran_cold(key, time.perf_counter() - start)
+        if key is not None or spmd is not None:
+            plan_cache.ran_cold(key if spmd is None else spmd.key, time.perf_counter() - start)
     else:
         plan_cache.calls += 1
         if profiling.active:
@@ -703,7 +730,7 @@ def _free(plan):
 
 
 @_sync_point
-def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
+def run_backward(heads, head_grads, targets, retain_graph, old_grad=None, replica=False):
     """Gradients of ``heads`` w.r.t. the variable Values ``targets`` (None: every variable
     reached whose grad_req is not 'null').  ``old_grad(value)`` gives the gradient Value to
     add to (grad_req 'add') or None.  Returns (targets, gradient Values, leaves of the graph).
@@ -716,7 +743,10 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     A structure whose deferred nodes were mostly computed on their own (a gradient read with
     no update to join; ``GradientInstance.runs_alone``) runs its compiled backward at the call
     instead, until an optimizer update follows one (``update_follows``)."""
-    head_grads = _head_gradients_by_value(_check_heads(heads, head_grads))
+    head_grads = _check_heads(heads, head_grads)
+    if replicas.spans_devices(heads):
+        return _backward_per_device(heads, head_grads, targets, retain_graph, old_grad)
+    head_grads = _head_gradients_by_value(head_grads)
     plan = _plan_for_grad(heads, head_grads)
     if targets is None:
         targets = _variables_in_graph(plan)
@@ -753,7 +783,9 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
             for v, new in zip(outs, results):
                 if v.data is None:
                     v.node, v.index, v.depth = new.node, new.index, new.depth
-        defer(grads)
+        # one replica of a data-parallel step: its live values (the loss) are computed with
+        # the other replicas' in the step's program, not read back alone afterwards
+        defer(grads + ([v for v in outs if v.data is None] if replica and not retain_graph else []))
     else:
         old_arrays = [None if g is None else _data_of(g) for g in old_grads]
         if not entry:
@@ -777,6 +809,38 @@ def run_backward(heads, head_grads, targets, retain_graph, old_grad=None):
     if not retain_graph:
         _free(plan)
     return targets, grads, plan.leaves
+
+
+def _backward_per_device(heads, head_grads, targets, retain_graph, old_grad):
+    """``run_backward`` of heads on several devices (one per context of a data-parallel
+    step): each device's heads are differentiated on their own, with their own variables.
+    Each part is a plan on one device; once deferred, the parts are replicas of one
+    structure, and the sync point that computes them runs them as one SPMD program."""
+    groups = {}
+    for h, g in zip(heads, head_grads):
+        groups.setdefault(h.ctx.jax_device, []).append((h, g))
+    all_targets, all_grads, all_leaves = [], [], []
+    for device, items in groups.items():
+        part = None if targets is None else [t for t in targets if t.ctx.jax_device is device]
+        if part is not None and not part:
+            continue
+        t, g, leaves = run_backward([h for h, _ in items], [g for _, g in items], part, retain_graph, old_grad,
+                                    replica=True)
+        all_targets += t
+        all_grads += g
+        all_leaves += leaves
+    if targets is not None:   # the caller's order
+        found = dict(zip(all_targets, all_grads))
+        _check_reachable_values(found, targets)
+        return targets, [found[t] for t in targets], all_leaves
+    return all_targets, all_grads, all_leaves
+
+
+def _check_reachable_values(found, targets):
+    for i, v in enumerate(targets):
+        if v not in found:
+            raise MXNetError(f"Cannot differentiate with respect to the {i + 1}-th variable because it is "
+                             "unreachable from the outputs: it was not used to compute them inside record().")
 
 
 def update_follows():

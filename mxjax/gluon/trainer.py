@@ -15,7 +15,10 @@
   then raise MXNet's AssertionError) and every context pulls the result.
   ``update_on_kvstore=False`` (or a kvstore without optimizer support, e.g. 'teststore')
   writes the summed gradients into every context, each updated with its own states.
-  ``kvstore=None`` does no reduction at all.  Distributed kvstores are not available.
+  ``kvstore=None`` does no reduction at all.  Contexts on distinct JAX devices sum with
+  one all-reduce node per parameter and update every context alike, so the whole step
+  is one SPMD program (docs/distributed.md); ``dist_*`` kvstores sum over the worker
+  processes of a jax.distributed job.
 * ``save_states``/``load_states`` use MXNet's NDArray file format (``nd.save``) with
   mxjax's own layout: every state array, the update counts and the optimizer's and
   scheduler's numeric attributes.  MXNet writes a pickle instead; files do not cross over.
@@ -83,6 +86,8 @@ class Trainer:
         self._kvstore = None
         self._distributed = None
         self._update_on_kvstore = None
+        self._replicated = False
+        self._reduced = {}
         self._params_to_init = list(self._params)
 
     def _init_kvstore(self):
@@ -130,6 +135,8 @@ class Trainer:
         else:
             self._kvstore = None
             self._update_on_kvstore = None
+        self._replicated = (isinstance(self._kvstore, kvs.KVStore) and not sparse_weight and not sparse_grad
+                            and len({c.jax_device for c in self._contexts}) == len(self._contexts) > 1)
         self._kv_initialized = True
 
     def _init_params(self):
@@ -218,6 +225,9 @@ class Trainer:
         fused update); another kvstore gets them one by one, as MXNet hands them over."""
         if not self._kvstore:
             return
+        if self._replicated:
+            self._allreduce_replicated()
+            return
         dense = []
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
@@ -239,7 +249,28 @@ class Trainer:
         for i, grads, datas in dense:
             self._kvstore.pushpull(i, grads, out=datas, priority=-i)
 
+    def _allreduce_replicated(self):
+        """Contexts on distinct devices: each parameter's gradients are summed by one
+        all-reduce node per parameter, so the step (every context's forward, backward and
+        update) is computed as one SPMD program over the devices.  The sums replace the
+        gradients (``update_on_kvstore=False``, as MXNet's pull into them) or only feed the
+        update (``update_on_kvstore``: MXNet's gradients keep their per-context values);
+        every context then applies the same update to its copy, which gives the numbers
+        the kvstore's single update and pull give."""
+        self._reduced = {}
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            grads = param.list_grad()
+            if self._update_on_kvstore:
+                self._reduced[i] = self._kvstore._allreduce(i, grads, store=False)
+            else:
+                for g, total in zip(grads, self._kvstore._allreduce(i, grads)):
+                    g._assign(total._value)
+
     def _update(self, ignore_stale_grad=False):
+        local = not (self._kvstore and self._update_on_kvstore) or self._replicated
+        reduced, self._reduced = self._reduced, {}
         updates = [[] for _ in self._updaters]
         for i, param in enumerate(self._params):
             if param.grad_req == "null":
@@ -254,13 +285,16 @@ class Trainer:
                             "use a subset of the Parameters (Blocks) for this iteration. If you are intentionally "
                             "only using a subset, call step with ignore_stale_grad=True to suppress this warning "
                             "and skip updating of Parameters with stale gradient")
-            if self._kvstore and self._update_on_kvstore:
+            if not local:
                 continue
-            for upd, arr in zip(updates, datas):
+            sums = reduced.get(i)
+            for r, (upd, arr) in enumerate(zip(updates, datas)):
                 if not ignore_stale_grad or _fresh(arr):
-                    upd.append((i, arr.grad, arr))
+                    upd.append((i, arr.grad if sums is None else sums[r], arr))
                     arr._var.fresh = False
-        if self._kvstore and self._update_on_kvstore:
+            if sums is not None:   # the kvstore holds the weights: the same (updated) values
+                self._kvstore._store[i] = datas[0]
+        if not local:
             return
         for updater, upd in zip(self._updaters, updates):
             if upd:

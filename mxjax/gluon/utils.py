@@ -14,7 +14,10 @@ import warnings
 import numpy as np
 
 from .. import ndarray
+from .._engine import replicas
+from .._engine.graph import constant
 from ..ndarray import NDArray
+from ..ndarray.ndarray import from_value
 
 __all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download", "replace_file"]
 
@@ -44,6 +47,12 @@ def split_and_load(data, ctx_list, batch_axis=0, even_split=True):
         data = ndarray.array(data, ctx=ctx_list[0])
     if len(ctx_list) == 1:
         return [data.as_in_context(ctx_list[0])]
+    devices = [ctx.jax_device for ctx in ctx_list]
+    if len(set(devices)) == len(devices) and data.shape[batch_axis] % len(devices) == 0 and data.stype == "default":
+        # contexts on distinct devices: one sharded transfer, each slice a concrete array on
+        # its device (every context's step then starts alike: one SPMD program can run them)
+        blocks = replicas.scatter(data._data(), devices, batch_axis)
+        return [from_value(constant(b, ctx)) for b, ctx in zip(blocks, ctx_list)]
     slices = split_data(data, len(ctx_list), batch_axis, even_split)
     return [s.as_in_context(ctx) for s, ctx in zip(slices, ctx_list)]
 

@@ -117,8 +117,11 @@ def create(name="local"):
     name = name.lower()
     if name in KVStoreBase.kv_registry:
         return KVStoreBase.kv_registry[name]()
+    if name in ("dist_sync", "dist_device_sync", "dist_async", "dist_sync_device", "dist_async_device", "dist"):
+        from .dist import DistKVStore
+        return DistKVStore(name)
     if "dist" in name or name == "horovod":
         raise NotImplementedForMXJax(
-            f"kvstore '{name}': mxjax has no distributed kvstore; train in one process over several "
-            "contexts with kvstore='device' or 'local'")
+            f"kvstore '{name}': mxjax's distributed kvstores are dist_sync, dist_device_sync and dist_async "
+            "(on jax.distributed); horovod is not provided")
     return KVStore(name)

@@ -14,16 +14,19 @@ holds one array, placed on the context of the value it was initialized with.
   updated in one fused call (MXNet updates key by key; the numbers are the same).
 
 'local' and 'device' differ in MXNet only in where the sum is computed; here both sum
-on the stored array's context.  Gradient compression and distributed types are not
-provided.
+on the stored array's context, except that a ``pushpull`` without an updater whose values
+are on distinct JAX devices is one all-reduce node (``_engine/replicas.py``), each device
+getting the sum where it is.  Gradient compression is not provided.
 """
 import functools
 import pickle
 
 import numpy as np
 
-from ..base import MXNetError, NotImplementedForMXJax
+from .._engine import executor, replicas
+from ..base import MXNetError
 from ..ndarray import NDArray
+from ..ndarray.ndarray import from_value
 from .. import ndarray as nd
 from .base import KVStoreBase
 
@@ -76,6 +79,9 @@ class KVStore(KVStoreBase):
         self._store = {}
         self._key_kind = None
         self._updater = None
+        self._replica_updaters = {}   # device position -> Updater (``_update_replicated``)
+        self._threshold = None        # 2bit gradient compression's threshold, when set
+        self._residuals = {}          # (key, value position) -> what compression left out
 
     # ---- properties -------------------------------------------------------------------------
     @property
@@ -134,7 +140,7 @@ class KVStore(KVStoreBase):
             if arrays[0].shape != old.shape:
                 raise MXNetError(f"push: key {k} holds shape {old.shape}, pushed values have shape "
                                  f"{arrays[0].shape}")
-        merged = [_sum(arrays, old.context) for (_, arrays), old in zip(pairs, stored)]
+        merged = [_sum(self._compressed(k, arrays), old.context) for (k, arrays), old in zip(pairs, stored)]
         if self._updater is None:
             for (k, _), total in zip(pairs, merged):
                 self._store[k] = total
@@ -164,9 +170,73 @@ class KVStore(KVStoreBase):
                     value.copyto(o)
 
     def pushpull(self, key, value, out=None, priority=0):
-        """``push`` then ``pull`` into ``out`` (default: back into the pushed values)."""
+        """``push`` then ``pull`` into ``out`` (default: back into the pushed values).
+
+        Without an updater, values of a key on distinct JAX devices (one per device) are
+        summed by one all-reduce node (``_allreduce``) instead of copies to one device and
+        back: a data-parallel step then stays one SPMD program."""
+        pairs = _pairs(key, value, "pushpull")
+        if all(_on_distinct_devices(arrays) for _, arrays in pairs):
+            outs = _pairs(key, value if out is None else out, "pushpull")
+            if self._updater is None:
+                for (k, arrays), (_, targets) in zip(pairs, outs):
+                    sums = self._allreduce(k, arrays)
+                    if [t.context for t in targets] == [a.context for a in arrays]:
+                        for t, total in zip(targets, sums):
+                            t._assign(total._value)
+                    else:
+                        for t in targets:
+                            sums[0].copyto(t)
+                return
+            if out is not None and self._replicable(pairs, outs):
+                self._update_replicated(pairs, outs)
+                return
         self.push(key, value, priority)
         self.pull(key, value if out is None else out, priority)
+
+    def _replicable(self, pairs, outs):
+        """Whether an updating pushpull can run on every device alike: mxjax's optimizer
+        Updater, one output per value, on the values' contexts."""
+        from ..optimizer.optimizer import Updater
+        return isinstance(self._updater, Updater) and all(
+            [t.context for t in targets] == [a.context for a in arrays] and _stype(targets[0]) == "default"
+            for (_, arrays), (_, targets) in zip(pairs, outs))
+
+    def _update_replicated(self, pairs, outs):
+        """Values on distinct devices, an optimizer on the store: the gradients are summed by
+        one all-reduce node per key and every device applies the update to its own output
+        (one updater per device, alike, so their states stay equal), which gives the numbers
+        of MXNet's single update on the store and pull, as one SPMD program.  The store then
+        holds the output on its context."""
+        from ..optimizer import get_updater
+        per_device = {}
+        for (k, arrays), (_, targets) in zip(pairs, outs):
+            sums = self._allreduce(k, arrays, store=False)
+            for r, (total, target) in enumerate(zip(sums, targets)):
+                per_device.setdefault(r, []).append((k.encode() if isinstance(k, str) else k, total, target))
+            stored = self._store[k]
+            self._store[k] = next((t for t in targets if t.context is stored.context), targets[0])
+        for r, updates in per_device.items():
+            updater = self._replica_updaters.get(r)
+            if updater is None:
+                updater = self._replica_updaters[r] = get_updater(self._updater.optimizer)
+            keys, grads, weights = zip(*updates)
+            updater(list(keys), list(grads), list(weights))
+
+    @_unrecorded
+    def _allreduce(self, key, arrays, store=True):
+        """The sum of ``arrays`` (one per device) on each of their contexts, as one
+        all-reduce node of the trace (``lax.psum`` in an SPMD program); with ``store``, the
+        stored value of ``key`` becomes the sum too, as after a push."""
+        old = self._stored(key)
+        if arrays[0].shape != old.shape:
+            raise MXNetError(f"push: key {key} holds shape {old.shape}, pushed values have shape "
+                             f"{arrays[0].shape}")
+        arrays = self._compressed(key, arrays)
+        sums = [from_value(v) for v in replicas.allreduce([_dense(a)._value for a in arrays])]
+        if store:
+            self._store[key] = next((t for t in sums if t.context is old.context), sums[0])
+        return sums
 
     def broadcast(self, key, value, out, priority=0):
         """Init ``key`` with ``value`` and pull it into ``out``."""
@@ -213,28 +283,71 @@ class KVStore(KVStoreBase):
     def _set_updater(self, updater):
         """``updater(key, summed, stored)`` runs on every push instead of replacing."""
         self._updater = updater
+        self._replica_updaters = {}
 
     def set_gradient_compression(self, compression_params):
-        raise NotImplementedForMXJax("gradient compression: mxjax's kvstore sums full-precision gradients; "
-                                     "create the Trainer without compression_params")
+        """MXNet's 2bit compression ('device' and 'dist' types): every pushed value plus its
+        residual (what earlier compressions left out, per key and value position) becomes
+        +threshold, -threshold or 0 elementwise; the remainder is the new residual.  The
+        sum is then taken of the compressed values.  Dense values only (row_sparse ones
+        are pushed as they are, as in MXNet)."""
+        if "device" not in self._type and "dist" not in self._type:
+            raise Exception("Gradient compression is not supported for this type of kvstore")  # noqa: TRY002
+        params = dict(compression_params)
+        if "type" not in params:
+            raise MXNetError("Required parameter type of string is not presented: pass "
+                             "{'type': '2bit', 'threshold': 0.5}")
+        if params["type"] != "2bit":
+            raise MXNetError(f"Unknown type for gradient compression {params['type']}: only '2bit' exists")
+        self._threshold = float(params.get("threshold", 0.5))
+        self._residuals = {}
+
+    def _compressed(self, key, arrays):
+        """``arrays`` (one pushed value per context) after 2bit compression, if it is set."""
+        if self._threshold is None:
+            return arrays
+        t = self._threshold
+        out = []
+        for pos, a in enumerate(arrays):
+            if _stype(a) != "default":
+                out.append(a)
+                continue
+            residual = self._residuals.get((key, pos))
+            total = a if residual is None else a + residual
+            quantized = ((total >= t) - (total <= -t)) * t
+            residual = self._residuals[(key, pos)] = total - quantized
+            executor.defer([residual._value])   # computed with the step that pushed
+            out.append(quantized)
+        return out
 
     def save_optimizer_states(self, fname, dump_optimizer=False):
         """Write the updater's states (and the optimizer if ``dump_optimizer``) as a pickle."""
         assert self._updater is not None, "Cannot save states for distributed training"
+        updater = self._replica_updaters.get(0, self._updater)   # replicas' states are equal
         with open(fname, "wb") as fout:
-            fout.write(self._updater.get_states(dump_optimizer))
+            fout.write(updater.get_states(dump_optimizer))
 
     def load_optimizer_states(self, fname):
         """Read what ``save_optimizer_states`` wrote."""
         assert self._updater is not None, "Cannot load states for distributed training"
         with open(fname, "rb") as fin:
-            self._updater.set_states(fin.read())
+            states = fin.read()
+        for updater in [self._updater] + list(self._replica_updaters.values()):
+            updater.set_states(states)
 
     def _barrier(self):
         """All workers wait here; one process has nothing to wait for."""
 
     def __getstate__(self):
         raise pickle.PicklingError("a KVStore holds live arrays and cannot be pickled")
+
+
+def _on_distinct_devices(arrays):
+    """Whether ``arrays`` (dense, two or more) are each on a JAX device of its own."""
+    if len(arrays) < 2 or any(_stype(a) != "default" for a in arrays):
+        return False
+    devices = {a.context.jax_device for a in arrays}
+    return len(devices) == len(arrays)
 
 
 def _sum(arrays, ctx):

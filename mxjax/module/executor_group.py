@@ -16,6 +16,8 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import context as ctx
+from .._engine import replicas
+from .._engine.graph import constant
 from .. import ndarray as nd
 from ..io import DataDesc
 from ..ndarray.storage_ids import _DTYPE_MX_TO_NP
@@ -48,6 +50,8 @@ def _load_general(sources, targets, axes):
         elif isinstance(src, (list, tuple)):
             for s, d in zip(src, dsts):
                 s.copyto(d)
+        elif _scatter(src, dsts, axis):
+            continue
         else:
             for idx, dst in dsts:
                 if axis >= 0 and (idx.start != 0 or src.shape[axis] != idx.stop):
@@ -58,6 +62,24 @@ def _load_general(sources, targets, axes):
                     dst[:] = src
                 else:
                     src.copyto(dst)
+
+
+def _scatter(src, dsts, axis):
+    """Contexts on distinct devices, equal slices covering ``src``: load them with one
+    sharded transfer, each a concrete array on its device (so every context's step starts
+    alike and the step runs as one SPMD program, see _engine/replicas.py).  False when
+    that does not apply."""
+    if axis < 0 or not isinstance(src, nd.NDArray) or len(dsts) < 2 or src.stype != "default":
+        return False
+    devices = [dst.context.jax_device for _, dst in dsts]
+    sizes = {idx.stop - idx.start for idx, _ in dsts}
+    if len(set(devices)) != len(devices) or len(sizes) != 1 or dsts[0][0].start != 0 \
+            or any(a[0].stop != b[0].start for a, b in zip(dsts, dsts[1:])) or dsts[-1][0].stop != src.shape[axis] \
+            or any(dst.dtype != src.dtype or dst.stype != "default" for _, dst in dsts):
+        return False
+    for (_, dst), block in zip(dsts, replicas.scatter(src._data(), devices, axis)):
+        dst._assign(constant(block, dst.context))
+    return True
 
 
 def _per_batch(batches, field, count):
@@ -186,6 +208,9 @@ class DataParallelExecutorGroup:
                     allow_up_sizing=True, **{d.name: d.shape for d in data_i + label_i})
             else:
                 self.execs.append(self._bind_ith_exec(i, data_i, label_i, shared_group))
+        replica = len({c.jax_device for c in self.contexts}) == len(self.contexts) > 1
+        for exe in self.execs:   # one replica of a data-parallel step (symbol/executor.py)
+            exe._replica = replica
         self.data_shapes, self.label_shapes = data_shapes, label_shapes
         self.data_names = [d.name for d in data_shapes]
         if label_shapes is not None:

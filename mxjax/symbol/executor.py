@@ -167,6 +167,7 @@ class Executor:
                            for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
         self._vjp = None
         self._pending = None   # (arg, aux, rng, forward Values) of a deferred training forward
+        self._replica = False  # set by a DataParallelExecutorGroup on distinct devices
         self._last_forward = None   # (is_train, random key) of the last eager forward
         self._monitor = None
         self._monitor_seen = None
@@ -336,7 +337,10 @@ class Executor:
             self._pending = (args, aux, rng, values[:n + m])
         for arr, v in zip(grads, values[n + m:]):
             arr._assign(v)
-        defer(values[n + m:])
+        # one replica of a data-parallel step (Module on distinct devices): the outputs too,
+        # so the step's program computes every context's outputs with it, instead of each
+        # context's metric read recomputing its node
+        defer(values if self._replica else values[n + m:])
 
     def _monitor_forward(self, args, aux, rng, training):
         """Report every operator's outputs to the monitor (see ``monitoring``)."""
