@@ -18,7 +18,7 @@ import numpy as onp
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
 from ..ndarray.registry import OPS, _hashable
-from ._op import FUNCTIONS
+from ._op import FUNCTIONS, scalar_dtype as _scalar_dtype
 from .multiarray import array, from_value, ndarray, wrap
 
 __all__ = ["call", "make_function", "SPECS"]
@@ -29,6 +29,22 @@ _P = inspect.Parameter
 SPECS = {}
 #: functions that return a list of arrays whatever its length (MXNet's split family)
 LIST_OUTPUTS = {"split", "array_split", "hsplit", "vsplit", "dsplit", "broadcast_arrays", "meshgrid"}
+#: functions whose number of outputs is the number of arrays in their sequence argument
+_PER_INPUT = {"broadcast_arrays", "meshgrid", "atleast_1d", "atleast_2d", "atleast_3d"}
+
+
+def output_count(name, layout, kwargs):
+    """How many arrays table function ``name`` returns, from its static arguments (what a
+    symbolic graph needs before any shape is known)."""
+    if name in _PER_INPUT:
+        return layout[0]
+    kwargs = dict(kwargs)
+    if name in LIST_OUTPUTS:
+        sections = kwargs["indices_or_sections"]
+        return len(sections) + 1 if isinstance(sections, (tuple, list)) else int(sections)
+    if name.startswith("_average") and kwargs.get("returned"):
+        return 2
+    return 1
 
 
 def define(name, impl, arrays=("a",), **statics):
@@ -53,18 +69,6 @@ def _inexact(x):
 def _as_float(x):
     """MXNet computes a float function of an integer or bool array in float32."""
     return x if _inexact(x) else x.astype(jnp.float32)
-
-
-def _scalar_dtype(value, ref):
-    if isinstance(value, (bool, onp.bool_)):
-        return onp.dtype(onp.bool_)
-    if ref is not None and ref.dtype != onp.bool_:
-        if isinstance(value, (float, onp.floating)) and ref.dtype.kind not in "fc":
-            return onp.dtype(onp.float32)
-        return ref.dtype
-    if isinstance(value, (int, onp.integer)):
-        return onp.dtype(onp.int64)
-    return onp.dtype(onp.float32)
 
 
 def _bind(name, args, kwargs):
@@ -341,6 +345,32 @@ define("take", lambda a, indices, axis, mode: jnp.take(a, indices.astype(jnp.int
        ("a", "indices"), axis=None, mode="raise")
 define("take_along_axis", lambda arr, indices, axis: jnp.take_along_axis(arr, indices, axis),
        ("arr", "indices"), axis=None)
+
+
+def encode_basic_key(key):
+    """A basic index (ints, slices, None, Ellipsis) as a literal, slices and Ellipsis spelled
+    out, so that it can be a static attribute of a symbolic graph and survive its JSON."""
+    items = key if isinstance(key, tuple) else (key,)
+    out = []
+    for item in items:
+        if isinstance(item, slice):
+            out.append(("slice", item.start, item.stop, item.step))
+        elif item is Ellipsis:
+            out.append(("ellipsis",))
+        elif item is None or isinstance(item, (int, onp.integer)) and not isinstance(item, bool):
+            out.append(None if item is None else int(item))
+        else:
+            raise TypeError(f"index {item!r} is not supported in a symbolic graph (ints, slices, None and "
+                            "Ellipsis are)")
+    return tuple(out)
+
+
+def _decode_basic_key(key):
+    return tuple(slice(*k[1:]) if isinstance(k, tuple) and k[0] == "slice" else Ellipsis if isinstance(k, tuple)
+                 else k for k in key)
+
+
+define("_getitem", lambda a, key: a[_decode_basic_key(key)], key=())
 
 
 def einsum(*operands, out=None, optimize=False):
