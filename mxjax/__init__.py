@@ -53,6 +53,8 @@ from . import attribute, contrib, runtime  # noqa: E402,F401
 from . import numpy, numpy_extension  # noqa: E402,F401
 from . import numpy as np  # noqa: E402,F401
 from . import numpy_extension as npx  # noqa: E402,F401
+symbol._attach_numpy_front_ends()
+ndarray.npx = numpy_extension   # MXNet's mx.nd.npx (mx.nd.np is not: mxjax's mx.nd names NumPy np)
 from .attribute import AttrScope  # noqa: E402,F401
 from .util import is_np_array, is_np_shape, np_array, np_shape, set_np_shape, use_np  # noqa: E402,F401
 from .util import use_np_array, use_np_shape  # noqa: E402,F401

@@ -447,3 +447,27 @@ def test_cold_tier_does_not_fuse_rare_pairs():
         y.backward()
     counts = [c for (a, b, _, _), c in executor._pairs.items() if {a.name, b.name} == {"cos", "broadcast_mul"}]
     assert counts and all(isinstance(c, int) and c < executor.FUSE_SIGHTINGS for c in counts)
+
+
+def test_pending_value_outside_the_loss_after_a_deferred_backward():
+    """A value computed under record() that the loss does not need (a running statistic, as
+    D2L's batch norm from scratch keeps) reads a value that a deferred backward takes over;
+    reading it afterwards still works (the plan orders nodes by what they read, not by id)."""
+    w = nd.ones(3)
+    w.attach_grad()
+    stat = nd.zeros(3)
+    for step in range(4):
+        x = nd.array([1.0, 2.0, 3.0]) + step
+        with autograd.record():
+            h = x * w
+            stat = 0.9 * stat + 0.1 * h
+            loss = (h * h).sum()
+        loss.backward()
+        w[:] = w - 0.01 * w.grad
+    expected, wv = np.zeros(3), np.ones(3)
+    for step in range(4):
+        x = np.array([1.0, 2.0, 3.0]) + step
+        h = x * wv
+        expected = 0.9 * expected + 0.1 * h
+        wv = wv - 0.01 * 2 * h * x
+    np.testing.assert_allclose(stat.asnumpy(), expected, rtol=1e-6)

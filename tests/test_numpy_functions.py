@@ -100,3 +100,29 @@ def test_out_argument():
     out = np.zeros((2,))
     res = np.add(np.ones(2), np.ones(2), out=out)
     assert res is out and out.tolist() == [2.0, 2.0]
+
+
+def test_ufunc_keywords_as_mxnet():
+    """MXNet 1.9.1's ufuncs take NumPy's ufunc keywords at their defaults only: another legal
+    value is NotImplementedError, an illegal one or an unknown keyword TypeError."""
+    x = np.ones((2,))
+    assert np.exp(x, where=True, casting="same_kind", order="K", dtype=None, subok=True).shape == (2,)
+    with pytest.raises(NotImplementedError, match="where=False is not implemented yet for operator exp"):
+        np.exp(x, where=False)
+    with pytest.raises(NotImplementedError, match="^dtype=int8 is not implemented yet$"):
+        np.add(x, x, dtype="int8")
+    with pytest.raises(TypeError, match="casting=mxnet not understood for operator sqrt"):
+        np.sqrt(x, casting="mxnet")
+    with pytest.raises(TypeError, match="dtype abcdefg not understood"):
+        np.multiply(x, x, dtype="abcdefg")
+    with pytest.raises(TypeError, match="foo is an invalid keyword to function 'exp'"):
+        np.exp(x, foo=1)
+
+
+def test_shape_function_edge_cases():
+    """NumPy's: squeeze of a 0-d array with an axis, tril of a 1-d array; MXNet's -2 in
+    broadcast_to keeps the input's dimension (MXNet's test_np_broadcast_to)."""
+    assert np.squeeze(np.array(1.0), -1).shape == ()
+    assert np.tril(np.arange(3)).tolist() == onp.tril(onp.arange(3)).tolist()
+    assert np.broadcast_to(np.ones((5,)), (3, 4, -2)).shape == (3, 4, 5)
+    assert np.broadcast_to(np.ones((3, 4)), (1, 0, -2, 4)).shape == (1, 0, 3, 4)

@@ -224,9 +224,24 @@ class Plan:
         n = len(slot_of)
         entries = []
         order = sorted(nodes, key=nodes.__getitem__)
+        try:
+            cacheable, n = self._wire(order, slot_of, n, entries)
+        except KeyError:   # a deferred backward took over values older nodes read: ids are not an order
+            order = _topological(order)
+            entries.clear()
+            cacheable, n = self._wire(order, slot_of, len(slot_of), entries)
+        self.cacheable = cacheable
+        self.nodes = tuple(entries)
+        self.node_objs = order
+        self.n_slots = n
+        self.slot_of = slot_of
+
+    def _wire(self, order, slot_of, n, entries):
+        """Fill ``entries`` with (instance, input slots, recorded) of the nodes in ``order``;
+        returns (cacheable, number of slots).  KeyError when a node reads a node after it."""
         cacheable = True
         get = slot_of.get
-        base = {}
+        base = self._base = {}
         for node in order:
             inst = node.inst
             cacheable = cacheable and inst.cacheable
@@ -238,12 +253,7 @@ class Plan:
             # a node whose graph a backward freed is history, not graph: no gradient through it
             entries.append((inst, tuple(ins), node.recorded and not node.freed))
             n += len(inst.out_avals)
-        self.cacheable = cacheable
-        self.nodes = tuple(entries)
-        self.node_objs = order
-        self.n_slots = n
-        self._base = base
-        self.slot_of = slot_of
+        return cacheable, n
 
     def slot(self, v):
         s = self.slot_of.get(v)
@@ -641,6 +651,32 @@ def stacked(values):
         if len(_stacked_fns) > PLAN_CACHE_SIZE:
             _stacked_fns.popitem(last=False)
     return fn(arrays, packs)[0]
+
+
+def _topological(order):
+    """``order`` (nodes by id) re-ordered so that every node comes after the nodes it reads.
+    Node ids are creation order, which is such an order until a deferred backward redirects
+    live pending values to its own (newer) node (``run_backward``): a node made before it
+    may then read it."""
+    members = set(order)
+    done, out = set(), []
+    for root in order:
+        if root in done:
+            continue
+        stack = [(root, iter(root.inputs))]
+        done.add(root)
+        while stack:
+            node, inputs = stack[-1]
+            for v in inputs:
+                child = v.node
+                if child in members and child not in done:
+                    done.add(child)
+                    stack.append((child, iter(child.inputs)))
+                    break
+            else:
+                stack.pop()
+                out.append(node)
+    return out
 
 
 def _store(values, results):

@@ -488,6 +488,8 @@ class HybridBlock(Block):
             inputs, names = [], iter(["data"] if real == 1 else [f"data{i}" for i in range(real)])
             for a in flat:
                 inputs.append(None if a is None else symbol.var(next(names)))
+            if is_np_array():   # NumPy semantics: the inputs are mx.sym.np symbols, as MXNet's
+                inputs = [None if a is None else a.as_np_ndarray() for a in inputs]
             out = self._symbolic_forward(*_regroup(inputs, fmt))
             outs, _ = _flatten(out, "output")
             self._cached_graph = [i for i in inputs if i is not None], symbol.Group(outs)
@@ -587,7 +589,7 @@ def _np_outputs(block, out):
         builtin = _builtin_forward[cls] = owner.__module__.startswith("mxjax.")
     from ..numpy.multiarray import ndarray, wrap
     if builtin:
-        return _np_map(out, wrap)
+        return _np_map(out, lambda o: o.as_np_ndarray() if isinstance(o, symbol.Symbol) else wrap(o))
 
     def check(o):
         if isinstance(o, NDArray) and not isinstance(o, ndarray):

@@ -308,6 +308,8 @@ class Parameter:
         if self._var is None:
             self._var = symbol.var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult,
                                    wd_mult=self.wd_mult, init=self.init, stype=self.stype)
+        if is_np_array():   # under npx.set_np(): an mx.sym.np symbol, as MXNet's
+            return self._var.as_np_ndarray()
         return self._var
 
     def row_sparse_data(self, row_id):

@@ -18,7 +18,7 @@ import numpy as onp
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
 from ..ndarray.registry import OPS, _hashable
-from ._op import FUNCTIONS
+from ._op import FUNCTIONS, scalar_dtype as _scalar_dtype
 from .multiarray import array, from_value, ndarray, wrap
 
 __all__ = ["call", "make_function", "SPECS"]
@@ -29,6 +29,22 @@ _P = inspect.Parameter
 SPECS = {}
 #: functions that return a list of arrays whatever its length (MXNet's split family)
 LIST_OUTPUTS = {"split", "array_split", "hsplit", "vsplit", "dsplit", "broadcast_arrays", "meshgrid"}
+#: functions whose number of outputs is the number of arrays in their sequence argument
+_PER_INPUT = {"broadcast_arrays", "meshgrid", "atleast_1d", "atleast_2d", "atleast_3d"}
+
+
+def output_count(name, layout, kwargs):
+    """How many arrays table function ``name`` returns, from its static arguments (what a
+    symbolic graph needs before any shape is known)."""
+    if name in _PER_INPUT:
+        return layout[0]
+    kwargs = dict(kwargs)
+    if name in LIST_OUTPUTS:
+        sections = kwargs["indices_or_sections"]
+        return len(sections) + 1 if isinstance(sections, (tuple, list)) else int(sections)
+    if name.startswith("_average") and kwargs.get("returned"):
+        return 2
+    return 1
 
 
 def define(name, impl, arrays=("a",), **statics):
@@ -55,16 +71,42 @@ def _as_float(x):
     return x if _inexact(x) else x.astype(jnp.float32)
 
 
-def _scalar_dtype(value, ref):
-    if isinstance(value, (bool, onp.bool_)):
-        return onp.dtype(onp.bool_)
-    if ref is not None and ref.dtype != onp.bool_:
-        if isinstance(value, (float, onp.floating)) and ref.dtype.kind not in "fc":
-            return onp.dtype(onp.float32)
-        return ref.dtype
-    if isinstance(value, (int, onp.integer)):
-        return onp.dtype(onp.int64)
-    return onp.dtype(onp.float32)
+#: MXNet's NumPy ufuncs: they take NumPy's ufunc keywords at their defaults only
+UFUNCS = frozenset(
+    "add subtract multiply divide mod matmul remainder power lcm sin cos sinh cosh tanh log10 sqrt cbrt abs fabs "
+    "absolute exp expm1 arcsin arccos arctan sign log rint log2 log1p degrees rad2deg radians deg2rad reciprocal "
+    "square negative fix tan ceil floor invert bitwise_not trunc logical_not arcsinh arccosh arctanh maximum "
+    "minimum copysign arctan2 hypot bitwise_and bitwise_xor bitwise_or ldexp isnan isinf isposinf isneginf "
+    "isfinite".split())
+_UFUNC_DEFAULTS = {"where": True, "casting": "same_kind", "order": "K", "dtype": None, "subok": True}
+_LEGAL_DTYPES = {onp.dtype(d) for d in ("int8", "uint8", "int32", "int64", "float16", "float32", "float64")}
+
+
+def _check_ufunc_keyword(name, key, value):
+    """MXNet's check of a ufunc keyword (``where``, ``casting``, ``order``, ``dtype``,
+    ``subok``): ignored at NumPy's default, NotImplementedError for another legal value,
+    TypeError otherwise (and for any other keyword)."""
+    if key not in _UFUNC_DEFAULTS:
+        raise TypeError(f"{key} is an invalid keyword to function '{name}'")
+    if value is _UFUNC_DEFAULTS[key] or value == _UFUNC_DEFAULTS[key]:
+        return
+    unary = len(_PARSE[name][0]) == 1
+    if key == "where":
+        legal = True
+    elif key == "casting":
+        legal = value in ("no", "equiv", "safe", "same_kind", "unsafe")
+    elif key == "order":
+        legal = isinstance(value, str)
+    elif key == "dtype":
+        try:
+            legal = isinstance(value, (str, type)) and onp.dtype(value) in _LEGAL_DTYPES
+        except TypeError:
+            legal = False
+    else:
+        legal = isinstance(value, bool)
+    if legal:
+        raise NotImplementedError(f"{key}={value} is not implemented yet" + (f" for operator {name}" if unary else ""))
+    raise TypeError(f"{key}={value} not understood for operator {name}" if unary else f"{key} {value} not understood")
 
 
 def _bind(name, args, kwargs):
@@ -78,6 +120,9 @@ def _bind(name, args, kwargs):
         if key in values:
             raise TypeError(f"{name}() got multiple values for argument '{key}'")
         if key not in names:
+            if name in UFUNCS:
+                _check_ufunc_keyword(name, key, value)
+                continue
             raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
         values[key] = value
     for a in arrays:
@@ -273,8 +318,18 @@ define("moveaxis", lambda a, source, destination: jnp.moveaxis(a, source, destin
        destination=0)
 define("rollaxis", lambda a, axis, start: jnp.rollaxis(a, axis, start), axis=0, start=0)
 define("expand_dims", lambda a, axis: jnp.expand_dims(a, axis), axis=0)
-define("squeeze", lambda a, axis: jnp.squeeze(a, axis), axis=None)
-define("broadcast_to", lambda a, shape: jnp.broadcast_to(a, shape), ("array",), shape=())
+define("squeeze", lambda a, axis: a if a.ndim == 0 else jnp.squeeze(a, axis), axis=None)   # NumPy: 0-d any axis
+
+
+def _broadcast_to(a, shape):
+    """NumPy's broadcast_to; MXNet's -2 in ``shape`` keeps the input's dimension there
+    (dimensions aligned from the right)."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    lead = len(shape) - a.ndim
+    return jnp.broadcast_to(a, tuple(a.shape[i - lead] if d == -2 and i >= lead else d for i, d in enumerate(shape)))
+
+
+define("broadcast_to", _broadcast_to, ("array",), shape=())
 define("tile", lambda a, reps: jnp.tile(a, reps), ("A",), reps=1)
 define("repeat", lambda a, repeats, axis: jnp.repeat(a, repeats, axis), repeats=1, axis=None)
 define("flip", lambda m, axis: jnp.flip(m, axis), ("m",), axis=None)
@@ -289,8 +344,8 @@ define("diagflat", lambda v, k: jnp.diagflat(v, k), ("v",), k=0)
 define("diagonal", lambda a, offset, axis1, axis2: jnp.diagonal(a, offset, axis1, axis2), offset=0, axis1=0,
        axis2=1)
 define("trace", lambda a, offset, axis1, axis2: jnp.trace(a, offset, axis1, axis2), offset=0, axis1=0, axis2=1)
-define("tril", lambda m, k: jnp.tril(m, k), ("m",), k=0)
-define("triu", lambda m, k: jnp.triu(m, k), ("m",), k=0)
+define("tril", lambda m, k: jnp.tril(jnp.broadcast_to(m, m.shape * 2) if m.ndim == 1 else m, k), ("m",), k=0)
+define("triu", lambda m, k: jnp.triu(jnp.broadcast_to(m, m.shape * 2) if m.ndim == 1 else m, k), ("m",), k=0)
 define("concatenate", lambda seq, axis: jnp.concatenate(seq, axis), ("*seq",), axis=0)
 define("append", lambda arr, values, axis: jnp.append(arr, values, axis), ("arr", "values"), axis=None)
 define("stack", lambda arrays, axis: jnp.stack(arrays, axis), ("*arrays",), axis=0)
@@ -341,6 +396,32 @@ define("take", lambda a, indices, axis, mode: jnp.take(a, indices.astype(jnp.int
        ("a", "indices"), axis=None, mode="raise")
 define("take_along_axis", lambda arr, indices, axis: jnp.take_along_axis(arr, indices, axis),
        ("arr", "indices"), axis=None)
+
+
+def encode_basic_key(key):
+    """A basic index (ints, slices, None, Ellipsis) as a literal, slices and Ellipsis spelled
+    out, so that it can be a static attribute of a symbolic graph and survive its JSON."""
+    items = key if isinstance(key, tuple) else (key,)
+    out = []
+    for item in items:
+        if isinstance(item, slice):
+            out.append(("slice", item.start, item.stop, item.step))
+        elif item is Ellipsis:
+            out.append(("ellipsis",))
+        elif item is None or isinstance(item, (int, onp.integer)) and not isinstance(item, bool):
+            out.append(None if item is None else int(item))
+        else:
+            raise TypeError(f"index {item!r} is not supported in a symbolic graph (ints, slices, None and "
+                            "Ellipsis are)")
+    return tuple(out)
+
+
+def _decode_basic_key(key):
+    return tuple(slice(*k[1:]) if isinstance(k, tuple) and k[0] == "slice" else Ellipsis if isinstance(k, tuple)
+                 else k for k in key)
+
+
+define("_getitem", lambda a, key: a[_decode_basic_key(key)], key=())
 
 
 def einsum(*operands, out=None, optimize=False):

@@ -9,12 +9,33 @@ attrs, avals): recording, autograd, the compiled tiers and hybridize work on the
 
 Attributes: ``fn`` the function's name, ``layout`` how the flat array inputs group into the
 function's array arguments (``None``: one array; an int k: a sequence of k arrays, as
-``concatenate``'s), ``kwargs`` its static keyword arguments as a tuple of pairs.
+``concatenate``'s; ``("scalar", v)``: the Python number ``v``, used by the symbolic front end
+``mx.sym.np``, which cannot know the other arguments' dtypes when it builds the graph, so the
+number takes its dtype here by the rule ``mx.np`` applies when it is called), ``kwargs`` its
+static keyword arguments as a tuple of pairs.
 """
+import jax.numpy as jnp
+import numpy as onp
+
 from ..ndarray.registry import REQUIRED, register
 
 #: NumPy function name -> JAX implementation ``impl(*array_args, **static_kwargs)``
 FUNCTIONS = {}
+
+
+def scalar_dtype(value, ref):
+    """The dtype a Python number takes as an argument of an np function whose first non-bool
+    array argument is ``ref`` (None: there is none): bool for bool, the array's dtype (float32
+    for a float with an integer array), else int64 for an int and float32 for a float."""
+    if isinstance(value, (bool, onp.bool_)):
+        return onp.dtype(onp.bool_)
+    if ref is not None and ref.dtype != onp.bool_:
+        if isinstance(value, (float, onp.floating)) and onp.dtype(ref.dtype).kind not in "fc":
+            return onp.dtype(onp.float32)
+        return onp.dtype(ref.dtype)
+    if isinstance(value, (int, onp.integer)):
+        return onp.dtype(onp.int64)
+    return onp.dtype(onp.float32)
 
 
 def _group(arrays, layout):
@@ -23,6 +44,10 @@ def _group(arrays, layout):
         if n is None:
             args.append(arrays[i])
             i += 1
+        elif isinstance(n, tuple):   # ("scalar", v): a number of a symbolic graph
+            value = float(n[1]) if isinstance(n[1], str) else n[1]
+            ref = next((a for a in arrays if a.dtype != jnp.bool_), None)
+            args.append(jnp.asarray(value, scalar_dtype(value, ref)))
         else:
             args.append(list(arrays[i:i + n]))
             i += n

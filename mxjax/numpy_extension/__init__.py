@@ -15,6 +15,7 @@ from .. import ndarray as _nd
 from ..base import MXNetError as _MXNetError
 from ..context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus  # noqa: F401
 from ..ndarray import waitall  # noqa: F401
+from ..numpy import _functions
 from ..numpy.multiarray import wrap as _wrap
 from ..util import (get_cuda_compute_capability, is_np_array, is_np_shape, np_array, np_shape,  # noqa: F401
                     reset_np, set_np, use_np, use_np_array, use_np_shape)
@@ -118,21 +119,29 @@ def _reshape_target(src, spec):
     return tuple(out)
 
 
+def reshape_target(shape, newshape, reverse=False):
+    """The shape ``npx.reshape(a, newshape, reverse)`` gives an array of ``shape``."""
+    spec = (int(newshape),) if isinstance(newshape, (int, _onp.integer)) else tuple(int(s) for s in newshape)
+    if not reverse:
+        return _reshape_target(tuple(shape), spec)
+    groups, j = [], 0
+    while j < len(spec):
+        take = 3 if spec[j] == -6 else 1
+        groups.append(spec[j:j + take])
+        j += take
+    rev = [g if g[0] != -6 else (-6, g[2], g[1]) for g in reversed(groups)]
+    return tuple(reversed(_reshape_target(tuple(reversed(shape)), [d for g in rev for d in g])))
+
+
 def reshape(a, newshape, reverse=False, order="C"):
     """Reshape ``a`` with the NumPy-extension codes (see the module docstring); ``reverse``
     reads the codes from the last dimension."""
-    spec = (int(newshape),) if isinstance(newshape, (int, _onp.integer)) else tuple(int(s) for s in newshape)
-    if reverse:
-        groups, j = [], 0
-        while j < len(spec):
-            take = 3 if spec[j] == -6 else 1
-            groups.append(spec[j:j + take])
-            j += take
-        rev = [g if g[0] != -6 else (-6, g[2], g[1]) for g in reversed(groups)]
-        target = tuple(reversed(_reshape_target(tuple(reversed(a.shape)), [d for g in rev for d in g])))
-    else:
-        target = _reshape_target(a.shape, spec)
-    return a.reshape(target)
+    return a.reshape(reshape_target(a.shape, newshape, reverse))
+
+
+# the same reshape as a table function, for mx.sym.npx.reshape (the shape is known when it runs)
+_functions.define("_npx_reshape", lambda a, newshape, reverse: a.reshape(reshape_target(a.shape, newshape, reverse)),
+                  newshape=(), reverse=False)
 
 
 def nonzero(a):
@@ -141,13 +150,37 @@ def nonzero(a):
     return array(_onp.argwhere(a.asnumpy()).astype(_onp.int64), ctx=a.context)
 
 
+def _check_np_semantics(what):
+    if not (is_np_shape() and is_np_array()):
+        raise ValueError(f"Cannot {what} `mxnet.numpy.ndarray` in legacy mode. Please activate numpy semantics by "
+                         "calling `npx.set_np()` in the global scope before calling this function.")
+
+
 def save(file, arr):
-    """Save an ndarray, a list or a dict of them (MXNet's NDArray file format)."""
+    """Save an ndarray, a list or a dict (str -> ndarray) of them in MXNet's NDArray file format
+    (the bytes MXNet 1.9.1 writes; zero-dim arrays keep their shape).  As MXNet's: only under
+    ``npx.set_np()`` (ValueError otherwise), only ``mx.np.ndarray`` values (TypeError)."""
+    from ..numpy.multiarray import ndarray
+    _check_np_semantics("save")
+    if isinstance(arr, ndarray):
+        arr = [arr]
+    if isinstance(arr, dict):
+        if any(not isinstance(k, str) for k in arr) or any(not isinstance(v, ndarray) for v in arr.values()):
+            raise TypeError("Only accepts dict str->ndarray or list of ndarrays")
+    elif isinstance(arr, list):
+        if any(not isinstance(v, ndarray) for v in arr):
+            raise TypeError("Only accepts dict str->ndarray or list of ndarrays")
+    else:
+        raise ValueError("data needs to either be a ndarray, dict of (str, ndarray) pairs or a list of ndarrays.")
     _nd.save(file, arr)
 
 
 def load(file):
-    """Load what ``save`` wrote: a list or dict of mx.np.ndarray."""
+    """Load what ``save`` (or MXNet's ``npx.save``/``nd.save``) wrote: a list, or a dict when the
+    file has names, of ``mx.np.ndarray``; only under ``npx.set_np()`` (ValueError otherwise)."""
+    _check_np_semantics("load")
+    if not isinstance(file, str):
+        raise TypeError("file required to be a string")
     loaded = _nd.load(file)
     if isinstance(loaded, dict):
         return {k: _wrap(v) for k, v in loaded.items()}

@@ -27,6 +27,19 @@ for _space in _spaces.values():
 for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot", "split_v2"):
     setattr(_sys.modules[__name__], _name, getattr(_functions, _name))   # the Python-level versions win
 
+
+
+def _attach_numpy_front_ends():
+    """``mx.sym.np`` / ``mx.sym.npx`` (also ``numpy``, ``numpy_extension``): filled from mx.np's
+    table once ``mxjax.numpy`` is imported (mxjax/__init__.py calls this)."""
+    from . import np_symbol as np_symbols, npx_symbol as npx_symbols
+    module = _sys.modules[__name__]
+    module.np = module.numpy = np_symbols.populate(f"{__name__}.numpy")
+    module.npx = module.numpy_extension = npx_symbols.populate(f"{__name__}.numpy_extension")
+    _sys.modules[module.np.__name__] = module.np
+    _sys.modules[module.npx.__name__] = module.npx
+
+
 from ..base import missing_api as _missing_api  # noqa: E402
 
 __getattr__ = _missing_api(__name__)

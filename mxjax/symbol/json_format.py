@@ -12,6 +12,7 @@ import json
 
 from ..base import MXNetError
 from .. import util
+from . import np_json
 from .symbol import Symbol, _Node, mutated_positions, topo_order
 
 MXNET_VERSION = 10901
@@ -50,8 +51,13 @@ def graph_dict(sym, top=True):
     nodes, row_ptr = [], [0]
     for node in order:
         spec = {"op": node.json_op(), "name": node.name}
-        if node.attrs:
-            spec["attrs"] = dict(sorted(node.attrs.items()))
+        attrs = node.attrs
+        if spec["op"] == "_npi_op":   # mx.sym.np nodes under MXNet's operator names where it has them
+            mxnet_node = np_json.to_mxnet(node)
+            if mxnet_node is not None:
+                spec["op"], attrs = mxnet_node
+        if attrs:
+            spec["attrs"] = dict(sorted(attrs.items()))
         spec["inputs"] = [[index[id(c)], i, 1 if id(c) in mutable else 0] for c, i in node.inputs]
         if node.subgraphs is not None:
             spec["subgraphs"] = [graph_dict(g, top=False) for g in node.subgraphs.symbols]
@@ -121,6 +127,10 @@ def _from_graph(graph):
             op = None
         else:
             op = OPS.get(op_name)
+            if op is None and op_name.startswith(("_np_", "_npi_", "_npx_")):   # MXNet's NumPy operators
+                translated = np_json.from_mxnet(op_name, attrs, len(spec.get("inputs", [])))
+                if translated is not None:
+                    op, attrs = translated
             if op is None:
                 raise MXNetError(f"Failed loading Op {spec['name']} of type {op_name}: "
                                  "the operator is not registered in mxjax")

@@ -81,6 +81,10 @@ def output_counts(op_name, attrs):
     if op_name in ("_foreach", "_while_loop", "_cond"):
         n = int(attrs["num_outputs"])
         return n, n
+    if op_name == "_npi_op":   # mx.sym.np: the table function's own count
+        from ..numpy._functions import output_count
+        n = output_count(attrs["fn"], attrs["layout"], attrs["kwargs"])
+        return n, n
     if op_name == "RNN":   # the output, then with state_outputs the last states (and cells)
         n = 1 + (2 if attrs.get("mode") == "lstm" else 1) * _flag(attrs, "state_outputs")
         return n, n

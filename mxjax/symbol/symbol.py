@@ -221,6 +221,15 @@ class Symbol:
             raise IndexError(f"index {index} is out of range for a symbol with {len(self._outputs)} outputs")
         return Symbol([self._outputs[index]])
 
+    def as_np_ndarray(self):
+        """The same graph as ``mx.sym.np._Symbol`` (NumPy operator semantics)."""
+        from .np_symbol import _Symbol
+        return _Symbol(self._outputs)
+
+    def as_nd_ndarray(self):
+        """This legacy Symbol itself (``_Symbol.as_nd_ndarray`` converts back)."""
+        return self
+
     def get_internals(self):
         """Every output of every node of the graph, in graph order."""
         entries = []

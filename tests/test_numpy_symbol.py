@@ -1,0 +1,121 @@
+"""``mx.sym.np`` / ``mx.sym.npx``: the symbolic NumPy front end (graphs of the same table
+functions as mx.np), Gluon export/import of blocks written with ``F.np`` under
+``npx.set_np()``, and MXNet 1.9.1's JSON of such blocks read and written (recorded by
+tools/record_mxnet_npx_files.py)."""
+import importlib.util
+import json
+import os
+
+import numpy as onp
+import pytest
+
+import mxjax as mx
+from mxjax import gluon, np, npx
+
+DATA = os.path.join(os.path.dirname(__file__), "reference", "data", "npx")
+INPUT = [[1.0, -2.0, 0.5], [0.25, 3.0, -1.0]]
+
+
+def _recorder():
+    """tools/record_mxnet_npx_files.py: the block and parameter values it recorded."""
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "tools", "record_mxnet_npx_files.py")
+    spec = importlib.util.spec_from_file_location("record_mxnet_npx_files", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def numpy_mode():
+    npx.set_np()
+    yield
+    npx.reset_np()
+
+
+def _eval(sym, **arrays):
+    return sym.as_nd_ndarray().eval(**{k: mx.nd.array(v, dtype=v.dtype) for k, v in arrays.items()})
+
+
+def test_symbol_types():
+    x = mx.sym.var("x")
+    assert type(x.as_np_ndarray()) is mx.sym.np._Symbol
+    assert type(x.as_np_ndarray().as_nd_ndarray()) is mx.sym.Symbol
+    assert x.as_nd_ndarray() is x
+    y = mx.sym.np.add(x.as_np_ndarray(), 1)
+    assert type(y) is mx.sym.np._Symbol and y.list_arguments() == ["x"]
+    assert mx.sym.numpy is mx.sym.np and mx.sym.numpy_extension is mx.sym.npx
+
+
+def test_graph_matches_imperative():
+    a = onp.arange(6, dtype="float32").reshape(2, 3) - 2
+    b = onp.linspace(-1, 1, 6, dtype="float32").reshape(2, 3)
+    x, y = mx.sym.var("x").as_np_ndarray(), mx.sym.var("y").as_np_ndarray()
+    sym = mx.sym.np.sum(x * y - 0.5, axis=1) + mx.sym.npx.relu(x)[:, 1] ** 2 + mx.sym.np.linalg.norm(y)
+    expected = np.sum(np.array(a) * np.array(b) - 0.5, axis=1) + npx.relu(np.array(a))[:, 1] ** 2 + \
+        np.linalg.norm(np.array(b))
+    onp.testing.assert_allclose(_eval(sym, x=a, y=b)[0].asnumpy(), expected.asnumpy(), rtol=1e-6)
+    parts = mx.sym.np.split(x, 3, axis=1)
+    assert len(parts) == 3 and parts.list_outputs() == [f"{parts.name}_output{i}" for i in range(3)]
+    outs = _eval(parts, x=a)
+    assert [o.shape for o in outs] == [(2, 1)] * 3
+    flat = mx.sym.npx.reshape(x, (-5,))
+    assert _eval(flat, x=a)[0].shape == (6,)
+
+
+def test_scalar_dtypes_follow_mx_np():
+    """A number in a graph takes its dtype when the graph runs, as in mx.np: an int array + 2
+    stays int32, * 1.5 gives float32, / 2 gives float32 (MXNet 1.9.1)."""
+    i = onp.array([1, 2, 3], dtype="int32")
+    x = mx.sym.var("x").as_np_ndarray()
+    assert _eval(x + 2, x=i)[0].dtype == onp.int32
+    assert _eval(x * 1.5, x=i)[0].asnumpy().tolist() == [1.5, 3.0, 4.5]
+    assert _eval(x / 2, x=i)[0].dtype == onp.float32
+    assert _eval(2 - x, x=i)[0].asnumpy().tolist() == [1, 0, -1]
+
+
+def test_export_imports_round_trip(numpy_mode, tmp_path):
+    block = _recorder().np_block(gluon)
+    block.initialize(mx.init.Uniform(1.0))
+    block.hybridize()
+    x = np.array(INPUT)
+    out = block(x)
+    prefix = str(tmp_path / "blk")
+    block.export(prefix)
+    imported = gluon.SymbolBlock.imports(prefix + "-symbol.json", ["data"], prefix + "-0000.params")
+    again = imported(x)
+    assert type(again) is np.ndarray
+    onp.testing.assert_allclose(again.asnumpy(), out.asnumpy(), rtol=1e-6)
+    sym = block(mx.sym.var("data").as_np_ndarray())
+    assert type(sym) is mx.sym.np._Symbol
+
+
+def _nodes(path):
+    return [(n["op"], n["name"], n.get("attrs")) for n in json.load(open(path))["nodes"]]
+
+
+def test_json_both_ways_with_mxnet(numpy_mode, tmp_path):
+    """MXNet's export of the block loads in mxjax with MXNet's output; mxjax's export of the
+    same block names the nodes as MXNet's (so MXNet reads it: checked by hand with 1.9.1)."""
+    recorder = _recorder()
+    expected = json.load(open(os.path.join(DATA, "np_block.json")))["output"]
+    imported = gluon.SymbolBlock.imports(os.path.join(DATA, "np_block-symbol.json"), ["data"],
+                                         os.path.join(DATA, "np_block-0000.params"))
+    onp.testing.assert_allclose(imported(np.array(INPUT)).asnumpy(), expected, rtol=1e-6)
+    block = recorder.np_block(gluon)
+    block.initialize()
+    for i, (_, p) in enumerate(sorted(block.collect_params().items())):
+        p.set_data(np.array(recorder.parameter_value(i, p.shape)) - 0.4)
+    block.hybridize()
+    onp.testing.assert_allclose(block(np.array(INPUT)).asnumpy(), expected, rtol=1e-6)
+    block.export(str(tmp_path / "np_block"))
+    mine = _nodes(str(tmp_path / "np_block-symbol.json"))
+    theirs = _nodes(os.path.join(DATA, "np_block-symbol.json"))
+    assert len(mine) == len(theirs)
+    for (op, name, attrs), (op2, name2, attrs2) in zip(mine, theirs):
+        assert name == name2
+        if op2 == "_npx_relu":   # mxjax writes the registry's (legacy) name, which MXNet also reads
+            assert op == "relu"
+            continue
+        assert op == op2
+        if op2 != "_npi_mean":   # MXNet's Python mean writes its default keepdims too
+            assert attrs == attrs2, name
