@@ -13,7 +13,8 @@ Each image goes through MXNet's default augmenter, in its order:
    iterator gives the cropped pixels as uint8).
 
 Batches are ``(batch_size,) + data_shape`` (float32 unless ``dtype``), labels ``(batch_size,)``
-or ``(batch_size, label_width)``.  With ``round_batch`` (the default) the last batch of an
+or ``(batch_size, label_width)``; every record must hold ``label_width`` labels (MXNetError
+otherwise).  With ``round_batch`` (the default) the last batch of an
 epoch is completed with the first records and ``pad`` counts them; the next epoch starts
 after them, as MXNet's does (the records wrapped into the last batch are not repeated).  With
 ``round_batch=False`` the filler records are the same, and ``pad`` counts them (MXNet leaves
@@ -134,10 +135,11 @@ class ImageRecordIter(DataIter):
 
     def _label(self, header):
         label = np.atleast_1d(np.asarray(header.label, np.float32)).ravel()
-        if label.size < self.label_width:
-            raise MXNetError(f"{type(self).__name__}: a record has {label.size} labels, fewer than "
-                             f"label_width={self.label_width}")
-        return label[:self.label_width]
+        if label.size != self.label_width:
+            raise MXNetError(f"Check failed: param_.label_width == rec.num_label ({self.label_width} vs. "
+                             f"{label.size}) : rec file provide {label.size}-dimensional label but label_width "
+                             f"is set to {self.label_width}")
+        return label
 
     def _image(self, payload):
         from .image import codec, resample
@@ -177,15 +179,14 @@ class ImageRecordIter(DataIter):
         pad = max(0, positions[-1] + 1 - n)
         self._cursor += self.batch_size
         self._skip = pad if self._round_batch else 0
-        images, labels, ids = [], [], []
+        images, labels = [], []
         for pos in positions % n:
             header, payload = recordio.unpack(self._records[self._order[pos]])
             images.append(self._image(payload))
             labels.append(self._label(header))
-            ids.append(header.id)
         label = np.stack(labels)
         self._batch = (np.stack(images).astype(self._dtype),
-                       label[:, 0] if self.label_width == 1 else label, int(pad), np.array(ids, np.uint64))
+                       label[:, 0] if self.label_width == 1 else label, int(pad))
         return True
 
     def next(self):
@@ -204,7 +205,8 @@ class ImageRecordIter(DataIter):
         return self._batch[2]
 
     def getindex(self):
-        return self._batch[3]
+        """Zeros, as MXNet's C++ image iterators report no record indices."""
+        return np.zeros(self.batch_size, dtype=np.uint64)
 
 
 class ImageRecordUInt8Iter(ImageRecordIter):
