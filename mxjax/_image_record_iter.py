@@ -6,6 +6,8 @@ Each image goes through MXNet's default augmenter, in its order:
 1. decode (RGB, or grayscale when ``data_shape[0]`` is 1);
 2. ``resize`` > 0: the shorter edge becomes ``resize`` (the longer one
    ``resize * long // short``), bilinear unless ``inter_method`` says otherwise;
+   ``pad`` > 0: a border of ``pad`` pixels of ``fill_value`` on every side (CIFAR's
+   ``pad=4`` with ``rand_crop``);
 3. crop to ``data_shape``: centred, or at a random place with ``rand_crop``; an image smaller
    than ``data_shape`` is first scaled up to cover it;
 4. mirror (``mirror`` always, ``rand_mirror`` with probability 0.5);
@@ -40,7 +42,7 @@ _IGNORED = {"preprocess_threads", "prefetch_buffer", "verbose", "device_id", "ct
             "shuffle_chunk_size", "shuffle_chunk_seed", "aug_seq"}
 _AFFINE = {"max_rotate_angle": 0, "rotate": -1, "max_shear_ratio": 0.0, "max_random_scale": 1.0,
            "min_random_scale": 1.0, "max_aspect_ratio": 0.0, "min_aspect_ratio": None,
-           "random_resized_crop": False, "max_img_size": 1e10, "min_img_size": 0.0, "pad": 0,
+           "random_resized_crop": False, "max_img_size": 1e10, "min_img_size": 0.0,
            "brightness": 0.0, "contrast": 0.0, "saturation": 0.0, "hue": 0.0, "pca_noise": 0.0,
            "random_h": 0, "random_s": 0, "random_l": 0, "max_random_contrast": 0.0,
            "max_random_illumination": 0.0, "mean_img": "", "max_crop_size": -1, "min_crop_size": -1}
@@ -64,7 +66,7 @@ class ImageRecordIter(DataIter):
                  shuffle=False, seed=0, rand_crop=False, rand_mirror=False, mirror=False,
                  resize=-1, inter_method=1, mean_r=0.0, mean_g=0.0, mean_b=0.0, mean_a=0.0,
                  std_r=1.0, std_g=1.0, std_b=1.0, std_a=1.0, scale=1.0, round_batch=True,
-                 num_parts=1, part_index=0, seed_aug=None, fill_value=255, dtype="float32",
+                 num_parts=1, part_index=0, seed_aug=None, pad=0, fill_value=255, dtype="float32",
                  data_name="data", label_name="softmax_label", path_imglist="", **kwargs):
         super().__init__(int(batch_size))
         for key, value in kwargs.items():
@@ -98,6 +100,7 @@ class ImageRecordIter(DataIter):
         self._std = np.array([std_r, std_g, std_b, std_a][:channels], np.float32).reshape(-1, 1, 1)
         self._scale = np.float32(scale)
         self._resize, self._interp = int(resize), int(inter_method)
+        self._pad, self._fill = int(pad), int(fill_value)
         self._rand_crop, self._rand_mirror, self._mirror = bool(rand_crop), bool(rand_mirror), bool(mirror)
         self._shuffle, self._round_batch = bool(shuffle), bool(round_batch)
         self._order_rng = np.random.RandomState(int(seed))
@@ -152,6 +155,8 @@ class ImageRecordIter(DataIter):
             size = ((self._resize, self._resize * rows // cols) if rows > cols
                     else (self._resize * cols // rows, self._resize))
             img = resample.resize(img, size[0], size[1], self._interp)
+        if self._pad > 0:
+            img = np.pad(img, ((self._pad, self._pad), (self._pad, self._pad), (0, 0)), constant_values=self._fill)
         rows, cols = img.shape[:2]
         if rows < height:
             img = resample.resize(img, int(height / rows * cols), height, self._interp)

@@ -184,6 +184,10 @@ def test_image_record_uint8_iter_and_grayscale(tmp_path):
     gray = mx.io.ImageRecordIter(path_imgrec=path, data_shape=(1, 4, 4), batch_size=2, label_width=2)
     assert next(iter(gray)).data[0].asnumpy()[0, 0].tolist() == [
         [73, 74, 76, 77], [85, 86, 87, 88], [97, 98, 99, 100], [109, 110, 111, 112]]
+    padded = mx.io.ImageRecordIter(path_imgrec=path, data_shape=(3, 10, 10), batch_size=2, label_width=2, pad=2,
+                                   fill_value=7)
+    data = next(iter(padded)).data[0].asnumpy()
+    assert data[0, 0, :, 0].tolist() == [7] * 10 and data[0, 2, 1].tolist() == [7] * 10
     with pytest.raises(mx.base.MXNetError, match="rec file provide 2-dimensional label but label_width is set to 1"):
         next(iter(mx.io.ImageRecordIter(path_imgrec=path, data_shape=(3, 4, 4), batch_size=2)))
     with pytest.raises(NotImplementedError, match="max_rotate_angle"):
