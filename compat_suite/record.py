@@ -3,7 +3,8 @@
     python -m compat_suite.record [--cases DIR] [-k PATTERN] [-j N] [--venv /tmp/mxref]
 
 Creates the reference virtual environment if it is missing
-(``python3 -m venv /tmp/mxref && /tmp/mxref/bin/pip install mxnet==1.9.1 "numpy<1.24"``),
+(``python3 -m venv /tmp/mxref && /tmp/mxref/bin/pip install mxnet==1.9.1 "numpy<1.24"
+"opencv-python-headless<4.9"``),
 runs each program there (``import mxnet`` is the real MXNet) in a subprocess
 whose working directory is a fresh temp dir, and writes its records and exit
 status to ``expected/NAME.json`` beside the cases directory.  Programs marked
@@ -21,7 +22,8 @@ from .programs import DEFAULT_CASES, discover, expected_dir, run_program
 __all__ = ["ensure_venv", "record_suite", "write_expected", "main"]
 
 DEFAULT_VENV = os.environ.get("MXREF_VENV", "/tmp/mxref")
-MXNET_REQUIREMENTS = ["mxnet==1.9.1", "numpy<1.24"]
+# OpenCV: MXNet's recordio.pack_img/unpack_img import cv2 (the image programs need it)
+MXNET_REQUIREMENTS = ["mxnet==1.9.1", "numpy<1.24", "opencv-python-headless<4.9"]
 
 
 def ensure_venv(venv=DEFAULT_VENV):

@@ -3,9 +3,10 @@
 ``NDArrayIter`` batches arrays along the batch axis (MXNet's ``last_batch_handle``
 'pad', 'discard' and 'roll_over');
 ``DataBatch`` and ``DataDesc`` are MXNet's batch and description records.
-``MNISTIter`` reads MNIST's idx files and ``CSVIter`` (in ``_csv_iter``) CSV files, as
-MXNet's C++ iterators of those names do.  Other file-based iterators (ImageRecordIter,
-LibSVMIter...) are not provided.
+``MNISTIter`` reads MNIST's idx files, ``CSVIter`` (in ``_csv_iter``) CSV files and
+``ImageRecordIter``/``ImageRecordUInt8Iter`` (in ``_image_record_iter``) RecordIO files of
+images, as MXNet's C++ iterators of those names do.  Other file-based iterators
+(LibSVMIter, ImageDetRecordIter...) are not provided.
 """
 import sys
 import time
@@ -17,7 +18,8 @@ from . import ndarray as nd
 from ._idx import read_idx
 from .base import MXNetError
 
-__all__ = ["DataDesc", "DataBatch", "DataIter", "NDArrayIter", "MNISTIter", "CSVIter"]
+__all__ = ["DataDesc", "DataBatch", "DataIter", "NDArrayIter", "MNISTIter", "CSVIter", "ImageRecordIter",
+           "ImageRecordUInt8Iter"]
 
 
 class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
@@ -390,6 +392,7 @@ class MNISTIter(DataIter):
 
 
 from ._csv_iter import CSVIter  # noqa: E402
+from ._image_record_iter import ImageRecordIter, ImageRecordUInt8Iter  # noqa: E402
 
 from .base import missing_api as _missing_api  # noqa: E402
 

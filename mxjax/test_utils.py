@@ -22,7 +22,7 @@ import json  # noqa: F401
 import logging  # noqa: F401
 import numbers
 import os
-import platform  # noqa: F401
+import platform
 import struct  # noqa: F401
 import sys
 import time  # noqa: F401
@@ -981,6 +981,11 @@ def list_gpus():
 
 def is_op_runnable():
     return True
+
+
+def is_aarch64_run():
+    """Whether the tests run on an aarch64 machine (MXNet skips some tests there)."""
+    return platform.machine() == "aarch64"
 
 
 def has_tvm_ops():

@@ -83,9 +83,15 @@ def test_dataset_shard_take_filter_sample():
         ds.shard(2, 2)
 
 
-def test_record_file_dataset_not_provided():
-    with pytest.raises(NotImplementedForMXJax):
-        gluon.data.RecordFileDataset("x.rec")
+def test_record_file_dataset_reads_records_by_position(tmp_path):
+    writer = mx.recordio.MXIndexedRecordIO(str(tmp_path / "d.idx"), str(tmp_path / "d.rec"), "w")
+    for key in (7, 3, 5):
+        writer.write_idx(key, bytes([key]) * key)
+    writer.close()
+    ds = gluon.data.RecordFileDataset(str(tmp_path / "d.rec"))
+    assert len(ds) == 3
+    assert [ds[i] for i in range(3)] == [bytes([7]) * 7, bytes([3]) * 3, bytes([5]) * 5]
+    assert ds.idx_file == str(tmp_path / "d.idx")
 
 
 # ---- samplers --------------------------------------------------------------------------------------------------
@@ -324,11 +330,48 @@ def test_cifar100_labels_and_archive_extraction(tmp_path):
     np.testing.assert_array_equal(fine[2][0].asnumpy(), pixels[2].transpose(1, 2, 0))
 
 
-def test_image_folder_datasets_not_provided(tmp_path):
-    with pytest.raises(NotImplementedForMXJax):
-        gluon.data.vision.ImageFolderDataset(str(tmp_path))
-    with pytest.raises(NotImplementedForMXJax):
-        gluon.data.vision.ImageRecordDataset(str(tmp_path / "x.rec"))
+def _png_images(count):
+    rs = np.random.RandomState(0)
+    return [rs.randint(0, 256, (5 + i, 4 + 2 * i, 3)).astype(np.uint8) for i in range(count)]
+
+
+def test_image_record_dataset_decodes_packed_images(tmp_path):
+    pytest.importorskip("PIL")
+    images = _png_images(3)
+    writer = mx.recordio.MXIndexedRecordIO(str(tmp_path / "i.idx"), str(tmp_path / "i.rec"), "w")
+    for i, img in enumerate(images):   # pack_img takes BGR, as OpenCV does
+        writer.write_idx(i, mx.recordio.pack_img(mx.recordio.IRHeader(0, [i, 2.5], i, 0), img, img_fmt=".png"))
+    writer.close()
+    ds = gluon.data.vision.ImageRecordDataset(str(tmp_path / "i.rec"))
+    assert len(ds) == 3
+    img, label = ds[2]
+    assert img.dtype == np.uint8 and img.shape == (7, 8, 3)
+    np.testing.assert_array_equal(img.asnumpy(), images[2][:, :, ::-1])
+    np.testing.assert_array_equal(label, [2, 2.5])
+    assert gluon.data.vision.ImageRecordDataset(str(tmp_path / "i.rec"), flag=0)[1][0].shape == (6, 6, 1)
+    scaled = gluon.data.vision.ImageRecordDataset(str(tmp_path / "i.rec"), transform=lambda x, y: (x * 0 + 1, y[0]))
+    assert scaled[1][0].asnumpy().max() == 1 and scaled[1][1] == 1
+
+
+def test_image_folder_dataset_lists_classes_and_skips_other_files(tmp_path):
+    pytest.importorskip("PIL")
+    images = _png_images(3)
+    for name, i in (("b", 0), ("a", 1), ("a", 2)):
+        os.makedirs(tmp_path / name, exist_ok=True)
+        png = mx.recordio.unpack(mx.recordio.pack_img(mx.recordio.IRHeader(0, 0, 0, 0), images[i], img_fmt=".png"))[1]
+        (tmp_path / name / f"{i}.PNG").write_bytes(png)
+    (tmp_path / "a" / "readme.txt").write_text("x")
+    (tmp_path / "loose.png").write_bytes(b"")
+    with pytest.warns(UserWarning) as caught:
+        ds = gluon.data.vision.ImageFolderDataset(str(tmp_path))
+    assert sorted(str(w.message).split(",")[0] for w in caught) == [
+        f"Ignoring {tmp_path / 'a' / 'readme.txt'} of type .txt. Only support .jpg",
+        f"Ignoring {tmp_path / 'loose.png'}"]
+    assert ds.synsets == ["a", "b"]
+    assert [(os.path.basename(p), label) for p, label in ds.items] == [("1.PNG", 0), ("2.PNG", 0), ("0.PNG", 1)]
+    img, label = ds[2]
+    np.testing.assert_array_equal(img.asnumpy(), images[0][:, :, ::-1])
+    assert label == 1 and len(ds) == 3
 
 
 # ---- transforms ----------------------------------------------------------------------------------------------------

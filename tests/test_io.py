@@ -126,3 +126,71 @@ def test_ndarrayiter_shuffle_orders_compose_across_resets():
     assert epochs == [[[9, 5, 2, 4], [7, 1, 0, 8]],
                       [[6, 3, 2, 5], [9, 7, 0, 1], [8, 6, 4, 3]],
                       [[9, 0, 4, 7], [3, 2, 1, 6]]]
+
+
+# ---- ImageRecordIter (values recorded from real MXNet 1.9.1) --------------------------------------------------------
+def _ramp_rec(path, count=5):
+    """PNG records of 6x8 images: B a horizontal ramp (+ the record number), G a vertical one, R 200."""
+    writer = mx.recordio.MXRecordIO(str(path), "w")
+    for i in range(count):
+        img = np.zeros((6, 8, 3), np.uint8)
+        img[:, :, 0] = np.arange(8) * 10 + i
+        img[:, :, 1] = np.arange(6)[:, None] * 20
+        img[:, :, 2] = 200
+        writer.write(mx.recordio.pack_img(mx.recordio.IRHeader(0, [i, 10 + i], i, 0), img, img_fmt=".png"))
+    writer.close()
+    return str(path)
+
+
+def test_image_record_iter_crops_mirrors_and_normalizes(tmp_path):
+    pytest.importorskip("PIL")
+    it = mx.io.ImageRecordIter(path_imgrec=_ramp_rec(tmp_path / "s.rec"), data_shape=(3, 4, 4), batch_size=2,
+                               label_width=2, mirror=True, mean_r=100, mean_g=10, mean_b=5, std_r=2, std_g=4,
+                               std_b=5, scale=0.5)
+    batches = list(it)
+    assert [(b.label[0].asnumpy().tolist(), b.pad) for b in batches] == [
+        ([[0, 10], [1, 11]], 0), ([[2, 12], [3, 13]], 0), ([[4, 14], [0, 10]], 1)]
+    row = batches[0].data[0].asnumpy()[1, :, 1, :]
+    np.testing.assert_allclose(row, [[25] * 4, [3.75] * 4, [4.6, 3.6, 2.6, 1.6]], rtol=1e-6)
+    assert batches[0].index.tolist() == [0, 0]
+
+
+def test_image_record_iter_round_batch_rolls_the_next_epoch_on(tmp_path):
+    pytest.importorskip("PIL")
+    writer = mx.recordio.MXRecordIO(str(tmp_path / "r.rec"), "w")
+    for i in range(7):
+        img = np.full((5, 5, 3), i, np.uint8)
+        writer.write(mx.recordio.pack_img(mx.recordio.IRHeader(0, float(i), i, 0), img, img_fmt=".png"))
+    writer.close()
+    it = mx.io.ImageRecordIter(path_imgrec=str(tmp_path / "r.rec"), data_shape=(3, 4, 4), batch_size=3)
+    epochs = []
+    for _ in range(3):
+        epochs.append([(b.label[0].asnumpy().tolist(), b.pad) for b in it])
+        it.reset()
+    assert epochs == [[([0, 1, 2], 0), ([3, 4, 5], 0), ([6, 0, 1], 2)],
+                      [([2, 3, 4], 0), ([5, 6, 0], 1)],
+                      [([1, 2, 3], 0), ([4, 5, 6], 0)]]
+
+
+def test_image_record_uint8_iter_and_grayscale(tmp_path):
+    pytest.importorskip("PIL")
+    path = _ramp_rec(tmp_path / "s.rec")
+    it = mx.io.ImageRecordUInt8Iter(path_imgrec=path, data_shape=(3, 4, 4), batch_size=3, label_width=2)
+    assert it.provide_data[0].shape == (3, 3, 4, 4) and it.provide_data[0].dtype == np.uint8
+    assert it.provide_label[0].shape == (3, 2)
+    batch = next(iter(it))
+    assert batch.data[0].dtype == np.uint8
+    assert batch.data[0].asnumpy()[2, :, 0, :].tolist() == [[200] * 4, [20] * 4, [22, 32, 42, 52]]
+    gray = mx.io.ImageRecordIter(path_imgrec=path, data_shape=(1, 4, 4), batch_size=2, label_width=2)
+    assert next(iter(gray)).data[0].asnumpy()[0, 0].tolist() == [
+        [73, 74, 76, 77], [85, 86, 87, 88], [97, 98, 99, 100], [109, 110, 111, 112]]
+    padded = mx.io.ImageRecordIter(path_imgrec=path, data_shape=(3, 10, 10), batch_size=2, label_width=2, pad=2,
+                                   fill_value=7)
+    data = next(iter(padded)).data[0].asnumpy()
+    assert data[0, 0, :, 0].tolist() == [7] * 10 and data[0, 2, 1].tolist() == [7] * 10
+    with pytest.raises(mx.base.MXNetError, match="rec file provide 2-dimensional label but label_width is set to 1"):
+        next(iter(mx.io.ImageRecordIter(path_imgrec=path, data_shape=(3, 4, 4), batch_size=2)))
+    with pytest.raises(NotImplementedError, match="max_rotate_angle"):
+        mx.io.ImageRecordIter(path_imgrec=path, data_shape=(3, 4, 4), batch_size=2, max_rotate_angle=10)
+    with pytest.raises(mx.base.MXNetError, match="Cannot find argument 'bogus'"):
+        mx.io.ImageRecordIter(path_imgrec=path, data_shape=(3, 4, 4), batch_size=2, bogus=1)

@@ -342,3 +342,4 @@ def test_split_v2_and_moments_outputs():
 def test_contrib_ndarray_and_symbol_are_the_contrib_operators():
     assert mx.contrib.ndarray.box_nms is mx.nd.contrib.box_nms
     assert mx.contrib.symbol.box_nms is mx.sym.contrib.box_nms
+    assert mx.contrib.nd is mx.contrib.ndarray and mx.contrib.sym is mx.contrib.symbol   # MXNet's aliases

@@ -6,7 +6,7 @@
 """
 import os
 
-from ...base import NotImplementedForMXJax
+from ... import recordio
 from ...ndarray import NDArray
 
 __all__ = ["Dataset", "SimpleDataset", "ArrayDataset", "RecordFileDataset"]
@@ -151,11 +151,19 @@ class ArrayDataset(Dataset):
 
 
 class RecordFileDataset(Dataset):
-    """Not provided: needs MXNet's RecordIO reader (``mx.recordio``)."""
+    """The raw records of a RecordIO file, by position: ``filename`` and the index file beside
+    it (the same name ending in ``.idx``), as ``mx.recordio.MXIndexedRecordIO`` writes them."""
 
     def __init__(self, filename):
-        raise NotImplementedForMXJax("gluon.data.RecordFileDataset needs mx.recordio, which mxjax does not "
-                                     "provide; convert the .rec file to numpy arrays and use ArrayDataset")
+        self.idx_file = os.path.splitext(filename)[0] + ".idx"
+        self.filename = filename
+        self._record = recordio.MXIndexedRecordIO(self.idx_file, self.filename, "r")
+
+    def __getitem__(self, idx):
+        return self._record.read_idx(self._record.keys[idx])
+
+    def __len__(self):
+        return len(self._record.keys)
 
 
 class _DownloadedDataset(Dataset):

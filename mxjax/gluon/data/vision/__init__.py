@@ -1,5 +1,7 @@
-"""``gluon.data.vision``: MNIST, FashionMNIST, CIFAR10/100 from local files, and image transforms."""
+"""``gluon.data.vision``: MNIST, FashionMNIST, CIFAR10/100 from local files, the image datasets
+(ImageRecordDataset, ImageFolderDataset) and image transforms."""
 from .datasets import *  # noqa: F401,F403
+from .image_datasets import *  # noqa: F401,F403
 from . import transforms  # noqa: F401
 
 

@@ -17,11 +17,11 @@ import numpy as np
 
 from .... import ndarray as nd
 from ...._idx import read_idx
-from ....base import MXNetError, NotImplementedForMXJax
+from ....base import MXNetError
 from ...utils import _get_repo_file_url
 from .. import dataset
 
-__all__ = ["MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "ImageRecordDataset", "ImageFolderDataset"]
+__all__ = ["MNIST", "FashionMNIST", "CIFAR10", "CIFAR100"]
 
 
 def _data_dir():
@@ -156,19 +156,3 @@ class CIFAR100(CIFAR10):
 
     def _label_column(self):
         return int(bool(self._fine_label))
-
-
-class ImageRecordDataset(dataset.Dataset):
-    """Not provided: needs RecordIO and OpenCV image decoding."""
-
-    def __init__(self, filename, flag=1, transform=None):
-        raise NotImplementedForMXJax("gluon.data.vision.ImageRecordDataset needs mx.recordio and mx.image "
-                                     "decoding, which mxjax does not provide")
-
-
-class ImageFolderDataset(dataset.Dataset):
-    """Not provided: needs image decoding (``mx.image.imread``)."""
-
-    def __init__(self, root, flag=1, transform=None):
-        raise NotImplementedForMXJax("gluon.data.vision.ImageFolderDataset needs mx.image.imread (OpenCV "
-                                     "decoding), which mxjax does not provide")
