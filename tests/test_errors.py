@@ -127,19 +127,30 @@ def test_backward_of_detached_computation():
         z.backward()
 
 
-@pytest.mark.parametrize("head_grad_shape", [(3,), (2, 2), (1,)])
-def test_bad_head_gradient_shape(head_grad_shape):
-    """MXNet 1.9.1 does not check (it reads past the buffer or ignores elements: with a (1,)
-    head gradient it gave x.grad = [2, 0]); mxjax raises instead of computing garbage."""
+def test_head_gradient_of_fewer_elements_is_refused():
+    """MXNet 1.9.1 reads past a smaller head gradient's buffer (with a (1,) head gradient it
+    gave x.grad = [2, 0]); mxjax raises instead of computing garbage."""
     x = nd.ones(2)
     x.attach_grad()
     with autograd.record():
         y = x * 2
     with pytest.raises(MXNetError) as exc:
-        y.backward(nd.ones(head_grad_shape))
-    assert _shape_in(head_grad_shape, str(exc.value))
+        y.backward(nd.ones((1,)))
+    assert _shape_in((1,), str(exc.value))
     with pytest.raises(MXNetError):
-        autograd.grad(y, [x], head_grads=nd.ones(head_grad_shape))
+        autograd.grad(y, [x], head_grads=nd.ones((1,)))
+
+
+@pytest.mark.parametrize("head_grad_shape", [(3,), (2, 2)])
+def test_head_gradient_of_more_elements_gives_its_first(head_grad_shape):
+    """MXNet 1.9.1 reads a larger head gradient's buffer with its head's shape: x * 2 with a
+    head gradient [1, 2, 3] (or [[1, 2], [3, 4]]) gives x.grad = [2, 4]."""
+    x = nd.ones(2)
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+    y.backward(nd.arange(1, 1 + int(np.prod(head_grad_shape))).reshape(head_grad_shape))
+    np.testing.assert_array_equal(x.grad.asnumpy(), [2.0, 4.0])
 
 
 def test_head_grads_count_mismatch():

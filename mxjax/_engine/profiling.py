@@ -55,12 +55,19 @@ def _emit(name, start, compiled):
 def cold_forward(env, entries):
     """``executor._cold_forward``'s loop, each op timed."""
     for inst, ins, _ in entries:
-        before = inst._fwd
+        before = _compiled(inst)
         start = now()
         outs = jax.block_until_ready(inst.fwd(*[env[i] for i in ins]))
-        compiles = type(inst).fwd is OpInstance.fwd and inst._fwd is not before   # its per-op jit ran first
+        compiles = _compiled(inst) > before   # its per-op jit compiled in this call
         _emit(label(inst), start, compiles)
         env.extend(outs)
+
+
+def _compiled(inst):
+    """How many executables the instance's per-op jit holds (0 while it runs on the host,
+    ``host_eval``)."""
+    fwd = inst._fwd if type(inst).fwd is OpInstance.fwd else None
+    return fwd._cache_size() if hasattr(fwd, "_cache_size") else 0
 
 
 def vjp(inst, arrays, cotangents, needed):
