@@ -67,6 +67,14 @@ class Initializer:
     def dumps(self):
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
 
+    def __eq__(self, other):
+        """As MXNet 1.9.1: initializers of the same class made with the same arguments are equal."""
+        if not isinstance(other, Initializer):
+            return NotImplemented
+        return type(self) is type(other) and self._kwargs == other._kwargs
+
+    __hash__ = None   # MXNet's initializers are unhashable: equal ones may be mutated apart
+
     def set_verbosity(self, verbose=False, print_func=None):
         self._verbose = verbose
         return self

@@ -433,3 +433,11 @@ def test_summary_prints_mxnets_table(capsys):
     cnn.hybridize()
     with pytest.raises(AssertionError, match=r'"conv\d+" must not be hybridized to print summary.'):
         cnn.summary(mx.nd.ones((2, 3, 8, 8)))
+
+
+def test_initializers_of_one_class_and_arguments_are_equal():
+    """MXNet 1.9.1's Initializer.__eq__: same class, same arguments (shared-parameter code compares them)."""
+    assert mx.init.Constant(-10.0) == mx.init.Constant(-10.0)
+    assert mx.init.Constant(-10.0) != mx.init.Constant(1.0)
+    assert mx.init.Uniform(0.1) != mx.init.Normal(0.1)
+    assert mx.init.Xavier() == mx.init.Xavier()
