@@ -114,9 +114,9 @@ class OpInstance:
         self._vjps = {}
 
     def fwd(self, *arrays):
-        """Forward through a per-op ``jax.jit`` (the cold tier); the first calls of an op
-        whose operations NumPy computes bit for bit as XLA run on the host instead
-        (``host_eval``: a new shape costs no compile)."""
+        """Forward through a per-op ``jax.jit`` (the cold tier).  An instance made by
+        ``instance`` starts with ``host_eval``'s forward where NumPy computes its operations
+        bit for bit as XLA does (a new shape costs no compile)."""
         if self._fwd is None:
             self._fwd = jax.jit(self.fn)
         return self._fwd(*arrays)

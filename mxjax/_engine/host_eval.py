@@ -117,7 +117,7 @@ def _run(jaxpr, consts, args):
         outs = RULES[eqn.primitive.name](*[read(a) for a in eqn.invars], **eqn.params)
         if not eqn.primitive.multiple_results:
             outs = (outs,)
-        for var, value, in zip(eqn.outvars, outs):
+        for var, value in zip(eqn.outvars, outs):
             value = np.asarray(value)
             if value.dtype != var.aval.dtype or value.shape != var.aval.shape:
                 raise AssertionError(f"host rule of {eqn.primitive.name} gave {value.dtype}"
@@ -143,7 +143,7 @@ def _check_normal(*arrays):
 
 
 def _arith(fn):
-    """A float rule that is correctly rounded in NumPy and in XLA (IEEE add, sub, mul): exact
+    """A rounding float rule, correctly rounded in NumPy and in XLA (IEEE add, sub, mul): exact
     away from subnormals.  Integer operands wrap in both.  (Not division: XLA:CPU divides by
     a broadcast scalar as a multiply by its reciprocal, and its integer division truncates.)"""
     def rule(*args, **_):
@@ -155,12 +155,12 @@ def _arith(fn):
     return rule
 
 
-def _exact_float(fn):
-    """An elementwise float rule that rounds nothing (floor, ceil, sign...): exact away from
-    subnormals (which XLA reads as zero)."""
-    def rule(x, **params):
-        _check_normal(x)
-        return fn(x, **params)
+def _normal_operands(fn):
+    """An elementwise rule that rounds nothing (comparisons, floor, ceil, sign, neg, abs):
+    exact away from subnormal operands (which XLA reads as zero)."""
+    def rule(*args, **params):
+        _check_normal(*args)
+        return fn(*args, **params)
     return rule
 
 
@@ -169,13 +169,6 @@ def _round(x, rounding_method):
         return np.rint(x)
     whole = np.trunc(x)   # away from zero; x - whole is exact
     return np.where(np.abs(x - whole) >= 0.5, whole + np.sign(x), whole).astype(x.dtype)
-
-
-def _compare(fn):
-    def rule(x, y, **_):
-        _check_normal(x, y)
-        return fn(x, y)
-    return rule
 
 
 def _integral(fn):
@@ -296,18 +289,18 @@ RULES = {
     "add": _arith(np.add),
     "sub": _arith(np.subtract),
     "mul": _arith(np.multiply),
-    "neg": _arith(np.negative),
-    "abs": _arith(np.abs),
-    "floor": _exact_float(np.floor),
-    "ceil": _exact_float(np.ceil),
-    "round": _exact_float(_round),
-    "sign": _exact_float(np.sign),
-    "eq": _compare(np.equal),
-    "ne": _compare(np.not_equal),
-    "lt": _compare(np.less),
-    "le": _compare(np.less_equal),
-    "gt": _compare(np.greater),
-    "ge": _compare(np.greater_equal),
+    "neg": _normal_operands(np.negative),
+    "abs": _normal_operands(np.abs),
+    "floor": _normal_operands(np.floor),
+    "ceil": _normal_operands(np.ceil),
+    "round": _normal_operands(_round),
+    "sign": _normal_operands(np.sign),
+    "eq": _normal_operands(np.equal),
+    "ne": _normal_operands(np.not_equal),
+    "lt": _normal_operands(np.less),
+    "le": _normal_operands(np.less_equal),
+    "gt": _normal_operands(np.greater),
+    "ge": _normal_operands(np.greater_equal),
     "and": _integral(np.bitwise_and),
     "or": _integral(np.bitwise_or),
     "not": _integral(np.invert),
