@@ -59,3 +59,43 @@ def test_numpy_functions_see_the_values():
     assert np.all(a == 50000001) and np.all(a.floor() == 50000001)
     values = np.asarray(mx.nd.array([[1, 2], [3, 4]]), dtype=np.float64)
     assert values.dtype == np.float64 and values.tolist() == [[1, 2], [3, 4]]
+
+
+def test_to_jax_and_from_jax_share_the_buffer_both_ways():
+    import jax
+    import jax.numpy as jnp
+    arr = mx.nd.array([[1, 2], [3, 4]]) * 2          # a pending value is computed first
+    shared = arr.to_jax()
+    assert isinstance(shared, jax.Array) and shared.dtype == jnp.float32
+    assert shared.unsafe_buffer_pointer() == arr.to_jax().unsafe_buffer_pointer()
+    np.testing.assert_array_equal(np.asarray(shared), [[2, 4], [6, 8]])
+    arr += 1                                          # a write gives the NDArray a new buffer
+    np.testing.assert_array_equal(np.asarray(shared), [[2, 4], [6, 8]])
+
+    source = jnp.arange(6, dtype=jnp.int64).reshape(2, 3)
+    back = mx.nd.from_jax(source)
+    assert back.dtype == np.int64 and back.shape == (2, 3) and back.context == mx.cpu(0)
+    assert back.to_jax().unsafe_buffer_pointer() == source.unsafe_buffer_pointer()
+    np.testing.assert_array_equal((back + 1).asnumpy(), np.arange(1, 7).reshape(2, 3))
+
+
+def test_from_jax_arrays_take_part_in_autograd():
+    import jax.numpy as jnp
+    x = mx.nd.from_jax(jnp.array([1.0, 2.0, 3.0], dtype=jnp.float32))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = (x * x).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), [2.0, 4.0, 6.0])
+
+
+def test_from_jax_refuses_other_objects():
+    with pytest.raises(TypeError, match="mx.nd.array"):
+        mx.nd.from_jax(np.zeros(3))
+
+
+def test_from_dlpack_of_numpy_keeps_values_and_dtype():
+    source = np.arange(12, dtype=np.float64).reshape(3, 4)
+    arr = mx.nd.from_dlpack(source)
+    assert arr.dtype == np.float64 and arr.context == mx.cpu(0)
+    np.testing.assert_array_equal(arr.asnumpy(), source)

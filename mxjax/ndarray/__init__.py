@@ -15,13 +15,13 @@ from ..context import current_context
 from .._engine.graph import constant
 from . import ops  # noqa: F401  (fills the registry)
 from . import indexing, view  # noqa: F401  (registers _getitem/_setitem/Reshape)
-from .interop import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
+from .interop import from_dlpack, from_jax, from_numpy, to_dlpack_for_read, to_dlpack_for_write, to_jax
 from . import random
 from .ndarray import NDArray, _apply_unary, array, from_value, invoke, waitall
 from .registry import OPS
 
 __all__ = ["NDArray", "array", "zeros", "ones", "full", "empty", "arange", "waitall", "random", "sparse",
-           "split_v2", "from_numpy", "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write",
+           "split_v2", "from_numpy", "from_dlpack", "from_jax", "to_jax", "to_dlpack_for_read", "to_dlpack_for_write",
            "op", "_internal", "linalg", "contrib"] + sorted(n for n in OPS if not n.startswith("_"))
 
 
@@ -205,6 +205,7 @@ NDArray.split_v2.__doc__ = split_v2.__doc__
 
 
 NDArray.to_dlpack_for_read = to_dlpack_for_read
+NDArray.to_jax = to_jax
 NDArray.to_dlpack_for_write = to_dlpack_for_write
 NDArray._basic_indexing_slice_is_contiguous = staticmethod(indexing.basic_indexing_slice_is_contiguous)
 

@@ -1,8 +1,11 @@
-"""Exchanging arrays with other libraries: DLPack capsules and numpy arrays.
+"""Exchanging arrays with other libraries: JAX arrays, DLPack capsules and numpy arrays.
 
+``NDArray.to_jax()`` / ``from_jax`` (mxjax's own, MXNet has no JAX) share the buffer with JAX code
+in the same process: an NDArray's value is a ``jax.Array``, so neither direction copies.
 ``to_dlpack_for_read`` / ``to_dlpack_for_write`` (functions and methods) give a DLPack PyCapsule
 of the array's current buffer and ``from_dlpack`` makes an NDArray of a capsule (or of any object
-with ``__dlpack__``).  ``from_numpy`` makes an NDArray of a numpy array.
+with ``__dlpack__``: a torch, numpy or JAX array), zero-copy where JAX can alias the buffer.
+``from_numpy`` makes an NDArray of a numpy array.
 
 Where mxjax differs: JAX buffers are immutable, so a consumer writing through the capsule of
 ``to_dlpack_for_write`` is not guaranteed to be seen by mxjax (MXNet shares the memory both
@@ -15,7 +18,9 @@ import ctypes
 import jax
 import numpy as np
 
-from .ndarray import NDArray, array
+from .._engine.graph import constant
+from ..context import context_of_device
+from .ndarray import NDArray, array, from_value
 
 #: DLPack's device types (dlpack.h): what ``__dlpack_device__`` reports for a capsule
 _DL_DEVICE_TYPES = {"cpu": 1, "gpu": 2}
@@ -51,12 +56,41 @@ class _Capsule:
         return int(device[0]), int(device[1])
 
 
+def to_jax(data):
+    """``data``'s values as a ``jax.Array`` (computed first, as ``asnumpy`` does), without a copy.
+    The NDArray and the result share the buffer; both are immutable to JAX, and a later write
+    to the NDArray gives it a new buffer, so the returned array keeps the values it had."""
+    value = data._data()
+    if not isinstance(value, jax.Array):   # computed on the host: keep the device copy made here
+        value = data._value.data = jax.device_put(value, data.context.jax_device)
+    return value
+
+
+def from_jax(value, ctx=None):
+    """An NDArray of the ``jax.Array`` ``value`` with its dtype and shape, without a copy; its
+    context is the device ``value`` lives on, or ``ctx`` when given (copied there if elsewhere).
+    A value that is not a ``jax.Array`` raises TypeError (use ``nd.array`` for numpy data)."""
+    if not isinstance(value, jax.Array):
+        raise TypeError(f"from_jax takes a jax.Array, got {type(value).__name__}; "
+                        "use mx.nd.array for numpy arrays and lists")
+    devices = value.devices()
+    if len(devices) != 1:
+        raise ValueError(f"from_jax takes an array on one device; this one is sharded over "
+                         f"{len(devices)} devices (gather it with jax.device_get first)")
+    if ctx is None:
+        ctx = context_of_device(next(iter(devices)))
+    elif next(iter(devices)) != ctx.jax_device:
+        value = jax.device_put(value, ctx.jax_device)
+    return from_value(constant(value, ctx))
+
+
 def from_dlpack(dlpack):
     """An NDArray of a DLPack capsule (consumed: a capsule can be used once) or of any object
-    with ``__dlpack__`` (a JAX, numpy or torch array)."""
+    with ``__dlpack__`` (a JAX, numpy or torch array).  JAX aliases the buffer where it can
+    (host memory with its alignment); the producer must not write into it afterwards, since
+    mxjax's values are immutable."""
     source = dlpack if hasattr(dlpack, "__dlpack__") else _Capsule(dlpack)
-    value = jax.dlpack.from_dlpack(source)
-    return array(value, dtype=value.dtype)
+    return from_jax(jax.dlpack.from_dlpack(source))
 
 
 class _NumpyBacked(NDArray):
