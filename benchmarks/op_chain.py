@@ -5,7 +5,7 @@
 * repeated: the same chain every step (mxjax's hot tier: one compiled call per step);
 * first sighting: a new random sequence of ops every step, so no whole-trace cache can hit
   (mxjax's cold tier: per-op cached jitted forward and vjp), twice: in a new program, and in
-  a long-running one, where recurring pairs of ops run fused (``executor.cold_entries``;
+  a long-running one, where recurring pairs of ops run fused (``cold_tier.cold_entries``;
   fusing starts after ``FUSE_SIGHTINGS`` sightings of a pair, here after 60 warm-up chains);
 * pure JAX jit: jax.jit(jax.grad) of the same chain, compiled once;
 * PyTorch eager (if installed): the same chain with requires_grad and backward().
@@ -61,17 +61,17 @@ def main():
     import jax
     import jax.numpy as jnp
     from mxjax import autograd, nd
-    from mxjax._engine import executor
+    from mxjax._engine import cold_tier, executor, policy
 
     @contextlib.contextmanager
     def new_program():
         """As in a program that just started: no pair of ops fused yet (and none fused now)."""
-        saved = executor._pairs, executor.FUSE_SIGHTINGS
-        executor._pairs, executor.FUSE_SIGHTINGS = {}, float("inf")
+        saved = cold_tier._pairs, policy.FUSE_SIGHTINGS
+        cold_tier._pairs, policy.FUSE_SIGHTINGS = {}, float("inf")
         try:
             yield
         finally:
-            executor._pairs, executor.FUSE_SIGHTINGS = saved
+            cold_tier._pairs, policy.FUSE_SIGHTINGS = saved
 
     rng = random.Random(0)
     fixed = chain_spec(rng, n)
@@ -134,7 +134,7 @@ def main():
     print(f"{'contender':<24}{'us/op':>10}{'x JAX jit':>12}")
     for name, val in results.items():
         print(f"{name:<24}{val:>10.2f}{val / base:>12.1f}")
-    fused = sum(1 for v in executor._pairs.values() if not isinstance(v, int))
+    fused = sum(1 for v in cold_tier._pairs.values() if not isinstance(v, int))
     print(f"plan cache: {executor.plan_cache.compiles} compiles, {executor.plan_cache.hits} hits; "
           f"{fused} fused pairs")
     if args.json:

@@ -1,7 +1,7 @@
 """``mx.autograd``: recording scopes, backward, grad, variables, custom Functions.
 
 MXNet 1.9.1's semantics, on ``jax.vjp`` of the recorded trace (see
-``_engine/executor.py``).  Differences from MXNet: every operator is
+``_engine/backward.py``).  Differences from MXNet: every operator is
 differentiable to any order through ``grad(create_graph=True)`` (MXNet
 refuses second order for most operators); ``backward``'s ``train_mode``
 only sets the training flag a custom Function's ``backward`` sees, because
@@ -13,7 +13,7 @@ from array import array  # noqa: F401
 from threading import Lock  # noqa: F401
 
 from .base import MXNetError, string_types  # noqa: F401
-from ._engine import executor
+from ._engine import backward as _engine_backward
 from ._engine.function import FunctionInstance, backward_mode
 from ._engine.graph import apply
 from ._engine.state import state
@@ -148,7 +148,7 @@ def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     heads, _ = _as_list(heads, "heads")
     hg = _head_grads(heads, head_grads)
     with _BackwardTrainMode(train_mode):
-        targets, grads, leaves = executor.run_backward([h._value for h in heads], hg, None, retain_graph, _old_grad)
+        targets, grads, leaves = _engine_backward.run_backward([h._value for h in heads], hg, None, retain_graph, _old_grad)
     seen = set()
     for value, g in zip(targets, grads):
         info = value.var
@@ -187,9 +187,9 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
     head_values = [h._value for h in heads]
     with _BackwardTrainMode(train_mode):
         if create_graph:
-            grads = executor.record_gradient(head_values, hg, targets, retain_graph)
+            grads = _engine_backward.record_gradient(head_values, hg, targets, retain_graph)
         else:
-            _, grads, _ = executor.run_backward(head_values, hg, targets, retain_graph)
+            _, grads, _ = _engine_backward.run_backward(head_values, hg, targets, retain_graph)
     return [_gradient_handle(v, g) for v, g in zip(variables, grads)]
 
 

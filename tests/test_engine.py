@@ -6,7 +6,7 @@ import pytest
 
 import mxjax as mx
 from mxjax import autograd, nd
-from mxjax._engine import executor
+from mxjax._engine import cold_tier, executor, policy
 from mxjax._engine.graph import Node, Value
 
 
@@ -321,8 +321,8 @@ def test_waitall_computes_deferred_work():
 def test_deferred_work_is_bounded_when_nothing_is_read():
     x = nd.array([0.5, 1.0])
     x.attach_grad()
-    _repeat_backward(x, executor.MAX_DEFERRED + 10)
-    assert len(mx._engine.state.state.deferred) <= executor.MAX_DEFERRED
+    _repeat_backward(x, policy.MAX_DEFERRED + 10)
+    assert len(mx._engine.state.state.deferred) <= policy.MAX_DEFERRED
     np.testing.assert_allclose(x.grad.asnumpy(), 3 * np.cos([0.5, 1.0]), rtol=1e-6)
 
 
@@ -393,8 +393,8 @@ def test_scalar_packs_made_inside_a_hybridized_trace_stay_concrete():
 @pytest.fixture
 def fuse_at_once(monkeypatch):
     """The cold tier fuses a pair of ops at its first sighting, from an empty pair cache."""
-    monkeypatch.setattr(executor, "FUSE_SIGHTINGS", 1)
-    monkeypatch.setattr(executor, "_pairs", {})
+    monkeypatch.setattr(policy, "FUSE_SIGHTINGS", 1)
+    monkeypatch.setattr(cold_tier, "_pairs", {})
 
 
 def _new_structure_gradient(x, n):
@@ -416,10 +416,10 @@ def test_cold_tier_fused_pairs_give_the_unfused_values_and_gradients(fuse_at_onc
     x = nd.array(rng.rand(4, 3))
     x.attach_grad()
     fused = [_new_structure_gradient(x, n) for n in (1, 2, 3)]
-    pairs = [p for p in executor._pairs.values() if isinstance(p, executor.PairInstance)]
+    pairs = [p for p in cold_tier._pairs.values() if isinstance(p, cold_tier.PairInstance)]
     assert len(pairs) >= 3, "the structures' recurring pairs were fused"
-    monkeypatch.setattr(executor, "FUSE_SIGHTINGS", float("inf"))
-    monkeypatch.setattr(executor, "_pairs", {})
+    monkeypatch.setattr(policy, "FUSE_SIGHTINGS", float("inf"))
+    monkeypatch.setattr(cold_tier, "_pairs", {})
     for n, (loss, grad) in zip((1, 2, 3), fused):
         ref_loss, ref_grad = _new_structure_gradient(x, n)
         np.testing.assert_allclose(loss, ref_loss, rtol=1e-6)
@@ -431,7 +431,7 @@ def test_cold_tier_fused_pairs_in_a_forward_only_read(fuse_at_once):
     for scale in (2.0, 3.0):
         np.testing.assert_allclose(nd.exp(nd.sin(x * scale) + 1).asnumpy(),
                                    np.exp(np.sin(np.float32([0.1, 0.2, 0.3]) * scale) + 1), rtol=1e-6)
-    assert any(isinstance(p, executor.PairInstance) for p in executor._pairs.values())
+    assert any(isinstance(p, cold_tier.PairInstance) for p in cold_tier._pairs.values())
 
 
 def test_cold_tier_does_not_fuse_rare_pairs():
@@ -445,8 +445,8 @@ def test_cold_tier_does_not_fuse_rare_pairs():
             for _ in range(n):
                 y = nd.cos(y * 0.5) * 1.25
         y.backward()
-    counts = [c for (a, b, _, _), c in executor._pairs.items() if {a.name, b.name} == {"cos", "broadcast_mul"}]
-    assert counts and all(isinstance(c, int) and c < executor.FUSE_SIGHTINGS for c in counts)
+    counts = [c for (a, b, _, _), c in cold_tier._pairs.items() if {a.name, b.name} == {"cos", "broadcast_mul"}]
+    assert counts and all(isinstance(c, int) and c < policy.FUSE_SIGHTINGS for c in counts)
 
 
 def test_pending_value_outside_the_loss_after_a_deferred_backward():

@@ -13,7 +13,7 @@ from jax.core import Tracer
 
 import mxjax as mx
 from mxjax import nd
-from mxjax._engine import graph, host_eval
+from mxjax._engine import graph, host_eval, policy
 from mxjax.ndarray import ndarray
 
 from test_dynamic_indices import compiles
@@ -55,14 +55,14 @@ def checked_host():
             return outs
         return host
     caches = (graph._instances, ndarray._unary_instances, ndarray._binary_instances)
-    saved, budget = [dict(c) for c in caches], host_eval.COMPILE_SECONDS
+    saved, budget = [dict(c) for c in caches], policy.HOST_COMPILE_SECONDS
     for cache in caches:
         cache.clear()
-    host_eval.forward, host_eval.COMPILE_SECONDS = checking, float("inf")
+    host_eval.forward, policy.HOST_COMPILE_SECONDS = checking, float("inf")
     try:
         yield evaluated
     finally:
-        host_eval.forward, host_eval.COMPILE_SECONDS = forward, budget
+        host_eval.forward, policy.HOST_COMPILE_SECONDS = forward, budget
         for cache, entries in zip(caches, saved):
             cache.clear()
             cache.update(entries)
@@ -130,7 +130,7 @@ def test_a_loop_over_new_shapes_compiles_nothing():
 
 
 def test_an_instance_is_compiled_once_the_host_has_spent_a_compile(monkeypatch):
-    monkeypatch.setattr(host_eval, "COMPILE_SECONDS", 0.0)
+    monkeypatch.setattr(policy, "HOST_COMPILE_SECONDS", 0.0)
     a = nd.array(np.arange(13.0))
     with compiles() as first:
         np.testing.assert_array_equal(nd.tile(a, (3,)).asnumpy(), np.tile(np.arange(13.0), 3))

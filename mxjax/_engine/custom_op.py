@@ -202,7 +202,7 @@ class CustomRunner:
         return self.op
 
     def _run_user(self, what, call):
-        from .executor import deferred_apart
+        from .deferral import deferred_apart
         recording, training = state.recording, state.training
         state.recording, state.training = False, bool(self.is_train)
         try:

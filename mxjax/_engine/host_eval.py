@@ -7,7 +7,7 @@ such a call in about a millisecond.  Most of those ops move data (broadcast, res
 transpose, slicing, concatenation, casts, masks) or do integer and IEEE arithmetic, which
 NumPy computes bit for bit as XLA does.  So the cold tier's first calls of an instance run
 its jaxpr through the NumPy rules below, and the instance is compiled once it has spent on
-the host what a compile costs (``COMPILE_SECONDS``, ski rental) -- or at once when its
+the host what a compile costs (``policy.HOST_COMPILE_SECONDS``, ski rental) -- or at once when its
 jaxpr holds a primitive without an exact rule (``exp``, ``dot``, a reduction: their
 results depend on XLA's own algorithms).
 
@@ -28,9 +28,7 @@ import numpy as np
 from jax.core import Tracer
 from jax.extend.core import Literal
 
-# What compiling one small op costs here: XLA's compile of a broadcast measured 24 ms on the
-# 2-core CI machine, lowering another 15 ms; the host runs an instance until it has spent that.
-COMPILE_SECONDS = 0.03
+from . import policy
 
 
 class NotExact(Exception):
@@ -67,7 +65,7 @@ def forward(inst, jitted, closed):
             inst._fwd = jitted
             return jitted(*arrays)
         spent += time.perf_counter() - start
-        if spent >= COMPILE_SECONDS:
+        if spent >= policy.HOST_COMPILE_SECONDS:
             inst._fwd = jitted
         return outs
     return host

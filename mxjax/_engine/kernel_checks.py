@@ -6,7 +6,7 @@ sync point that needs the result (``asnumpy``, ``wait_to_read``...), never at th
 operator calls ``fail_if(condition, message)`` while it is traced; the condition is computed
 with the result and a host callback raises the error (MXNetError, or the builtin MXNet maps
 the kernel's message to, e.g. IndexError) when it holds.  XLA wraps that exception in its
-own runtime error; the sync point (``executor._sync_point``) and the symbol executor hand the
+own runtime error; the sync point (``executor.sync_point``) and the symbol executor hand the
 user the error itself through ``take_reported``.
 """
 import functools

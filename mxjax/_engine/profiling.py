@@ -1,7 +1,7 @@
 """Where ``mx.profiler`` times the engine: sync points, cold-tier ops, compiled calls.
 
 mxjax records ops lazily and computes them at sync points (``executor.materialize``,
-``executor.run_backward``), so that is where work is timed.  The executor checks the
+``backward.run_backward``), so that is where work is timed.  The executor checks the
 module flag ``active`` once per sync point; while it is False (the profiler is not
 recording) nothing else here runs.  While it is True:
 
@@ -53,7 +53,7 @@ def _emit(name, start, compiled):
 
 
 def cold_forward(env, entries):
-    """``executor._cold_forward``'s loop, each op timed."""
+    """``cold_tier.cold_forward``'s loop, each op timed."""
     for inst, ins, _ in entries:
         before = _compiled(inst)
         start = now()

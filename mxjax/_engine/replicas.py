@@ -280,9 +280,9 @@ class SpmdProgram:
 
     def build(self):
         """The jitted shard_map of the common structure over a mesh of the devices."""
-        from .executor import _forward_fn
+        from .hot_tier import forward_fn   # hot_tier imports this module
         mesh = Mesh(np.array(self.devices), (AXIS,))
-        run = _forward_fn(self.leaf_key, self.nodes, self.out_slots)
+        run = forward_fn(self.leaf_key, self.nodes, self.out_slots)
         leaf_key, out_avals = self.leaf_key, self.out_avals
 
         def block(arrays, packs):

@@ -7,7 +7,7 @@ class _State(threading.local):
     def __init__(self):
         self.recording = False
         self.training = False
-        self.deferred = []   # weak references to deferred pending Values (executor.defer)
+        self.deferred = []   # weak references to deferred pending Values (deferral.defer)
         self.eager_backward = None   # the last backward, if it ran compiled at the call: its GradientInstance
 
 

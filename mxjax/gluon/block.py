@@ -23,7 +23,6 @@ import warnings
 from collections import OrderedDict
 
 import jax
-import numpy as np
 
 from .. import autograd
 from .. import ndarray as nd
@@ -32,7 +31,7 @@ from .. import symbol
 from ..base import MXNetError
 from ..context import current_context
 from ..name import Prefix
-from .._engine import executor
+from .._engine import deferral
 from .._engine.graph import OpInstance, constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
@@ -671,7 +670,7 @@ class _Tracing:
 
 class _HybridInstance(OpInstance):
     """A hybridized block's op instance: its function traces the block (it reads ``_tls``),
-    so the cold tier never fuses it with a neighbour (``executor.cold_entries``)."""
+    so the cold tier never fuses it with a neighbour (``cold_tier.cold_entries``)."""
     __slots__ = ()
 
     @property
@@ -723,7 +722,7 @@ class _HybridOp:
                 for i in none_args:
                     args.insert(i, None)
                 # the program's deferred work (last step's update) must not run inside this trace
-                with executor.deferred_apart():
+                with deferral.deferred_apart():
                     with _Tracing(), mx_random.traced_keys(key), autograd.pause(train_mode=training):
                         out = op.block.forward(*args)
                     outs, tree = jax.tree_util.tree_flatten(out)   # nested lists of NDArrays

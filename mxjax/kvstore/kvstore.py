@@ -23,7 +23,7 @@ import pickle
 
 import numpy as np
 
-from .._engine import executor, replicas
+from .._engine import deferral, replicas
 from ..base import MXNetError
 from ..ndarray import NDArray
 from ..ndarray.ndarray import from_value
@@ -316,7 +316,7 @@ class KVStore(KVStoreBase):
             total = a if residual is None else a + residual
             quantized = ((total >= t) - (total <= -t)) * t
             residual = self._residuals[(key, pos)] = total - quantized
-            executor.defer([residual._value])   # computed with the step that pushed
+            deferral.defer([residual._value])   # computed with the step that pushed
             out.append(quantized)
         return out
 

@@ -23,6 +23,7 @@ import jax.numpy as jnp
 from ..base import MXNetError, as_dtype, numeric_types
 from ..context import Context, current_context
 from .._engine import executor
+from .._engine.policy import MAX_PENDING_DEPTH
 from .._engine.graph import (VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance,
                              raise_all_failures, set_owner)
 from .._engine.state import state
@@ -33,9 +34,6 @@ from .storage_ids import (_DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _GRAD_REQ_MAP, _STOR
 
 __all__ = ["NDArray", "invoke", "from_value", "array", "waitall"]
 
-#: a chain of pending operations deeper than this is computed right away, so a loop that
-#: never reads a value keeps a bounded trace
-MAX_PENDING_DEPTH = 512
 
 _INPLACE_RECORDING = ("Inplace operations (+=, -=, x[:]=, etc) are not supported when recording with autograd: "
                       "write the result to a new array (y = x + v) inside autograd.record(), or update in place "

@@ -21,7 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import ndarray as nd
-from .._engine import executor
+from .._engine import deferral
 from .._engine.graph import Aval, OpInstance, apply, constant
 from ..ndarray.ndarray import scalar_value
 from ..ndarray import NDArray
@@ -326,7 +326,7 @@ def _clip_value(opt):
 def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     """Apply ``opt``'s rule to every (weight, grad, state) as ONE node of the trace.
 
-    The node is deferred (``executor.defer``): the next sync point computes it in the same
+    The node is deferred (``deferral.defer``): the next sync point computes it in the same
     compiled call as the backward pass that produced the gradients and the loss the program
     reads.  Scalars or lists are accepted, like MXNet's ``update``.  With
     ``multi_precision``, a float16 weight with a multi-precision state is updated through
@@ -367,8 +367,8 @@ def fused_update(opt, indices, weights, grads, states, multi_precision=False):
     for g, ng in zip(grads, new_g):
         if ng is not None:
             _write(g, ng)
-    executor.update_follows()
-    executor.defer(outs)
+    deferral.update_follows()
+    deferral.defer(outs)
 
 
 def _lazy_flags(opt, weights, grads):

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..base import MXNetError
 from .._engine import kernel_checks
-from .._engine.executor import defer
+from .._engine.deferral import defer
 from .._engine.graph import Aval, OpInstance, apply, constant, failed_values
 from .. import ndarray as nd
 from . import monitoring, op_rules, optimize
