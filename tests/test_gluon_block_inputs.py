@@ -4,6 +4,7 @@ real MXNet 1.9.1)."""
 import numpy as np
 import pytest
 
+import mxjax as mx
 from mxjax import gluon, nd
 
 
@@ -40,3 +41,31 @@ def test_cached_argument_structure():
     np.testing.assert_array_equal(block(nd.ones((3,))).asnumpy(), first.asnumpy())
     with pytest.raises(ValueError, match="does not match the cached version"):
         block(nd.ones((3,)), nd.ones((3,)))
+
+
+def test_a_hybridized_block_keeps_neither_its_inputs_nor_its_instances_alive():
+    """A program that makes a new net per experiment (MXNet's test_slice_pooling2d makes 16 and
+    feeds each a 512 MB input) must not keep every input and net: the block remembers only
+    which inputs were arrays, and its op instances live in the block, not in a global table."""
+    import gc
+    import weakref
+    from mxjax._engine import graph
+
+    class Net(gluon.HybridBlock):
+        def hybrid_forward(self, F, x):
+            return F.relu(x) * 2
+
+    net = Net()
+    net.hybridize()
+    x = mx.nd.array(np.arange(-3.0, 3.0).reshape(2, 3))
+    x.attach_grad()
+    with mx.autograd.record():
+        out = net(x)
+    out.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), (np.arange(-3.0, 3.0).reshape(2, 3) > 0) * 2.0)
+    assert net._get_graph()[1].list_arguments() == ["data"]   # export still knows its inputs
+    assert not any(type(key[0]).__name__ == "_HybridOp" for key in graph._instances)
+    input_ref = weakref.ref(x)
+    del x, out
+    gc.collect()
+    assert input_ref() is None

@@ -167,13 +167,16 @@ _instances = {}
 def instance(op, attrs, avals):
     """The OpInstance of ``op`` for static ``attrs`` and input ``avals`` (a tuple of Aval);
     infers the output avals once.  A FailedInstance is never cached: each call is its own
-    failure, reported once."""
+    failure, reported once.  Registry ops live as long as the process and their instances
+    in one table; an op made by the program (a hybridized block's) keeps its instances in
+    its own ``instances`` dict, so that they, and the block they trace, go when it goes."""
     key = (op, attrs, avals)
-    inst = _instances.get(key)
+    cache = getattr(op, "instances", _instances)
+    inst = cache.get(key)
     if inst is None:
         inst = _make_instance(op, attrs, avals)
         if type(inst) is not FailedInstance:
-            _instances[key] = inst
+            cache[key] = inst
     return inst
 
 

@@ -394,7 +394,7 @@ class HybridBlock(Block):
     def _clear_cached_graph(self):
         """Forget the symbolic graph of ``export`` and the input format it is traced for (MXNet
         clears them with its cached op: on hybridize, a new child, cast)."""
-        self._graph_inputs = None   # (flat inputs with None kept, format) of the first hybridized call
+        self._graph_inputs = None   # (which flat inputs are arrays, format) of the first hybridized call
         self._cached_graph = ()     # (input variables, output symbol), traced when export needs it
 
     def register_child(self, block, name=None):
@@ -450,7 +450,8 @@ class HybridBlock(Block):
                              "Please check the type of the args.\n")
         if self._active and not getattr(_tracing, "active", False):
             if self._graph_inputs is None:   # MXNet traces its graph now: the parameters' variables
-                self._graph_inputs = _flatten([x] + list(args), "input")   # keep today's shapes
+                flat, fmt = _flatten([x] + list(args), "input")
+                self._graph_inputs = [a is not None for a in flat], fmt   # not the arrays: they may be large
                 for param in self.collect_params().values():
                     param.var()
             if all(a is None or isinstance(a, NDArray) for a in (x,) + args):
@@ -482,11 +483,11 @@ class HybridBlock(Block):
         when first needed; the parameters' variables were made at that first call, so those of
         deferred parameters show unknown dimensions as 0, as in MXNet's files."""
         if not self._cached_graph:
-            flat, fmt = self._graph_inputs
-            real = sum(a is not None for a in flat)
+            present, fmt = self._graph_inputs
+            real = sum(present)
             inputs, names = [], iter(["data"] if real == 1 else [f"data{i}" for i in range(real)])
-            for a in flat:
-                inputs.append(None if a is None else symbol.var(next(names)))
+            for is_array in present:
+                inputs.append(symbol.var(next(names)) if is_array else None)
             if is_np_array():   # NumPy semantics: the inputs are mx.sym.np symbols, as MXNet's
                 inputs = [None if a is None else a.as_np_ndarray() for a in inputs]
             out = self._symbolic_forward(*_regroup(inputs, fmt))
@@ -696,6 +697,7 @@ class _HybridOp:
         self._tls = threading.local()
         self.__doc__ = f"hybridized {type(block).__name__}"
         self.in_format = None   # which arguments were None at the first call (MXNet's cached format)
+        self.instances = {}     # this op's instances (``graph.instance``): they go with the block
 
     def bind(self, attrs):
         attrs = dict(attrs)
