@@ -75,12 +75,24 @@ def _fuse(first, second, n_in, wiring):
 
 
 def cold_forward(plan, entries):
-    """Run ``entries`` (``cold_entries(plan)``) node by node; returns every slot's value."""
+    """Run ``entries`` (``cold_entries(plan)``) node by node; returns every slot's value.
+    A node whose outputs were all computed before (``plan.known``: a backward over values
+    the program read, as a dynamic graph does at each step) is not run again: its values
+    are taken as they are, as MXNet's backward reads the forward's saved outputs."""
     env = [v.data for v in plan.leaves]
     if profiling.active:
         profiling.cold_forward(env, entries)
         return env
     extend = env.extend
+    if plan.known:
+        known = {plan.slot(v): v.data for v in plan.known}
+        for inst, ins, _ in entries:
+            start = len(env)
+            outs = [known.get(s) for s in range(start, start + len(inst.out_avals))]
+            if any(o is None for o in outs):
+                outs = inst.fwd(*[env[i] for i in ins])
+            extend(outs)
+        return env
     for inst, ins, _ in entries:
         extend(inst.fwd(*[env[i] for i in ins]))
     return env

@@ -16,11 +16,13 @@ from . import policy
 
 class Plan:
     """A numbered subgraph: leaves, nodes, and which slots are wanted."""
-    __slots__ = ("leaves", "variables", "live", "nodes", "node_objs", "slot_of", "n_slots", "_base", "cacheable")
+    __slots__ = ("leaves", "variables", "live", "known", "nodes", "node_objs", "slot_of", "n_slots", "_base",
+                 "cacheable")
 
     def __init__(self, roots, grad_mode, fixed_leaves=()):
         """Collect what ``roots`` need.  In grad mode recorded nodes are expanded even when
-        their values are known (backward recomputes them); variables and ``fixed_leaves``
+        their values are known (backward needs the graph); ``known`` gathers those values, which
+        the cold tier takes instead of computing them again.  Variables and ``fixed_leaves``
         are always leaves.  ``live`` gathers pending values a live NDArray still holds."""
         leaves = dict.fromkeys(fixed_leaves)
         fixed = leaves.copy() if fixed_leaves else ()
@@ -28,6 +30,7 @@ class Plan:
         nodes = {}
         in_graph_nodes = set()   # nodes reached that way (a detach() cuts the path behind it)
         live = []
+        known = []
         stack = [None]
         inputs, in_graph = roots, True
         while True:   # depth-first over nodes; ``inputs`` are the values the last node reads
@@ -52,6 +55,8 @@ class Plan:
                             handle = owner()
                             if handle is not None and handle._holds(v):
                                 live.append(v)
+                    else:
+                        known.append(v)
                 else:
                     leaves[v] = None
             node = stack.pop()
@@ -61,6 +66,7 @@ class Plan:
         self.leaves = list(leaves)
         self.variables = list(variables)
         self.live = live
+        self.known = known
         slot_of = {v: i for i, v in enumerate(self.leaves)}
         n = len(slot_of)
         entries = []
