@@ -24,6 +24,9 @@ Formulations (JAX code, so differentiable to any order):
 - ``wino`` (weight gradient, 2-D 3x3, stride 1, no dilation, one group): the gradient of the
   Winograd F(2x2, 3x3) form (16 batched matmuls, 2.25x fewer multiplies).
 
+A 1x1 kernel takes none of these: it is a batched matmul in the channel-first layout
+(``_conv_1x1``), forward and gradients, faster than XLA's convolution on every shape measured.
+
 ``conv(x, w, ...)`` is a ``jax.custom_vjp``: XLA's forward, and a backward whose data and
 weight gradients are the chosen formulations (second-order gradients differentiate that
 backward).  The choice is made when a backward pass is first traced for a (shapes, stride,
@@ -31,7 +34,7 @@ pad, dilation, groups): each candidate compiled and timed on random data, the fa
 (MXNet's ``MXNET_CUDNN_AUTOTUNE_DEFAULT``); inference never tunes.
 
 ``MXJAX_CONV_AUTOTUNE``: ``1`` (default) times the candidates; ``0`` takes a fixed choice
-without timing (XLA's data gradient, the per-tap weight gradient); ``xla`` skips this module
+without timing (``_fixed``); ``xla`` skips this module
 (``lax.conv_general_dilated`` alone).  Choices are kept on disk (``MXJAX_CONV_CACHE``, see
 ``_cache_path``), so a program's next run does not tune again.  Only float32 and float64 on a CPU
 backend take this path; GPUs and TPUs keep XLA's convolution.
@@ -53,7 +56,10 @@ _choices = {}
 #: shape key -> the seconds each candidate took when tuned, per part (for benchmarks and docs)
 timings = {}
 
-_FIXED = ("xla", "tap")
+def _fixed(s):
+    """The choice without timing: XLA's data gradient; the extended-grid weight gradient at
+    stride 1, else per tap (the weight gradients that beat XLA's most often when measured)."""
+    return ("xla", "ext" if all(si == 1 for si in s) else "tap")
 
 
 def _mode():
@@ -244,11 +250,33 @@ _conv.defvjp(_conv_fwd, _conv_bwd)
 
 def conv(x, w, stride, pad, dilate, groups):
     """Channel-first convolution (NCW/NCHW/NCDHW data, (F, C/g, *k) weight); ``pad`` is a
-    (lo, hi) pair per spatial dim.  The forward is XLA's; the gradients' formulations are
-    chosen when the backward pass is first traced for these shapes (so inference never
-    tunes).  Same result as ``lax.conv_general_dilated`` (float32 rounding aside)."""
+    (lo, hi) pair per spatial dim.  A 1x1 kernel is a batched matmul (``_conv_1x1``);
+    otherwise the forward is XLA's and the gradients' formulations are chosen when the
+    backward pass is first traced for these shapes (so inference never tunes).  Same result
+    as ``lax.conv_general_dilated`` (float32 rounding aside)."""
     geo = (tuple(stride), tuple((int(lo), int(hi)) for lo, hi in pad), tuple(dilate), int(groups))
+    if all(k == 1 for k in w.shape[2:]):
+        return _conv_1x1(x, w, geo[0], geo[1], geo[3])
     return jnp.moveaxis(_conv(jnp.moveaxis(x, 1, -1), w, geo), -1, 1)
+
+
+def _conv_1x1(x, w, s, pad, g):
+    """A 1x1 convolution, channel-first with no layout change: per sample and group, the
+    (F/g, C/g) weight times the (C/g, positions) input, one batched matmul (strides a strided
+    slice first).  XLA's convolution transposes NCHW to NHWC and back around its library
+    call and computes the weight gradient as a whole-image window; this is 1.5-2x faster
+    forward and 2-20x with its gradients (batched matmuls too) on the 2-core machine."""
+    if any(lo or hi for lo, hi in pad):
+        x = jnp.pad(x, ((0, 0), (0, 0)) + tuple(pad))
+    if any(si != 1 for si in s):
+        x = lax.slice(x, (0,) * x.ndim, x.shape, (1, 1) + tuple(s))
+    nb, c = x.shape[:2]
+    out = x.shape[2:]
+    f = w.shape[0]
+    xg = x.reshape(nb, g, c // g, math.prod(out))
+    wg = jnp.broadcast_to(w.reshape(1, g, f // g, c // g), (nb, g, f // g, c // g))
+    y = lax.dot_general(wg, xg, (((3,), (2,)), ((0, 1), (0, 1))))     # (N, g, F/g, positions)
+    return y.reshape((nb, f) + out)
 
 
 #: im2col's patch matrix above this many bytes never won here: it is written and read at
@@ -272,7 +300,7 @@ def _choose(x_shape, w_shape, s, pad, d, g, dtype):
     choice = _choices.get(key)
     if choice is None:
         if _mode() == "0":
-            choice = _FIXED
+            choice = _fixed(s)
         else:
             choice = _disk_choice(key)
             if choice is None:
