@@ -77,7 +77,7 @@ def _clean_choices():
 
 
 _GEOMETRIES = _geometries(24)
-_FAST = 8
+_FAST = 4
 
 
 def _ids(geo):
@@ -163,6 +163,7 @@ def test_second_order_gradients_match_lax(geo):
 def test_tuner_times_candidates_and_keeps_the_fastest(monkeypatch):
     monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "1")
     key = ((2, 6, 3), (4, 3, 2), (1,), ((1, 0),), (1,), 1, "float32")
+    monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
     choice = conv_cpu._choose(*key)
     times = conv_cpu.timings[key]
     assert set(times[0]) == {"xla", "col"} and set(times[1]) == {"ext", "tap", "col", "xla"}
@@ -172,8 +173,14 @@ def test_tuner_times_candidates_and_keeps_the_fastest(monkeypatch):
 def test_autotune_off_takes_the_fixed_choice_without_timing(monkeypatch):
     monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "0")
     monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned with MXJAX_CONV_AUTOTUNE=0"))
+    monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
     assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, "float32") == ("xla", "ext")
     assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (2, 1), ((0, 0), (0, 0)), (1, 1), 1, "float32") == ("xla", "tap")
+
+
+def test_small_convolutions_keep_xla_gradients_untuned(monkeypatch):
+    monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned a tiny convolution"))
+    assert conv_cpu._choose((2, 8, 8, 3), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, "float32") == ("xla", "xla")
 
 
 def test_xla_mode_and_other_dtypes_keep_lax_conv(monkeypatch):
@@ -189,6 +196,7 @@ def test_disk_cache_round_trip(monkeypatch, tmp_path):
     path = tmp_path / "conv.json"
     monkeypatch.setenv("MXJAX_CONV_CACHE", str(path))
     key = ((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, "float32")
+    monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
     monkeypatch.setattr(conv_cpu, "_tune", lambda key: ("col", "tap"))
     first = conv_cpu._choose(*key)
     assert json.loads(path.read_text())[conv_cpu._disk_section()][repr(key)] == list(first)

@@ -31,7 +31,8 @@ A 1x1 kernel takes none of these: it is a batched matmul in the channel-first la
 weight gradients are the chosen formulations (second-order gradients differentiate that
 backward).  The choice is made when a backward pass is first traced for a (shapes, stride,
 pad, dilation, groups): each candidate compiled and timed on random data, the fastest kept
-(MXNet's ``MXNET_CUDNN_AUTOTUNE_DEFAULT``); inference never tunes.
+(MXNet's ``MXNET_CUDNN_AUTOTUNE_DEFAULT``); inference never tunes, and convolutions under
+``TUNE_MIN_MACS`` keep XLA's gradients (fast already, and the quickest to compile).
 
 ``MXJAX_CONV_AUTOTUNE``: ``1`` (default) times the candidates; ``0`` takes a fixed choice
 without timing (``_fixed``); ``xla`` skips this module
@@ -295,11 +296,23 @@ def candidates(x_shape, w_shape, s, d, g):
     return ["xla"] + col, ext + ["tap"] + col + wino + ["xla"]
 
 
+#: below this many multiply-adds (forward) a convolution keeps XLA's gradients untuned: they
+#: take well under a millisecond, and their compile is the cheapest (tuning costs seconds)
+TUNE_MIN_MACS = 5_000_000
+
+
+def _macs(x_shape, w_shape, s, pad, d):
+    out = [_out_size(x_shape[1 + i], w_shape[2 + i], s[i], d[i], *pad[i]) for i in range(len(s))]
+    return x_shape[0] * math.prod(out) * math.prod(w_shape)
+
+
 def _choose(x_shape, w_shape, s, pad, d, g, dtype):
     key = (tuple(x_shape), tuple(w_shape), s, pad, d, g, dtype)
     choice = _choices.get(key)
     if choice is None:
-        if _mode() == "0":
+        if _macs(x_shape, w_shape, s, pad, d) < TUNE_MIN_MACS:
+            choice = ("xla", "xla")
+        elif _mode() == "0":
             choice = _fixed(s)
         else:
             choice = _disk_choice(key)
