@@ -189,7 +189,8 @@ def main():
         ref = [min(o[name][p] for o in others.values() if name in o) if others else float("nan") for p in (0, 1)]
         row = [name, r["mxjax"][0], r["lax"][0]] + [o.get(name, (float("nan"),) * 2)[0] for o in others.values()] + \
               [r["mxjax"][1], r["lax"][1]] + [o.get(name, (float("nan"),) * 2)[1] for o in others.values()] + \
-              [r["mxjax"][0] / ref[0], r["mxjax"][1] / ref[1], r["tune_s"], "/".join(r["choice"][0]) if r["choice"] else "lax"]
+              [r["mxjax"][0] / ref[0], r["mxjax"][1] / ref[1], r["tune_s"],
+               "/".join(r["choice"][0]) if r["choice"] else "lax"]
         print("| " + " | ".join(c if isinstance(c, str) else f"{c:.2f}" for c in row) + " |")
     sys.stdout.flush()
 

@@ -174,13 +174,15 @@ def test_autotune_off_takes_the_fixed_choice_without_timing(monkeypatch):
     monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "0")
     monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned with MXJAX_CONV_AUTOTUNE=0"))
     monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
-    assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, "float32") == ("xla", "ext")
-    assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (2, 1), ((0, 0), (0, 0)), (1, 1), 1, "float32") == ("xla", "tap")
+    nopad = ((0, 0), (0, 0))
+    assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), nopad, (1, 1), 1, "float32") == ("xla", "ext")
+    assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (2, 1), nopad, (1, 1), 1, "float32") == ("xla", "tap")
 
 
 def test_small_convolutions_keep_xla_gradients_untuned(monkeypatch):
     monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned a tiny convolution"))
-    assert conv_cpu._choose((2, 8, 8, 3), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, "float32") == ("xla", "xla")
+    choice = conv_cpu._choose((2, 8, 8, 3), (4, 3, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, "float32")
+    assert choice == ("xla", "xla")
 
 
 def test_xla_mode_and_other_dtypes_keep_lax_conv(monkeypatch):
@@ -215,7 +217,8 @@ def test_disk_cache_round_trip(monkeypatch, tmp_path):
 def test_nd_convolution_gradients_through_autograd(layout, monkeypatch):
     monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "0")   # the fixed choice; every formulation is checked above
     rng = np.random.default_rng(3)
-    x_np, w_np = rng.uniform(-1, 1, (2, 4, 6, 5)).astype(np.float32), rng.uniform(-1, 1, (6, 2, 3, 2)).astype(np.float32)
+    x_np = rng.uniform(-1, 1, (2, 4, 6, 5)).astype(np.float32)
+    w_np = rng.uniform(-1, 1, (6, 2, 3, 2)).astype(np.float32)
     b_np = rng.uniform(-1, 1, (6,)).astype(np.float32)
     attrs = dict(kernel=(3, 2), stride=(2, 1), pad=(1, 1), dilate=(1, 2), num_filter=6, num_group=2)
     to_last = (lambda a: np.moveaxis(a, 1, -1)) if layout else (lambda a: a)

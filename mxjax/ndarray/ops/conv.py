@@ -2,9 +2,10 @@
 
 Layouts are MXNet's: NCW / NCHW / NCDHW by default; channel-last NHWC / NDHWC (Pooling also
 NWC) put the weight's input channels last as well (OHWI, ODHWI), as MXNet does on GPU (its CPU
-kernels reject channel-last convolution; mxjax computes it everywhere).  All of it is ``lax.conv_general_dilated`` and ``lax.reduce_window``, so every operator
-here is differentiable to any order; on a CPU a float32 Convolution goes through
-``conv_cpu`` (formulations tuned per shape, the same results).
+kernels reject channel-last convolution; mxjax computes it everywhere).  All of it is
+``lax.conv_general_dilated`` and ``lax.reduce_window``, so every operator here is
+differentiable to any order; on a CPU a float32/float64 Convolution goes through ``conv_cpu``
+(XLA's forward, gradients by formulations tuned per shape; the same results).
 """
 import jax.numpy as jnp
 import numpy as np

@@ -57,6 +57,7 @@ _choices = {}
 #: shape key -> the seconds each candidate took when tuned, per part (for benchmarks and docs)
 timings = {}
 
+
 def _fixed(s):
     """The choice without timing: XLA's data gradient; the extended-grid weight gradient at
     stride 1, else per tap (the weight gradients that beat XLA's most often when measured)."""
