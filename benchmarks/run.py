@@ -27,10 +27,12 @@ CONTENDERS = ["mxjax", "mxjax-hybrid", "mxjax-module", "jax-jit", "jax-jit-sync"
               "mxnet-hybrid", "mxnet-module"]
 #: jax-jit-sync: the same hand-written jax.jit with synchronous CPU dispatch, the setting mxjax
 #: runs with; it matters for the small workloads only (ratios stay against plain jax-jit)
-APPLIES = {"mxjax-hybrid": ("mlp", "lenet"), "mxnet-hybrid": ("mlp", "lenet"),
+#: run only when named (--workloads resnet18): a ResNet-18 step on 32x32 images takes seconds here
+EXTRA_WORKLOADS = ["resnet18"]
+APPLIES = {"mxjax-hybrid": ("mlp", "lenet", "resnet18"), "mxnet-hybrid": ("mlp", "lenet", "resnet18"),
            "mxjax-module": ("mlp",), "mxnet-module": ("mlp",),
            "jax-jit": ("mlp", "lenet", "tiny_ops", "higher_order"), "jax-jit-sync": ("tiny_ops", "higher_order"),
-           "jax-eager": ("mlp", "lenet", "tiny_ops", "higher_order")}
+           "jax-eager": ("mlp", "lenet", "tiny_ops", "higher_order"), "torch": tuple(WORKLOADS)}
 
 
 def worker(contender, workload):
@@ -118,7 +120,7 @@ def main():
         return worker(*args.worker)
     have_mxnet = os.path.exists(MXREF)
     pairs = [(c, w) for w in args.workloads.split(",") for c in args.contenders.split(",")
-             if w in APPLIES.get(c, WORKLOADS) and (have_mxnet or not c.startswith("mxnet"))]
+             if w in APPLIES.get(c, WORKLOADS + EXTRA_WORKLOADS) and (have_mxnet or not c.startswith("mxnet"))]
     workers, results = {}, {}
     for c, w in pairs:
         print(f"starting {c:>13} / {w}", file=sys.stderr, flush=True)

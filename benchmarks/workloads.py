@@ -11,7 +11,7 @@ in any of those environments.
 """
 import numpy as np
 
-BATCH_MLP, BATCH_LENET = 128, 64
+BATCH_MLP, BATCH_LENET, BATCH_RESNET = 128, 64, 32
 
 
 def _data(shape, classes=10, seed=0):
@@ -41,6 +41,42 @@ def _mx_lenet(mx):
                 nn.Flatten(),
                 nn.Dense(500, activation="relu", in_units=800),
                 nn.Dense(10, in_units=500))
+    return net
+
+
+def _mx_resnet18_cifar(mx):
+    """ResNet-18 for 32x32 images (He et al.'s CIFAR form: a 3x3 stem, no max-pool, four
+    stages of two basic blocks, 64-512 channels), with BatchNorm."""
+    nn = mx.gluon.nn
+
+    class Block(mx.gluon.HybridBlock):
+        def __init__(self, channels, stride, in_channels):
+            super().__init__()
+            with self.name_scope():
+                self.body = nn.HybridSequential()
+                self.body.add(nn.Conv2D(channels, 3, stride, 1, use_bias=False, in_channels=in_channels),
+                              nn.BatchNorm(in_channels=channels), nn.Activation("relu"),
+                              nn.Conv2D(channels, 3, 1, 1, use_bias=False, in_channels=channels),
+                              nn.BatchNorm(in_channels=channels))
+                self.down = None
+                if stride != 1 or in_channels != channels:
+                    self.down = nn.HybridSequential()
+                    self.down.add(nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels),
+                                  nn.BatchNorm(in_channels=channels))
+
+        def hybrid_forward(self, F, x):
+            res = x if self.down is None else self.down(x)
+            return F.Activation(self.body(x) + res, act_type="relu")
+
+    net = nn.HybridSequential()
+    with net.name_scope():
+        net.add(nn.Conv2D(64, 3, 1, 1, use_bias=False, in_channels=3), nn.BatchNorm(in_channels=64),
+                nn.Activation("relu"))
+        cin = 64
+        for channels, stride in ((64, 1), (64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1)):
+            net.add(Block(channels, stride, cin))
+            cin = channels
+        net.add(nn.GlobalAvgPool2D(), nn.Flatten(), nn.Dense(10, in_units=512))
     return net
 
 
@@ -142,6 +178,8 @@ def make_mx(mx, workload, hybrid=False, module=False):
         return _mx_train_step(mx, _mx_mlp(mx), *_data((BATCH_MLP, 784)), hybrid)
     if workload == "lenet":
         return _mx_train_step(mx, _mx_lenet(mx), *_data((BATCH_LENET, 1, 28, 28)), hybrid)
+    if workload == "resnet18":
+        return _mx_train_step(mx, _mx_resnet18_cifar(mx), *_data((BATCH_RESNET, 3, 32, 32)), hybrid)
     return {"tiny_ops": _mx_tiny_ops, "higher_order": _mx_higher_order, "dynamic": _mx_dynamic}[workload](mx)
 
 

@@ -2,14 +2,17 @@
 
 Layouts are MXNet's: NCW / NCHW / NCDHW by default; channel-last NHWC / NDHWC (Pooling also
 NWC) put the weight's input channels last as well (OHWI, ODHWI), as MXNet does on GPU (its CPU
-kernels reject channel-last convolution; mxjax computes it everywhere).  All of it is ``lax.conv_general_dilated`` and ``lax.reduce_window``, so every operator
-here is differentiable to any order.
+kernels reject channel-last convolution; mxjax computes it everywhere).  All of it is
+``lax.conv_general_dilated`` and ``lax.reduce_window``, so every operator here is
+differentiable to any order; on a CPU a float32/float64 Convolution goes through ``conv_cpu``
+(XLA's forward, gradients by formulations tuned per shape; the same results).
 """
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
 from ..registry import REQUIRED, register
+from . import conv_cpu
 from .nn import _as_tuple, _check_bias, _error
 
 _CHANNEL_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
@@ -99,8 +102,12 @@ def _convolution(data, weight, bias=None, *, kernel, stride, dilate, pad, num_fi
         if x.shape[2 + i] + 2 * p[i] < span:
             raise _error(op, f"kernel size {span} (dilated) exceeds the padded input {x.shape[2 + i] + 2 * p[i]} "
                              f"in spatial dimension {i}")
-    out = lax.conv_general_dilated(x, w.astype(x.dtype), window_strides=s, padding=[(q, q) for q in p],
-                                   rhs_dilation=d, dimension_numbers=_conv_dims(n), feature_group_count=g)
+    w = w.astype(x.dtype)
+    if conv_cpu.applies(x, w):
+        out = conv_cpu.conv(x, w, s, [(q, q) for q in p], d, g)
+    else:
+        out = lax.conv_general_dilated(x, w, window_strides=s, padding=[(q, q) for q in p],
+                                       rhs_dilation=d, dimension_numbers=_conv_dims(n), feature_group_count=g)
     out = _add_bias(out, bias, f, op)
     return _to_channel_last(out) if last else out
 
