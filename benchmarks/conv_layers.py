@@ -13,7 +13,8 @@ network's first layer (whose input is the images), the data gradient.  Reported:
 faster kept), in ms, and mxjax over the faster of MXNet and PyTorch.  ``tune s``: mxjax's first
 forward+backward call (tuning the gradients' formulations, then compiling; run with
 ``MXJAX_CONV_CACHE=`` to see it without the disk cache); ``choice``: the data and weight
-gradients' formulations chosen.
+gradients' formulations chosen.  Tuning is opt-in in mxjax; this benchmark turns it on
+(``MXJAX_CONV_AUTOTUNE=1``) unless the environment chooses another mode.
 """
 import argparse
 import json
@@ -22,6 +23,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+os.environ.setdefault("MXJAX_CONV_AUTOTUNE", "1")
 
 # (name, data shape, weight shape, stride, pad, data needs a gradient)
 LAYERS = [

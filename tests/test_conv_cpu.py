@@ -170,9 +170,17 @@ def test_tuner_times_candidates_and_keeps_the_fastest(monkeypatch):
     assert choice == tuple(min(t, key=t.get) for t in times)
 
 
-def test_autotune_off_takes_the_fixed_choice_without_timing(monkeypatch):
-    monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "0")
-    monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned with MXJAX_CONV_AUTOTUNE=0"))
+def test_by_default_nothing_is_timed_and_gradients_are_xlas(monkeypatch):
+    monkeypatch.delenv("MXJAX_CONV_AUTOTUNE", raising=False)
+    monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned without MXJAX_CONV_AUTOTUNE=1"))
+    monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
+    nopad = ((0, 0), (0, 0))
+    assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), nopad, (1, 1), 1, "float32") == ("xla", "xla")
+
+
+def test_fixed_mode_takes_the_fixed_choice_without_timing(monkeypatch):
+    monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "fixed")
+    monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned with MXJAX_CONV_AUTOTUNE=fixed"))
     monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
     nopad = ((0, 0), (0, 0))
     assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), nopad, (1, 1), 1, "float32") == ("xla", "ext")
@@ -197,6 +205,7 @@ def test_xla_mode_and_other_dtypes_keep_lax_conv(monkeypatch):
 def test_disk_cache_round_trip(monkeypatch, tmp_path):
     path = tmp_path / "conv.json"
     monkeypatch.setenv("MXJAX_CONV_CACHE", str(path))
+    monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "1")
     key = ((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), ((0, 0), (0, 0)), (1, 1), 1, "float32")
     monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
     monkeypatch.setattr(conv_cpu, "_tune", lambda key: ("col", "tap"))
@@ -215,7 +224,7 @@ def test_disk_cache_round_trip(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("layout", [None, "NHWC"])
 def test_nd_convolution_gradients_through_autograd(layout, monkeypatch):
-    monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "0")   # the fixed choice; every formulation is checked above
+    monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "fixed")   # every formulation is checked above
     rng = np.random.default_rng(3)
     x_np = rng.uniform(-1, 1, (2, 4, 6, 5)).astype(np.float32)
     w_np = rng.uniform(-1, 1, (6, 2, 3, 2)).astype(np.float32)

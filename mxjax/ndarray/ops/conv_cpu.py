@@ -29,14 +29,17 @@ A 1x1 kernel takes none of these: it is a batched matmul in the channel-first la
 
 ``conv(x, w, ...)`` is a ``jax.custom_vjp``: XLA's forward, and a backward whose data and
 weight gradients are the chosen formulations (second-order gradients differentiate that
-backward).  The choice is made when a backward pass is first traced for a (shapes, stride,
-pad, dilation, groups): each candidate compiled and timed on random data, the fastest kept
-(MXNet's ``MXNET_CUDNN_AUTOTUNE_DEFAULT``); inference never tunes, and convolutions under
-``TUNE_MIN_MACS`` keep XLA's gradients (fast already, and the quickest to compile).
+backward).  With ``MXJAX_CONV_AUTOTUNE=1`` the choice is made when a backward pass is first
+traced for a (shapes, stride, pad, dilation, groups): each candidate compiled and timed on
+random data, the fastest kept (MXNet's ``MXNET_CUDNN_AUTOTUNE_DEFAULT``); inference never
+tunes, and convolutions under ``TUNE_MIN_MACS`` keep XLA's gradients (fast already, and the
+quickest to compile).
 
-``MXJAX_CONV_AUTOTUNE``: ``1`` (default) times the candidates; ``0`` takes a fixed choice
-without timing (``_fixed``); ``xla`` skips this module
-(``lax.conv_general_dilated`` alone).  Choices are kept on disk (``MXJAX_CONV_CACHE``, see
+``MXJAX_CONV_AUTOTUNE``: ``0`` (default) keeps XLA's gradients (1x1 kernels still run as
+matmuls); ``1`` times the candidates, which costs 5-30 s of compiles per shape on a 2-core
+machine at the first backward (cuDNN's tuning takes milliseconds), too much to impose on a
+script run once; ``fixed`` takes a fixed choice without timing (``_fixed``); ``xla`` skips
+this module (``lax.conv_general_dilated`` alone).  Choices are kept on disk (``MXJAX_CONV_CACHE``, see
 ``_cache_path``), so a program's next run does not tune again.  Only float32 and float64 on a CPU
 backend take this path; GPUs and TPUs keep XLA's convolution.
 """
@@ -65,7 +68,7 @@ def _fixed(s):
 
 
 def _mode():
-    return os.environ.get("MXJAX_CONV_AUTOTUNE", "1")
+    return os.environ.get("MXJAX_CONV_AUTOTUNE", "0")
 
 
 @functools.lru_cache(maxsize=None)
@@ -311,9 +314,10 @@ def _choose(x_shape, w_shape, s, pad, d, g, dtype):
     key = (tuple(x_shape), tuple(w_shape), s, pad, d, g, dtype)
     choice = _choices.get(key)
     if choice is None:
-        if _macs(x_shape, w_shape, s, pad, d) < TUNE_MIN_MACS:
+        mode = _mode()
+        if mode == "0" or _macs(x_shape, w_shape, s, pad, d) < TUNE_MIN_MACS:
             choice = ("xla", "xla")
-        elif _mode() == "0":
+        elif mode == "fixed":
             choice = _fixed(s)
         else:
             choice = _disk_choice(key)
