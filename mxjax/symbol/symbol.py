@@ -545,6 +545,8 @@ def create(op, hint, args, kwargs):
                 kwargs[key] = value
     for key, value in kwargs.items():
         if isinstance(value, Symbol):
+            if not op.inputs and not op.variadic:   # MXNet composes nothing into an input-less operator
+                continue
             if op.variadic or key not in op.inputs:
                 raise TypeError(f"Operator {op.name}: argument '{key}' is not an input of the operator")
             inputs[key] = value
