@@ -343,3 +343,32 @@ def test_contrib_ndarray_and_symbol_are_the_contrib_operators():
     assert mx.contrib.ndarray.box_nms is mx.nd.contrib.box_nms
     assert mx.contrib.symbol.box_nms is mx.sym.contrib.box_nms
     assert mx.contrib.nd is mx.contrib.ndarray and mx.contrib.sym is mx.contrib.symbol   # MXNet's aliases
+
+
+def test_debug_str_is_mxnets_layout():
+    """Recorded from MXNet 1.9.1: variables as met depth-first, a dashed line per operator,
+    variable inputs with their in-place update count, every attribute (hidden ones too)."""
+    x = mx.sym.var("data", shape=(2, 3), lr_mult=2)
+    mm, mv = mx.sym.var("mm"), mx.sym.var("mv")
+    with mx.AttrScope(ctx_group="dev1"):
+        b1 = mx.sym.BatchNorm(x, moving_mean=mm, moving_var=mv, name="b1", fix_gamma=False)
+    b2 = mx.sym.BatchNorm(b1, moving_mean=mm, moving_var=mv, name="b2")
+    g = mx.sym.Group([b2, x, mx.sym.zeros((2,)), mx.sym.split(x, num_outputs=3)[1]])
+    assert g.debug_str() == (
+        "Symbol Outputs:\n\toutput[0]=b2(0)\n\toutput[1]=data(0)\n\toutput[2]=_zeros0(0)\n\toutput[3]=split0(1)\n"
+        "Variable:data\nVariable:b1_gamma\nVariable:b1_beta\nVariable:mm\nVariable:mv\n--------------------\n"
+        "Op:BatchNorm, Name=b1\nInputs:\n\targ[0]=data(0) version=0\n\targ[1]=b1_gamma(0) version=0\n"
+        "\targ[2]=b1_beta(0) version=0\n\targ[3]=mm(0) version=1\n\targ[4]=mv(0) version=1\n"
+        "Attrs:\n\t__ctx_group__=dev1\n\tfix_gamma=False\nVariable:b2_gamma\nVariable:b2_beta\n"
+        "--------------------\nOp:BatchNorm, Name=b2\nInputs:\n\targ[0]=b1(0)\n\targ[1]=b2_gamma(0) version=0\n"
+        "\targ[2]=b2_beta(0) version=0\n\targ[3]=mm(0) version=2\n\targ[4]=mv(0) version=2\n"
+        "--------------------\nOp:_zeros, Name=_zeros0\nInputs:\nAttrs:\n\tdtype=float32\n\tshape=(2,)\n"
+        "--------------------\nOp:SliceChannel, Name=split0\nInputs:\n\targ[0]=data(0) version=0\n"
+        "Attrs:\n\tnum_outputs=3\n")
+    assert mx.sym.var("q").debug_str() == "Variable:q\n"
+    fc = mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=2, lr_mult=3, no_bias=True, name="fc")
+    assert fc.debug_str() == (
+        "Symbol Outputs:\n\toutput[0]=fc(0)\nVariable:x\nVariable:fc_weight\n--------------------\n"
+        "Op:FullyConnected, Name=fc\nInputs:\n\targ[0]=x(0) version=0\n\targ[1]=fc_weight(0) version=0\n"
+        "Attrs:\n\t__lr_mult__=3\n\tno_bias=True\n\tnum_hidden=2\n")
+
