@@ -372,3 +372,22 @@ def test_debug_str_is_mxnets_layout():
         "Op:FullyConnected, Name=fc\nInputs:\n\targ[0]=x(0) version=0\n\targ[1]=fc_weight(0) version=0\n"
         "Attrs:\n\t__lr_mult__=3\n\tno_bias=True\n\tnum_hidden=2\n")
 
+
+def test_storage_operators_in_a_graph():
+    """``mx.sym.cast_storage`` and ``mx.sym.sparse.retain`` run in an executor on the dense
+    values (MXNet's values); ``dot`` takes MXNet's ``forward_stype``."""
+    x = mx.sym.var("x", stype="csr")
+    exe = mx.sym.cast_storage(x, stype="default").bind(mx.cpu(), {"x": nd.array([[0, 2], [3, 0]])})
+    np.testing.assert_array_equal(exe.forward()[0].asnumpy(), [[0, 2], [3, 0]])
+    kept = mx.sym.sparse.retain(data=mx.sym.var("data"), indices=mx.sym.var("indices"))
+    assert kept.name.startswith("retain")   # MXNet 1.9.1: retain0
+    exe = kept.bind(mx.cpu(), {"data": nd.ones((3, 2)), "indices": nd.array([0, 2])},
+                    args_grad={"data": nd.zeros((3, 2)), "indices": nd.zeros((2,))})
+    exe.forward(is_train=True)
+    np.testing.assert_array_equal(exe.outputs[0].asnumpy(), [[1, 1], [0, 0], [1, 1]])
+    exe.backward(nd.full((3, 2), 2.0))
+    np.testing.assert_array_equal(exe.grad_dict["data"].asnumpy(), [[2, 2], [0, 0], [2, 2]])
+    assert mx.nd.cast_storage(nd.ones((2, 2)), stype="csr").stype == "csr"   # nd keeps its sparse version
+    d = mx.sym.dot(mx.sym.var("a"), mx.sym.var("b"), forward_stype="default")
+    out = d.bind(mx.cpu(), {"a": nd.ones((2, 3)), "b": nd.ones((3, 1))}).forward()[0]
+    np.testing.assert_array_equal(out.asnumpy(), [[3], [3]])
