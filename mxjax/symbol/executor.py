@@ -7,7 +7,9 @@ The whole graph runs as one compiled JAX function (``lowering.GraphFunction``):
   ``jax.vjp`` of the graph function, which returns the outputs, the updated auxiliary states
   and the vjp's residuals; ``backward(out_grads)`` is one jitted call of that vjp.
 
-jax.jit caches each per shape signature; executors of the same graph (``reshape``, a second
+A new graph's first ``EAGER_CALLS`` calls run these functions eagerly, op by op (no program
+of its own to compile for a graph run once or twice); jax.jit caches each per shape
+signature from then on; executors of the same graph (``reshape``, a second
 ``simple_bind``) share the graph function and so its compiled code.  Arrays are MXNet's:
 ``arg_arrays`` are the NDArrays given to ``bind`` (a write into one is seen by the next
 forward), ``outputs`` and ``grad_arrays`` are updated in place after each call.
@@ -60,7 +62,8 @@ def _warm(graph, key, fn):
     under ``key``, then as one ``jax.jit`` of it; returns (function, whether compiled).  An
     eager call dispatches every operator through JAX's per-primitive cache, which graphs of
     the same operators and shapes share, so a new graph compiles no program of its own until
-    it runs again and again, then compiles once and runs as one call."""
+    it runs again and again, then compiles once and runs as one call.  The compiled program
+    may round a last bit differently where XLA fuses operations (``a * b + c``)."""
     seen = graph.jitted.get(key, 0)
     if type(seen) is int:
         graph.jitted[key] = seen + 1 if seen + 1 < EAGER_CALLS else jax.jit(fn)
