@@ -37,6 +37,8 @@ CASES = {
 }
 
 NON_DIFFERENTIABLE = {
+    "_sample_unique_zipfian": (_SAMPLER, Case((), call=lambda: nd._internal._sample_unique_zipfian(
+        10, shape=(2, 3))[0], out_dtype="int64")),
     "_random_generalized_negative_binomial": (_SAMPLER, Case((), call=lambda: nd.random.generalized_negative_binomial(
         2.0, 0.3, shape=(2, 3), dtype="float64"), out_dtype="float64")),
     **{f"_random_{dist}_like": (_LIKE, Case((uniform(0.5, 1.0),), attrs=attrs, seed=1))

@@ -343,3 +343,51 @@ def test_contrib_ndarray_and_symbol_are_the_contrib_operators():
     assert mx.contrib.ndarray.box_nms is mx.nd.contrib.box_nms
     assert mx.contrib.symbol.box_nms is mx.sym.contrib.box_nms
     assert mx.contrib.nd is mx.contrib.ndarray and mx.contrib.sym is mx.contrib.symbol   # MXNet's aliases
+
+
+def test_debug_str_is_mxnets_layout():
+    """Recorded from MXNet 1.9.1: variables as met depth-first, a dashed line per operator,
+    variable inputs with their in-place update count, every attribute (hidden ones too)."""
+    x = mx.sym.var("data", shape=(2, 3), lr_mult=2)
+    mm, mv = mx.sym.var("mm"), mx.sym.var("mv")
+    with mx.AttrScope(ctx_group="dev1"):
+        b1 = mx.sym.BatchNorm(x, moving_mean=mm, moving_var=mv, name="b1", fix_gamma=False)
+    b2 = mx.sym.BatchNorm(b1, moving_mean=mm, moving_var=mv, name="b2")
+    g = mx.sym.Group([b2, x, mx.sym.zeros((2,)), mx.sym.split(x, num_outputs=3)[1]])
+    assert g.debug_str() == (
+        "Symbol Outputs:\n\toutput[0]=b2(0)\n\toutput[1]=data(0)\n\toutput[2]=_zeros0(0)\n\toutput[3]=split0(1)\n"
+        "Variable:data\nVariable:b1_gamma\nVariable:b1_beta\nVariable:mm\nVariable:mv\n--------------------\n"
+        "Op:BatchNorm, Name=b1\nInputs:\n\targ[0]=data(0) version=0\n\targ[1]=b1_gamma(0) version=0\n"
+        "\targ[2]=b1_beta(0) version=0\n\targ[3]=mm(0) version=1\n\targ[4]=mv(0) version=1\n"
+        "Attrs:\n\t__ctx_group__=dev1\n\tfix_gamma=False\nVariable:b2_gamma\nVariable:b2_beta\n"
+        "--------------------\nOp:BatchNorm, Name=b2\nInputs:\n\targ[0]=b1(0)\n\targ[1]=b2_gamma(0) version=0\n"
+        "\targ[2]=b2_beta(0) version=0\n\targ[3]=mm(0) version=2\n\targ[4]=mv(0) version=2\n"
+        "--------------------\nOp:_zeros, Name=_zeros0\nInputs:\nAttrs:\n\tdtype=float32\n\tshape=(2,)\n"
+        "--------------------\nOp:SliceChannel, Name=split0\nInputs:\n\targ[0]=data(0) version=0\n"
+        "Attrs:\n\tnum_outputs=3\n")
+    assert mx.sym.var("q").debug_str() == "Variable:q\n"
+    fc = mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=2, lr_mult=3, no_bias=True, name="fc")
+    assert fc.debug_str() == (
+        "Symbol Outputs:\n\toutput[0]=fc(0)\nVariable:x\nVariable:fc_weight\n--------------------\n"
+        "Op:FullyConnected, Name=fc\nInputs:\n\targ[0]=x(0) version=0\n\targ[1]=fc_weight(0) version=0\n"
+        "Attrs:\n\t__lr_mult__=3\n\tno_bias=True\n\tnum_hidden=2\n")
+
+
+def test_storage_operators_in_a_graph():
+    """``mx.sym.cast_storage`` and ``mx.sym.sparse.retain`` run in an executor on the dense
+    values (MXNet's values); ``dot`` takes MXNet's ``forward_stype``."""
+    x = mx.sym.var("x", stype="csr")
+    exe = mx.sym.cast_storage(x, stype="default").bind(mx.cpu(), {"x": nd.array([[0, 2], [3, 0]])})
+    np.testing.assert_array_equal(exe.forward()[0].asnumpy(), [[0, 2], [3, 0]])
+    kept = mx.sym.sparse.retain(data=mx.sym.var("data"), indices=mx.sym.var("indices"))
+    assert kept.name.startswith("retain")   # MXNet 1.9.1: retain0
+    exe = kept.bind(mx.cpu(), {"data": nd.ones((3, 2)), "indices": nd.array([0, 2])},
+                    args_grad={"data": nd.zeros((3, 2)), "indices": nd.zeros((2,))})
+    exe.forward(is_train=True)
+    np.testing.assert_array_equal(exe.outputs[0].asnumpy(), [[1, 1], [0, 0], [1, 1]])
+    exe.backward(nd.full((3, 2), 2.0))
+    np.testing.assert_array_equal(exe.grad_dict["data"].asnumpy(), [[2, 2], [0, 0], [2, 2]])
+    assert mx.nd.cast_storage(nd.ones((2, 2)), stype="csr").stype == "csr"   # nd keeps its sparse version
+    d = mx.sym.dot(mx.sym.var("a"), mx.sym.var("b"), forward_stype="default")
+    out = d.bind(mx.cpu(), {"a": nd.ones((2, 3)), "b": nd.ones((3, 1))}).forward()[0]
+    np.testing.assert_array_equal(out.asnumpy(), [[3], [3]])

@@ -69,7 +69,8 @@ def test_compiled_once_per_shape_signature():
         exe.forward(is_train=False)
     # the deferred training forward and forward+backward are two engine ops, built once
     assert sorted(key[0][0] for key in graph.instances) == ["forward", "step"]
-    assert executor_module._forward_fn(graph, False)._cache_size() == 1
+    forward, compiled = executor_module._forward_fn(graph, False)
+    assert compiled and forward._cache_size() == 1   # the first runs were eager (see _warm)
     xs = np.full((2, 3), 2.0, np.float32)
     np.testing.assert_allclose(exe.grad_dict["x"].asnumpy(), np.tanh(xs) + xs / np.cosh(xs) ** 2, rtol=1e-5)
     # a second executor of the same graph shares the compiled code
@@ -167,3 +168,26 @@ def test_executor_backward_without_head_gradient_through_a_comparison():
     ex.backward()
     assert ex.outputs[0].asnumpy().tolist() == [0, 1]
     assert ex.grad_dict["x"].asnumpy().tolist() == [0, 0]
+
+
+def test_a_new_graph_runs_eagerly_until_it_repeats():
+    """A graph bound and run once compiles no program of its own (MXNet's tests bind thousands
+    of small new graphs); from its third call it runs as one compiled program."""
+    x, w = mx.sym.var("x"), mx.sym.var("w")
+    pred = mx.sym.sum(x) < 100.0
+    y = mx.sym.contrib.cond(pred, lambda: x * w, lambda: x - w) * 2   # a known predicate: the taken branch only
+    exe = y.bind(mx.cpu(), {"x": mx.nd.ones((2, 3)), "w": mx.nd.full((2, 3), 3.0)},
+                 args_grad={"x": mx.nd.zeros((2, 3)), "w": mx.nd.zeros((2, 3))})
+    exe.forward(is_train=True)
+    exe.backward(mx.nd.ones((2, 3)))
+    np.testing.assert_allclose(exe.grad_dict["w"].asnumpy(), np.full((2, 3), 2.0))
+    np.testing.assert_allclose(exe.outputs[0].asnumpy(), np.full((2, 3), 6.0))
+    np.testing.assert_allclose(exe.forward()[0].asnumpy(), np.full((2, 3), 6.0))
+    graph = exe._graph
+    assert all(inst._fwd is None for inst in graph.instances.values())   # no per-op jit of the step
+    assert all(type(v) is int for v in graph.jitted.values())            # nor of the forward
+    for _ in range(2):
+        exe.forward()
+    forward, is_compiled = executor_module._forward_fn(graph, False)
+    assert is_compiled and forward._cache_size() == 1
+    np.testing.assert_allclose(exe.outputs[0].asnumpy(), np.full((2, 3), 6.0))

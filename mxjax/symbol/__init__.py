@@ -13,6 +13,8 @@ from . import functions as _functions
 from . import register as _register
 from . import control_flow_ops as _control_flow_ops  # noqa: F401  (registers _foreach...)
 from . import control_flow as _control_flow
+from . import contrib_functions as _contrib_functions
+from . import random_functions as _random_functions
 
 _spaces = _register.populate(__name__, _sys.modules[__name__])
 op = _spaces["op"]
@@ -22,6 +24,8 @@ contrib = _spaces["contrib"]
 random = _spaces["random"]
 sparse = _spaces["sparse"]
 _control_flow.install(contrib)
+_contrib_functions.install(contrib)
+_random_functions.install(random)
 for _space in _spaces.values():
     _sys.modules[_space.__name__] = _space
 for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot", "split_v2"):

@@ -212,4 +212,8 @@ def _cond(*arrays, num_outputs, cond_input_locs, then_input_locs, else_input_loc
         raise MXNetError("cond: the then-branch and the else-branch give outputs of different shapes or types: "
                          f"{[(a.shape, str(a.dtype)) for a in then_avals]} and "
                          f"{[(a.shape, str(a.dtype)) for a in else_avals]}")
-    return lax.cond(pred, then_branch, else_branch, tuple(arrays))
+    try:   # a graph run eagerly (see executor._warm) knows its predicate: run the taken branch
+        taken = bool(pred)
+    except jax.errors.ConcretizationTypeError:
+        return lax.cond(pred, then_branch, else_branch, tuple(arrays))
+    return (then_branch if taken else else_branch)(tuple(arrays))

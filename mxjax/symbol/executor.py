@@ -7,7 +7,9 @@ The whole graph runs as one compiled JAX function (``lowering.GraphFunction``):
   ``jax.vjp`` of the graph function, which returns the outputs, the updated auxiliary states
   and the vjp's residuals; ``backward(out_grads)`` is one jitted call of that vjp.
 
-jax.jit caches each per shape signature; executors of the same graph (``reshape``, a second
+A new graph's first ``EAGER_CALLS`` calls run these functions eagerly, op by op (no program
+of its own to compile for a graph run once or twice); jax.jit caches each per shape
+signature from then on; executors of the same graph (``reshape``, a second
 ``simple_bind``) share the graph function and so its compiled code.  Arrays are MXNet's:
 ``arg_arrays`` are the NDArrays given to ``bind`` (a write into one is seen by the next
 forward), ``outputs`` and ``grad_arrays`` are updated in place after each call.
@@ -48,25 +50,57 @@ def _apply_vjp(vjp, cotangents):
     return vjp(cotangents)
 
 
+#: calls of a graph's function run eagerly before it is compiled: a bound graph run once
+#: (MXNet's tests bind thousands of small new graphs, run each once) compiles nothing; its
+#: training step's engine op may be evaluated twice (once for the gradients, once more for
+#: outputs read after them)
+EAGER_CALLS = 2
+
+
+def _warm(graph, key, fn):
+    """``fn`` run eagerly (op by op) the first ``EAGER_CALLS`` times ``graph`` is asked for it
+    under ``key``, then as one ``jax.jit`` of it; returns (function, whether compiled).  An
+    eager call dispatches every operator through JAX's per-primitive cache, which graphs of
+    the same operators and shapes share, so a new graph compiles no program of its own until
+    it runs again and again, then compiles once and runs as one call.  The compiled program
+    may round a last bit differently where XLA fuses operations (``a * b + c``)."""
+    seen = graph.jitted.get(key, 0)
+    if type(seen) is int:
+        graph.jitted[key] = seen + 1 if seen + 1 < EAGER_CALLS else jax.jit(fn)
+        return fn, False
+    return seen, True
+
+
 def _forward_fn(graph, training):
-    key = ("forward", training)
-    if key not in graph.jitted:
-        graph.jitted[key] = jax.jit(lambda args, aux, rng: graph(args, aux, rng, training))
-    return graph.jitted[key]
+    return _warm(graph, ("forward", training), lambda args, aux, rng: graph(args, aux, rng, training))
 
 
 def _train_fn(graph, mask, training=True):
-    key = ("vjp", mask, training)
-    if key not in graph.jitted:
-        def run(diff, rest, aux, rng):
-            def f(diff_args):
-                it_d, it_r = iter(diff_args), iter(rest)
-                args = [next(it_d) if m else next(it_r) for m in mask]
-                return graph(args, aux, rng, training)
-            outs, vjp, new_aux = jax.vjp(f, tuple(diff), has_aux=True)
-            return outs, new_aux, vjp
-        graph.jitted[key] = jax.jit(run)
-    return graph.jitted[key]
+    """(function, compiled) of the forward returning (outputs, new aux states, vjp)."""
+    def run(diff, rest, aux, rng):
+        def f(diff_args):
+            it_d, it_r = iter(diff_args), iter(rest)
+            args = [next(it_d) if m else next(it_r) for m in mask]
+            return graph(args, aux, rng, training)
+        outs, vjp, new_aux = jax.vjp(f, tuple(diff), has_aux=True)
+        return outs, new_aux, vjp
+    return _warm(graph, ("vjp", mask, training), run)
+
+
+class _GraphInstance(OpInstance):
+    """The engine op of a bound graph's training step: its first ``EAGER_CALLS`` cold-tier
+    calls run eagerly (see ``_warm``), later ones through the per-op ``jax.jit``."""
+    __slots__ = ("_calls",)
+
+    def __init__(self, name, fn, out_avals):
+        super().__init__(name, (), fn, out_avals)
+        self._calls = 0
+
+    def fwd(self, *arrays):
+        if self._calls < EAGER_CALLS:
+            self._calls += 1
+            return self.fn(*arrays)
+        return super().fwd(*arrays)
 
 
 def _step_instance(exe, kind, args, aux, heads=()):
@@ -86,7 +120,7 @@ def _step_instance(exe, kind, args, aux, heads=()):
             outs, new_aux = graph(list(arrays[:n_args]), list(arrays[n_args:n_args + n_aux]),
                                   arrays[n_args + n_aux], True)
             return tuple(outs) + tuple(new_aux)
-        inst = graph.instances[key] = OpInstance("_symbolic_forward", (), fn, tuple(out_avals))
+        inst = graph.instances[key] = _GraphInstance("_symbolic_forward", fn, tuple(out_avals))
         return inst
     _, head_kinds, adds = kind
     grad_dtypes = [np.dtype(g.dtype) for g, m in zip(exe._grad_list, mask) if m]
@@ -119,7 +153,7 @@ def _step_instance(exe, kind, args, aux, heads=()):
         grads = [g + next(old).astype(d) if a else g for g, a, d in zip(grads, adds, grad_dtypes)]
         return tuple(outs) + tuple(new_aux) + tuple(grads)
     out_avals += [Aval(tuple(a.aval.shape), d) for a, d in zip([a for a, m in zip(args, mask) if m], grad_dtypes)]
-    inst = graph.instances[key] = OpInstance("_symbolic_step", (), fn, tuple(out_avals))
+    inst = graph.instances[key] = _GraphInstance("_symbolic_step", fn, tuple(out_avals))
     return inst
 
 
@@ -166,6 +200,7 @@ class Executor:
         self._mask = tuple(req != "null" and g is not None and np.issubdtype(a.dtype, np.floating)
                            for req, g, a in zip(grad_reqs, grad_arrays, arg_arrays))
         self._vjp = None
+        self._vjp_compiled = False   # whether _vjp came from the compiled forward (see _warm)
         self._pending = None   # (arg, aux, rng, forward Values) of a deferred training forward
         self._replica = False  # set by a DataParallelExecutorGroup on distinct devices
         self._last_forward = None   # (is_train, random key) of the last eager forward
@@ -276,9 +311,11 @@ class Executor:
             if is_train and any(self._mask):
                 diff = [a for a, m in zip(args, self._mask) if m]
                 rest = [a for a, m in zip(args, self._mask) if not m]
-                outs, new_aux, self._vjp = _train_fn(self._graph, self._mask)(diff, rest, aux, rng)
+                run, self._vjp_compiled = _train_fn(self._graph, self._mask)
+                outs, new_aux, self._vjp = run(diff, rest, aux, rng)
             else:
-                outs, new_aux = _forward_fn(self._graph, bool(is_train))(args, aux, rng)
+                run, _ = _forward_fn(self._graph, bool(is_train))
+                outs, new_aux = run(args, aux, rng)
                 self._vjp = None
         except jax.errors.JaxRuntimeError:
             reported = kernel_checks.take_reported()
@@ -382,11 +419,11 @@ class Executor:
             rest = [a for a, m in zip(args, self._mask) if not m]
             # the gradient of the last forward: its mode and its random draws (Dropout's mask)
             training, rng = self._last_forward or (True, self._rng())
-            outs, _, self._vjp = _train_fn(self._graph, self._mask, training)(
-                diff, rest, [a._data() for a in self.aux_arrays], rng)
+            run, self._vjp_compiled = _train_fn(self._graph, self._mask, training)
+            outs, _, self._vjp = run(diff, rest, [a._data() for a in self.aux_arrays], rng)
             self._set_outputs(outs)
         cotangents = self._cotangents(out_grads)
-        (grads,) = _apply_vjp(self._vjp, cotangents)
+        (grads,) = _apply_vjp(self._vjp, cotangents) if self._vjp_compiled else self._vjp(cotangents)
         if self._monitor is not None and self._monitor_seen is not None:
             self._monitor_backward(cotangents)
         it = iter(grads)

@@ -121,6 +121,8 @@ def _is_same_shape(node):
 def _forward(node, shapes, in_shapes, dtypes):
     if node.op.free_attrs or node.subgraphs is not None or any(s is None for s in in_shapes):
         return
+    if not node.inputs and "shape" in node.attrs and not _attr_shape(node.attrs["shape"]):
+        return   # an array-creating operator of unknown rank (shape=()): its consumers infer it, as in MXNet
     in_dtypes = tuple(dtypes.get((id(c), i), np.dtype(np.float32)) for c, i in node.inputs)
     if all(_complete(s) for s in in_shapes):
         result = _eval(node, tuple(in_shapes), in_dtypes)
@@ -390,10 +392,11 @@ def complete_creation_shapes(sym, given):
     ``given`` (name -> shape).  A graph may create arrays with unknown dimensions
     (``mx.sym.zeros((0, H))``: a recurrent cell's begin state, whose batch size MXNet infers
     from the data); MXNet's executor allocates them with the inferred shape, so running such
-    a graph needs it spelled out.  Returns ``sym`` itself when it creates no such array."""
+    a graph needs it spelled out; so does a sampler of shape ``()`` (unknown rank) whose consumer
+    gives it a shape (``mx.sym.random.uniform() + x``).  Returns ``sym`` itself when it creates no such array."""
     order = topo_order(sym._outputs)
     pending = [n for n in order if n.op is not None and not n.inputs and "shape" in n.attrs
-               and not _complete(_attr_shape(n.attrs["shape"]))]
+               and not (_attr_shape(n.attrs["shape"]) and _complete(_attr_shape(n.attrs["shape"])))]
     if not pending:
         return sym
     _, shapes = run_shapes(sym, given)

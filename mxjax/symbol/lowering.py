@@ -48,7 +48,7 @@ class GraphFunction:
         aux = aux_nodes(self.order)
         self.arg_nodes = [n for n in self.order if n.op is None and id(n) not in aux]
         self.aux_nodes = [n for n in self.order if id(n) in aux]
-        self.jitted = {}   # compiled forms, filled by the executor
+        self.jitted = {}   # compiled forms (a call count until compiled), filled by the executor
         self.instances = {}   # engine ops of deferred training steps, filled by the executor
         self.random_nodes = {id(n): k for k, n in enumerate(n for n in self.order if n.op is not None and takes_key(n))}
 

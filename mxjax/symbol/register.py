@@ -5,15 +5,15 @@ MXNet's arguments (the operator's inputs as Symbols, its attributes, ``name=``, 
 named after the NameManager's hint ``<function name lowercased>`` as MXNet's generated
 functions are (``mx.sym.FullyConnected`` -> ``fullyconnected0``).  Names follow MXNet's
 namespaces: ``_linalg_gemm2`` is ``mx.sym.linalg.gemm2``, ``_contrib_X`` ``mx.sym.contrib.X``,
-``_random_uniform`` ``mx.sym.random.uniform``; every name is in ``mx.sym.op`` and
-``mx.sym._internal``.
+``_random_uniform`` ``mx.sym.random.uniform``, ``_sparse_retain`` ``mx.sym.sparse.retain``;
+every name is in ``mx.sym.op`` and ``mx.sym._internal``.
 """
 import types
 
 from ..ndarray.registry import OPS
 from .symbol import Symbol, create
 
-_PREFIXES = {"_linalg_": "linalg", "_contrib_": "contrib", "_random_": "random"}
+_PREFIXES = {"_linalg_": "linalg", "_contrib_": "contrib", "_random_": "random", "_sparse_": "sparse"}
 #: ``mx.sym.sparse``: the operators MXNet 1.9.1 has sparse-storage kernels for (the same
 #: operators as ``mx.sym``; mxjax computes a graph's values densely whatever the storage)
 SPARSE_NAMES = (

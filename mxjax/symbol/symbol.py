@@ -462,20 +462,34 @@ class Symbol:
         return exe.forward()
 
     def debug_str(self):
-        lines = []
+        """MXNet's (nnvm's) text dump of the graph: ``Symbol Outputs:`` with one
+        ``output[i]=node(index)`` line each, then the nodes in depth-first post-order: a
+        ``Variable:name`` line per variable, and per operator a dashed line, ``Op:<op>, Name=``,
+        ``Inputs:`` (``arg[k]=node(index)``, a variable's followed by ``version=`` the number of
+        in-place updates it has had so far, its own operator's included) and, when it has any,
+        ``Attrs:`` (all of them, hidden ones too, sorted by key).  A lone variable prints just
+        its ``Variable:`` line."""
+        if len(self._outputs) == 1 and self._outputs[0][0].op is None:
+            return f"Variable:{self._outputs[0][0].name}\n"
+        lines = ["Symbol Outputs:"]
+        lines.extend(f"\toutput[{k}]={node.name}({i})" for k, (node, i) in enumerate(self._outputs))
+        versions = {}
         for node in self._order():
             if node.op is None:
                 lines.append(f"Variable:{node.name}")
                 continue
-            lines.append("-" * 40)
+            for position in mutated_positions(node):
+                child = node.inputs[position][0]
+                versions[id(child)] = versions.get(id(child), 0) + 1
+            lines.append("-" * 20)
             lines.append(f"Op:{node.json_op()}, Name={node.name}")
             lines.append("Inputs:")
             for k, (child, i) in enumerate(node.inputs):
-                lines.append(f"\targ[{k}]={child.output_name(i) if child.op else child.name}({i})")
-            params = {k: v for k, v in node.attrs.items() if not k.startswith("__")}
-            if params:
+                version = f" version={versions.get(id(child), 0)}" if child.op is None else ""
+                lines.append(f"\targ[{k}]={child.name}({i}){version}")
+            if node.attrs:
                 lines.append("Attrs:")
-                lines.extend(f"\t{k}={v}" for k, v in sorted(params.items()))
+                lines.extend(f"\t{k}={v}" for k, v in sorted(node.attrs.items()))
         return "\n".join(lines) + "\n"
 
 
@@ -545,6 +559,8 @@ def create(op, hint, args, kwargs):
                 kwargs[key] = value
     for key, value in kwargs.items():
         if isinstance(value, Symbol):
+            if not op.inputs and not op.variadic:   # MXNet composes nothing into an input-less operator
+                continue
             if op.variadic or key not in op.inputs:
                 raise TypeError(f"Operator {op.name}: argument '{key}' is not an input of the operator")
             inputs[key] = value

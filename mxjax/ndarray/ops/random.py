@@ -444,3 +444,53 @@ def _pdf_dirichlet(sample, alpha, is_log):
              + jnp.sum((a - 1) * jnp.log(sample), axis=-1))
     value = value if is_log else jnp.exp(value)
     return (value.reshape((1,)) if value.ndim == 0 else value).astype(sample.dtype)
+
+
+# ---- unique sampling ------------------------------------------------------------------------------
+
+_UNIQUE_BLOCK = 4096
+
+
+@register("_sample_unique_zipfian", inputs=(), attrs=dict(range_max=REQUIRED, shape=()), random=True)
+def _sample_unique_zipfian(key, range_max, shape):
+    """Per row of ``shape`` (batch, num_sampled): draw classes lround(range_max ** u) - 1, u
+    uniform on [0, 1), until num_sampled distinct ones are found; returns (the distinct classes
+    in order of first appearance, int64 (batch, num_sampled); the number of draws each row
+    took, int64 (batch,)), as MXNet 1.9.1 does (sampled softmax candidates).
+
+    mxjax draws in blocks of 4096 per row and keeps, within a block, each class's first
+    occurrence not seen before; the trial count stops at the draw that completes the row."""
+    shape = tuple(int(s) for s in shape or ())
+    range_max = int(range_max)
+    _check("_sample_unique_zipfian", len(shape) == 2, f"shape must be 2-D (batch, num_sampled), got {shape}")
+    batch, wanted = shape
+    _check("_sample_unique_zipfian", wanted <= range_max,
+           "Number of samples cannot exceed the number of possible classes")
+    log_range = np.log(range_max)
+    rows = jnp.arange(batch)[:, None]
+    block = _UNIQUE_BLOCK
+
+    def body(state):
+        step, seen, classes, count, trials = state
+        u = random_bits.uniform(jax.random.fold_in(key, step), (batch, block), np.float64)
+        drawn = (jnp.round(jnp.exp(u * log_range)) - 1).astype(np.int64)
+        order = jnp.argsort(drawn, axis=1, stable=True)
+        ranked = jnp.take_along_axis(drawn, order, axis=1)
+        first_ranked = jnp.concatenate([jnp.ones((batch, 1), bool), ranked[:, 1:] != ranked[:, :-1]], axis=1)
+        first = jnp.zeros((batch, block), bool).at[rows, order].set(first_ranked)
+        fresh = first & ~seen[rows, drawn]
+        filled = count[:, None] + jnp.cumsum(fresh, axis=1)
+        take = fresh & (filled <= wanted)
+        slot = jnp.where(take, filled - 1, wanted)
+        classes = classes.at[rows, slot].set(drawn, mode="drop")
+        seen = seen.at[rows, jnp.where(take, drawn, range_max)].set(True, mode="drop")
+        done_at = jnp.argmax(take & (filled == wanted), axis=1)
+        finishes = jnp.any(take & (filled == wanted), axis=1)
+        active = count < wanted
+        trials = trials + jnp.where(active, jnp.where(finishes, done_at + 1, block), 0)
+        return step + 1, seen, classes, jnp.minimum(filled[:, -1], wanted), trials
+
+    init = (jnp.uint32(0), jnp.zeros((batch, range_max), bool), jnp.zeros((batch, wanted), np.int64),
+            jnp.zeros((batch,), np.int64), jnp.zeros((batch,), np.int64))
+    _, _, classes, _, trials = lax.while_loop(lambda state: jnp.any(state[3] < wanted), body, init)
+    return classes, trials

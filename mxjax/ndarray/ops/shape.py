@@ -607,9 +607,10 @@ def _size_array(data):
 
 # ---- products -------------------------------------------------------------------------------------
 
-@register("dot", inputs=("lhs", "rhs"), attrs=dict(transpose_a=False, transpose_b=False))
-def _dot(lhs, rhs, transpose_a, transpose_b):
-    """MXNet's dot: for N-d inputs, contracts the last axis of lhs with the first of rhs."""
+@register("dot", inputs=("lhs", "rhs"), attrs=dict(transpose_a=False, transpose_b=False, forward_stype=None))
+def _dot(lhs, rhs, transpose_a, transpose_b, forward_stype):
+    """MXNet's dot: for N-d inputs, contracts the last axis of lhs with the first of rhs.
+    ``forward_stype`` (MXNet's requested output storage) changes no value."""
     a = lhs.T if transpose_a else lhs
     b = rhs.T if transpose_b else rhs
     if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[0]:
