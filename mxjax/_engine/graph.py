@@ -126,10 +126,12 @@ class OpInstance:
         ``cotangents`` (``None`` = zero), through a per-op jitted vjp per ``needed``: the
         cotangent of a constant (a Python scalar's leaf) is never computed.  An integer input
         asked for is differentiated as float64 (``as_differentiable``); a cotangent that
-        JAX gives as float0 (through an integer output) comes back as None."""
+        JAX gives as float0 (through an integer output) comes back as None.  Where NumPy
+        computes the vjp exactly, its first calls run on the host (``host_eval.Pullback``)."""
         vjp = self._vjps.get(needed)
         if vjp is None:
-            vjp = self._vjps[needed] = jax.jit(_vjp_of(self.fn, needed))
+            jitted = jax.jit(_vjp_of(self.fn, needed))
+            vjp = self._vjps[needed] = host_eval.Pullback(jitted) if host_eval.enabled() else jitted
         return vjp(arrays, cotangents)
 
 

@@ -73,6 +73,48 @@ def forward(inst, jitted, closed):
     return host
 
 
+class Pullback:
+    """The cold-tier vjp of an op instance for one set of needed cotangents: ``jitted`` (its
+    ``jax.jit``), or first, where the vjp's jaxpr (traced once per pattern of absent output
+    cotangents) has exact rules, NumPy's evaluation of it, until that has cost what a compile
+    costs.  A transpose, reshape, broadcast, slice or cast differentiates into the same kind of
+    data movement, so a test looping over shapes pays no vjp compile per shape either."""
+    __slots__ = ("jitted", "traces", "spent")
+
+    def __init__(self, jitted):
+        self.jitted = jitted
+        self.traces = {}    # absent-cotangent pattern and dtypes -> (closed jaxpr, out tree) or None
+        self.spent = 0.0    # None once handed over to ``jitted``
+
+    def __call__(self, arrays, cotangents):
+        if self.spent is None:
+            return self.jitted(arrays, cotangents)
+        leaves = jax.tree_util.tree_leaves((arrays, cotangents))
+        for a in leaves:
+            if isinstance(a, Tracer):
+                return self.jitted(arrays, cotangents)
+        key = tuple(None if c is None else np.dtype(c.dtype) for c in cotangents)
+        plan = self.traces.get(key, False)
+        if plan is False:
+            traced = self.jitted.trace(arrays, cotangents)
+            closed = traced.jaxpr
+            plan = self.traces[key] = ((closed, jax.tree_util.tree_structure(traced.out_info))
+                                       if _exact(closed.jaxpr) else None)
+        if plan is None:
+            return self.jitted(arrays, cotangents)
+        closed, tree = plan
+        start = time.perf_counter()
+        try:
+            outs = [o if o.flags.writeable else o.copy() for o in _run(closed.jaxpr, closed.consts, leaves)]
+        except NotExact:
+            self.spent = None
+            return self.jitted(arrays, cotangents)
+        self.spent += time.perf_counter() - start
+        if self.spent >= COMPILE_SECONDS:
+            self.spent = None
+        return jax.tree_util.tree_unflatten(tree, outs)
+
+
 def _exact(jaxpr):
     """Whether every primitive of ``jaxpr`` has an exact rule, and its float arithmetic is
     what XLA computes too: at most one rounding operation (XLA:CPU may contract a multiply

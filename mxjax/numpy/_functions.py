@@ -19,7 +19,7 @@ from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
 from ..ndarray.registry import OPS, _hashable
 from ._op import FUNCTIONS, scalar_dtype as _scalar_dtype
-from .multiarray import array, from_value, ndarray, wrap
+from .multiarray import apply_binary_function, apply_unary_function, array, from_value, ndarray, wrap
 
 __all__ = ["call", "make_function", "SPECS"]
 
@@ -181,9 +181,26 @@ def _static(key, value):
 
 
 def make_function(name):
-    def function(*args, **kwargs):
-        return call(name, args, kwargs)
     arrays, statics, sig = SPECS[name]
+    plain = name not in LIST_OUTPUTS and not any(a.startswith("*") for a in arrays)
+    attrs = (("fn", name), ("layout", (None,) * len(arrays)), ("kwargs", _PARSE[name][2]))
+    if plain and len(arrays) == 1:
+        def function(*args, **kwargs):
+            if not kwargs and len(args) == 1 and isinstance(args[0], NDArray):   # np.exp(x)
+                result = apply_unary_function(attrs, args[0]._value)
+                if result is not None:
+                    return result
+            return call(name, args, kwargs)
+    elif plain and len(arrays) == 2:
+        def function(*args, **kwargs):
+            if not kwargs and len(args) == 2 and isinstance(args[0], NDArray) and isinstance(args[1], NDArray):
+                result = apply_binary_function(attrs, args[0]._value, args[1]._value)
+                if result is not None:
+                    return result
+            return call(name, args, kwargs)
+    else:
+        def function(*args, **kwargs):
+            return call(name, args, kwargs)
     function.__name__ = function.__qualname__ = name
     function.__signature__ = sig.replace(parameters=list(sig.parameters.values())
                                          + [_P("out", _P.KEYWORD_ONLY, default=None)])

@@ -26,7 +26,7 @@ import numpy as onp
 from ..base import MXNetError, as_dtype
 from ..context import current_context
 from .._engine import executor
-from .._engine.graph import apply_binary, constant, instance
+from .._engine.graph import apply_binary, apply_unary, constant, instance
 from .._engine.state import state
 from ..ndarray import ndarray as _nd
 from ..ndarray.ndarray import MAX_PENDING_DEPTH, NDArray, _scalars, scalar_value, unrecorded
@@ -321,14 +321,40 @@ def _binary_value(self, other):
     return None
 
 
-def _apply_binary(attrs, a, b):
+def apply_binary_function(attrs, a, b):
+    """A table function of two arrays with its default static arguments (``a + b``,
+    ``np.add(a, b)``): one cached op instance per (function, avals); None where the function
+    gives several arrays."""
     inst = _binary_instances.get((attrs, a.aval, b.aval))
     if inst is None:
         inst = instance(_OP, attrs, (a.aval, b.aval))
+        if len(inst.out_avals) != 1:
+            return None
         if len(_binary_instances) > 65536:
             _binary_instances.clear()
         _binary_instances[(attrs, a.aval, b.aval)] = inst
     out = apply_binary(inst, a, b, state.recording, a.ctx)
+    if out.depth > MAX_PENDING_DEPTH:
+        executor.flush([out])
+    return from_value(out)
+
+
+_unary_instances = {}
+
+
+def apply_unary_function(attrs, a):
+    """A table function of one array with its default static arguments (``np.exp(x)``): one
+    cached op instance per (function, aval), as the dunders'; None where the function gives
+    several arrays (the caller takes the general path)."""
+    inst = _unary_instances.get((attrs, a.aval))
+    if inst is None:
+        inst = instance(_OP, attrs, (a.aval,))
+        if len(inst.out_avals) != 1:
+            return None
+        if len(_unary_instances) > 65536:
+            _unary_instances.clear()
+        _unary_instances[(attrs, a.aval)] = inst
+    out = apply_unary(inst, a, state.recording, a.ctx)
     if out.depth > MAX_PENDING_DEPTH:
         executor.flush([out])
     return from_value(out)
@@ -349,8 +375,8 @@ def _add_binary_dunders():
             if value is None:
                 return NotImplemented
             if reflected:
-                return _apply_binary(attrs, value, self._value)
-            return _apply_binary(attrs, self._value, value)
+                return apply_binary_function(attrs, value, self._value)
+            return apply_binary_function(attrs, self._value, value)
         return dunder
 
     def make_inplace(attrs):
@@ -358,7 +384,7 @@ def _add_binary_dunders():
             value = _binary_value(self, other)
             if value is None:
                 return NotImplemented
-            result = _apply_binary(attrs, self._value, value)
+            result = apply_binary_function(attrs, self._value, value)
             _nd.check_inplace_recording(self._value, result._value)
             self._assign(result._value)
             return self
