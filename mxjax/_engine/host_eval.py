@@ -4,7 +4,8 @@ An op instance of a new shape costs one XLA compile in the cold tier (20-80 ms o
 although it may run once: a loop over random shapes (MXNet's own ``test_broadcast`` draws
 2000), a preprocessing step on images of many sizes, variable-length sequences.  MXNet runs
 such a call in about a millisecond.  Most of those ops move data (broadcast, reshape,
-transpose, slicing, concatenation, casts, masks) or do integer and IEEE arithmetic, which
+transpose, slicing, concatenation, casts, masks) or do integer and IEEE arithmetic or
+integer and boolean reductions (any, all, an integer sum, max or argmax), which
 NumPy computes bit for bit as XLA does.  So the cold tier's first calls of an instance run
 its jaxpr through the NumPy rules below, and the instance is compiled once it has spent on
 the host what a compile costs (``COMPILE_SECONDS``, ski rental) -- or at once when its
@@ -300,6 +301,34 @@ def _split(x, sizes, axis):
     return np.split(x, np.cumsum(sizes)[:-1], axis=axis)
 
 
+def _integral_reduce(fn):
+    """A reduction over ``axes``: exact on integers and bools only (a float sum's order of
+    additions, a float max's handling of -0.0 and NaN are XLA's own)."""
+    def rule(x, axes, **_):
+        if x.dtype.kind in "fcV":
+            raise NotExact
+        return np.asarray(fn(x, axis=tuple(axes))).astype(x.dtype)
+    return rule
+
+
+def _arg_reduce(fn):
+    def rule(x, axes, index_dtype, **_):
+        if x.dtype.kind in "fcV" or x.shape[axes[0]] == 0:
+            raise NotExact
+        return fn(x, axis=axes[0]).astype(index_dtype)
+    return rule
+
+
+def _cumulative(fn):
+    def rule(x, axis, reverse=False, **_):
+        if x.dtype.kind in "fcV":
+            raise NotExact
+        if reverse:
+            return np.flip(fn(np.flip(x, axis), axis=axis, dtype=x.dtype), axis)
+        return fn(x, axis=axis, dtype=x.dtype)
+    return rule
+
+
 def _call(*args, jaxpr, **_):
     return _run(jaxpr.jaxpr, jaxpr.consts, args)
 
@@ -349,4 +378,12 @@ RULES = {
     "xor": _integral(np.bitwise_xor),
     "max": _integral(np.maximum),
     "min": _integral(np.minimum),
+    "reduce_or": _integral_reduce(np.any),
+    "reduce_and": _integral_reduce(np.all),
+    "reduce_max": _integral_reduce(np.max),
+    "reduce_min": _integral_reduce(np.min),
+    "reduce_sum": _integral_reduce(np.sum),
+    "argmax": _arg_reduce(np.argmax),
+    "argmin": _arg_reduce(np.argmin),
+    "cumsum": _cumulative(np.cumsum),
 }

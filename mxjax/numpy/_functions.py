@@ -254,9 +254,18 @@ def _true_divide(x1, x2):
 
 define("true_divide", _true_divide, ("x1", "x2"))
 define("divide", _true_divide, ("x1", "x2"))
-define("around", lambda a, decimals: jnp.round(a, decimals), decimals=0)
-define("round", lambda a, decimals: jnp.round(a, decimals), decimals=0)
-define("round_", lambda a, decimals: jnp.round(a, decimals), decimals=0)
+def _around(a, decimals):
+    """NumPy's rounding; an integer array to a negative number of ``decimals`` rounds (half to
+    even) in float64 and keeps its dtype, as NumPy and MXNet do."""
+    if decimals < 0 and not _inexact(a):
+        factor = float(10 ** -decimals)
+        return (jnp.rint(a.astype(jnp.float64) / factor) * factor).astype(a.dtype)
+    return jnp.round(a, decimals)
+
+
+define("around", _around, decimals=0)
+define("round", _around, decimals=0)
+define("round_", _around, decimals=0)
 define("clip", lambda a, a_min, a_max: jnp.clip(a, a_min, a_max), a_min=None, a_max=None)
 define("where", lambda c, x, y: jnp.where(c, x, y), ("condition", "x", "y"))
 define("nan_to_num", lambda x, copy, nan, posinf, neginf: jnp.nan_to_num(x, nan=nan, posinf=posinf,
@@ -268,11 +277,21 @@ define("copy", lambda a: a + jnp.zeros((), a.dtype))
 
 # ---- reductions -------------------------------------------------------------------------------------
 def _keep_int(f):
-    """sum/prod/cumsum: MXNet keeps an integer array's dtype (NumPy would widen int32)."""
+    """sum/prod/cumsum: MXNet keeps an integer array's dtype (NumPy would widen int32).  With
+    ``dtype`` given MXNet accumulates in the wider of the input's and ``dtype``'s precision
+    (an integer input in int64) and casts the result to ``dtype``."""
     def impl(a, dtype=None, **kw):
-        if dtype is None and not _inexact(a):
-            dtype = "int64" if a.dtype == jnp.bool_ else a.dtype
-        return f(a, dtype=dtype, **kw)
+        if dtype is None:
+            if not _inexact(a):
+                dtype = "int64" if a.dtype == jnp.bool_ else a.dtype
+            return f(a, dtype=dtype, **kw)
+        if not _inexact(a):
+            acc = jnp.int64
+        elif jnp.issubdtype(dtype, jnp.inexact):
+            acc = jnp.promote_types(a.dtype, dtype)
+        else:
+            acc = dtype
+        return f(a, dtype=acc, **kw).astype(dtype)
     return impl
 
 
@@ -295,8 +314,17 @@ define("var", _float_reduce(jnp.var), axis=None, dtype=None, ddof=0, keepdims=Fa
 for _n, _f in (("max", jnp.max), ("amax", jnp.max), ("min", jnp.min), ("amin", jnp.min), ("all", jnp.all),
                ("any", jnp.any), ("alltrue", jnp.all), ("sometrue", jnp.any)):
     define(_n, lambda a, axis, keepdims, _f=_f: _f(a, axis=axis, keepdims=keepdims), axis=None, keepdims=False)
-define("argmax", lambda a, axis: jnp.argmax(a, axis=axis), axis=None)
-define("argmin", lambda a, axis: jnp.argmin(a, axis=axis), axis=None)
+def _arg_extreme(f):
+    """argmax/argmin; of a 0-d array (axis None, 0 or -1) index 0, as NumPy 1.x's."""
+    def impl(a, axis):
+        if a.ndim == 0 and axis in (None, 0, -1):
+            return jnp.zeros((), jnp.int64)
+        return f(a, axis=axis)
+    return impl
+
+
+define("argmax", _arg_extreme(jnp.argmax), axis=None)
+define("argmin", _arg_extreme(jnp.argmin), axis=None)
 define("median", lambda a, axis, keepdims: jnp.median(_as_float(a), axis=axis, keepdims=keepdims),
        axis=None, keepdims=False)
 for _n, _f in (("percentile", jnp.percentile), ("quantile", jnp.quantile)):
@@ -385,12 +413,13 @@ define("resize", lambda a, new_shape: jnp.resize(a, new_shape), new_shape=())
 define("diff", lambda a, n, axis: jnp.diff(a, n, axis), n=1, axis=-1)
 define("ediff1d", lambda a, to_end, to_begin: jnp.ediff1d(a, to_end, to_begin), ("ary",), to_end=None,
        to_begin=None)
-define("zeros_like", lambda a, dtype, order: jnp.zeros_like(a, dtype), dtype=None, order="C")
-define("ones_like", lambda a, dtype, order: jnp.ones_like(a, dtype), dtype=None, order="C")
+# ``ctx`` is accepted and, as in MXNet 1.9.1, not used: the result is where ``a`` is
+define("zeros_like", lambda a, dtype, order, ctx: jnp.zeros_like(a, dtype), dtype=None, order="C", ctx=None)
+define("ones_like", lambda a, dtype, order, ctx: jnp.ones_like(a, dtype), dtype=None, order="C", ctx=None)
 define("empty_like", lambda a, dtype, order, subok: jnp.zeros_like(a, dtype), ("prototype",), dtype=None,
        order="C", subok=False)
-define("full_like", lambda a, fill_value, dtype, order: jnp.full_like(a, fill_value, dtype), fill_value=0,
-       dtype=None, order="C")
+define("full_like", lambda a, fill_value, dtype, order, ctx: jnp.full_like(a, fill_value, dtype), fill_value=0,
+       dtype=None, order="C", ctx=None)
 for _n in ("atleast_1d", "atleast_2d", "atleast_3d"):
     define(_n, lambda arys, _f=getattr(jnp, _n): tuple(_f(a) for a in arys), ("*arys",))
 define("broadcast_arrays", lambda args: tuple(jnp.broadcast_arrays(*args)), ("*args",))
@@ -510,9 +539,16 @@ METHODS = ("sum", "prod", "mean", "std", "var", "max", "min", "argmax", "argmin"
            "nonzero", "broadcast_to")
 
 
+def _clip_method(self, min=None, max=None, out=None):  # noqa: A002  (MXNet's parameter names)
+    """``x.clip(min, max)``: MXNet's ndarray method names its bounds ``min`` and ``max``."""
+    return call("clip", (self, min, max), {} if out is None else {"out": out})
+
+
 def _method(name):
     if name == "nonzero":
         return lambda self: nonzero(self)
+    if name == "clip":
+        return _clip_method
 
     def method(self, *args, **kwargs):
         return call(name, (self,) + args, kwargs)

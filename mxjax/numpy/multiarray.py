@@ -61,11 +61,16 @@ class ndarray(View):  # noqa: N801  (MXNet's class name)
 
     @property
     def grad(self):
-        return None if self._var is None else wrap(self._var.grad)
+        """The gradient buffer, one ``ndarray`` handle: ``x.grad[:] = v`` writes the buffer a
+        backward with ``grad_req='add'`` adds to."""
+        if self._var is None:
+            return None
+        grad = self._var.grad
+        return grad if grad is None or type(grad) is ndarray else wrap(grad)
 
     def attach_grad(self, grad_req="write", stype=None):
         NDArray.attach_grad(self, grad_req, stype)
-        wrap(self._var.grad)
+        self._var.grad = wrap(self._var.grad)
 
     def __repr__(self):
         """NumPy's repr, with ``dtype=`` shown for every dtype but float32 and bool, and
@@ -305,13 +310,18 @@ def array(object, dtype=None, ctx=None):  # noqa: A002  (NumPy's parameter name)
 _binary_instances = {}
 
 
+_INT64 = onp.dtype(onp.int64)
+
+
 def _binary_value(self, other):
     """The Value of ``other`` for a binary operator with ``self`` (a Python scalar takes
     ``self``'s dtype, as MXNet's), or None if ``other`` is not an array or number."""
     value = self._value
     kind = type(other)
     if kind is float or kind is int or kind is bool:
-        return _scalars.get((other, kind, value.dtype, value.ctx)) or scalar_value(other, value.dtype, value.ctx)
+        # a bool array takes any Python scalar as int64 (MXNet 1.9.1: ``b + 2.5`` is int64 ``b + 2``)
+        dtype = value.dtype if value.dtype != onp.bool_ else _INT64
+        return _scalars.get((other, kind, dtype, value.ctx)) or scalar_value(other, dtype, value.ctx)
     if isinstance(other, NDArray):
         return other._value
     if isinstance(other, onp.generic):
