@@ -39,8 +39,8 @@ from jax.extend.core import Literal
 
 from ..base import MXNetError
 from . import kernel_checks, profiling, replicas
-from .graph import (OpInstance, apply, as_differentiable, constant, is_integer, raise_all_failures, raise_failure,
-                    unraised_failures)
+from .graph import (OpInstance, apply, as_differentiable, constant, differentiating_integers, is_integer,
+                    raise_all_failures, raise_failure, unraised_failures)
 from .state import state
 
 _NOT_IN_GRAPH = (
@@ -350,7 +350,8 @@ def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, ad
             # the outputs from the replay in the arrays' own dtypes
             outs = f(var_vals)[1]
             try:
-                heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
+                with differentiating_integers():
+                    heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
             except MXNetError:   # an operator needs its integers as integers: they get no gradient
                 heads, pull, _ = jax.vjp(f, var_vals, has_aux=True)
         else:

@@ -16,7 +16,9 @@ the output avals (so shape inference runs ``jax.eval_shape`` once per
 combination, not per call) and the per-op jitted forward and vjp used by the
 cold tier.  Its identity is what the structure keys of whole traces hash.
 """
+import contextlib
 import itertools
+import threading
 import weakref
 
 import jax
@@ -147,6 +149,35 @@ def as_differentiable(x):
     return x.astype(jax.numpy.float64) if is_integer(x.dtype) else x
 
 
+class _IntegerGradients(threading.local):
+    active = False
+
+
+#: True while the float64 replay that gives integer arrays their gradients is traced
+#: (``as_differentiable``); its outputs are only used for gradients, never as values
+integer_gradients = _IntegerGradients()
+
+
+@contextlib.contextmanager
+def differentiating_integers(active=True):
+    """Trace, inside, the float64 replay of integer arrays: an operator casting its result to
+    an integer ``dtype`` (``np.sum(x, dtype='int8')``) leaves it in float64 there
+    (``cast_result``), so the gradient flows through the cast, as MXNet's backward does."""
+    previous, integer_gradients.active = integer_gradients.active, active
+    try:
+        yield
+    finally:
+        integer_gradients.active = previous
+
+
+def cast_result(y, dtype):
+    """``y.astype(dtype)``; ``y`` itself for an integer ``dtype`` inside
+    ``differentiating_integers``."""
+    if integer_gradients.active and is_integer(np.dtype(dtype)):
+        return y
+    return y.astype(dtype)
+
+
 def _vjp_of(fn, needed):
     def vjp(arrays, cotangents):
         def partial(*diff):
@@ -154,7 +185,8 @@ def _vjp_of(fn, needed):
             return fn(*[next(it) if n else a for a, n in zip(arrays, needed)])
         diff = [a for a, n in zip(arrays, needed) if n]
         try:
-            outs, pullback = jax.vjp(partial, *[as_differentiable(a) for a in diff])
+            with differentiating_integers(any(is_integer(a.dtype) for a in diff)):
+                outs, pullback = jax.vjp(partial, *[as_differentiable(a) for a in diff])
         except MXNetError:   # the operator needs these integers as integers (softmax's length): no gradient
             outs, pullback = jax.vjp(partial, *diff)
         cts = pullback(tuple(jax.numpy.zeros_like(o) if c is None else c.astype(o.dtype)

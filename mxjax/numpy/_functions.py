@@ -15,6 +15,7 @@ import inspect
 import jax.numpy as jnp
 import numpy as onp
 
+from .._engine.graph import cast_result
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
 from ..ndarray.registry import OPS, _hashable
@@ -289,8 +290,8 @@ def _keep_int(f):
             acc = jnp.int64
         elif jnp.issubdtype(dtype, jnp.inexact):
             acc = jnp.promote_types(a.dtype, dtype)
-        else:
-            acc = dtype
+        else:   # an integer dtype of a float array (or of an integer one in its float64 gradient replay)
+            return cast_result(f(a, **kw), dtype)
         return f(a, dtype=acc, **kw).astype(dtype)
     return impl
 
