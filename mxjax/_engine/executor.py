@@ -39,7 +39,7 @@ from jax.extend.core import Literal
 
 from ..base import MXNetError
 from . import kernel_checks, profiling, replicas
-from .graph import (OpInstance, apply, as_differentiable, constant, differentiating_integers, is_integer,
+from .graph import (OpInstance, apply, as_differentiable, constant, differentiating, gradient_replay, is_integer,
                     raise_all_failures, raise_failure, unraised_failures)
 from .state import state
 
@@ -350,12 +350,15 @@ def _backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, ad
             # the outputs from the replay in the arrays' own dtypes
             outs = f(var_vals)[1]
             try:
-                with differentiating_integers():
+                with differentiating():
                     heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
             except MXNetError:   # an operator needs its integers as integers: they get no gradient
                 heads, pull, _ = jax.vjp(f, var_vals, has_aux=True)
         else:
-            heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
+            with differentiating():
+                heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
+            if gradient_replay.uncast:   # an integer result left uncast for its gradient: the values anew
+                outs = f(var_vals)[1]
         cts = [jnp.ones_like(h) if s is None else leaves[s].astype(h.dtype) for h, s in zip(heads, ct_slots)]
         grads = _zeros_for_ints(pull(cts)[0], var_vals)
         grads = [g + o if add else g for g, o, add in zip(grads, old_grads, add_mask)]

@@ -149,31 +149,34 @@ def as_differentiable(x):
     return x.astype(jax.numpy.float64) if is_integer(x.dtype) else x
 
 
-class _IntegerGradients(threading.local):
+class _GradientReplay(threading.local):
     active = False
+    uncast = False   # a cast_result left a result uncast while active
 
 
-#: True while the float64 replay that gives integer arrays their gradients is traced
-#: (``as_differentiable``); its outputs are only used for gradients, never as values
-integer_gradients = _IntegerGradients()
+#: set while a replay that is only differentiated is traced (a vjp's forward pass)
+gradient_replay = _GradientReplay()
 
 
 @contextlib.contextmanager
-def differentiating_integers(active=True):
-    """Trace, inside, the float64 replay of integer arrays: an operator casting its result to
-    an integer ``dtype`` (``np.sum(x, dtype='int8')``) leaves it in float64 there
-    (``cast_result``), so the gradient flows through the cast, as MXNet's backward does."""
-    previous, integer_gradients.active = integer_gradients.active, active
+def differentiating():
+    """Trace, inside, a forward replay whose values are only differentiated: an operator
+    casting its float result to an integer ``dtype`` (``np.mean(x, dtype='int32')``,
+    ``np.sum(x_int, dtype='int8')``) leaves it uncast there (``cast_result``), so the
+    gradient flows through the cast, as MXNet's backward does.  ``gradient_replay.uncast``
+    tells afterwards whether that happened (the replay's values then differ from the
+    forward's)."""
+    previous, gradient_replay.active, gradient_replay.uncast = gradient_replay.active, True, False
     try:
         yield
     finally:
-        integer_gradients.active = previous
+        gradient_replay.active = previous
 
 
 def cast_result(y, dtype):
-    """``y.astype(dtype)``; ``y`` itself for an integer ``dtype`` inside
-    ``differentiating_integers``."""
-    if integer_gradients.active and is_integer(np.dtype(dtype)):
+    """``y.astype(dtype)``; ``y`` itself for an integer ``dtype`` inside ``differentiating``."""
+    if gradient_replay.active and is_integer(np.dtype(dtype)):
+        gradient_replay.uncast = True
         return y
     return y.astype(dtype)
 
@@ -185,7 +188,7 @@ def _vjp_of(fn, needed):
             return fn(*[next(it) if n else a for a, n in zip(arrays, needed)])
         diff = [a for a, n in zip(arrays, needed) if n]
         try:
-            with differentiating_integers(any(is_integer(a.dtype) for a in diff)):
+            with differentiating():
                 outs, pullback = jax.vjp(partial, *[as_differentiable(a) for a in diff])
         except MXNetError:   # the operator needs these integers as integers (softmax's length): no gradient
             outs, pullback = jax.vjp(partial, *diff)

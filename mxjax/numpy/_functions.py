@@ -297,10 +297,13 @@ def _keep_int(f):
 
 
 def _float_reduce(f):
-    """mean/std/var: float32 for an integer array, as MXNet's."""
+    """mean/std/var: float32 for an integer array, as MXNet's; an integer ``dtype`` casts
+    the float result (its gradient passes the cast, as MXNet's)."""
     def impl(a, dtype=None, **kw):
         if dtype is None and not _inexact(a):
             dtype = "float32"
+        if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact):
+            return cast_result(f(_as_float(a), **kw), dtype)
         return f(a, dtype=dtype, **kw)
     return impl
 
