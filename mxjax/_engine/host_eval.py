@@ -5,7 +5,7 @@ although it may run once: a loop over random shapes (MXNet's own ``test_broadcas
 2000), a preprocessing step on images of many sizes, variable-length sequences.  MXNet runs
 such a call in about a millisecond.  Most of those ops move data (broadcast, reshape,
 transpose, slicing, concatenation, casts, masks) or do integer and IEEE arithmetic or
-integer and boolean reductions (any, all, an integer sum, max or argmax), which
+integer and boolean reductions (any, all, an integer sum, max or argmax) or sort, which
 NumPy computes bit for bit as XLA does.  So the cold tier's first calls of an instance run
 its jaxpr through the NumPy rules below, and the instance is compiled once it has spent on
 the host what a compile costs (``COMPILE_SECONDS``, ski rental) -- or at once when its
@@ -329,6 +329,21 @@ def _cumulative(fn):
     return rule
 
 
+def _sort(*operands, dimension, is_stable, num_keys):
+    """XLA's sort by the first operand (NumPy's stable sort gives the same order), where no
+    key is NaN or a negative zero (orders NumPy and XLA place differently) and ties among
+    several operands are kept in order (``is_stable``)."""
+    keys = operands[0]
+    if num_keys != 1 or keys.dtype.kind in "cV" or (len(operands) > 1 and not is_stable):
+        raise NotExact
+    if keys.dtype.kind == "f":
+        _check_normal(keys)
+        if np.isnan(keys).any() or ((keys == 0) & np.signbit(keys)).any():
+            raise NotExact
+    order = np.argsort(keys, axis=dimension, kind="stable")
+    return [np.take_along_axis(o, order, axis=dimension) for o in operands]
+
+
 def _call(*args, jaxpr, **_):
     return _run(jaxpr.jaxpr, jaxpr.consts, args)
 
@@ -386,4 +401,5 @@ RULES = {
     "argmax": _arg_reduce(np.argmax),
     "argmin": _arg_reduce(np.argmin),
     "cumsum": _cumulative(np.cumsum),
+    "sort": _sort,
 }
