@@ -297,13 +297,16 @@ def _keep_int(f):
 
 
 def _float_reduce(f):
-    """mean/std/var: float32 for an integer array, as MXNet's; an integer ``dtype`` casts
-    the float result (its gradient passes the cast, as MXNet's)."""
+    """mean/std/var: float32 for an integer array, as MXNet's; with ``dtype`` computed in the
+    wider of the input's and ``dtype``'s precision and cast (an integer ``dtype``: its
+    gradient passes the cast, as MXNet's)."""
     def impl(a, dtype=None, **kw):
         if dtype is None and not _inexact(a):
             dtype = "float32"
         if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact):
             return cast_result(f(_as_float(a), **kw), dtype)
+        if dtype is not None and _inexact(a):   # in the wider precision, then cast (MXNet's)
+            return f(a, dtype=jnp.promote_types(a.dtype, dtype), **kw).astype(dtype)
         return f(a, dtype=dtype, **kw)
     return impl
 
@@ -401,9 +404,20 @@ define("stack", lambda arrays, axis: jnp.stack(arrays, axis), ("*arrays",), axis
 for _n in ("vstack", "hstack", "dstack", "row_stack"):
     define(_n, lambda arrays, _f=getattr(jnp, "vstack" if _n == "row_stack" else _n): _f(arrays), ("*arrays",))
 define("column_stack", lambda tup: jnp.column_stack(tup), ("*tup",))
+def _split_at(f):
+    """split/array_split; split points past the axis's end give empty pieces, as NumPy's
+    slicing does (JAX refuses them)."""
+    def impl(a, indices_or_sections, axis):
+        if not isinstance(indices_or_sections, tuple):
+            return tuple(f(a, indices_or_sections, axis))
+        bounds = [0] + list(indices_or_sections) + [None]
+        lead = (slice(None),) * (axis % a.ndim)
+        return tuple(a[lead + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:]))
+    return impl
+
+
 for _n in ("split", "array_split"):
-    define(_n, lambda a, indices_or_sections, axis, _f=getattr(jnp, _n): tuple(_f(a, indices_or_sections, axis)),
-           ("ary",), indices_or_sections=1, axis=0)
+    define(_n, _split_at(getattr(jnp, _n)), ("ary",), indices_or_sections=1, axis=0)
 for _n in ("hsplit", "vsplit", "dsplit"):
     define(_n, lambda a, indices_or_sections, _f=getattr(jnp, _n): tuple(_f(a, indices_or_sections)),
            ("ary",), indices_or_sections=1)
