@@ -303,8 +303,8 @@ def _float_reduce(f):
     def impl(a, dtype=None, **kw):
         if dtype is None and not _inexact(a):
             dtype = "float32"
-        if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact):
-            return cast_result(f(_as_float(a), **kw), dtype)
+        if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact) and _inexact(a):
+            return cast_result(f(a, **kw), dtype)
         if dtype is not None and _inexact(a):   # in the wider precision, then cast (MXNet's)
             return f(a, dtype=jnp.promote_types(a.dtype, dtype), **kw).astype(dtype)
         return f(a, dtype=dtype, **kw)
