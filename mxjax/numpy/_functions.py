@@ -364,7 +364,16 @@ def average(a, axis=None, weights=None, returned=False, out=None):
 
 # ---- shapes ----------------------------------------------------------------------------------------
 define("reshape", lambda a, newshape, order: jnp.reshape(a, newshape), newshape=None, order="C")
-define("transpose", lambda a, axes: jnp.transpose(a, axes), axes=None)
+def _transpose(a, axes):
+    """NumPy's transpose; axes that are not a permutation of the dimensions are ValueError
+    (as MXNet's)."""
+    if axes is not None and (len(axes) != a.ndim or sorted(ax % max(a.ndim, 1) for ax in axes) != list(range(a.ndim))):
+        raise ValueError(f"axes {tuple(axes)} don't match array of {a.ndim} dimensions: they must be a "
+                         f"permutation of 0..{a.ndim - 1}")
+    return jnp.transpose(a, axes)
+
+
+define("transpose", _transpose, axes=None)
 define("swapaxes", lambda a, axis1, axis2: jnp.swapaxes(a, axis1, axis2), axis1=0, axis2=1)
 define("moveaxis", lambda a, source, destination: jnp.moveaxis(a, source, destination), source=0,
        destination=0)
