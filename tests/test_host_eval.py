@@ -158,3 +158,33 @@ def test_host_results_own_writable_memory():
     for y in (x.broadcast_to((4, 3)), x.reshape((3,)), x.transpose()):
         back = nd.from_dlpack(nd.to_dlpack_for_read(y))
         np.testing.assert_array_equal(back.asnumpy(), y.asnumpy())
+
+
+def test_backward_sort_and_integer_reductions_of_new_shapes_compile_nothing():
+    """A loop over new shapes (MXNet's test_numpy_op: transpose, sort, any/all with
+    backward) compiles no XLA kernel: the vjp of a data movement, a sort, and integer or
+    boolean reductions run on the host, with NumPy's results."""
+    from mxjax import autograd
+    from mxjax import np as mnp
+    rng = np.random.RandomState(2)
+    shapes = [(2, 3, 4), (3, 5, 2), (4, 1, 6)]
+    for shape in shapes:   # the sampler's own kernels, compiled once per shape, outside the count
+        mnp.array(rng.rand(*shape)).asnumpy()
+    with compiles() as seen:
+        for shape in shapes:
+            data = rng.randint(-50, 50, shape)
+            x = mnp.array(data.astype(np.float32))
+            x.attach_grad()
+            with autograd.record():
+                y = mnp.transpose(x, (2, 0, 1))
+            y.backward(mnp.array(np.arange(y.size, dtype=np.float32).reshape(y.shape)))
+            np.testing.assert_array_equal(
+                x.grad.asnumpy(), np.arange(y.size, dtype=np.float32).reshape(y.shape).transpose(1, 2, 0))
+            i = mnp.array(data, dtype="int32")
+            np.testing.assert_array_equal(mnp.sort(i, axis=1).asnumpy(), np.sort(data, axis=1))
+            np.testing.assert_array_equal(mnp.argsort(x, axis=-1).asnumpy(), np.argsort(data, -1, kind="stable"))
+            np.testing.assert_array_equal(mnp.any(i > 10, axis=0).asnumpy(), np.any(data > 10, axis=0))
+            np.testing.assert_array_equal(mnp.sum(i, axis=2).asnumpy(), data.sum(axis=2))
+            np.testing.assert_array_equal(mnp.argmax(i, axis=1).asnumpy(), np.argmax(data, axis=1))
+            np.testing.assert_array_equal(mnp.cumsum(i, axis=0).asnumpy(), np.cumsum(data, axis=0))
+    assert len(seen) == 0, seen

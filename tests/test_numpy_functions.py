@@ -126,3 +126,25 @@ def test_shape_function_edge_cases():
     assert np.tril(np.arange(3)).tolist() == onp.tril(onp.arange(3)).tolist()
     assert np.broadcast_to(np.ones((5,)), (3, 4, -2)).shape == (3, 4, 5)
     assert np.broadcast_to(np.ones((3, 4)), (1, 0, -2, 4)).shape == (1, 0, 3, 4)
+
+
+def test_gradient_through_an_integer_result_dtype():
+    """MXNet 1.9.1's backward of sum/mean ignores an integer ``dtype``: the gradient of
+    ``np.mean(x, axis=1, dtype='int32')`` is 1/N (recorded: x.grad = 0.25 for 4 columns; an
+    int8 array summed to int8 gets ones), in the cold and the compiled tier alike, while the
+    values stay integers."""
+    x = np.array([[1., 2., 3., 10.], [4., 5., 6., 9.]])
+    x.attach_grad()
+    xi = np.array([[1, 2], [3, 4]], dtype="int8")
+    xi.attach_grad()
+    for _ in range(4):   # later iterations run compiled
+        with autograd.record():
+            y = np.mean(x * 3, axis=1, dtype="int32")
+            z = y * 2
+        z.backward()
+        assert y.dtype == onp.int32 and z.asnumpy().tolist() == [24, 36]
+        onp.testing.assert_allclose(x.grad.asnumpy(), onp.full((2, 4), 1.5))
+        with autograd.record():
+            s = np.sum(xi, axis=0, dtype="int8")
+        s.backward()
+        assert s.dtype == onp.int8 and xi.grad.asnumpy().tolist() == [[1, 1], [1, 1]]

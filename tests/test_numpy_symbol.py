@@ -119,3 +119,36 @@ def test_json_both_ways_with_mxnet(numpy_mode, tmp_path):
         assert op == op2
         if op2 != "_npi_mean":   # MXNet's Python mean writes its default keepdims too
             assert attrs == attrs2, name
+
+
+def test_creation_functions_are_graph_nodes(numpy_mode):
+    """mx.sym.np.zeros/ones/full/arange/eye/linspace/identity: nodes without inputs whose
+    values and dtypes are mx.np's (float32 unless dtype is given)."""
+    cases = [("zeros", ((2, 3),), {}), ("ones", ((2, 3),), {"dtype": "int32"}), ("full", ((2, 3), 2.5), {}),
+             ("arange", (1, 7, 2), {}), ("eye", (3, 4, 1), {}), ("linspace", (0, 1, 5), {}),
+             ("identity", (3,), {"dtype": "float64"}), ("empty", ((2,),), {})]
+    for name, args, kwargs in cases:
+        got = getattr(mx.sym.np, name)(*args, **kwargs).eval()[0]
+        want = getattr(np, name)(*args, **kwargs)
+        assert got.dtype == want.dtype, name
+        onp.testing.assert_array_equal(got.asnumpy(), want.asnumpy())
+
+
+def test_random_samplers_are_graph_nodes(numpy_mode):
+    """mx.sym.np.random.*: each run of the graph draws anew from mx.random's stream (seeded
+    runs repeat); parameters may be Symbols (then size= is required)."""
+    x = mx.sym.var("x").as_np_ndarray()
+    u = mx.sym.np.random.uniform(2.0, 3.0, size=(200,))
+    mx.random.seed(7)
+    first = u.eval()[0].asnumpy()
+    second = u.eval()[0].asnumpy()
+    mx.random.seed(7)
+    onp.testing.assert_array_equal(u.eval()[0].asnumpy(), first)
+    assert first.dtype == onp.float32 and first.shape == (200,)
+    assert (first >= 2).all() and (first < 3).all() and not (first == second).all()
+    r = mx.sym.np.random.randint(5, size=(100,)).eval()[0].asnumpy()
+    assert r.dtype == onp.int64 and set(r) <= set(range(5))
+    shifted = mx.sym.np.random.normal(x, 0.01, size=(4,)).eval(x=mx.nd.full((4,), 100.0))[0].asnumpy()
+    assert onp.abs(shifted - 100).max() < 0.1
+    with pytest.raises(TypeError, match="size="):
+        mx.sym.np.random.normal(x, 1.0)

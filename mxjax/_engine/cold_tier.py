@@ -5,7 +5,7 @@ the host for a new instance: ``host_eval``) and back through its per-op jitted v
 Nothing is compiled for the trace as a whole, so dynamic graphs stay cheap; recurring
 pairs of ops run fused (``cold_entries``).
 """
-import jax.numpy as jnp
+import jax
 import numpy as np
 
 from . import policy, profiling
@@ -138,6 +138,7 @@ def cold_backward(plan, entries, env, var_slots, head_slots, ct_slots):
             if c is not None:
                 old = cts[i]
                 cts[i] = c if old is None else old + c
-    grads = [jnp.zeros(env[s].shape, env[s].dtype) if cts[s] is None else cts[s] for s in var_slots]
-    # a head that is itself a variable has the host ones as its gradient
-    return [jnp.asarray(g) if type(g) is np.ndarray else g for g in grads]
+    grads = [np.zeros(env[s].shape, env[s].dtype) if cts[s] is None else cts[s] for s in var_slots]
+    # host results (a head that is itself a variable has the host ones; host-evaluated vjps)
+    # move to the device as they are: jnp.asarray would compile a kernel per new shape
+    return [jax.device_put(g) if type(g) is np.ndarray else g for g in grads]

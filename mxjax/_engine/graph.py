@@ -16,7 +16,9 @@ the output avals (so shape inference runs ``jax.eval_shape`` once per
 combination, not per call) and the per-op jitted forward and vjp used by the
 cold tier.  Its identity is what the structure keys of whole traces hash.
 """
+import contextlib
 import itertools
+import threading
 import weakref
 
 import jax
@@ -126,10 +128,12 @@ class OpInstance:
         ``cotangents`` (``None`` = zero), through a per-op jitted vjp per ``needed``: the
         cotangent of a constant (a Python scalar's leaf) is never computed.  An integer input
         asked for is differentiated as float64 (``as_differentiable``); a cotangent that
-        JAX gives as float0 (through an integer output) comes back as None."""
+        JAX gives as float0 (through an integer output) comes back as None.  Where NumPy
+        computes the vjp exactly, its first calls run on the host (``host_eval.Pullback``)."""
         vjp = self._vjps.get(needed)
         if vjp is None:
-            vjp = self._vjps[needed] = jax.jit(_vjp_of(self.fn, needed))
+            jitted = jax.jit(_vjp_of(self.fn, needed))
+            vjp = self._vjps[needed] = host_eval.Pullback(jitted) if host_eval.enabled() else jitted
         return vjp(arrays, cotangents)
 
 
@@ -145,6 +149,38 @@ def as_differentiable(x):
     return x.astype(jax.numpy.float64) if is_integer(x.dtype) else x
 
 
+class _GradientReplay(threading.local):
+    active = False
+    uncast = False   # a cast_result left a result uncast while active
+
+
+#: set while a replay that is only differentiated is traced (a vjp's forward pass)
+gradient_replay = _GradientReplay()
+
+
+@contextlib.contextmanager
+def differentiating():
+    """Trace, inside, a forward replay whose values are only differentiated: an operator
+    casting its float result to an integer ``dtype`` (``np.mean(x, dtype='int32')``,
+    ``np.sum(x_int, dtype='int8')``) leaves it uncast there (``cast_result``), so the
+    gradient flows through the cast, as MXNet's backward does.  ``gradient_replay.uncast``
+    tells afterwards whether that happened (the replay's values then differ from the
+    forward's)."""
+    previous, gradient_replay.active, gradient_replay.uncast = gradient_replay.active, True, False
+    try:
+        yield
+    finally:
+        gradient_replay.active = previous
+
+
+def cast_result(y, dtype):
+    """``y.astype(dtype)``; ``y`` itself for an integer ``dtype`` inside ``differentiating``."""
+    if gradient_replay.active and is_integer(np.dtype(dtype)):
+        gradient_replay.uncast = True
+        return y
+    return y.astype(dtype)
+
+
 def _vjp_of(fn, needed):
     def vjp(arrays, cotangents):
         def partial(*diff):
@@ -152,7 +188,8 @@ def _vjp_of(fn, needed):
             return fn(*[next(it) if n else a for a, n in zip(arrays, needed)])
         diff = [a for a, n in zip(arrays, needed) if n]
         try:
-            outs, pullback = jax.vjp(partial, *[as_differentiable(a) for a in diff])
+            with differentiating():
+                outs, pullback = jax.vjp(partial, *[as_differentiable(a) for a in diff])
         except MXNetError:   # the operator needs these integers as integers (softmax's length): no gradient
             outs, pullback = jax.vjp(partial, *diff)
         cts = pullback(tuple(jax.numpy.zeros_like(o) if c is None else c.astype(o.dtype)

@@ -4,7 +4,8 @@ An op instance of a new shape costs one XLA compile in the cold tier (20-80 ms o
 although it may run once: a loop over random shapes (MXNet's own ``test_broadcast`` draws
 2000), a preprocessing step on images of many sizes, variable-length sequences.  MXNet runs
 such a call in about a millisecond.  Most of those ops move data (broadcast, reshape,
-transpose, slicing, concatenation, casts, masks) or do integer and IEEE arithmetic, which
+transpose, slicing, concatenation, casts, masks) or do integer and IEEE arithmetic or
+integer and boolean reductions (any, all, an integer sum, max or argmax) or sort, which
 NumPy computes bit for bit as XLA does.  So the cold tier's first calls of an instance run
 its jaxpr through the NumPy rules below, and the instance is compiled once it has spent on
 the host what a compile costs (``policy.HOST_COMPILE_SECONDS``, ski rental) -- or at once when its
@@ -69,6 +70,48 @@ def forward(inst, jitted, closed):
             inst._fwd = jitted
         return outs
     return host
+
+
+class Pullback:
+    """The cold-tier vjp of an op instance for one set of needed cotangents: ``jitted`` (its
+    ``jax.jit``), or first, where the vjp's jaxpr (traced once per pattern of absent output
+    cotangents) has exact rules, NumPy's evaluation of it, until that has cost what a compile
+    costs.  A transpose, reshape, broadcast, slice or cast differentiates into the same kind of
+    data movement, so a test looping over shapes pays no vjp compile per shape either."""
+    __slots__ = ("jitted", "traces", "spent")
+
+    def __init__(self, jitted):
+        self.jitted = jitted
+        self.traces = {}    # absent-cotangent pattern and dtypes -> (closed jaxpr, out tree) or None
+        self.spent = 0.0    # None once handed over to ``jitted``
+
+    def __call__(self, arrays, cotangents):
+        if self.spent is None:
+            return self.jitted(arrays, cotangents)
+        leaves = jax.tree_util.tree_leaves((arrays, cotangents))
+        for a in leaves:
+            if isinstance(a, Tracer):
+                return self.jitted(arrays, cotangents)
+        key = tuple(None if c is None else np.dtype(c.dtype) for c in cotangents)
+        plan = self.traces.get(key, False)
+        if plan is False:
+            traced = self.jitted.trace(arrays, cotangents)
+            closed = traced.jaxpr
+            plan = self.traces[key] = ((closed, jax.tree_util.tree_structure(traced.out_info))
+                                       if _exact(closed.jaxpr) else None)
+        if plan is None:
+            return self.jitted(arrays, cotangents)
+        closed, tree = plan
+        start = time.perf_counter()
+        try:
+            outs = [o if o.flags.writeable else o.copy() for o in _run(closed.jaxpr, closed.consts, leaves)]
+        except NotExact:
+            self.spent = None
+            return self.jitted(arrays, cotangents)
+        self.spent += time.perf_counter() - start
+        if self.spent >= policy.HOST_COMPILE_SECONDS:
+            self.spent = None
+        return jax.tree_util.tree_unflatten(tree, outs)
 
 
 def _exact(jaxpr):
@@ -256,6 +299,49 @@ def _split(x, sizes, axis):
     return np.split(x, np.cumsum(sizes)[:-1], axis=axis)
 
 
+def _integral_reduce(fn):
+    """A reduction over ``axes``: exact on integers and bools only (a float sum's order of
+    additions, a float max's handling of -0.0 and NaN are XLA's own)."""
+    def rule(x, axes, **_):
+        if x.dtype.kind in "fcV":
+            raise NotExact
+        return np.asarray(fn(x, axis=tuple(axes))).astype(x.dtype)
+    return rule
+
+
+def _arg_reduce(fn):
+    def rule(x, axes, index_dtype, **_):
+        if x.dtype.kind in "fcV" or x.shape[axes[0]] == 0:
+            raise NotExact
+        return fn(x, axis=axes[0]).astype(index_dtype)
+    return rule
+
+
+def _cumulative(fn):
+    def rule(x, axis, reverse=False, **_):
+        if x.dtype.kind in "fcV":
+            raise NotExact
+        if reverse:
+            return np.flip(fn(np.flip(x, axis), axis=axis, dtype=x.dtype), axis)
+        return fn(x, axis=axis, dtype=x.dtype)
+    return rule
+
+
+def _sort(*operands, dimension, is_stable, num_keys):
+    """XLA's sort by the first operand (NumPy's stable sort gives the same order), where no
+    key is NaN or a negative zero (orders NumPy and XLA place differently) and ties among
+    several operands are kept in order (``is_stable``)."""
+    keys = operands[0]
+    if num_keys != 1 or keys.dtype.kind in "cV" or (len(operands) > 1 and not is_stable):
+        raise NotExact
+    if keys.dtype.kind == "f":
+        _check_normal(keys)
+        if np.isnan(keys).any() or ((keys == 0) & np.signbit(keys)).any():
+            raise NotExact
+    order = np.argsort(keys, axis=dimension, kind="stable")
+    return [np.take_along_axis(o, order, axis=dimension) for o in operands]
+
+
 def _call(*args, jaxpr, **_):
     return _run(jaxpr.jaxpr, jaxpr.consts, args)
 
@@ -305,4 +391,13 @@ RULES = {
     "xor": _integral(np.bitwise_xor),
     "max": _integral(np.maximum),
     "min": _integral(np.minimum),
+    "reduce_or": _integral_reduce(np.any),
+    "reduce_and": _integral_reduce(np.all),
+    "reduce_max": _integral_reduce(np.max),
+    "reduce_min": _integral_reduce(np.min),
+    "reduce_sum": _integral_reduce(np.sum),
+    "argmax": _arg_reduce(np.argmax),
+    "argmin": _arg_reduce(np.argmin),
+    "cumsum": _cumulative(np.cumsum),
+    "sort": _sort,
 }

@@ -21,7 +21,7 @@ from jax import lax
 
 from ..base import MXNetError
 from . import policy, profiling
-from .graph import OpInstance, as_differentiable, constant, is_integer
+from .graph import OpInstance, as_differentiable, constant, differentiating, gradient_replay, is_integer
 
 
 class Compiled:
@@ -152,11 +152,15 @@ def backward_fn(leaf_key, nodes, var_slots, head_slots, ct_slots, out_slots, add
             # the outputs from the replay in the arrays' own dtypes
             outs = f(var_vals)[1]
             try:
-                heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
+                with differentiating():
+                    heads, pull, _ = jax.vjp(f, [as_differentiable(v) for v in var_vals], has_aux=True)
             except MXNetError:   # an operator needs its integers as integers: they get no gradient
                 heads, pull, _ = jax.vjp(f, var_vals, has_aux=True)
         else:
-            heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
+            with differentiating():
+                heads, pull, outs = jax.vjp(f, var_vals, has_aux=True)
+            if gradient_replay.uncast:   # an integer result left uncast for its gradient: the values anew
+                outs = f(var_vals)[1]
         cts = [jnp.ones_like(h) if s is None else leaves[s].astype(h.dtype) for h, s in zip(heads, ct_slots)]
         grads = _zeros_for_ints(pull(cts)[0], var_vals)
         grads = [g + o if add else g for g, o, add in zip(grads, old_grads, add_mask)]

@@ -72,11 +72,20 @@ def _compiled(inst):
 
 def vjp(inst, arrays, cotangents, needed):
     """``inst.vjp``, timed as ``_backward_<op>``."""
-    compiles = needed not in inst._vjps and type(inst).vjp is OpInstance.vjp
+    own = type(inst).vjp is OpInstance.vjp
+    before = _vjp_executables(inst, needed) if own else 0
     start = now()
     result = jax.block_until_ready(inst.vjp(arrays, cotangents, needed))
-    _emit("_backward_" + label(inst), start, compiles)
+    _emit("_backward_" + label(inst), start, own and _vjp_executables(inst, needed) > before)
     return result
+
+
+def _vjp_executables(inst, needed):
+    """How many executables the instance's jitted vjp for ``needed`` holds (0 before its
+    first call, and while ``host_eval.Pullback`` runs it on the host)."""
+    fn = inst._vjps.get(needed)
+    fn = getattr(fn, "jitted", fn)
+    return fn._cache_size() if hasattr(fn, "_cache_size") else 0
 
 
 def compiled_call(entry, kind, nodes, first, *args):

@@ -391,7 +391,9 @@ class NDArray:
         Inside ``record()`` this cuts the array from the graph it came from, as in MXNet.
         ``stype`` 'row_sparse' or 'csr' makes the gradient buffer a sparse array."""
         data = self._data()
-        zeros = from_value(constant(jnp.zeros(self.shape, data.dtype, device=self.context.jax_device), self.context))
+        # zeros made on the host and moved: jnp.zeros would compile a kernel per new shape
+        zeros = from_value(constant(jax.device_put(np.zeros(self.shape, data.dtype), self.context.jax_device),
+                                    self.context))
         if stype not in (None, "default"):
             zeros = zeros.tostype(stype)
         self._make_variable(zeros, grad_req)

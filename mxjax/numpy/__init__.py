@@ -47,7 +47,7 @@ from . import indexing as _indexing  # noqa: E402,F401  (registers _npi_getitem)
 from ._functions import (average, einsum, where, nonzero, unique, bincount, histogram,  # noqa: E402,F401
                          shares_memory, may_share_memory)
 from .creation import (zeros, ones, full, empty, arange, linspace, logspace, eye, identity,  # noqa: E402,F401
-                       indices, blackman, hamming, hanning)
+                       indices, blackman, hamming, hanning, diag_indices_from)
 from . import random, linalg  # noqa: E402,F401
 from . import fallback  # noqa: E402
 from .fallback import *  # noqa: E402,F401,F403

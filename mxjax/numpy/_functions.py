@@ -15,11 +15,12 @@ import inspect
 import jax.numpy as jnp
 import numpy as onp
 
+from .._engine.graph import cast_result
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
 from ..ndarray.registry import OPS, _hashable
 from ._op import FUNCTIONS, scalar_dtype as _scalar_dtype
-from .multiarray import array, from_value, ndarray, wrap
+from .multiarray import apply_binary_function, apply_unary_function, array, from_value, ndarray, wrap
 
 __all__ = ["call", "make_function", "SPECS"]
 
@@ -181,9 +182,26 @@ def _static(key, value):
 
 
 def make_function(name):
-    def function(*args, **kwargs):
-        return call(name, args, kwargs)
     arrays, statics, sig = SPECS[name]
+    plain = name not in LIST_OUTPUTS and not any(a.startswith("*") for a in arrays)
+    attrs = (("fn", name), ("layout", (None,) * len(arrays)), ("kwargs", _PARSE[name][2]))
+    if plain and len(arrays) == 1:
+        def function(*args, **kwargs):
+            if not kwargs and len(args) == 1 and isinstance(args[0], NDArray):   # np.exp(x)
+                result = apply_unary_function(attrs, args[0]._value)
+                if result is not None:
+                    return result
+            return call(name, args, kwargs)
+    elif plain and len(arrays) == 2:
+        def function(*args, **kwargs):
+            if not kwargs and len(args) == 2 and isinstance(args[0], NDArray) and isinstance(args[1], NDArray):
+                result = apply_binary_function(attrs, args[0]._value, args[1]._value)
+                if result is not None:
+                    return result
+            return call(name, args, kwargs)
+    else:
+        def function(*args, **kwargs):
+            return call(name, args, kwargs)
     function.__name__ = function.__qualname__ = name
     function.__signature__ = sig.replace(parameters=list(sig.parameters.values())
                                          + [_P("out", _P.KEYWORD_ONLY, default=None)])
@@ -237,9 +255,18 @@ def _true_divide(x1, x2):
 
 define("true_divide", _true_divide, ("x1", "x2"))
 define("divide", _true_divide, ("x1", "x2"))
-define("around", lambda a, decimals: jnp.round(a, decimals), decimals=0)
-define("round", lambda a, decimals: jnp.round(a, decimals), decimals=0)
-define("round_", lambda a, decimals: jnp.round(a, decimals), decimals=0)
+def _around(a, decimals):
+    """NumPy's rounding; an integer array to a negative number of ``decimals`` rounds (half to
+    even) in float64 and keeps its dtype, as NumPy and MXNet do."""
+    if decimals < 0 and not _inexact(a):
+        factor = float(10 ** -decimals)
+        return (jnp.rint(a.astype(jnp.float64) / factor) * factor).astype(a.dtype)
+    return jnp.round(a, decimals)
+
+
+define("around", _around, decimals=0)
+define("round", _around, decimals=0)
+define("round_", _around, decimals=0)
 define("clip", lambda a, a_min, a_max: jnp.clip(a, a_min, a_max), a_min=None, a_max=None)
 define("where", lambda c, x, y: jnp.where(c, x, y), ("condition", "x", "y"))
 define("nan_to_num", lambda x, copy, nan, posinf, neginf: jnp.nan_to_num(x, nan=nan, posinf=posinf,
@@ -251,19 +278,35 @@ define("copy", lambda a: a + jnp.zeros((), a.dtype))
 
 # ---- reductions -------------------------------------------------------------------------------------
 def _keep_int(f):
-    """sum/prod/cumsum: MXNet keeps an integer array's dtype (NumPy would widen int32)."""
+    """sum/prod/cumsum: MXNet keeps an integer array's dtype (NumPy would widen int32).  With
+    ``dtype`` given MXNet accumulates in the wider of the input's and ``dtype``'s precision
+    (an integer input in int64) and casts the result to ``dtype``."""
     def impl(a, dtype=None, **kw):
-        if dtype is None and not _inexact(a):
-            dtype = "int64" if a.dtype == jnp.bool_ else a.dtype
-        return f(a, dtype=dtype, **kw)
+        if dtype is None:
+            if not _inexact(a):
+                dtype = "int64" if a.dtype == jnp.bool_ else a.dtype
+            return f(a, dtype=dtype, **kw)
+        if not _inexact(a):
+            acc = jnp.int64
+        elif jnp.issubdtype(dtype, jnp.inexact):
+            acc = jnp.promote_types(a.dtype, dtype)
+        else:   # an integer dtype of a float array (or of an integer one in its float64 gradient replay)
+            return cast_result(f(a, **kw), dtype)
+        return f(a, dtype=acc, **kw).astype(dtype)
     return impl
 
 
 def _float_reduce(f):
-    """mean/std/var: float32 for an integer array, as MXNet's."""
+    """mean/std/var: float32 for an integer array, as MXNet's; with ``dtype`` computed in the
+    wider of the input's and ``dtype``'s precision and cast (an integer ``dtype``: its
+    gradient passes the cast, as MXNet's)."""
     def impl(a, dtype=None, **kw):
         if dtype is None and not _inexact(a):
             dtype = "float32"
+        if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact) and _inexact(a):
+            return cast_result(f(a, **kw), dtype)
+        if dtype is not None and _inexact(a):   # in the wider precision, then cast (MXNet's)
+            return f(a, dtype=jnp.promote_types(a.dtype, dtype), **kw).astype(dtype)
         return f(a, dtype=dtype, **kw)
     return impl
 
@@ -278,8 +321,17 @@ define("var", _float_reduce(jnp.var), axis=None, dtype=None, ddof=0, keepdims=Fa
 for _n, _f in (("max", jnp.max), ("amax", jnp.max), ("min", jnp.min), ("amin", jnp.min), ("all", jnp.all),
                ("any", jnp.any), ("alltrue", jnp.all), ("sometrue", jnp.any)):
     define(_n, lambda a, axis, keepdims, _f=_f: _f(a, axis=axis, keepdims=keepdims), axis=None, keepdims=False)
-define("argmax", lambda a, axis: jnp.argmax(a, axis=axis), axis=None)
-define("argmin", lambda a, axis: jnp.argmin(a, axis=axis), axis=None)
+def _arg_extreme(f):
+    """argmax/argmin; of a 0-d array (axis None, 0 or -1) index 0, as NumPy 1.x's."""
+    def impl(a, axis):
+        if a.ndim == 0 and axis in (None, 0, -1):
+            return jnp.zeros((), jnp.int64)
+        return f(a, axis=axis)
+    return impl
+
+
+define("argmax", _arg_extreme(jnp.argmax), axis=None)
+define("argmin", _arg_extreme(jnp.argmin), axis=None)
 define("median", lambda a, axis, keepdims: jnp.median(_as_float(a), axis=axis, keepdims=keepdims),
        axis=None, keepdims=False)
 for _n, _f in (("percentile", jnp.percentile), ("quantile", jnp.quantile)):
@@ -312,7 +364,16 @@ def average(a, axis=None, weights=None, returned=False, out=None):
 
 # ---- shapes ----------------------------------------------------------------------------------------
 define("reshape", lambda a, newshape, order: jnp.reshape(a, newshape), newshape=None, order="C")
-define("transpose", lambda a, axes: jnp.transpose(a, axes), axes=None)
+def _transpose(a, axes):
+    """NumPy's transpose; axes that are not a permutation of the dimensions are ValueError
+    (as MXNet's)."""
+    if axes is not None and (len(axes) != a.ndim or sorted(ax % max(a.ndim, 1) for ax in axes) != list(range(a.ndim))):
+        raise ValueError(f"axes {tuple(axes)} don't match array of {a.ndim} dimensions: they must be a "
+                         f"permutation of 0..{a.ndim - 1}")
+    return jnp.transpose(a, axes)
+
+
+define("transpose", _transpose, axes=None)
 define("swapaxes", lambda a, axis1, axis2: jnp.swapaxes(a, axis1, axis2), axis1=0, axis2=1)
 define("moveaxis", lambda a, source, destination: jnp.moveaxis(a, source, destination), source=0,
        destination=0)
@@ -352,9 +413,20 @@ define("stack", lambda arrays, axis: jnp.stack(arrays, axis), ("*arrays",), axis
 for _n in ("vstack", "hstack", "dstack", "row_stack"):
     define(_n, lambda arrays, _f=getattr(jnp, "vstack" if _n == "row_stack" else _n): _f(arrays), ("*arrays",))
 define("column_stack", lambda tup: jnp.column_stack(tup), ("*tup",))
+def _split_at(f):
+    """split/array_split; split points past the axis's end give empty pieces, as NumPy's
+    slicing does (JAX refuses them)."""
+    def impl(a, indices_or_sections, axis):
+        if not isinstance(indices_or_sections, tuple):
+            return tuple(f(a, indices_or_sections, axis))
+        bounds = [0] + list(indices_or_sections) + [None]
+        lead = (slice(None),) * (axis % a.ndim)
+        return tuple(a[lead + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:]))
+    return impl
+
+
 for _n in ("split", "array_split"):
-    define(_n, lambda a, indices_or_sections, axis, _f=getattr(jnp, _n): tuple(_f(a, indices_or_sections, axis)),
-           ("ary",), indices_or_sections=1, axis=0)
+    define(_n, _split_at(getattr(jnp, _n)), ("ary",), indices_or_sections=1, axis=0)
 for _n in ("hsplit", "vsplit", "dsplit"):
     define(_n, lambda a, indices_or_sections, _f=getattr(jnp, _n): tuple(_f(a, indices_or_sections)),
            ("ary",), indices_or_sections=1)
@@ -368,12 +440,13 @@ define("resize", lambda a, new_shape: jnp.resize(a, new_shape), new_shape=())
 define("diff", lambda a, n, axis: jnp.diff(a, n, axis), n=1, axis=-1)
 define("ediff1d", lambda a, to_end, to_begin: jnp.ediff1d(a, to_end, to_begin), ("ary",), to_end=None,
        to_begin=None)
-define("zeros_like", lambda a, dtype, order: jnp.zeros_like(a, dtype), dtype=None, order="C")
-define("ones_like", lambda a, dtype, order: jnp.ones_like(a, dtype), dtype=None, order="C")
+# ``ctx`` is accepted and, as in MXNet 1.9.1, not used: the result is where ``a`` is
+define("zeros_like", lambda a, dtype, order, ctx: jnp.zeros_like(a, dtype), dtype=None, order="C", ctx=None)
+define("ones_like", lambda a, dtype, order, ctx: jnp.ones_like(a, dtype), dtype=None, order="C", ctx=None)
 define("empty_like", lambda a, dtype, order, subok: jnp.zeros_like(a, dtype), ("prototype",), dtype=None,
        order="C", subok=False)
-define("full_like", lambda a, fill_value, dtype, order: jnp.full_like(a, fill_value, dtype), fill_value=0,
-       dtype=None, order="C")
+define("full_like", lambda a, fill_value, dtype, order, ctx: jnp.full_like(a, fill_value, dtype), fill_value=0,
+       dtype=None, order="C", ctx=None)
 for _n in ("atleast_1d", "atleast_2d", "atleast_3d"):
     define(_n, lambda arys, _f=getattr(jnp, _n): tuple(_f(a) for a in arys), ("*arys",))
 define("broadcast_arrays", lambda args: tuple(jnp.broadcast_arrays(*args)), ("*args",))
@@ -493,9 +566,16 @@ METHODS = ("sum", "prod", "mean", "std", "var", "max", "min", "argmax", "argmin"
            "nonzero", "broadcast_to")
 
 
+def _clip_method(self, min=None, max=None, out=None):  # noqa: A002  (MXNet's parameter names)
+    """``x.clip(min, max)``: MXNet's ndarray method names its bounds ``min`` and ``max``."""
+    return call("clip", (self, min, max), {} if out is None else {"out": out})
+
+
 def _method(name):
     if name == "nonzero":
         return lambda self: nonzero(self)
+    if name == "clip":
+        return _clip_method
 
     def method(self, *args, **kwargs):
         return call(name, (self,) + args, kwargs)

@@ -6,11 +6,11 @@ memory uninitialised).
 """
 import numpy as onp
 
-from ..base import as_dtype
+from ..base import MXNetError, as_dtype
 from .multiarray import array
 
 __all__ = ["zeros", "ones", "full", "empty", "arange", "linspace", "logspace", "eye", "identity", "indices",
-           "blackman", "hamming", "hanning"]
+           "blackman", "hamming", "hanning", "diag_indices_from"]
 
 
 def _shape(shape):
@@ -45,10 +45,14 @@ def empty(shape, dtype=None, order="C", ctx=None):
 def full(shape, fill_value, dtype=None, order="C", ctx=None, out=None):
     """An array of ``fill_value`` (an ndarray fill value is broadcast; its dtype is kept)."""
     from ..ndarray.ndarray import NDArray
+    from ._functions import call
     _check_order(order)
-    if isinstance(fill_value, NDArray):
-        dtype = dtype or fill_value.dtype
-        fill_value = fill_value.asnumpy()
+    if isinstance(fill_value, NDArray):   # broadcast on the device: also inside a hybridized block
+        result = call("broadcast_to", (fill_value.astype(dtype or fill_value.dtype), _shape(shape)), {})
+        if out is not None:
+            out._assign(result._value)
+            return out
+        return result
     result = _make(onp.full(_shape(shape), fill_value, dtype=as_dtype(dtype)), dtype, ctx)
     if out is not None:
         out._assign(result._value)
@@ -57,9 +61,12 @@ def full(shape, fill_value, dtype=None, order="C", ctx=None, out=None):
 
 
 def arange(start, stop=None, step=1, dtype=None, ctx=None):
-    """``start, start + step, ...`` below ``stop``; float32 unless ``dtype`` is given."""
+    """``start, start + step, ...`` below ``stop``; float32 unless ``dtype`` is given (a
+    ``step`` of None is 1, as MXNet's)."""
     if stop is None:
         start, stop = 0, start
+    if step is None:
+        step = 1
     dtype = as_dtype(dtype)
     count = max(0, int(onp.ceil((stop - start) / step)))
     if dtype.kind == "f":   # start + i * step in the target dtype, as MXNet computes it
@@ -80,7 +87,20 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0, 
 
 
 def eye(N, M=None, k=0, dtype=None, ctx=None, **kwargs):  # noqa: N803  (NumPy's names)
+    """An identity-like matrix; a negative ``N`` or ``M`` is MXNetError, as MXNet's."""
+    if N < 0 or (M is not None and M < 0):
+        raise MXNetError(f"eye: N and M must be non-negative (got N={N}, M={M})")
     return _make(onp.eye(N, M, k), dtype, ctx)
+
+
+def diag_indices_from(arr):
+    """``mx.np.diag_indices_from``: the indices of the main diagonal of the square array
+    ``arr``, a tuple of ``arr.ndim`` int64 arrays (from its shape only: also inside a
+    hybridized block)."""
+    if arr.ndim < 2 or len(set(arr.shape)) != 1:
+        raise ValueError("input array must be at least 2-d and have all dimensions of equal length")
+    ctx = arr.context
+    return tuple(_make(onp.arange(arr.shape[0]), onp.int64, ctx) for _ in range(arr.ndim))
 
 
 def identity(n, dtype=None, ctx=None):

@@ -22,7 +22,7 @@ __all__ = ["allclose", "alltrue", "apply_along_axis", "apply_over_axes", "argpar
            "packbits", "poly", "polyadd", "polydiv", "polyfit", "polyint", "polymul", "polysub", "polyval",
            "promote_types", "ptp", "result_type", "roots", "searchsorted", "select", "setdiff1d", "setxor1d",
            "shape", "size", "spacing", "trapz", "tril_indices_from", "trim_zeros", "triu_indices_from",
-           "union1d", "unpackbits", "unravel_index", "unwrap", "vander", "diag_indices_from", "real", "genfromtxt",
+           "union1d", "unpackbits", "unravel_index", "unwrap", "vander", "real", "genfromtxt",
            "set_printoptions"]
 
 #: MXNet's NumPy-1.17-era names that newer NumPy moved (``msort``, ``trapz``, ``in1d``...)

@@ -26,7 +26,7 @@ import numpy as onp
 from ..base import MXNetError, as_dtype
 from ..context import current_context
 from .._engine import executor
-from .._engine.graph import apply_binary, constant, instance
+from .._engine.graph import apply_binary, apply_unary, constant, instance
 from .._engine.state import state
 from ..ndarray import ndarray as _nd
 from ..ndarray.ndarray import MAX_PENDING_DEPTH, NDArray, _scalars, scalar_value, unrecorded
@@ -61,11 +61,16 @@ class ndarray(View):  # noqa: N801  (MXNet's class name)
 
     @property
     def grad(self):
-        return None if self._var is None else wrap(self._var.grad)
+        """The gradient buffer, one ``ndarray`` handle: ``x.grad[:] = v`` writes the buffer a
+        backward with ``grad_req='add'`` adds to."""
+        if self._var is None:
+            return None
+        grad = self._var.grad
+        return grad if grad is None or type(grad) is ndarray else wrap(grad)
 
     def attach_grad(self, grad_req="write", stype=None):
         NDArray.attach_grad(self, grad_req, stype)
-        wrap(self._var.grad)
+        self._var.grad = wrap(self._var.grad)
 
     def __repr__(self):
         """NumPy's repr, with ``dtype=`` shown for every dtype but float32 and bool, and
@@ -305,13 +310,18 @@ def array(object, dtype=None, ctx=None):  # noqa: A002  (NumPy's parameter name)
 _binary_instances = {}
 
 
+_INT64 = onp.dtype(onp.int64)
+
+
 def _binary_value(self, other):
     """The Value of ``other`` for a binary operator with ``self`` (a Python scalar takes
     ``self``'s dtype, as MXNet's), or None if ``other`` is not an array or number."""
     value = self._value
     kind = type(other)
     if kind is float or kind is int or kind is bool:
-        return _scalars.get((other, kind, value.dtype, value.ctx)) or scalar_value(other, value.dtype, value.ctx)
+        # a bool array takes any Python scalar as int64 (MXNet 1.9.1: ``b + 2.5`` is int64 ``b + 2``)
+        dtype = value.dtype if value.dtype != onp.bool_ else _INT64
+        return _scalars.get((other, kind, dtype, value.ctx)) or scalar_value(other, dtype, value.ctx)
     if isinstance(other, NDArray):
         return other._value
     if isinstance(other, onp.generic):
@@ -321,14 +331,40 @@ def _binary_value(self, other):
     return None
 
 
-def _apply_binary(attrs, a, b):
+def apply_binary_function(attrs, a, b):
+    """A table function of two arrays with its default static arguments (``a + b``,
+    ``np.add(a, b)``): one cached op instance per (function, avals); None where the function
+    gives several arrays."""
     inst = _binary_instances.get((attrs, a.aval, b.aval))
     if inst is None:
         inst = instance(_OP, attrs, (a.aval, b.aval))
+        if len(inst.out_avals) != 1:
+            return None
         if len(_binary_instances) > 65536:
             _binary_instances.clear()
         _binary_instances[(attrs, a.aval, b.aval)] = inst
     out = apply_binary(inst, a, b, state.recording, a.ctx)
+    if out.depth > MAX_PENDING_DEPTH:
+        executor.flush([out])
+    return from_value(out)
+
+
+_unary_instances = {}
+
+
+def apply_unary_function(attrs, a):
+    """A table function of one array with its default static arguments (``np.exp(x)``): one
+    cached op instance per (function, aval), as the dunders'; None where the function gives
+    several arrays (the caller takes the general path)."""
+    inst = _unary_instances.get((attrs, a.aval))
+    if inst is None:
+        inst = instance(_OP, attrs, (a.aval,))
+        if len(inst.out_avals) != 1:
+            return None
+        if len(_unary_instances) > 65536:
+            _unary_instances.clear()
+        _unary_instances[(attrs, a.aval)] = inst
+    out = apply_unary(inst, a, state.recording, a.ctx)
     if out.depth > MAX_PENDING_DEPTH:
         executor.flush([out])
     return from_value(out)
@@ -349,8 +385,8 @@ def _add_binary_dunders():
             if value is None:
                 return NotImplemented
             if reflected:
-                return _apply_binary(attrs, value, self._value)
-            return _apply_binary(attrs, self._value, value)
+                return apply_binary_function(attrs, value, self._value)
+            return apply_binary_function(attrs, self._value, value)
         return dunder
 
     def make_inplace(attrs):
@@ -358,7 +394,7 @@ def _add_binary_dunders():
             value = _binary_value(self, other)
             if value is None:
                 return NotImplemented
-            result = _apply_binary(attrs, self._value, value)
+            result = apply_binary_function(attrs, self._value, value)
             _nd.check_inplace_recording(self._value, result._value)
             self._assign(result._value)
             return self

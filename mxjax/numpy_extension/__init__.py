@@ -124,13 +124,9 @@ def reshape_target(shape, newshape, reverse=False):
     spec = (int(newshape),) if isinstance(newshape, (int, _onp.integer)) else tuple(int(s) for s in newshape)
     if not reverse:
         return _reshape_target(tuple(shape), spec)
-    groups, j = [], 0
-    while j < len(spec):
-        take = 3 if spec[j] == -6 else 1
-        groups.append(spec[j:j + take])
-        j += take
-    rev = [g if g[0] != -6 else (-6, g[2], g[1]) for g in reversed(groups)]
-    return tuple(reversed(_reshape_target(tuple(reversed(shape)), [d for g in rev for d in g])))
+    # MXNet reverses the input shape and the codes alike, reads them as usual, and reverses
+    # the result (a -6 of the reversed codes splits into the two values after it there)
+    return tuple(reversed(_reshape_target(tuple(reversed(shape)), spec[::-1])))
 
 
 def reshape(a, newshape, reverse=False, order="C"):

@@ -16,8 +16,8 @@ semantics, the table's methods (``x.sum(axis=1)``, ``x.reshape(...)``, ``x.T``) 
 Where mxjax differs: the JSON of such a graph names the operator ``_npi_op`` (one generic
 operator, ``fn`` saying which function), not MXNet's one operator per function (``_npi_add``,
 ``_np_sum``...); mxjax reads it back (``SymbolBlock.imports``, ``mx.sym.load``), MXNet does not.
-Creation functions (``zeros``...), ``mx.sym.np.random`` and host-computed functions
-(``unique``, ``nonzero``) have no symbolic form here.
+Creation functions (``zeros``...) and ``mx.sym.np.random`` are in ``np_symbol_creation.py``;
+host-computed functions (``unique``, ``nonzero``) have no symbolic form here.
 """
 import math
 import types
@@ -221,6 +221,8 @@ def populate(module_name):
         if name.startswith("linalg."):
             setattr(linalg, name[len("linalg."):], make_function(name, name[len("linalg."):]))
     module.linalg = linalg
+    from . import np_symbol_creation
+    np_symbol_creation.populate(module)
     for name in _functions.METHODS:
         if name != "nonzero":
             setattr(_Symbol, name, _method(name))

@@ -28,6 +28,7 @@ from ..._engine import random_bits
 from ...base import MXNetError, as_dtype
 from ..._engine.graph import AsyncOpError
 from ..registry import REQUIRED, register
+from ...util import is_np_shape
 
 _FLOATS = ("float16", "float32", "float64")
 
@@ -45,9 +46,11 @@ def _compute(dtype):
 
 
 def _shape(op, shape):
-    """MXNet's ``shape`` of a scalar-parameter sampler: required, no zero dimension."""
+    """MXNet's ``shape`` of a scalar-parameter sampler: required, no zero dimension (a zero
+    dimension is a size under NumPy shape semantics, ``npx.set_np()``)."""
     shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape or ())
-    if not shape or any(s <= 0 for s in shape):
+    smallest = 0 if is_np_shape() else 1
+    if not shape or any(s < smallest for s in shape):
         raise MXNetError(f"{op}: shape must be given, with positive dimensions (got {shape}); "
                          "nd.random.* functions default to shape (1,)")
     return shape

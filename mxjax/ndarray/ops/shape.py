@@ -622,9 +622,11 @@ def _dot(lhs, rhs, transpose_a, transpose_b, forward_stype):
 
 @register("batch_dot", inputs=("lhs", "rhs"), attrs=dict(transpose_a=False, transpose_b=False))
 def _batch_dot(lhs, rhs, transpose_a, transpose_b):
+    """MXNet's batch_dot: matrix products over the last two axes of inputs of the same rank
+    (3 or more) and the same leading (batch) axes."""
     a = jnp.swapaxes(lhs, -1, -2) if transpose_a else lhs
     b = jnp.swapaxes(rhs, -1, -2) if transpose_b else rhs
-    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+    if a.ndim < 3 or a.ndim != b.ndim or a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2]:
         raise MXNetError(f"batch_dot shape error: {tuple(lhs.shape)} X {tuple(rhs.shape)} "
                          f"(transpose_a={transpose_a}, transpose_b={transpose_b})")
     return jnp.matmul(a, b)
