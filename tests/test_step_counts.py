@@ -52,10 +52,10 @@ def test_hybridized_block_compiles_once():
     net.hybridize()
     first = net(x).asnumpy()
     op = net._hybrid_op
-    instances = [k for k in mx._engine.graph._instances if k[0] is op]
+    instances = list(op.instances)   # a block's op instances live in its op
     for _ in range(5):
         np.testing.assert_allclose(net(x).asnumpy(), first)
-    assert len([k for k in mx._engine.graph._instances if k[0] is op]) == len(instances) == 1
+    assert len(op.instances) == len(instances) == 1
     np.testing.assert_allclose(first, eager, rtol=1e-6)
 
 
