@@ -10,13 +10,15 @@ import mxjax as mx
 def test_names_and_dispatch_as_mxnet():
     p = mx.sym.var("p")
     # MXNet 1.9.1: _random_uniform0 _random_normal0 _shuffle0 ['_sample_multinomial0_output']
-    assert mx.sym.random.uniform(0, 1, shape=(2,)).name == "_random_uniform0"
-    assert mx.sym.random.randn(2, 3).name == "_random_normal0"
-    assert mx.sym.random.shuffle(p).name == "_shuffle0"
-    assert mx.sym.random.multinomial(p, shape=10, get_prob=False).list_outputs() == ["_sample_multinomial0_output"]
-    assert mx.sym.random.multinomial(p).list_outputs() == ["_sample_multinomial1_output0",
-                                                           "_sample_multinomial1_output1"]
-    assert mx.sym.random.normal(p, p).name == "_sample_normal0"
+    with mx.name.NameManager():   # fresh name counters (an xdist worker runs several files)
+        assert mx.sym.random.uniform(0, 1, shape=(2,)).name == "_random_uniform0"
+        assert mx.sym.random.randn(2, 3).name == "_random_normal0"
+        assert mx.sym.random.shuffle(p).name == "_shuffle0"
+        assert mx.sym.random.multinomial(p, shape=10, get_prob=False).list_outputs() == \
+            ["_sample_multinomial0_output"]
+        assert mx.sym.random.multinomial(p).list_outputs() == ["_sample_multinomial1_output0",
+                                                               "_sample_multinomial1_output1"]
+        assert mx.sym.random.normal(p, p).name == "_sample_normal0"
     with pytest.raises(AssertionError, match="must all have the same type"):
         mx.sym.random.uniform(p, 1)
     with pytest.raises(ValueError, match="either Symbol or numbers"):
