@@ -108,6 +108,27 @@ def test_every_formulation_matches_lax(geo):
         np.testing.assert_allclose(gw, rdw, rtol=1e-5, atol=1e-5, err_msg=f"weight gradient by {dw_name}")
 
 
+def _derivatives(geo, seed):
+    """For a convolution function ``conv(x, w, stride, pad, dilate, groups)``: its value, the
+    gradient of a weighted squared loss and a Hessian-vector product of that loss, on random
+    float64 data of geometry ``geo`` (the same data for every ``conv``)."""
+    x_shape, w_shape, s, pad, d, g = geo
+    rng = np.random.default_rng(seed)
+    x, w = _rand(rng, x_shape, np.float64), _rand(rng, w_shape, np.float64)
+    r = _rand(rng, _lax(x, w, s, pad, d, g).shape, np.float64)
+    vx, vw = _rand(rng, x_shape, np.float64), _rand(rng, w_shape, np.float64)
+
+    def derivatives(conv):
+        def loss(x, w):
+            return jnp.sum(conv(x, w, s, pad, d, g) ** 2 * r)
+
+        def inner(x, w):
+            gx, gw = jax.grad(loss, (0, 1))(x, w)
+            return jnp.sum(gx * vx) + jnp.sum(gw * vw)
+        return (conv(x, w, s, pad, d, g),) + jax.grad(loss, (0, 1))(x, w) + jax.grad(inner, (0, 1))(x, w)
+    return derivatives
+
+
 _ONE_BY_ONE = [((2, 4, 5, 6), (6, 4, 1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1),
                ((2, 6, 7), (4, 3, 1), (2,), ((1, 2),), (1,), 2),
                ((1, 3, 5, 4, 3), (2, 3, 1, 1, 1), (2, 1, 3), ((0, 1), (1, 0), (0, 0)), (2, 1, 1), 1)]
@@ -116,20 +137,7 @@ _ONE_BY_ONE = [((2, 4, 5, 6), (6, 4, 1, 1), (1, 1), ((0, 0), (0, 0)), (1, 1), 1)
 @pytest.mark.parametrize("geo", _ONE_BY_ONE, ids=_ids)
 def test_one_by_one_kernels_match_lax(geo):
     """1x1 kernels (any rank, strides, padding, groups) are batched matmuls, to second order."""
-    x_shape, w_shape, s, pad, d, g = geo
-    rng = np.random.default_rng(4)
-    x, w = _rand(rng, x_shape, np.float64), _rand(rng, w_shape, np.float64)
-    r = _rand(rng, _lax(x, w, s, pad, d, g).shape, np.float64)
-    vx, vw = _rand(rng, x_shape, np.float64), _rand(rng, w_shape, np.float64)
-
-    def both(conv):
-        def loss(x, w):
-            return jnp.sum(conv(x, w, s, pad, d, g) ** 2 * r)
-
-        def inner(x, w):
-            gx, gw = jax.grad(loss, (0, 1))(x, w)
-            return jnp.sum(gx * vx) + jnp.sum(gw * vw)
-        return (conv(x, w, s, pad, d, g),) + jax.grad(loss, (0, 1))(x, w) + jax.grad(inner, (0, 1))(x, w)
+    both = _derivatives(geo, seed=4)
     for a, b in zip(*jax.jit(lambda: (both(conv_cpu.conv), both(_lax)))()):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
 
@@ -139,19 +147,10 @@ def test_one_by_one_kernels_match_lax(geo):
 def test_second_order_gradients_match_lax(geo):
     """A Hessian-vector product through the custom backward (float64, every formulation)."""
     x_shape, w_shape, s, pad, d, g = geo
-    rng = np.random.default_rng(2)
-    x, w = _rand(rng, x_shape, np.float64), _rand(rng, w_shape, np.float64)
-    r = _rand(rng, _lax(x, w, s, pad, d, g).shape, np.float64)
-    vx, vw = _rand(rng, x_shape, np.float64), _rand(rng, w_shape, np.float64)
+    derivatives = _derivatives(geo, seed=2)
 
     def hvp(conv):
-        def loss(x, w):
-            return jnp.sum(conv(x, w, s, pad, d, g) ** 2 * r)
-
-        def inner(x, w):
-            gx, gw = jax.grad(loss, (0, 1))(x, w)
-            return jnp.sum(gx * vx) + jnp.sum(gw * vw)
-        return jax.grad(inner, (0, 1))(x, w)
+        return derivatives(conv)[3:]
     dxs, dws = _names(x_shape, w_shape, s, d, g)
     choices = list(itertools.zip_longest(dxs, dws, fillvalue="xla"))
     want, *got = jax.jit(lambda: [hvp(_lax)] + [hvp(_with_choice(c, "float64")) for c in choices])()
