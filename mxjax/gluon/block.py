@@ -36,6 +36,7 @@ from .._engine.graph import OpInstance, constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
 from ..util import is_np_array
+from . import op_hook
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _brief
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock"]
@@ -196,6 +197,11 @@ class Block:
         key = id(hook)
         self._forward_hooks[key] = hook
         return _HookHandle(self._forward_hooks, key)
+
+    def register_op_hook(self, callback, monitor_all=False):
+        """Install ``callback`` on the hybrid blocks below this one (see ``op_hook``)."""
+        for child in self._children.values():
+            child.register_op_hook(callback, monitor_all)
 
     def apply(self, fn):
         for child in self._children.values():
@@ -389,6 +395,8 @@ class HybridBlock(Block):
         super().__init__(prefix=prefix, params=params)
         self._active = False
         self._hybrid_op = None
+        self._callback = None      # register_op_hook's
+        self._monitor_all = False
         self._clear_cached_graph()
 
     def _clear_cached_graph(self):
@@ -412,6 +420,13 @@ class HybridBlock(Block):
         self._hybrid_op = None
         self._clear_cached_graph()
         super().hybridize(active, static_alloc=static_alloc, static_shape=static_shape, **kwargs)
+
+    def register_op_hook(self, callback, monitor_all=False):
+        """As MXNet: ``callback(node_name, op_name, array)`` sees the operators of this block's
+        graph at each hybridized call (``op_hook`` says what it reports); it is installed on this
+        block and its direct children."""
+        for block in [self] + list(self._children.values()):
+            block._callback, block._monitor_all = callback, monitor_all
 
     def cast(self, dtype):
         self._hybrid_op = None
@@ -529,6 +544,8 @@ class HybridBlock(Block):
                     mx_random._state["counter"] = counter
                     break
             self._hybrid_op = _HybridOp(self)
+        if self._callback is not None:
+            op_hook.report_ops(self, args)
         return self._hybrid_op(args)
 
 

@@ -205,6 +205,7 @@ class Executor:
         self._replica = False  # set by a DataParallelExecutorGroup on distinct devices
         self._last_forward = None   # (is_train, random key) of the last eager forward
         self._monitor = None
+        self._monitor_all = False
         self._monitor_seen = None
         specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
         outs, _ = jax.eval_shape(lambda *xs: self._graph(xs[:len(arg_arrays)], xs[len(arg_arrays):], _NO_KEY, False),
@@ -383,8 +384,8 @@ class Executor:
         """Report every operator's outputs to the monitor (see ``monitoring``)."""
         from ..ndarray.ndarray import from_value
         self._monitor_seen = (args, aux, rng, training)
-        for name, value in monitoring.forward_values(self._graph, args, aux, rng, training):
-            self._monitor(name, from_value(constant(value, self._ctx)))
+        for name, _, value in monitoring.forward_values(self._graph, args, aux, rng, training, self._monitor_all):
+            self._monitor(name.encode(), from_value(constant(value, self._ctx)))
 
     def _fail_outputs(self, message):
         """An operator's kernel check failed while the graph ran: as in MXNet the outputs are
@@ -440,7 +441,7 @@ class Executor:
         from ..ndarray.ndarray import from_value
         args, aux, rng, training = self._monitor_seen
         for name, value in monitoring.backward_values(self._graph, args, aux, rng, cotangents, training):
-            self._monitor(name, from_value(constant(value, self._ctx)))
+            self._monitor(name.encode(), from_value(constant(value, self._ctx)))
 
     def _head_kinds(self, out_grads):
         """Per output, how its head gradient is made: ('float0', None) for an integer output,
@@ -571,7 +572,11 @@ class Executor:
 
     # ---- inspection ---------------------------------------------------------------------
     def set_monitor_callback(self, callback, monitor_all=False):
+        """``callback(name, array)`` sees every operator's outputs (with ``monitor_all`` its
+        inputs first) in forward and the gradients of its inputs in backward; ``name`` is bytes,
+        as in MXNet (``monitoring`` says what is reported)."""
         self._monitor = callback
+        self._monitor_all = bool(monitor_all)
 
     def get_optimized_symbol(self):
         return self._optimized

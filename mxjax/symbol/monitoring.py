@@ -1,11 +1,18 @@
-"""What an executor's monitor callback sees (``Executor.set_monitor_callback``, mx.mon).
+"""What MXNet's monitors see: ``Executor.set_monitor_callback`` (mx.mon) and a hybridized
+block's ``register_op_hook``.
 
 MXNet calls the callback with every operator's outputs as the forward pass computes them
-(``fc1_output``; BatchNorm's hidden mean/var outputs are not reported by mxjax), and in
-backward with each backward node's outputs, the gradients of the operator's inputs
-(``fc1_backward_output0``..., ``act_backward_output`` for one input).  mxjax's executor runs
-the graph as one compiled call; with a monitor installed it also runs a second compiled
-function that returns every node's values (and one for the backward nodes' values): a
+(``fc1_output``); with ``monitor_all`` each operator's inputs come first, named by the
+operator's ``FListInputNames`` (``fc1_data``, ``fc1_weight``, ``relu0_input0``: see
+``op_rules.monitor_input_names``), and the executor's monitor reports a variable input under
+the variable's own name before that.  In backward the executor reports each backward node's
+outputs, the gradients of the operator's inputs (``fc1_backward_output0``...,
+``act_backward_output`` for one input).  Names are bytes, as MXNet's C callback gives them.
+
+mxjax differs: hidden outputs (BatchNorm's mean/var, Dropout's mask) are not reported, and
+with ``monitor_all`` the inputs of MXNet's backward nodes (its gradient graph's internals)
+are not either.  The graph runs as one compiled call; with a monitor installed a second
+compiled function returns every node's values (and one the backward nodes' values): a
 debugging path, programs without a monitor pay nothing.
 """
 import jax
@@ -13,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .lowering import node_function
+from .op_rules import monitor_input_names
 from .symbol import takes_key
 
 
@@ -66,15 +74,16 @@ def _backward(graph, seen, cotangents, aux_ids, training):
     return out
 
 
-def _functions(graph, training):
-    """(forward, backward) jitted monitor runs of ``graph``, cached with its compiled forms."""
-    key = ("monitor", training)
+def _functions(graph, training, inputs):
+    """(forward, backward) jitted monitor runs of ``graph``, cached with its compiled forms;
+    the forward returns each operator's visible outputs, and its inputs when ``inputs``."""
+    key = ("monitor", training, inputs)
     if key not in graph.jitted:
         aux_ids = {id(n) for n in graph.aux_nodes}
 
         def forward(args, aux, rng):
-            return [results[:len(results) - len(node.op.mutates)]
-                    for node, _, results in _forward_nodes(graph, args, aux, rng, training)]
+            return [(xs[1 if takes_key(node) else 0:] if inputs else [], results[:len(results) - len(node.op.mutates)])
+                    for node, xs, results in _forward_nodes(graph, args, aux, rng, training)]
 
         def backward(args, aux, rng, cotangents):
             return _backward(graph, _forward_nodes(graph, args, aux, rng, training), cotangents, aux_ids, training)
@@ -87,16 +96,25 @@ def _op_nodes(graph):
     return [n for n in graph.order if n.op is not None]
 
 
-def forward_values(graph, args, aux, rng, training):
-    """(name, value) of every visible output of every operator node."""
-    values = _functions(graph, training)[0](args, aux, rng)
-    return [(node.output_name(i), v) for node, results in zip(_op_nodes(graph), values)
-            for i, v in enumerate(results)]
+def forward_values(graph, args, aux, rng, training, monitor_all=False, variables=True):
+    """(name, operator name, value) of what a monitor sees in forward, in graph order (see the
+    module docstring); ``variables``: a variable input is also reported under its own name
+    (the executor's monitor does that, a block's op hook does not)."""
+    values = _functions(graph, training, monitor_all)[0](args, aux, rng)
+    out = []
+    for node, (inputs, results) in zip(_op_nodes(graph), values):
+        op_name = node.json_op()
+        for (child, _), name, value in zip(node.inputs, monitor_input_names(node), inputs):
+            if variables and child.op is None:
+                out.append((child.name, "null", value))
+            out.append((f"{node.name}_{name}", op_name, value))
+        out.extend((node.output_name(i), op_name, v) for i, v in enumerate(results))
+    return out
 
 
 def backward_values(graph, args, aux, rng, cotangents, training):
     """(name, gradient) of every backward node's outputs, in reverse graph order."""
-    grads = _functions(graph, training)[1](args, aux, rng, cotangents)
+    grads = _functions(graph, training, False)[1](args, aux, rng, cotangents)
     out = []
     for node, reported in zip(reversed(_op_nodes(graph)), grads):
         names = [f"{node.name}_backward_output"] if len(reported) == 1 else \

@@ -101,6 +101,49 @@ def output_names(op_name, total):
     return ("output",) if total == 1 else tuple(f"output{i}" for i in range(total))
 
 
+#: operators without MXNet's ``FListInputNames``: monitors name their inputs ``input0``,
+#: ``input1``... (recorded from MXNet 1.9.1 by ``tools/record_monitor_input_names.py``)
+POSITIONAL_INPUT_NAMES = frozenset({
+    'Activation', 'BlockGrad', 'Cast', 'Flatten', 'Reshape', 'SoftmaxActivation', '_DivScalar', '_EqualScalar',
+    '_GreaterEqualScalar', '_GreaterScalar', '_HypotScalar', '_LesserEqualScalar', '_LesserScalar',
+    '_LogicalAndScalar', '_LogicalOrScalar', '_LogicalXorScalar', '_MaximumScalar', '_MinimumScalar',
+    '_MinusScalar', '_ModScalar', '_MulScalar', '_NotEqualScalar', '_PlusScalar', '_PowerScalar', '_RDivScalar',
+    '_RMinusScalar', '_RModScalar', '_RPowerScalar', '_contrib_AdaptiveAvgPooling2D', '_contrib_arange_like',
+    '_contrib_div_sqrt_dim', '_contrib_gradientmultiplier', '_contrib_round_ste', '_contrib_sign_ste', '_copy',
+    '_div_scalar', '_equal_scalar', '_greater_equal_scalar', '_greater_scalar', '_hypot_scalar',
+    '_lesser_equal_scalar', '_lesser_scalar', '_logical_and_scalar', '_logical_or_scalar', '_logical_xor_scalar',
+    '_maximum_scalar', '_minimum_scalar', '_minus_scalar', '_mod_scalar', '_mul_scalar', '_not_equal_scalar',
+    '_plus_scalar', '_power_scalar', '_random_exponential_like', '_random_gamma_like',
+    '_random_generalized_negative_binomial_like', '_random_negative_binomial_like', '_random_normal_like',
+    '_random_poisson_like', '_random_uniform_like', '_rdiv_scalar', '_rminus_scalar', '_rmod_scalar',
+    '_rpower_scalar', '_sample_multinomial', 'abs', 'amp_cast', 'arccos', 'arccosh', 'arcsin', 'arcsinh',
+    'arctan', 'arctanh', 'argmax', 'argmin', 'argsort', 'broadcast_axes', 'broadcast_axis', 'broadcast_to',
+    'cast_storage', 'cbrt', 'ceil', 'clip', 'cos', 'cosh', 'crop', 'degrees', 'erf', 'erfinv', 'exp',
+    'expand_dims', 'expm1', 'fix', 'floor', 'gamma', 'gammaln', 'hard_sigmoid', 'identity', 'log', 'log10',
+    'log1p', 'log2', 'logical_not', 'max', 'max_axis', 'mean', 'min', 'min_axis', 'nanprod', 'nansum', 'negative',
+    'norm', 'ones_like', 'prod', 'radians', 'rcbrt', 'reciprocal', 'relu', 'rint', 'round', 'rsqrt',
+    'sample_multinomial', 'shape_array', 'sigmoid', 'sign', 'sin', 'sinh', 'size_array', 'slice', 'slice_axis',
+    'smooth_l1', 'softmin', 'softsign', 'sqrt', 'square', 'stop_gradient', 'sum', 'sum_axis', 'tan', 'tanh',
+    'topk', 'transpose', 'trunc', 'zeros_like'})
+
+
+def monitor_input_names(node):
+    """The names monitors give the inputs of an operator node (``fc1_weight``, ``relu0_input0``,
+    ``concat0_arg1``): MXNet's ``FListInputNames``, which for most operators are the argument
+    names (``power``'s are ``lhs``/``rhs``)."""
+    n = len(node.inputs)
+    if node.op.free_attrs:   # a CustomOp: its prop's arguments and auxiliary states
+        sig = node.op.signature(node.params())
+        return (sig.arguments + sig.aux)[:n]
+    if node.json_op() in POSITIONAL_INPUT_NAMES:
+        return [f"input{k}" for k in range(n)]
+    if node.op.variadic:
+        return [f"arg{k}" for k in range(n)]
+    if node.op.name == "power":
+        return ["lhs", "rhs"]
+    return list(node.op.inputs[:n])
+
+
 def creates_input(op_name, input_name, attrs):
     """Whether ``mx.sym.<op>`` creates the optional input ``input_name`` as a variable when it
     is not given (MXNet lists it among the operator's arguments)."""
