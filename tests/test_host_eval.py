@@ -188,3 +188,25 @@ def test_backward_sort_and_integer_reductions_of_new_shapes_compile_nothing():
             np.testing.assert_array_equal(mnp.argmax(i, axis=1).asnumpy(), np.argmax(data, axis=1))
             np.testing.assert_array_equal(mnp.cumsum(i, axis=0).asnumpy(), np.cumsum(data, axis=0))
     assert len(seen) == 0, seen
+
+
+def test_norms_of_one_element_and_sqrt_are_on_the_host():
+    """A dynamic graph's loop condition (``b.norm().asscalar()``) reads the norm of one
+    element: square, a sum over one element (XLA simplifies it to a reshape, so -0.0 stays
+    -0.0) and sqrt (correctly rounded in both) are NumPy's exactly, with no compile per shape.
+    Where the square overflows or underflows XLA's rewrite ``sqrt(square(x)) = abs(x)`` gives
+    another number: those calls run compiled."""
+    values = np.array([[-0.0], [3.0], [1e-3], [np.inf], [2.5e30], [1e-30]], np.float32)
+    with checked_host() as evaluated:
+        for v in values:
+            a = nd.array(v)
+            for y in (a.norm(), nd.sqrt(a), nd.sum(a)):
+                y.asnumpy()
+    assert "norm" in evaluated and "sqrt" in evaluated and "sum" in evaluated
+    with compiles() as seen:
+        for v in (-0.0, 3.0, 0.5):
+            a = nd.array(np.full((1, 1, 1), v, np.float32))   # a new shape: new instances
+            for y in (a.norm(), nd.sqrt(a), nd.sum(a)):
+                y.asnumpy()
+    assert len(seen) == 0
+    assert np.signbit(nd.sum(nd.array(np.array([-0.0], np.float32))).asnumpy()[0])
