@@ -169,21 +169,17 @@ def test_tuner_times_candidates_and_keeps_the_fastest(monkeypatch):
     assert choice == tuple(min(t, key=t.get) for t in times)
 
 
-def test_by_default_nothing_is_timed_and_gradients_are_xlas(monkeypatch):
+def test_by_default_nothing_is_timed_and_large_outputs_take_the_per_tap_weight_gradient(monkeypatch):
     monkeypatch.delenv("MXJAX_CONV_AUTOTUNE", raising=False)
     monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned without MXJAX_CONV_AUTOTUNE=1"))
     monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
-    nopad = ((0, 0), (0, 0))
-    assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), nopad, (1, 1), 1, "float32") == ("xla", "xla")
-
-
-def test_fixed_mode_takes_the_fixed_choice_without_timing(monkeypatch):
-    monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "fixed")
-    monkeypatch.setattr(conv_cpu, "_tune", lambda key: pytest.fail("tuned with MXJAX_CONV_AUTOTUNE=fixed"))
-    monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)
-    nopad = ((0, 0), (0, 0))
-    assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (1, 1), nopad, (1, 1), 1, "float32") == ("xla", "ext")
-    assert conv_cpu._choose((1, 5, 5, 2), (2, 2, 3, 3), (2, 1), nopad, (1, 1), 1, "float32") == ("xla", "tap")
+    same = ((1, 1), (1, 1))
+    # a 32x32 output on 64 channels (ResNet-18's CIFAR layer), stride 1 and 2
+    assert conv_cpu._choose((2, 32, 32, 64), (64, 64, 3, 3), (1, 1), same, (1, 1), 1, "float32") == ("xla", "tap")
+    assert conv_cpu._choose((2, 32, 32, 64), (64, 64, 3, 3), (2, 2), same, (1, 1), 1, "float32") == ("xla", "tap")
+    # small outputs (8x8) and a one-channel input keep XLA's weight gradient
+    assert conv_cpu._choose((2, 8, 8, 64), (64, 64, 3, 3), (1, 1), same, (1, 1), 1, "float32") == ("xla", "xla")
+    assert conv_cpu._choose((2, 28, 28, 1), (20, 1, 5, 5), (1, 1), same, (1, 1), 1, "float32") == ("xla", "xla")
 
 
 def test_small_convolutions_keep_xla_gradients_untuned(monkeypatch):
@@ -223,7 +219,8 @@ def test_disk_cache_round_trip(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("layout", [None, "NHWC"])
 def test_nd_convolution_gradients_through_autograd(layout, monkeypatch):
-    monkeypatch.setenv("MXJAX_CONV_AUTOTUNE", "fixed")   # every formulation is checked above
+    monkeypatch.setattr(conv_cpu, "TUNE_MIN_MACS", 0)   # the per-tap weight gradient (checked above)
+    monkeypatch.setattr(conv_cpu, "TAP_MIN_POSITIONS", 1)
     rng = np.random.default_rng(3)
     x_np = rng.uniform(-1, 1, (2, 4, 6, 5)).astype(np.float32)
     w_np = rng.uniform(-1, 1, (6, 2, 3, 2)).astype(np.float32)

@@ -35,11 +35,11 @@ random data, the fastest kept (MXNet's ``MXNET_CUDNN_AUTOTUNE_DEFAULT``); infere
 tunes, and convolutions under ``TUNE_MIN_MACS`` keep XLA's gradients (fast already, and the
 quickest to compile).
 
-``MXJAX_CONV_AUTOTUNE``: ``0`` (default) keeps XLA's gradients (1x1 kernels still run as
-matmuls); ``1`` times the candidates, which costs 5-30 s of compiles per shape on a 2-core
-machine at the first backward (cuDNN's tuning takes milliseconds), too much to impose on a
-script run once; ``fixed`` takes a fixed choice without timing (``_fixed``); ``xla`` skips
-this module (``lax.conv_general_dilated`` alone).  Choices are kept on disk (``MXJAX_CONV_CACHE``, see
+``MXJAX_CONV_AUTOTUNE``: ``0`` (default) takes a choice measured once per kind of layer,
+without timing (``_fixed``: XLA's gradients, or the weight gradient per tap on layers with
+large outputs); ``1`` times the candidates, which costs 5-30 s of compiles per shape on a
+2-core machine at the first backward (cuDNN's tuning takes milliseconds), too much to impose
+on a script run once; ``xla`` skips this module (``lax.conv_general_dilated`` alone).  Choices are kept on disk (``MXJAX_CONV_CACHE``, see
 ``_cache_path``), so a program's next run does not tune again.  Only float32 and float64 on a CPU
 backend take this path; GPUs and TPUs keep XLA's convolution.
 """
@@ -61,10 +61,17 @@ _choices = {}
 timings = {}
 
 
-def _fixed(s):
-    """The choice without timing: XLA's data gradient; the extended-grid weight gradient at
-    stride 1, else per tap (the weight gradients that beat XLA's most often when measured)."""
-    return ("xla", "ext" if all(si == 1 for si in s) else "tap")
+def _fixed(x_shape, w_shape, s, pad, d):
+    """The choice without timing: XLA's data gradient (its library kernel); the weight gradient
+    per tap (``tap``) where the output has at least ``TAP_MIN_POSITIONS`` positions and the
+    input at least 3 channels, else XLA's.  Measured per layer of ``benchmarks/conv_layers.py``
+    (weight gradient alone, best of 5, 2-core machine): XLA's whole-image window is 1.1-3.6x
+    slower than ``tap`` on such layers (ResNet-18's 32x32 3x3: 1723 vs 477 ms; ResNet-50's
+    7x7/2 stem: 993 vs 591 ms; its 28x28 and 56x56 3x3: about even), and faster on small
+    outputs (4x4 to 8x8: up to 1.3x) and on LeNet's one-channel input (2.6 vs 8 ms)."""
+    out = [_out_size(x_shape[1 + i], w_shape[2 + i], s[i], d[i], *pad[i]) for i in range(len(s))]
+    big = math.prod(out) >= TAP_MIN_POSITIONS and x_shape[-1] >= 3
+    return ("xla", "tap" if big else "xla")
 
 
 def _mode():
@@ -304,6 +311,9 @@ def candidates(x_shape, w_shape, s, d, g):
 #: take well under a millisecond, and their compile is the cheapest (tuning costs seconds)
 TUNE_MIN_MACS = 5_000_000
 
+#: output positions from which the untimed choice takes the per-tap weight gradient (``_fixed``)
+TAP_MIN_POSITIONS = 100
+
 
 def _macs(x_shape, w_shape, s, pad, d):
     out = [_out_size(x_shape[1 + i], w_shape[2 + i], s[i], d[i], *pad[i]) for i in range(len(s))]
@@ -315,10 +325,10 @@ def _choose(x_shape, w_shape, s, pad, d, g, dtype):
     choice = _choices.get(key)
     if choice is None:
         mode = _mode()
-        if mode == "0" or _macs(x_shape, w_shape, s, pad, d) < TUNE_MIN_MACS:
+        if _macs(x_shape, w_shape, s, pad, d) < TUNE_MIN_MACS:
             choice = ("xla", "xla")
-        elif mode == "fixed":
-            choice = _fixed(s)
+        elif mode != "1":
+            choice = _fixed(x_shape, w_shape, s, pad, d)
         else:
             choice = _disk_choice(key)
             if choice is None:
