@@ -188,3 +188,23 @@ def test_backward_sort_and_integer_reductions_of_new_shapes_compile_nothing():
             np.testing.assert_array_equal(mnp.argmax(i, axis=1).asnumpy(), np.argmax(data, axis=1))
             np.testing.assert_array_equal(mnp.cumsum(i, axis=0).asnumpy(), np.cumsum(data, axis=0))
     assert len(seen) == 0, seen
+
+
+def test_backward_of_a_float_reduction_compiles_no_vjp():
+    """The vjp of a float sum/mean is a broadcast: its trace still holds the forward's float
+    reduction (no exact rule), which is dead code and dropped first, so a loop over new
+    shapes and axes (MXNet's test_np_sum/test_np_mean) compiles only the forwards."""
+    from mxjax import autograd
+    from mxjax import np as mnp
+    rng = np.random.RandomState(3)
+    cases = [((2, 3, 4), 0), ((3, 5, 2), 1), ((4, 1, 6), None), ((2, 2), (0, 1))]
+    xs = [mnp.array(rng.rand(*shape).astype(np.float32)) for shape, _ in cases]
+    with compiles() as seen:
+        for x, (shape, axis) in zip(xs, cases):
+            x.attach_grad()
+            with autograd.record():
+                y = mnp.sum(x, axis=axis, dtype="float64") + mnp.mean(x, axis=axis)
+            y.backward()
+            n = x.size // y.size
+            np.testing.assert_allclose(x.grad.asnumpy(), np.full(shape, 1 + 1 / n, np.float32), rtol=1e-6)
+    assert len(seen) <= 2 * len(cases), seen   # sum's and mean's forwards; no vjp

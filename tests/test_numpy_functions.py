@@ -10,6 +10,7 @@ import numpy as onp
 import pytest
 
 from mxjax import autograd, np, npx
+from mxjax.base import MXNetError
 from numpy_expressions import EXPRESSIONS
 
 with open(os.path.join(os.path.dirname(__file__), "reference", "numpy_functions.json")) as _f:
@@ -148,3 +149,56 @@ def test_gradient_through_an_integer_result_dtype():
             s = np.sum(xi, axis=0, dtype="int8")
         s.backward()
         assert s.dtype == onp.int8 and xi.grad.asnumpy().tolist() == [[1, 1], [1, 1]]
+
+
+@pytest.mark.parametrize("axes, error", [((0, 0, 1), ValueError), ((0, -1, 2), ValueError),
+                                         ((0, 1, 3), MXNetError), ((0, 0, 3), MXNetError),
+                                         ((0, 1), MXNetError), ((0, 1, 2, 3), MXNetError),
+                                         ((0, 1, -4), MXNetError), ((5, 5, 5), MXNetError)])
+def test_transpose_bad_axes_error_classes(axes, error):
+    """MXNet 1.9.1 (recorded on a (2, 3, 4) array, method and function alike): a wrong count
+    or an axis outside [-3, 3) is MXNetError, checked before repeats; a repeated axis after
+    wrapping negatives is ValueError."""
+    x = np.ones((2, 3, 4))
+    for call in (lambda: x.transpose(axes), lambda: np.transpose(x, axes)):
+        with pytest.raises(error) as info:
+            call()
+        assert type(info.value) is error
+    assert np.transpose(x, (2, -3, 1)).shape == (4, 2, 3) and x.transpose((0, 1, -1)).shape == (2, 3, 4)
+
+
+def test_mod_of_integers_has_zero_gradient():
+    """MXNet 1.9.1's integer mod kernels give an integer operand a zero gradient (a float
+    operand keeps its own): recorded x.grad / y.grad for x int32 [[7, 9, 4], [5, 8, 3]]."""
+    a = onp.array([[7, 9, 4], [5, 8, 3]], "int32")
+    b_int = onp.array([[2, 4, 3], [3, 5, 2]], "int32")
+    b_float = onp.array([[2.5, 4, 3], [3, 5, 2]], "float32")
+    cases = [(lambda x, y: x % y, b_int, [[0] * 3] * 2, [[0] * 3] * 2),
+             (np.remainder, b_int, [[0] * 3] * 2, [[0] * 3] * 2),
+             (lambda x, y: 7 % x + x % 3, b_int, [[0] * 3] * 2, [[0] * 3] * 2),
+             (lambda x, y: x % y, b_float, [[0] * 3] * 2, [[-2, -2, -1], [-1, -1, -1]]),
+             (lambda x, y: y % x, b_float, [[0] * 3] * 2, [[1] * 3] * 2)]
+    for fn, b, want_x, want_y in cases:
+        for _ in range(3):   # later iterations run compiled
+            x, y = np.array(a, dtype=a.dtype), np.array(b, dtype=b.dtype)
+            x.attach_grad()
+            y.attach_grad()
+            with autograd.record():
+                out = fn(x, y)
+            out.backward()
+            assert x.grad.dtype == onp.int32 and x.grad.asnumpy().tolist() == want_x
+            assert y.grad.asnumpy().tolist() == want_y
+
+
+def test_mod_of_integers_has_zero_gradient_in_nd():
+    """The same for mx.nd's broadcast_mod, ``%`` and the scalar forms (recorded: all zeros)."""
+    import mxjax as mx
+    for expr in (lambda x, y: x % y, mx.nd.broadcast_mod, lambda x, y: x % 3 + 7 % x):
+        x = mx.nd.array([[7, 9, 4], [5, 8, 3]], dtype="int32")
+        y = mx.nd.array([[2, 4, 3], [3, 5, 2]], dtype="int32")
+        x.attach_grad()
+        y.attach_grad()
+        with autograd.record():
+            out = expr(x, y)
+        out.backward()
+        assert x.grad.asnumpy().tolist() == [[0] * 3] * 2 and y.grad.asnumpy().tolist() == [[0] * 3] * 2

@@ -27,6 +27,7 @@ import time
 import jax
 import numpy as np
 from jax.core import Tracer
+from jax._src.interpreters import partial_eval as pe
 from jax.extend.core import Literal
 
 from . import policy
@@ -97,14 +98,15 @@ class Pullback:
         if plan is False:
             traced = self.jitted.trace(arrays, cotangents)
             closed = traced.jaxpr
-            plan = self.traces[key] = ((closed, jax.tree_util.tree_structure(traced.out_info))
-                                       if _exact(closed.jaxpr) else None)
+            live = _live(closed.jaxpr)
+            plan = self.traces[key] = ((live, closed.consts, jax.tree_util.tree_structure(traced.out_info))
+                                       if _exact(live) else None)
         if plan is None:
             return self.jitted(arrays, cotangents)
-        closed, tree = plan
+        live, consts, tree = plan
         start = time.perf_counter()
         try:
-            outs = [o if o.flags.writeable else o.copy() for o in _run(closed.jaxpr, closed.consts, leaves)]
+            outs = [o if o.flags.writeable else o.copy() for o in _run(live, consts, leaves)]
         except NotExact:
             self.spent = None
             return self.jitted(arrays, cotangents)
@@ -112,6 +114,15 @@ class Pullback:
         if self.spent >= policy.HOST_COMPILE_SECONDS:
             self.spent = None
         return jax.tree_util.tree_unflatten(tree, outs)
+
+
+def _live(jaxpr):
+    """``jaxpr`` without the equations no output needs (its inputs all kept): a vjp's trace
+    still holds the forward computation (a float ``reduce_sum`` whose result only gave the
+    cotangent's dtype), which XLA drops but which has no exact host rule."""
+    if jaxpr.constvars:
+        return jaxpr
+    return pe.dce_jaxpr(jaxpr, [True] * len(jaxpr.outvars), instantiate=True)[0]
 
 
 def _exact(jaxpr):

@@ -15,6 +15,7 @@ import inspect
 import jax.numpy as jnp
 import numpy as onp
 
+from ..base import MXNetError
 from .._engine.graph import cast_result
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
@@ -365,11 +366,18 @@ def average(a, axis=None, weights=None, returned=False, out=None):
 # ---- shapes ----------------------------------------------------------------------------------------
 define("reshape", lambda a, newshape, order: jnp.reshape(a, newshape), newshape=None, order="C")
 def _transpose(a, axes):
-    """NumPy's transpose; axes that are not a permutation of the dimensions are ValueError
-    (as MXNet's)."""
-    if axes is not None and (len(axes) != a.ndim or sorted(ax % max(a.ndim, 1) for ax in axes) != list(range(a.ndim))):
-        raise ValueError(f"axes {tuple(axes)} don't match array of {a.ndim} dimensions: they must be a "
-                         f"permutation of 0..{a.ndim - 1}")
+    """NumPy's transpose with MXNet 1.9.1's checks, in its order: a wrong number of axes or an
+    axis outside [-ndim, ndim) is MXNetError, a repeated axis (after wrapping) ValueError."""
+    if axes is not None:
+        axes = tuple(axes)
+        if len(axes) != a.ndim:
+            raise MXNetError(f"transpose: the number of axes does not match the dimension of the tensor: "
+                             f"axes = {axes}, input tensor shape = {a.shape}")
+        for i, ax in enumerate(axes):
+            if not -a.ndim <= ax < a.ndim:
+                raise MXNetError(f"transpose: axes[{i}]={ax} exceeds the range [{-a.ndim}, {a.ndim})")
+        if len({ax % a.ndim for ax in axes}) != a.ndim:
+            raise ValueError(f"Repeated axis in transpose: axes = {axes}; give a permutation of 0..{a.ndim - 1}")
     return jnp.transpose(a, axes)
 
 
