@@ -202,3 +202,20 @@ def test_mod_of_integers_has_zero_gradient_in_nd():
             out = expr(x, y)
         out.backward()
         assert x.grad.asnumpy().tolist() == [[0] * 3] * 2 and y.grad.asnumpy().tolist() == [[0] * 3] * 2
+
+
+def test_float16_mean_as_mxnet():
+    """MXNet 1.9.1's float16 mean: the sum in float32, cast to float16, divided in float16
+    (recorded: 0.443603515625 for the middle row, where NumPy gives 0.44384765625)."""
+    x = np.array([[0.09765625, 0.430419921875, 0.20556640625, 0.08978271484375, -0.1527099609375,
+                   0.291748046875, -0.12481689453125],
+                  [0.78369140625, 0.92724609375, -0.233154296875, 0.58349609375, 0.05780029296875,
+                   0.1361083984375, 0.85107421875],
+                  [-0.85791015625, -0.82568359375, -0.95947265625, 0.6650390625, 0.55615234375,
+                   0.740234375, 0.95703125]], dtype="float16")
+    mean = np.mean(x, axis=1)
+    assert mean.dtype == onp.float16 and mean.asnumpy().tolist() == [0.11968994140625, 0.443603515625, 0.039337158203125]
+    for got, want in ((np.std(x, axis=1), [0.196044921875, 0.420166015625, 0.8056640625]),
+                      (np.var(x, axis=1), [0.038421630859375, 0.1766357421875, 0.64892578125])):
+        assert got.dtype == onp.float16   # mxjax: float32 arithmetic, within an ulp of MXNet's
+        onp.testing.assert_allclose(got.asnumpy(), want, rtol=1e-3)

@@ -297,18 +297,21 @@ def _keep_int(f):
     return impl
 
 
-def _float_reduce(f):
-    """mean/std/var: float32 for an integer array, as MXNet's; with ``dtype`` computed in the
-    wider of the input's and ``dtype``'s precision and cast (an integer ``dtype``: its
-    gradient passes the cast, as MXNet's)."""
+def _float_reduce(f, own_precision=False):
+    """mean/std/var: float32 for an integer array, as MXNet's; a float array is computed in
+    the wider of its and ``dtype``'s precision, at least float32 (MXNet accumulates float16
+    in float32 and divides there), and cast to ``dtype`` (default: its own; an integer
+    ``dtype``: its gradient passes the cast, as MXNet's).  ``own_precision``: ``f`` takes the
+    result's dtype and accumulates as MXNet does itself (mean)."""
     def impl(a, dtype=None, **kw):
-        if dtype is None and not _inexact(a):
-            dtype = "float32"
-        if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact) and _inexact(a):
+        if not _inexact(a):
+            return f(a, dtype=dtype or "float32", **kw)
+        if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact):
             return cast_result(f(a, **kw), dtype)
-        if dtype is not None and _inexact(a):   # in the wider precision, then cast (MXNet's)
-            return f(a, dtype=jnp.promote_types(a.dtype, dtype), **kw).astype(dtype)
-        return f(a, dtype=dtype, **kw)
+        out = jnp.dtype(dtype or a.dtype)
+        if own_precision:   # f accumulates as MXNet does itself
+            return f(a, dtype=out, **kw)
+        return f(a, dtype=jnp.promote_types(jnp.promote_types(a.dtype, out), jnp.float32), **kw).astype(out)
     return impl
 
 
@@ -316,7 +319,16 @@ define("sum", _keep_int(jnp.sum), axis=None, dtype=None, keepdims=False)
 define("prod", _keep_int(jnp.prod), axis=None, dtype=None, keepdims=False)
 define("product", _keep_int(jnp.prod), axis=None, dtype=None, keepdims=False)
 define("cumsum", _keep_int(jnp.cumsum), axis=None, dtype=None)
-define("mean", _float_reduce(jnp.mean), axis=None, dtype=None, keepdims=False)
+def _mean(a, axis=None, dtype=None, keepdims=False):
+    """MXNet's mean: the sum accumulated in at least float32, cast to the result's dtype, then
+    divided by the count in that dtype (float16 means match MXNet's bit for bit)."""
+    out = jnp.dtype(dtype or a.dtype)
+    total = jnp.sum(a, axis=axis, dtype=jnp.promote_types(out, jnp.float32), keepdims=keepdims).astype(out)
+    count = a.size // max(total.size, 1) if a.size else 0
+    return total / jnp.asarray(count, out)
+
+
+define("mean", _float_reduce(_mean, own_precision=True), axis=None, dtype=None, keepdims=False)
 define("std", _float_reduce(jnp.std), axis=None, dtype=None, ddof=0, keepdims=False)
 define("var", _float_reduce(jnp.var), axis=None, dtype=None, ddof=0, keepdims=False)
 for _n, _f in (("max", jnp.max), ("amax", jnp.max), ("min", jnp.min), ("amin", jnp.min), ("all", jnp.all),
