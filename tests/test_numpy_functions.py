@@ -219,3 +219,19 @@ def test_float16_mean_as_mxnet():
                       (np.var(x, axis=1), [0.038421630859375, 0.1766357421875, 0.64892578125])):
         assert got.dtype == onp.float16   # mxjax: float32 arithmetic, within an ulp of MXNet's
         onp.testing.assert_allclose(got.asnumpy(), want, rtol=1e-3)
+
+
+def test_diagflat_values_and_gradient():
+    """NumPy's diagflat for every offset, of 0-d to 3-d input (MXNet 1.9.1 gives NumPy's
+    values; its gradient is ones, as MXNet's test_np_diagflat checks)."""
+    rng = onp.random.RandomState(0)
+    for shape in [(), (1,), (3,), (2, 2), (4, 3, 2)]:
+        for k in (-4, -1, 0, 2, 5):
+            v = rng.uniform(-1, 1, shape).astype("float32")
+            x = np.array(v)
+            x.attach_grad()
+            with autograd.record():
+                y = np.diagflat(x, k)
+            y.backward()
+            assert y.asnumpy().tolist() == onp.diagflat(v, k).tolist()
+            assert x.grad.asnumpy().tolist() == onp.ones(shape, "float32").tolist()

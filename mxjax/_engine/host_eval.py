@@ -384,15 +384,24 @@ def _window_index(starts, sizes):
 
 
 def _gather(x, indices, dimension_numbers, slice_sizes, mode, fill_value=None, **_):
-    """XLA's gather (index vector last, as JAX emits it): the window at each start, the
-    collapsed and batching dimensions dropped, offset dimensions at ``offset_dims``."""
+    """XLA's gather (index vector last, as JAX emits it): the window at each start (clamped
+    into the operand; under ``FILL_OR_DROP`` a window that does not fit is ``fill_value``),
+    the collapsed and batching dimensions dropped, offset dimensions at ``offset_dims``."""
     dn = dimension_numbers
-    if indices.dtype.kind not in "iu" or mode not in (GatherScatterMode.CLIP, GatherScatterMode.PROMISE_IN_BOUNDS):
+    if indices.dtype.kind not in "iu" or mode == GatherScatterMode.ONE_HOT:
         raise NotExact
-    starts, _ = _starts(indices, x.shape, dn.start_index_map, dn.operand_batching_dims,
-                        dn.start_indices_batching_dims, slice_sizes, clip=True)
+    fill = mode == GatherScatterMode.FILL_OR_DROP
+    starts, outside = _starts(indices, x.shape, dn.start_index_map, dn.operand_batching_dims,
+                              dn.start_indices_batching_dims, slice_sizes, clip=not fill)
+    if fill:
+        if outside.any() and fill_value is None:
+            raise NotExact   # JAX's default fill depends on the dtype: leave it to XLA
+        starts = np.where(outside[..., None], 0, starts)
     nb = starts.ndim - 1
     windows = x[_window_index(starts, slice_sizes)]
+    if fill and outside.any():
+        windows = np.where(outside.reshape(outside.shape + (1,) * len(slice_sizes)),
+                           np.asarray(fill_value).astype(x.dtype), windows)
     dropped = set(dn.collapsed_slice_dims) | set(dn.operand_batching_dims)
     windows = windows.reshape(windows.shape[:nb] + tuple(n for d, n in enumerate(slice_sizes) if d not in dropped))
     order, batch_axes, offset_axes = [], iter(range(nb)), iter(range(nb, windows.ndim))

@@ -421,7 +421,18 @@ define("roll", lambda a, shift, axis: jnp.roll(a, shift, axis), shift=0, axis=No
 define("ravel", lambda x, order: jnp.ravel(x), ("x",), order="C")
 define("flatten", lambda a, order: jnp.ravel(a), order="C")
 define("diag", lambda v, k: jnp.diag(v, k), ("v",), k=0)
-define("diagflat", lambda v, k: jnp.diagflat(v, k), ("v",), k=0)
+def _diagflat(v, k):
+    """NumPy's diagflat as data movement only (each element followed by n zeros, cut and
+    reshaped into the diagonal, then padded by ``k``): no scatter, so it traces quickly and
+    its values and gradient have exact host rules (a new shape costs no compile)."""
+    v = v.reshape(-1)
+    n = v.shape[0]
+    spaced = jnp.concatenate([v[:, None], jnp.zeros((n, n), v.dtype)], axis=1).reshape(-1)[:n * n]
+    square = spaced.reshape(n, n)
+    return jnp.pad(square, ((0, k), (k, 0)) if k >= 0 else ((-k, 0), (0, -k)))
+
+
+define("diagflat", _diagflat, ("v",), k=0)
 define("diagonal", lambda a, offset, axis1, axis2: jnp.diagonal(a, offset, axis1, axis2), offset=0, axis1=0,
        axis2=1)
 define("trace", lambda a, offset, axis1, axis2: jnp.trace(a, offset, axis1, axis2), offset=0, axis1=0, axis2=1)
