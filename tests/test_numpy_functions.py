@@ -235,3 +235,22 @@ def test_diagflat_values_and_gradient():
             y.backward()
             assert y.asnumpy().tolist() == onp.diagflat(v, k).tolist()
             assert x.grad.asnumpy().tolist() == onp.ones(shape, "float32").tolist()
+
+
+def test_mean_of_integers_as_mxnet():
+    """Recorded from MXNet 1.9.1: an integer ``dtype`` gives NumPy's integer mean (the sum in
+    that dtype, wrapping, divided with truncation); otherwise float32; a float64 input's
+    gradient through a float32 mean is 1/N in float64."""
+    xi = np.array([[-79, 47, -61], [-117, -12, -115]], dtype="int32")   # row means -31, -81.33
+    assert np.mean(xi, axis=1, dtype="int32").asnumpy().tolist() == [-31, -81]
+    assert np.mean(xi, axis=1, dtype="int8").asnumpy().tolist() == [-31, 4]
+    got = np.mean(xi, axis=1)
+    assert got.dtype == onp.float32 and got.asnumpy().tolist() == [-31.0, onp.float32(-81.333336)]
+    b = np.array([[True, False, True], [True, True, True]])
+    assert np.mean(b, axis=1, dtype="int64").asnumpy().tolist() == [0, 1]
+    x = np.array(onp.arange(6, dtype="float64").reshape(2, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = np.mean(x, axis=1, dtype="float32")
+    y.backward()
+    assert x.grad.dtype == onp.float64 and (x.grad.asnumpy() == 1 / 3).all()

@@ -11,7 +11,9 @@ inputs are float32, while ``exp``, ``log``, ``sin``... of integers keep the inte
 its dtype; argmax/argsort indices are int64.
 """
 import inspect
+import math
 
+import jax
 import jax.numpy as jnp
 import numpy as onp
 
@@ -320,12 +322,27 @@ define("prod", _keep_int(jnp.prod), axis=None, dtype=None, keepdims=False)
 define("product", _keep_int(jnp.prod), axis=None, dtype=None, keepdims=False)
 define("cumsum", _keep_int(jnp.cumsum), axis=None, dtype=None)
 def _mean(a, axis=None, dtype=None, keepdims=False):
-    """MXNet's mean: the sum accumulated in at least float32, cast to the result's dtype, then
-    divided by the count in that dtype (float16 means match MXNet's bit for bit)."""
+    """MXNet's mean: the sum accumulated in the wider of the input's and the result's
+    precision (at least float32), cast to the result's dtype, then divided by the count in
+    that dtype (float16 means match MXNet's bit for bit).  Its gradient is MXNet's too:
+    1/count in that wider precision (a narrower ``dtype`` does not round the gradient)."""
     out = jnp.dtype(dtype or a.dtype)
-    total = jnp.sum(a, axis=axis, dtype=jnp.promote_types(out, jnp.float32), keepdims=keepdims).astype(out)
-    count = a.size // max(total.size, 1) if a.size else 0
-    return total / jnp.asarray(count, out)
+    acc = jnp.promote_types(jnp.promote_types(a.dtype, out), jnp.float32)
+    axes = range(a.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    count = math.prod(a.shape[ax] for ax in axes)
+    if not jnp.issubdtype(out, jnp.inexact):   # an integer mean of integers: NumPy's (wrapping sum, truncated)
+        return jax.lax.div(jnp.sum(a, axis=axis, dtype=out, keepdims=keepdims), jnp.asarray(max(count, 1), out))
+
+    @jax.custom_jvp
+    def mean(a):
+        total = jnp.sum(a, axis=axis, dtype=acc, keepdims=keepdims).astype(out)
+        return total / jnp.asarray(count, out)
+
+    @mean.defjvp
+    def mean_jvp(primals, tangents):
+        (a,), (t,) = primals, tangents
+        return mean(a), (jnp.sum(t, axis=axis, dtype=acc, keepdims=keepdims) / jnp.asarray(count, acc)).astype(out)
+    return mean(a)
 
 
 define("mean", _float_reduce(_mean, own_precision=True), axis=None, dtype=None, keepdims=False)
