@@ -1139,6 +1139,18 @@ def get_mnist_iterator(batch_size, input_shape, num_parts=1, part_index=0):
     return train, val
 
 
+class _SavedParams(mx.init.Initializer):
+    """Every parameter, whatever its name's suffix, from a dict of numpy arrays by name (an
+    Initializer, so deferred parameters take it too; ``mx.init.Load`` is not one, as in MXNet)."""
+
+    def __init__(self, params):
+        super().__init__()
+        self._params = params
+
+    def __call__(self, desc, arr):
+        arr[()] = self._params[str(desc)]
+
+
 def check_gluon_hybridize_consistency(net_builder, data_l, numpy_func=None, test_grad=True, rtol=1e-4, atol=1e-4):
     """Assert that the block built by ``net_builder(prefix='net_')`` gives the same outputs (and
     input gradients, if ``test_grad``) hybridized and not, with the same parameters, and matches
@@ -1150,7 +1162,7 @@ def check_gluon_hybridize_consistency(net_builder, data_l, numpy_func=None, test
             if params is None:
                 net.initialize()
             else:
-                net.initialize(mx.init.Load(params))
+                net.initialize(_SavedParams(params))
             if hybridize:
                 net.hybridize()
             inputs = [x.copy() for x in data_l]

@@ -10,6 +10,7 @@ import numpy as onp
 import pytest
 
 from mxjax import autograd, np, npx
+from mxjax.base import MXNetError
 from numpy_expressions import EXPRESSIONS
 
 with open(os.path.join(os.path.dirname(__file__), "reference", "numpy_functions.json")) as _f:
@@ -148,3 +149,108 @@ def test_gradient_through_an_integer_result_dtype():
             s = np.sum(xi, axis=0, dtype="int8")
         s.backward()
         assert s.dtype == onp.int8 and xi.grad.asnumpy().tolist() == [[1, 1], [1, 1]]
+
+
+@pytest.mark.parametrize("axes, error", [((0, 0, 1), ValueError), ((0, -1, 2), ValueError),
+                                         ((0, 1, 3), MXNetError), ((0, 0, 3), MXNetError),
+                                         ((0, 1), MXNetError), ((0, 1, 2, 3), MXNetError),
+                                         ((0, 1, -4), MXNetError), ((5, 5, 5), MXNetError)])
+def test_transpose_bad_axes_error_classes(axes, error):
+    """MXNet 1.9.1 (recorded on a (2, 3, 4) array, method and function alike): a wrong count
+    or an axis outside [-3, 3) is MXNetError, checked before repeats; a repeated axis after
+    wrapping negatives is ValueError."""
+    x = np.ones((2, 3, 4))
+    for call in (lambda: x.transpose(axes), lambda: np.transpose(x, axes)):
+        with pytest.raises(error) as info:
+            call()
+        assert type(info.value) is error
+    assert np.transpose(x, (2, -3, 1)).shape == (4, 2, 3) and x.transpose((0, 1, -1)).shape == (2, 3, 4)
+
+
+def test_mod_of_integers_has_zero_gradient():
+    """MXNet 1.9.1's integer mod kernels give an integer operand a zero gradient (a float
+    operand keeps its own): recorded x.grad / y.grad for x int32 [[7, 9, 4], [5, 8, 3]]."""
+    a = onp.array([[7, 9, 4], [5, 8, 3]], "int32")
+    b_int = onp.array([[2, 4, 3], [3, 5, 2]], "int32")
+    b_float = onp.array([[2.5, 4, 3], [3, 5, 2]], "float32")
+    cases = [(lambda x, y: x % y, b_int, [[0] * 3] * 2, [[0] * 3] * 2),
+             (np.remainder, b_int, [[0] * 3] * 2, [[0] * 3] * 2),
+             (lambda x, y: 7 % x + x % 3, b_int, [[0] * 3] * 2, [[0] * 3] * 2),
+             (lambda x, y: x % y, b_float, [[0] * 3] * 2, [[-2, -2, -1], [-1, -1, -1]]),
+             (lambda x, y: y % x, b_float, [[0] * 3] * 2, [[1] * 3] * 2)]
+    for fn, b, want_x, want_y in cases:
+        for _ in range(3):   # later iterations run compiled
+            x, y = np.array(a, dtype=a.dtype), np.array(b, dtype=b.dtype)
+            x.attach_grad()
+            y.attach_grad()
+            with autograd.record():
+                out = fn(x, y)
+            out.backward()
+            assert x.grad.dtype == onp.int32 and x.grad.asnumpy().tolist() == want_x
+            assert y.grad.asnumpy().tolist() == want_y
+
+
+def test_mod_of_integers_has_zero_gradient_in_nd():
+    """The same for mx.nd's broadcast_mod, ``%`` and the scalar forms (recorded: all zeros)."""
+    import mxjax as mx
+    for expr in (lambda x, y: x % y, mx.nd.broadcast_mod, lambda x, y: x % 3 + 7 % x):
+        x = mx.nd.array([[7, 9, 4], [5, 8, 3]], dtype="int32")
+        y = mx.nd.array([[2, 4, 3], [3, 5, 2]], dtype="int32")
+        x.attach_grad()
+        y.attach_grad()
+        with autograd.record():
+            out = expr(x, y)
+        out.backward()
+        assert x.grad.asnumpy().tolist() == [[0] * 3] * 2 and y.grad.asnumpy().tolist() == [[0] * 3] * 2
+
+
+def test_float16_mean_as_mxnet():
+    """MXNet 1.9.1's float16 mean: the sum in float32, cast to float16, divided in float16
+    (recorded: 0.443603515625 for the middle row, where NumPy gives 0.44384765625)."""
+    x = np.array([[0.09765625, 0.430419921875, 0.20556640625, 0.08978271484375, -0.1527099609375,
+                   0.291748046875, -0.12481689453125],
+                  [0.78369140625, 0.92724609375, -0.233154296875, 0.58349609375, 0.05780029296875,
+                   0.1361083984375, 0.85107421875],
+                  [-0.85791015625, -0.82568359375, -0.95947265625, 0.6650390625, 0.55615234375,
+                   0.740234375, 0.95703125]], dtype="float16")
+    mean = np.mean(x, axis=1)
+    assert mean.dtype == onp.float16 and mean.asnumpy().tolist() == [0.11968994140625, 0.443603515625, 0.039337158203125]
+    for got, want in ((np.std(x, axis=1), [0.196044921875, 0.420166015625, 0.8056640625]),
+                      (np.var(x, axis=1), [0.038421630859375, 0.1766357421875, 0.64892578125])):
+        assert got.dtype == onp.float16   # mxjax: float32 arithmetic, within an ulp of MXNet's
+        onp.testing.assert_allclose(got.asnumpy(), want, rtol=1e-3)
+
+
+def test_diagflat_values_and_gradient():
+    """NumPy's diagflat for every offset, of 0-d to 3-d input (MXNet 1.9.1 gives NumPy's
+    values; its gradient is ones, as MXNet's test_np_diagflat checks)."""
+    rng = onp.random.RandomState(0)
+    for shape in [(), (1,), (3,), (2, 2), (4, 3, 2)]:
+        for k in (-4, -1, 0, 2, 5):
+            v = rng.uniform(-1, 1, shape).astype("float32")
+            x = np.array(v)
+            x.attach_grad()
+            with autograd.record():
+                y = np.diagflat(x, k)
+            y.backward()
+            assert y.asnumpy().tolist() == onp.diagflat(v, k).tolist()
+            assert x.grad.asnumpy().tolist() == onp.ones(shape, "float32").tolist()
+
+
+def test_mean_of_integers_as_mxnet():
+    """Recorded from MXNet 1.9.1: an integer ``dtype`` gives NumPy's integer mean (the sum in
+    that dtype, wrapping, divided with truncation); otherwise float32; a float64 input's
+    gradient through a float32 mean is 1/N in float64."""
+    xi = np.array([[-79, 47, -61], [-117, -12, -115]], dtype="int32")   # row means -31, -81.33
+    assert np.mean(xi, axis=1, dtype="int32").asnumpy().tolist() == [-31, -81]
+    assert np.mean(xi, axis=1, dtype="int8").asnumpy().tolist() == [-31, 4]
+    got = np.mean(xi, axis=1)
+    assert got.dtype == onp.float32 and got.asnumpy().tolist() == [-31.0, onp.float32(-81.333336)]
+    b = np.array([[True, False, True], [True, True, True]])
+    assert np.mean(b, axis=1, dtype="int64").asnumpy().tolist() == [0, 1]
+    x = np.array(onp.arange(6, dtype="float64").reshape(2, 3))
+    x.attach_grad()
+    with autograd.record():
+        y = np.mean(x, axis=1, dtype="float32")
+    y.backward()
+    assert x.grad.dtype == onp.float64 and (x.grad.asnumpy() == 1 / 3).all()

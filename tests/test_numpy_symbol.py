@@ -55,9 +55,8 @@ def test_graph_matches_imperative():
         np.linalg.norm(np.array(b))
     onp.testing.assert_allclose(_eval(sym, x=a, y=b)[0].asnumpy(), expected.asnumpy(), rtol=1e-6)
     parts = mx.sym.np.split(x, 3, axis=1)
-    assert len(parts) == 3 and parts.list_outputs() == [f"{parts.name}_output{i}" for i in range(3)]
-    outs = _eval(parts, x=a)
-    assert [o.shape for o in outs] == [(2, 1)] * 3
+    assert len(parts) == 3 and [p.list_outputs() for p in parts] == [[f"{parts[0].name}_output{i}"] for i in range(3)]
+    assert [_eval(p, x=a)[0].shape for p in parts] == [(2, 1)] * 3
     flat = mx.sym.npx.reshape(x, (-5,))
     assert _eval(flat, x=a)[0].shape == (6,)
 
@@ -152,3 +151,40 @@ def test_random_samplers_are_graph_nodes(numpy_mode):
     assert onp.abs(shifted - 100).max() < 0.1
     with pytest.raises(TypeError, match="size="):
         mx.sym.np.random.normal(x, 1.0)
+
+
+def test_split_family_returns_a_list(numpy_mode):
+    """MXNet 1.9.1: mx.sym.np.split/array_split/hsplit/vsplit give a Python list of symbols,
+    also for one section (len 1), so ``split(x, 1)[0]`` is the piece, not a row of it."""
+    x = mx.sym.var("x").as_np_ndarray()
+    for name, sections, count in (("split", 1, 1), ("split", 2, 2), ("split", [1, 2], 3),
+                                  ("array_split", 1, 1), ("hsplit", 1, 1), ("vsplit", 1, 1)):
+        pieces = getattr(mx.sym.np, name)(x, sections)
+        assert type(pieces) is list and len(pieces) == count, (name, sections)
+        assert all(type(p) is mx.sym.np._Symbol for p in pieces)
+
+
+def test_split_of_one_section_exports_and_imports(numpy_mode, tmp_path):
+    """The block of MXNet's test_net_symbol_save_load: split(x, 1)[0][:, -1, :] in a hybridized,
+    exported and re-imported block is x[:, -1, :] (MXNet 1.9.1 gives shape (10, 8, 64))."""
+    class Block(gluon.HybridBlock):
+        def __init__(self, prefix=None, params=None):
+            super().__init__(prefix=prefix, params=params)
+            with self.name_scope():
+                self.layer = gluon.nn.Dense(4, flatten=False)
+
+        def hybrid_forward(self, F, x, y):
+            x = F.np.split(x, 1)[0]
+            return self.layer(x[:, -1, :] + y[:, -1, :])
+
+    data = [np.array(onp.arange(240, dtype="float32").reshape(2, 5, 4, 6) / 240),
+            np.array(onp.ones((2, 5, 4, 6), "float32"))]
+    block = Block()
+    block.hybridize()
+    block.initialize(mx.init.Uniform(1.0))
+    out = block(*data)
+    assert out.shape == (2, 4, 4)
+    prefix = str(tmp_path / "split")
+    block.export(prefix)
+    imported = gluon.SymbolBlock.imports(prefix + "-symbol.json", ["data0", "data1"], prefix + "-0000.params")
+    onp.testing.assert_allclose(imported(*data).asnumpy(), out.asnumpy(), rtol=1e-6)

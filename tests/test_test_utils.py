@@ -258,3 +258,21 @@ def test_environment_and_retry():
     assert tu.is_op_runnable()
     with tu.discard_stderr():
         os.write(2, b"")
+
+
+def test_hybridize_consistency_with_deferred_parameters():
+    """A Dense with in_units left to inference: the second and later builds take the first
+    build's parameter values (deferred ones too), so outputs and gradients agree."""
+    from mxjax import gluon
+
+    class Net(gluon.HybridBlock):
+        def __init__(self, prefix=None, params=None):
+            super().__init__(prefix=prefix, params=params)
+            with self.name_scope():
+                self.layer = gluon.nn.Dense(3, flatten=False)
+
+        def hybrid_forward(self, F, x):
+            return self.layer(x)
+
+    x = mx.nd.array(np.arange(8, dtype="float32").reshape(2, 4) / 8)
+    mx.test_utils.check_gluon_hybridize_consistency(Net, [x])

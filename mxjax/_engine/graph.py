@@ -324,8 +324,24 @@ def raise_all_failures():
         raise MXNetError(first.message)
 
 
+def _stop_integer_gradients(fn, avals):
+    """``fn`` with its integer inputs cut from the gradient (values unchanged)."""
+    stop = [is_integer(a.dtype) for a in avals]
+
+    def cut(*arrays):
+        return fn(*[jax.lax.stop_gradient(x) if s else x for x, s in zip(arrays, stop)])
+    cut.__name__ = getattr(fn, "__name__", "op")
+    return cut
+
+
 def _make_instance(op, attrs, avals):
     fn = op.bind(attrs)
+    # An operator whose MXNet integer kernel has no gradient (mod: ``mod_grad`` is 0 for an
+    # integer operand) declares ``no_integer_gradient(attrs)``: its integer inputs get zeros
+    # instead of the float64 replay's gradient (``as_differentiable``).
+    no_integer_gradient = getattr(op, "no_integer_gradient", None)
+    if no_integer_gradient is not None and any(is_integer(a.dtype) for a in avals) and no_integer_gradient(attrs):
+        fn = _stop_integer_gradients(fn, avals)
     infer = getattr(op, "infer", None)
     if infer is not None:   # the op's own shape rule (random samplers: a new shape every call)
         try:

@@ -27,7 +27,9 @@ import time
 import jax
 import numpy as np
 from jax.core import Tracer
+from jax._src.interpreters import partial_eval as pe
 from jax.extend.core import Literal
+from jax.lax import GatherScatterMode
 
 from . import policy
 
@@ -97,14 +99,15 @@ class Pullback:
         if plan is False:
             traced = self.jitted.trace(arrays, cotangents)
             closed = traced.jaxpr
-            plan = self.traces[key] = ((closed, jax.tree_util.tree_structure(traced.out_info))
-                                       if _exact(closed.jaxpr) else None)
+            live = _live(closed.jaxpr)
+            plan = self.traces[key] = ((live, closed.consts, jax.tree_util.tree_structure(traced.out_info))
+                                       if _exact(live) else None)
         if plan is None:
             return self.jitted(arrays, cotangents)
-        closed, tree = plan
+        live, consts, tree = plan
         start = time.perf_counter()
         try:
-            outs = [o if o.flags.writeable else o.copy() for o in _run(closed.jaxpr, closed.consts, leaves)]
+            outs = [o if o.flags.writeable else o.copy() for o in _run(live, consts, leaves)]
         except NotExact:
             self.spent = None
             return self.jitted(arrays, cotangents)
@@ -112,6 +115,15 @@ class Pullback:
         if self.spent >= policy.HOST_COMPILE_SECONDS:
             self.spent = None
         return jax.tree_util.tree_unflatten(tree, outs)
+
+
+def _live(jaxpr):
+    """``jaxpr`` without the equations no output needs (its inputs all kept): a vjp's trace
+    still holds the forward computation (a float ``reduce_sum`` whose result only gave the
+    cotangent's dtype), which XLA drops but which has no exact host rule."""
+    if jaxpr.constvars:
+        return jaxpr
+    return pe.dce_jaxpr(jaxpr, [True] * len(jaxpr.outvars), instantiate=True)[0]
 
 
 def _exact(jaxpr):
@@ -138,6 +150,8 @@ def _walk(jaxpr, const, rounding):
             if any(known):
                 return False
             rounding.append(eqn)
+        elif eqn.primitive.name == "scatter-add" and eqn.outvars[0].aval.dtype.kind in "fcV":
+            rounding.append(eqn)   # one add per element (its rule refuses two updates of one element)
         if all(known):
             const.update(eqn.outvars)
     return True
@@ -371,6 +385,98 @@ def _sort(*operands, dimension, is_stable, num_keys):
     return [np.take_along_axis(o, order, axis=dimension) for o in operands]
 
 
+def _starts(indices, shape, index_map, batching, index_batching, sizes, clip):
+    """The start position in the operand of each gathered or scattered window, indexed by the
+    batch dimensions of ``indices`` (all but the last, XLA's index vector): ``index_map``
+    routes the index vector's entries to operand dimensions, ``batching`` operand dimensions
+    take the position along ``index_batching`` dimensions of the batch.  With ``clip`` a start
+    is clamped so the window lies inside the operand (XLA's gather always does this); else
+    the second result flags the windows that do not fit (XLA drops those updates)."""
+    batch = indices.shape[:-1]
+    starts = np.zeros(batch + (len(shape),), np.int64)
+    for k, d in enumerate(index_map):
+        starts[..., d] = indices[..., k]
+    for d, b in zip(batching, index_batching):
+        starts[..., d] = np.arange(batch[b]).reshape([-1 if i == b else 1 for i in range(len(batch))])
+    limit = np.asarray(shape, np.int64) - np.asarray(sizes, np.int64)
+    if clip:
+        return np.clip(starts, 0, np.maximum(limit, 0)), None
+    return starts, ((starts < 0) | (starts > limit)).any(axis=-1)
+
+
+def _window_index(starts, sizes):
+    """Operand index arrays of shape ``batch + sizes``: each window's elements."""
+    nb, nd = starts.ndim - 1, len(sizes)
+    return tuple(starts[(..., d) + (None,) * nd] +
+                 np.arange(n).reshape([1] * nb + [-1 if i == d else 1 for i in range(nd)])
+                 for d, n in enumerate(sizes))
+
+
+def _gather(x, indices, dimension_numbers, slice_sizes, mode, fill_value=None, **_):
+    """XLA's gather (index vector last, as JAX emits it): the window at each start (clamped
+    into the operand; under ``FILL_OR_DROP`` a window that does not fit is ``fill_value``),
+    the collapsed and batching dimensions dropped, offset dimensions at ``offset_dims``."""
+    dn = dimension_numbers
+    if indices.dtype.kind not in "iu" or mode == GatherScatterMode.ONE_HOT:
+        raise NotExact
+    fill = mode == GatherScatterMode.FILL_OR_DROP
+    starts, outside = _starts(indices, x.shape, dn.start_index_map, dn.operand_batching_dims,
+                              dn.start_indices_batching_dims, slice_sizes, clip=not fill)
+    if fill:
+        if outside.any() and fill_value is None:
+            raise NotExact   # JAX's default fill depends on the dtype: leave it to XLA
+        starts = np.where(outside[..., None], 0, starts)
+    nb = starts.ndim - 1
+    windows = x[_window_index(starts, slice_sizes)]
+    if fill and outside.any():
+        windows = np.where(outside.reshape(outside.shape + (1,) * len(slice_sizes)),
+                           np.asarray(fill_value).astype(x.dtype), windows)
+    dropped = set(dn.collapsed_slice_dims) | set(dn.operand_batching_dims)
+    windows = windows.reshape(windows.shape[:nb] + tuple(n for d, n in enumerate(slice_sizes) if d not in dropped))
+    order, batch_axes, offset_axes = [], iter(range(nb)), iter(range(nb, windows.ndim))
+    for i in range(windows.ndim):
+        order.append(next(offset_axes) if i in dn.offset_dims else next(batch_axes))
+    return windows.transpose(order)
+
+
+def _scatter_rule(combine):
+    """XLA's scatter (index vector last): each update window combined into the operand at its
+    start; a window that does not fit is dropped (clamped under ``CLIP``).  Exact where the
+    result does not depend on the order of updates: no two float updates (or, for a plain
+    scatter, no two updates at all) reach one element."""
+    def rule(x, indices, updates, dimension_numbers, mode, unique_indices=False, update_jaxpr=None, **_):
+        dn = dimension_numbers
+        if indices.dtype.kind not in "iu" or mode == GatherScatterMode.ONE_HOT:
+            raise NotExact
+        window_dims = [d for d in range(x.ndim) if d not in dn.inserted_window_dims and d not in dn.operand_batching_dims]
+        sizes = [1] * x.ndim
+        for d, u in zip(window_dims, dn.update_window_dims):
+            sizes[d] = updates.shape[u]
+        starts, outside = _starts(indices, x.shape, dn.scatter_dims_to_operand_dims, dn.operand_batching_dims,
+                                  dn.scatter_indices_batching_dims, sizes, clip=mode == GatherScatterMode.CLIP)
+        scatter_axes = [a for a in range(updates.ndim) if a not in dn.update_window_dims]
+        upd = updates.transpose(scatter_axes + list(dn.update_window_dims)).reshape(starts.shape[:-1] + tuple(sizes))
+        index = _window_index(starts, sizes)
+        if outside is not None:
+            keep = ~outside
+            index, upd = tuple(i[keep] for i in index), upd[keep]
+        flat = np.ravel_multi_index(tuple(np.broadcast_to(i, upd.shape).ravel() for i in index), x.shape) \
+            if x.size else np.zeros(0, np.int64)
+        if len(np.unique(flat)) != flat.size and (combine is None or x.dtype.kind in "fcV"):
+            raise NotExact
+        out = x.copy()
+        values = upd.ravel()
+        if combine is None:
+            out.reshape(-1)[flat] = values
+        else:
+            _check_normal(x, values)
+            with np.errstate(all="ignore"):
+                combine.at(out.reshape(-1), flat, values)
+            _check_normal(out)
+        return out
+    return rule
+
+
 def _call(*args, jaxpr, **_):
     return _run(jaxpr.jaxpr, jaxpr.consts, args)
 
@@ -431,4 +537,7 @@ RULES = {
     "argmin": _arg_reduce(np.argmin),
     "cumsum": _cumulative(np.cumsum),
     "sort": _sort,
+    "gather": _gather,
+    "scatter": _scatter_rule(None),
+    "scatter-add": _scatter_rule(np.add),
 }

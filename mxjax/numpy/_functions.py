@@ -11,10 +11,13 @@ inputs are float32, while ``exp``, ``log``, ``sin``... of integers keep the inte
 its dtype; argmax/argsort indices are int64.
 """
 import inspect
+import math
 
+import jax
 import jax.numpy as jnp
 import numpy as onp
 
+from ..base import MXNetError
 from .._engine.graph import cast_result
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
@@ -296,18 +299,21 @@ def _keep_int(f):
     return impl
 
 
-def _float_reduce(f):
-    """mean/std/var: float32 for an integer array, as MXNet's; with ``dtype`` computed in the
-    wider of the input's and ``dtype``'s precision and cast (an integer ``dtype``: its
-    gradient passes the cast, as MXNet's)."""
+def _float_reduce(f, own_precision=False):
+    """mean/std/var: float32 for an integer array, as MXNet's; a float array is computed in
+    the wider of its and ``dtype``'s precision, at least float32 (MXNet accumulates float16
+    in float32 and divides there), and cast to ``dtype`` (default: its own; an integer
+    ``dtype``: its gradient passes the cast, as MXNet's).  ``own_precision``: ``f`` takes the
+    result's dtype and accumulates as MXNet does itself (mean)."""
     def impl(a, dtype=None, **kw):
-        if dtype is None and not _inexact(a):
-            dtype = "float32"
-        if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact) and _inexact(a):
+        if not _inexact(a):
+            return f(a, dtype=dtype or "float32", **kw)
+        if dtype is not None and not jnp.issubdtype(dtype, jnp.inexact):
             return cast_result(f(a, **kw), dtype)
-        if dtype is not None and _inexact(a):   # in the wider precision, then cast (MXNet's)
-            return f(a, dtype=jnp.promote_types(a.dtype, dtype), **kw).astype(dtype)
-        return f(a, dtype=dtype, **kw)
+        out = jnp.dtype(dtype or a.dtype)
+        if own_precision:   # f accumulates as MXNet does itself
+            return f(a, dtype=out, **kw)
+        return f(a, dtype=jnp.promote_types(jnp.promote_types(a.dtype, out), jnp.float32), **kw).astype(out)
     return impl
 
 
@@ -315,7 +321,31 @@ define("sum", _keep_int(jnp.sum), axis=None, dtype=None, keepdims=False)
 define("prod", _keep_int(jnp.prod), axis=None, dtype=None, keepdims=False)
 define("product", _keep_int(jnp.prod), axis=None, dtype=None, keepdims=False)
 define("cumsum", _keep_int(jnp.cumsum), axis=None, dtype=None)
-define("mean", _float_reduce(jnp.mean), axis=None, dtype=None, keepdims=False)
+def _mean(a, axis=None, dtype=None, keepdims=False):
+    """MXNet's mean: the sum accumulated in the wider of the input's and the result's
+    precision (at least float32), cast to the result's dtype, then divided by the count in
+    that dtype (float16 means match MXNet's bit for bit).  Its gradient is MXNet's too:
+    1/count in that wider precision (a narrower ``dtype`` does not round the gradient)."""
+    out = jnp.dtype(dtype or a.dtype)
+    acc = jnp.promote_types(jnp.promote_types(a.dtype, out), jnp.float32)
+    axes = range(a.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    count = math.prod(a.shape[ax] for ax in axes)
+    if not jnp.issubdtype(out, jnp.inexact):   # an integer mean of integers: NumPy's (wrapping sum, truncated)
+        return jax.lax.div(jnp.sum(a, axis=axis, dtype=out, keepdims=keepdims), jnp.asarray(max(count, 1), out))
+
+    @jax.custom_jvp
+    def mean(a):
+        total = jnp.sum(a, axis=axis, dtype=acc, keepdims=keepdims).astype(out)
+        return total / jnp.asarray(count, out)
+
+    @mean.defjvp
+    def mean_jvp(primals, tangents):
+        (a,), (t,) = primals, tangents
+        return mean(a), (jnp.sum(t, axis=axis, dtype=acc, keepdims=keepdims) / jnp.asarray(count, acc)).astype(out)
+    return mean(a)
+
+
+define("mean", _float_reduce(_mean, own_precision=True), axis=None, dtype=None, keepdims=False)
 define("std", _float_reduce(jnp.std), axis=None, dtype=None, ddof=0, keepdims=False)
 define("var", _float_reduce(jnp.var), axis=None, dtype=None, ddof=0, keepdims=False)
 for _n, _f in (("max", jnp.max), ("amax", jnp.max), ("min", jnp.min), ("amin", jnp.min), ("all", jnp.all),
@@ -365,11 +395,18 @@ def average(a, axis=None, weights=None, returned=False, out=None):
 # ---- shapes ----------------------------------------------------------------------------------------
 define("reshape", lambda a, newshape, order: jnp.reshape(a, newshape), newshape=None, order="C")
 def _transpose(a, axes):
-    """NumPy's transpose; axes that are not a permutation of the dimensions are ValueError
-    (as MXNet's)."""
-    if axes is not None and (len(axes) != a.ndim or sorted(ax % max(a.ndim, 1) for ax in axes) != list(range(a.ndim))):
-        raise ValueError(f"axes {tuple(axes)} don't match array of {a.ndim} dimensions: they must be a "
-                         f"permutation of 0..{a.ndim - 1}")
+    """NumPy's transpose with MXNet 1.9.1's checks, in its order: a wrong number of axes or an
+    axis outside [-ndim, ndim) is MXNetError, a repeated axis (after wrapping) ValueError."""
+    if axes is not None:
+        axes = tuple(axes)
+        if len(axes) != a.ndim:
+            raise MXNetError(f"transpose: the number of axes does not match the dimension of the tensor: "
+                             f"axes = {axes}, input tensor shape = {a.shape}")
+        for i, ax in enumerate(axes):
+            if not -a.ndim <= ax < a.ndim:
+                raise MXNetError(f"transpose: axes[{i}]={ax} exceeds the range [{-a.ndim}, {a.ndim})")
+        if len({ax % a.ndim for ax in axes}) != a.ndim:
+            raise ValueError(f"Repeated axis in transpose: axes = {axes}; give a permutation of 0..{a.ndim - 1}")
     return jnp.transpose(a, axes)
 
 
@@ -401,7 +438,18 @@ define("roll", lambda a, shift, axis: jnp.roll(a, shift, axis), shift=0, axis=No
 define("ravel", lambda x, order: jnp.ravel(x), ("x",), order="C")
 define("flatten", lambda a, order: jnp.ravel(a), order="C")
 define("diag", lambda v, k: jnp.diag(v, k), ("v",), k=0)
-define("diagflat", lambda v, k: jnp.diagflat(v, k), ("v",), k=0)
+def _diagflat(v, k):
+    """NumPy's diagflat as data movement only (each element followed by n zeros, cut and
+    reshaped into the diagonal, then padded by ``k``): no scatter, so it traces quickly and
+    its values and gradient have exact host rules (a new shape costs no compile)."""
+    v = v.reshape(-1)
+    n = v.shape[0]
+    spaced = jnp.concatenate([v[:, None], jnp.zeros((n, n), v.dtype)], axis=1).reshape(-1)[:n * n]
+    square = spaced.reshape(n, n)
+    return jnp.pad(square, ((0, k), (k, 0)) if k >= 0 else ((-k, 0), (0, -k)))
+
+
+define("diagflat", _diagflat, ("v",), k=0)
 define("diagonal", lambda a, offset, axis1, axis2: jnp.diagonal(a, offset, axis1, axis2), offset=0, axis1=0,
        axis2=1)
 define("trace", lambda a, offset, axis1, axis2: jnp.trace(a, offset, axis1, axis2), offset=0, axis1=0, axis2=1)

@@ -17,7 +17,7 @@ static keyword arguments as a tuple of pairs.
 import jax.numpy as jnp
 import numpy as onp
 
-from ..ndarray.registry import REQUIRED, register
+from ..ndarray.registry import OPS, REQUIRED, register
 
 #: NumPy function name -> JAX implementation ``impl(*array_args, **static_kwargs)``
 FUNCTIONS = {}
@@ -64,3 +64,9 @@ def _npi_op(*arrays, fn, layout, kwargs):
 def _npi_random(key, *arrays, fn, layout, kwargs):
     """Draw from NumPy sampler ``fn`` of mx.np.random with a key of mx.random's stream."""
     return FUNCTIONS[fn](key, *_group(arrays, layout), **dict(kwargs))
+
+
+#: NumPy functions whose MXNet integer kernels give an integer operand a zero gradient
+#: (``_npi_mod``'s backward: ``x_int % y`` has no gradient with respect to ``x_int``)
+NO_INTEGER_GRADIENT = frozenset({"mod", "remainder"})
+OPS["_npi_op"].no_integer_gradient = lambda attrs: dict(attrs).get("fn") in NO_INTEGER_GRADIENT

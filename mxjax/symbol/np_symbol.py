@@ -133,6 +133,8 @@ def call(name, args, kwargs):
                                 f"graph, got {type(item).__name__}")
     hint = name.lstrip("_").replace("npx_", "") + ("_scalar" if any(isinstance(e, tuple) for e in layout) else "")
     sym = create(_OP, hint, flat, {"fn": name, "layout": tuple(layout), "kwargs": kw, "name": node_name})
+    if name in _functions.LIST_OUTPUTS:
+        return [_Symbol([entry]) for entry in sym._outputs]   # as MXNet: split(x, 1) is a list of one
     return _Symbol(sym._outputs)
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from jax import lax
 
 from ...base import MXNetError, as_dtype
-from ..registry import REQUIRED, register
+from ..registry import OPS, REQUIRED, register
 
 
 # ---- dtype helpers -------------------------------------------------------------------------------
@@ -413,6 +413,10 @@ SCALAR = {
 }
 for _name, (_fn, _alias) in SCALAR.items():
     register(_name, attrs=dict(scalar=1.0, is_int=True), aliases=(_alias,))(_scalar_op(_name, _fn))
+
+# MXNet's mod kernels give an integer operand a zero gradient (``x_int % y``, ``7 % x_int``)
+for _name in ("broadcast_mod", "mod", "_mod_scalar", "_rmod_scalar"):
+    OPS[_name].no_integer_gradient = lambda attrs: True
 
 
 # ---- nd.add / nd.power / ...: MXNet's Python helpers over the operators -------------------------------
