@@ -750,7 +750,8 @@ def _positions(names, count, nodes):
 
 def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_train=True, dtype=default_dtype()):
     """Finite-difference gradients of sum(executor(location)[0]) with respect to every floating
-    input: central differences with step ``eps``.  mxjax differs: ``executor`` is a Symbol or a
+    input: central differences with step ``eps``.  As in MXNet, each forward starts from the
+    auxiliary states given (a training-mode forward's updates of them are discarded).  mxjax differs: ``executor`` is a Symbol or a
     Python function of NDArrays (see the module docstring), not an Executor; returns a dict for a
     dict location, else a list."""
     location = _named(executor, location)
@@ -759,8 +760,12 @@ def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_trai
     values = [np.array(_numpy(v), dtype=dtype if dtype != "asnumpy" else None)
               for v in (location.values() if names is not None else location)]
     mode = mx.autograd.train_mode if use_forward_train else mx.autograd.predict_mode
+    states = getattr(executor, "aux_states", {})
+    saved = {k: (a.asnumpy(), a.context) for k, a in states.items()}
 
     def total(vals):
+        for k, (value, ctx) in saved.items():   # as MXNet: every forward starts from the given states
+            states[k] = mx.nd.array(value, ctx=ctx, dtype=value.dtype)
         with mode():
             return np.sum(_numpy(_call(executor, names, [mx.nd.array(v, dtype=v.dtype) for v in vals])[0]),
                           dtype=np.float64)
@@ -819,6 +824,7 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
 
     def projected(*xs, **kw):
         return _call(sym, list(kw) if kw else None, list(kw.values()) if kw else list(xs))[0] * proj
+    projected.aux_states = getattr(sym, "aux_states", {})
 
     at = [x.asnumpy() for x in arrays]
     numeric = numeric_grad(projected, dict(zip(names, at)) if names is not None else at, eps=eps,

@@ -258,3 +258,22 @@ def test_environment_and_retry():
     assert tu.is_op_runnable()
     with tu.discard_stderr():
         os.write(2, b"")
+
+
+def test_numeric_grad_of_a_symbol_with_auxiliary_states():
+    """Each finite-difference forward starts from the given auxiliary states (as MXNet's
+    numeric_grad resets them); values recorded from MXNet 1.9.1's numeric_grad."""
+    shape = (2, 3, 2)
+    x = (np.arange(12).reshape(shape) / 7.0) ** 2
+    w = np.linspace(0.5, 2, 12).reshape(shape)
+    sym = mx.sym.BatchNorm(mx.sym.Variable("data"), fix_gamma=False, name="bn") * mx.sym.Variable("w")
+    location = {"data": x, "bn_gamma": np.array([1., 2., 3.]), "bn_beta": np.ones(3), "w": w}
+    aux = {"bn_moving_mean": np.array([0.1, 0.2, 0.3]), "bn_moving_var": np.array([1., 2., 3.])}
+    grads = tu.numeric_grad(sym, location, aux, eps=1e-4, dtype=np.float64)
+    np.testing.assert_allclose(grads["data"], [[[-0.156209, 0.110574], [-0.121323, 0.097278],
+                                                [-0.095517, 0.081193]],
+                                               [[0.148603, -0.102968], [0.117316, -0.093271],
+                                                [0.09313, -0.078806]]], atol=2e-6)
+    np.testing.assert_allclose(grads["bn_gamma"], [1.638456, 1.65055, 1.65441], atol=2e-6)
+    np.testing.assert_allclose(grads["bn_beta"], [3.909091, 5.0, 6.090909], atol=2e-6)
+    tu.check_numeric_gradient(sym, location, aux, numeric_eps=1e-3, rtol=1e-2, atol=1e-3, dtype=np.float64)
