@@ -277,3 +277,23 @@ def test_numeric_grad_of_a_symbol_with_auxiliary_states():
     np.testing.assert_allclose(grads["bn_gamma"], [1.638456, 1.65055, 1.65441], atol=2e-6)
     np.testing.assert_allclose(grads["bn_beta"], [3.909091, 5.0, 6.090909], atol=2e-6)
     tu.check_numeric_gradient(sym, location, aux, numeric_eps=1e-3, rtol=1e-2, atol=1e-3, dtype=np.float64)
+
+
+def test_numeric_grad_of_a_symbol_matches_the_forward_by_forward_loop():
+    """A Symbol's perturbed forwards run vmapped; a Python function of NDArrays runs them one
+    by one: both give the same central differences."""
+    rng = np.random.RandomState(3)
+    x, y = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (3, 4))
+    idx = np.array([2, 0, 1])
+    sym = mx.sym.sin(mx.sym.Variable("x")) * mx.sym.Variable("y") + mx.sym.take(mx.sym.Variable("x"),
+                                                                                mx.sym.Variable("idx"))
+
+    def fn(x, y, idx):
+        return nd.sin(x) * y + nd.take(x, idx)
+    location = {"x": x, "y": y, "idx": idx}
+    vectorized = tu.numeric_grad(sym, location, eps=1e-3, dtype=np.float64)
+    looped = tu.numeric_grad(fn, location, eps=1e-3, dtype=np.float64)
+    for name in ("x", "y", "idx"):
+        np.testing.assert_allclose(vectorized[name], looped[name], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(vectorized["y"], np.sin(x), rtol=1e-6)
+    tu.check_numeric_gradient(sym, location, grad_nodes=["x", "y"], numeric_eps=1e-3, rtol=1e-2, atol=1e-3)
