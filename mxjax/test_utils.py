@@ -637,6 +637,25 @@ def var_check(generator, sigma, nsamples=1000000):
     return sigma ** 2 - se < var < sigma ** 2 + se
 
 
+class DummyIter(mx.io.DataIter):
+    """A data iterator that returns the first batch of ``real_iter`` for ever (MXNet's, for
+    speed tests): the same DataBatch object each time, never StopIteration."""
+
+    def __init__(self, real_iter):
+        super().__init__()
+        self.real_iter = real_iter
+        self.provide_data = real_iter.provide_data
+        self.provide_label = real_iter.provide_label
+        self.batch_size = real_iter.batch_size
+        self.the_batch = next(real_iter)
+
+    def __iter__(self):
+        return self
+
+    def next(self):
+        return self.the_batch
+
+
 def gen_buckets_probs_with_ppf(ppf, nbuckets):
     """nbuckets equiprobable buckets from a quantile function."""
     assert nbuckets > 0

@@ -297,3 +297,12 @@ def test_numeric_grad_of_a_symbol_matches_the_forward_by_forward_loop():
         np.testing.assert_allclose(vectorized[name], looped[name], rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(vectorized["y"], np.sin(x), rtol=1e-6)
     tu.check_numeric_gradient(sym, location, grad_nodes=["x", "y"], numeric_eps=1e-3, rtol=1e-2, atol=1e-3)
+
+
+def test_dummy_iter_repeats_the_first_batch():
+    real = mx.io.NDArrayIter(np.arange(8).reshape(4, 2), np.arange(4), batch_size=2)
+    it = tu.DummyIter(real)
+    assert it.provide_data == real.provide_data and it.batch_size == 2
+    batches = [next(it) for _ in range(5)]
+    assert all(b is batches[0] for b in batches)
+    np.testing.assert_array_equal(batches[0].data[0].asnumpy(), [[0, 1], [2, 3]])
