@@ -277,3 +277,14 @@ def test_reshape_infers_an_unknown_input_dimension(spec, out, src):
     args, outs, _ = net.infer_shape(data=src)
     assert outs == [out]
     assert args == [(2, 3, 4)]
+
+
+@pytest.mark.parametrize("op,shape", [
+    # MXNet 1.9.1 raises MXNetError for each (a 0 dimension is an unknown one there)
+    ("depth_to_space", (1, 4, 0, 3)),
+    ("depth_to_space", (1, 0, 2, 2)),
+    ("space_to_depth", (1, 0, 4, 4)),
+])
+def test_depth_space_reject_zero_dimensions(op, shape):
+    with pytest.raises(MXNetError, match="cannot be 0"):
+        getattr(nd, op)(nd.empty(shape), 2)
