@@ -288,3 +288,14 @@ def test_reshape_infers_an_unknown_input_dimension(spec, out, src):
 def test_depth_space_reject_zero_dimensions(op, shape):
     with pytest.raises(MXNetError, match="cannot be 0"):
         getattr(nd, op)(nd.empty(shape), 2)
+
+
+@pytest.mark.parametrize("shape,expected", [
+    # recorded from MXNet 1.9.1: the first index is the remaining quotient (no modulo)
+    ((5, 3), [[6.0, 4.0, 2.0], [2.0, 2.0, 1.0]]),
+    ((-1, 3), [[6.0, 4.0, 2.0], [2.0, 2.0, 1.0]]),
+    ((-1, 3, 2), [[3.0, 2.0, 1.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+])
+def test_unravel_index_leading_dimension(shape, expected):
+    out = nd.unravel_index(nd.array([20, 14, 7]), shape=shape)
+    np.testing.assert_array_equal(out.asnumpy(), expected)
