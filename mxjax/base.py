@@ -21,8 +21,9 @@ mx_real_t = np.float32
 
 
 def py_str(x):
-    """Decode the bytes ``x`` (UTF-8) to str, as MXNet does for strings from its C library."""
-    return x.decode("utf-8")
+    """Decode the bytes ``x`` (UTF-8) to str, as MXNet does for strings from its C library.
+    mxjax's callbacks (an executor's monitor) hand over str names, which pass unchanged."""
+    return x if isinstance(x, str) else x.decode("utf-8")
 
 
 def _as_list(obj):

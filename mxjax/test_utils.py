@@ -637,6 +637,25 @@ def var_check(generator, sigma, nsamples=1000000):
     return sigma ** 2 - se < var < sigma ** 2 + se
 
 
+class DummyIter(mx.io.DataIter):
+    """A data iterator that returns the first batch of ``real_iter`` for ever (MXNet's, for
+    speed tests): the same DataBatch object each time, never StopIteration."""
+
+    def __init__(self, real_iter):
+        super().__init__()
+        self.real_iter = real_iter
+        self.provide_data = real_iter.provide_data
+        self.provide_label = real_iter.provide_label
+        self.batch_size = real_iter.batch_size
+        self.the_batch = next(real_iter)
+
+    def __iter__(self):
+        return self
+
+    def next(self):
+        return self.the_batch
+
+
 def gen_buckets_probs_with_ppf(ppf, nbuckets):
     """nbuckets equiprobable buckets from a quantile function."""
     assert nbuckets > 0
@@ -750,17 +769,39 @@ def _positions(names, count, nodes):
 
 def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_train=True, dtype=default_dtype()):
     """Finite-difference gradients of sum(executor(location)[0]) with respect to every floating
-    input: central differences with step ``eps``.  mxjax differs: ``executor`` is a Symbol or a
-    Python function of NDArrays (see the module docstring), not an Executor; returns a dict for a
-    dict location, else a list."""
+    input: central differences with step ``eps``.  As in MXNet, each forward starts from the
+    auxiliary states given (a training-mode forward's updates of them are discarded).  mxjax
+    differs: ``executor`` is a Symbol or a Python function of NDArrays (see the module
+    docstring), not an Executor; returns a dict for a dict location, else a list."""
+    return _numeric_grad(executor, location, aux_states, eps, use_forward_train, dtype)
+
+
+def _numeric_grad(executor, location, aux_states, eps, use_forward_train, dtype, projection=None):
+    """``numeric_grad``, of sum(output * projection) when a projection is given.  A Symbol of
+    deterministic operators runs its perturbed forwards vmapped (``finite_differences``)."""
+    from .symbol.finite_differences import numeric_gradients, vectorizable
+    sym = executor
     location = _named(executor, location)
     executor = _as_function(executor, "numeric_grad", aux_states)
     names = list(location) if isinstance(location, dict) else None
     values = [np.array(_numpy(v), dtype=dtype if dtype != "asnumpy" else None)
               for v in (location.values() if names is not None else location)]
+    states = getattr(executor, "aux_states", {})
+    saved = {k: (a.asnumpy(), a.context) for k, a in states.items()}
+    if vectorizable(sym, names):
+        grads = numeric_gradients(sym, dict(zip(names, values)), {k: v for k, (v, _) in saved.items()}, eps,
+                                  use_forward_train, projection)
+        return {name: grads[name] for name in names}
+    if projection is not None:
+        function, proj = executor, mx.nd.array(projection, dtype=projection.dtype)
+
+        def executor(*xs, **kw):
+            return _call(function, list(kw) if kw else None, list(kw.values()) if kw else list(xs))[0] * proj
     mode = mx.autograd.train_mode if use_forward_train else mx.autograd.predict_mode
 
     def total(vals):
+        for k, (value, ctx) in saved.items():   # as MXNet: every forward starts from the given states
+            states[k] = mx.nd.array(value, ctx=ctx, dtype=value.dtype)
         with mode():
             return np.sum(_numpy(_call(executor, names, [mx.nd.array(v, dtype=v.dtype) for v in vals])[0]),
                           dtype=np.float64)
@@ -793,7 +834,11 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
     location = _named(sym, location)
     assert dtype in (np.float16, np.float32, np.float64)
     ctx = ctx or default_context()
+    symbol = sym
     sym = _as_function(sym, "check_numeric_gradient", aux_states, ctx, dtype)
+    aux_states = getattr(sym, "aux_states", None)
+    if aux_states is not None:   # as MXNet: the finite differences start from the states given
+        aux_states = {k: v.copy() for k, v in aux_states.items()}
     names, arrays = _arrays(location, ctx, dtype)
     if isinstance(grad_nodes, dict):
         reqs = {p: req for p, req in zip(_positions(names, len(arrays), list(grad_nodes)), grad_nodes.values())}
@@ -817,12 +862,9 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
     if any(req != "null" for req in reqs.values()):   # all 'null': nothing to differentiate
         loss.backward()
 
-    def projected(*xs, **kw):
-        return _call(sym, list(kw) if kw else None, list(kw.values()) if kw else list(xs))[0] * proj
-
     at = [x.asnumpy() for x in arrays]
-    numeric = numeric_grad(projected, dict(zip(names, at)) if names is not None else at, eps=eps,
-                           use_forward_train=use_forward_train, dtype=dtype)
+    numeric = _numeric_grad(symbol, dict(zip(names, at)) if names is not None else at, aux_states, eps,
+                            use_forward_train, dtype, projection.astype(dtype))
     numeric = list(numeric.values()) if names is not None else numeric
     for p, req in reqs.items():
         label = names[p] if names is not None else str(p)

@@ -30,6 +30,7 @@ def _in_thread(fn):
 
 def test_base_helpers():
     assert mx.base.py_str(b"ab") == "ab"
+    assert mx.base.py_str("conv_output") == "conv_output"   # a monitor callback's name (mxjax hands str)
     assert mx.base._as_list((1,)) == (1,) and mx.base._as_list(3) == [3]
     assert mx.base.mx_real_t is np.float32
     assert mx.base.integer_types == (int, np.int32, np.int64)

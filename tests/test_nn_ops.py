@@ -629,6 +629,9 @@ def test_pooling_same_convention():
     assert y2.shape == (1, 2, 3, 3)
     with pytest.raises(MXNetError, match="pad"):
         nd.Pooling(x, kernel=(3,), stride=(2,), pad=(1,), pooling_convention="same")
+    # MXNet checks only that the pads given are 0, whatever their count
+    y3 = nd.Pooling(nd.ones((1, 1, 10)), kernel=2, stride=2, pad=(0, 0, 0), pool_type="max", pooling_convention="same")
+    assert y3.shape == (1, 1, 5)
 
 
 # ==== end to end ==================================================================================

@@ -4,6 +4,7 @@ aliases, gradients through attribute variants of the core operators."""
 import numpy as np
 import pytest
 
+import mxjax as mx
 from mxjax import autograd, nd
 from mxjax.base import MXNetError
 
@@ -241,3 +242,60 @@ def test_moveaxis_sequences_and_errors():
         nd.moveaxis(x, 3, 0)
     with pytest.raises(ValueError):
         nd.moveaxis(x, [0, 1], [0])
+
+
+@pytest.mark.parametrize("src,spec,expected", [
+    # recorded from MXNet 1.9.1: with reverse=True both lists are reversed as they are
+    ((64,), (16, 4, -4), (16, 4)),
+    ((64,), (16, -1, -4), (16, 4)),
+    ((1, 2, 3, 64), (-2, -1, 16, -4), (1, 2, 3, 4, 16)),
+])
+def test_reshape_reverse_split(src, spec, expected):
+    assert mx.nd.zeros(src).reshape(spec, reverse=True).shape == expected
+
+
+@pytest.mark.parametrize("kwargs,expected", [
+    # recorded from MXNet 1.9.1 (the deprecated target_shape / keep_highest arguments)
+    (dict(target_shape=(2, 0)), (2, 12)),
+    (dict(target_shape=(0, 3, 4)), (2, 3, 4)),
+    (dict(target_shape=(5, 0), keep_highest=True), (2, 12)),
+    (dict(target_shape=(3, 0, 2), keep_highest=True), (2, 6, 2)),
+])
+def test_reshape_legacy_target_shape(kwargs, expected):
+    assert mx.nd.Reshape(mx.nd.zeros((2, 3, 4)), **kwargs).shape == expected
+    assert mx.sym.Reshape(mx.sym.Variable("x"), **kwargs).infer_shape(x=(2, 3, 4))[1] == [expected]
+
+
+@pytest.mark.parametrize("spec,out,src", [
+    # recorded from MXNet 1.9.1: the unknown input dimension comes back from the output's shape
+    ((2, -1), (2, 12), (0, 3, 4)),
+    ((0, -1), (2, 12), (2, 0, 4)),
+    ((-4, 1, 2, -2), (1, 2, 3, 4), (2, 0, 4)),
+])
+def test_reshape_infers_an_unknown_input_dimension(spec, out, src):
+    net = mx.sym.elemwise_add(mx.sym.Variable("data").reshape(spec), mx.sym.ones(shape=out))
+    args, outs, _ = net.infer_shape(data=src)
+    assert outs == [out]
+    assert args == [(2, 3, 4)]
+
+
+@pytest.mark.parametrize("op,shape", [
+    # MXNet 1.9.1 raises MXNetError for each (a 0 dimension is an unknown one there)
+    ("depth_to_space", (1, 4, 0, 3)),
+    ("depth_to_space", (1, 0, 2, 2)),
+    ("space_to_depth", (1, 0, 4, 4)),
+])
+def test_depth_space_reject_zero_dimensions(op, shape):
+    with pytest.raises(MXNetError, match="cannot be 0"):
+        getattr(nd, op)(nd.empty(shape), 2)
+
+
+@pytest.mark.parametrize("shape,expected", [
+    # recorded from MXNet 1.9.1: the first index is the remaining quotient (no modulo)
+    ((5, 3), [[6.0, 4.0, 2.0], [2.0, 2.0, 1.0]]),
+    ((-1, 3), [[6.0, 4.0, 2.0], [2.0, 2.0, 1.0]]),
+    ((-1, 3, 2), [[3.0, 2.0, 1.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+])
+def test_unravel_index_leading_dimension(shape, expected):
+    out = nd.unravel_index(nd.array([20, 14, 7]), shape=shape)
+    np.testing.assert_array_equal(out.asnumpy(), expected)

@@ -391,3 +391,20 @@ def test_storage_operators_in_a_graph():
     d = mx.sym.dot(mx.sym.var("a"), mx.sym.var("b"), forward_stype="default")
     out = d.bind(mx.cpu(), {"a": nd.ones((2, 3)), "b": nd.ones((3, 1))}).forward()[0]
     np.testing.assert_array_equal(out.asnumpy(), [[3], [3]])
+
+
+def test_gen_atomic_symbol():
+    """Recorded from MXNet 1.9.1: the head's operator and parameters, no inputs, no name."""
+    data = mx.sym.Variable("data")
+    s = mx.sym.RNN(data, mx.sym.Variable("param"), mx.sym.Variable("h0"), mx.sym.Variable("h1"), state_size=10,
+                   num_layers=2, bidirectional=True, state_outputs=True, mode="lstm", name="rnn")
+    atomic = s._gen_atomic_symbol()
+    assert atomic.list_arguments() == []
+    assert atomic.list_outputs() == ["output", "state_output", "statecell_output"]
+    assert atomic.attr_dict() == {"": {"state_outputs": "True", "mode": "lstm", "bidirectional": "True",
+                                       "num_layers": "2", "state_size": "10"}}
+    assert json.loads(atomic.tojson())["heads"] == [[0, 0, 0], [0, 1, 0], [0, 2, 0]]
+    fc = mx.sym.FullyConnected(data, num_hidden=3, name="fc", attr={"__lr_mult__": "2"})._gen_atomic_symbol()
+    assert (fc.list_outputs(), fc.list_attr()) == (["output"], {"num_hidden": "3"})
+    with pytest.raises(mx.MXNetError):
+        data._gen_atomic_symbol()

@@ -276,3 +276,51 @@ def test_hybridize_consistency_with_deferred_parameters():
 
     x = mx.nd.array(np.arange(8, dtype="float32").reshape(2, 4) / 8)
     mx.test_utils.check_gluon_hybridize_consistency(Net, [x])
+
+
+def test_numeric_grad_of_a_symbol_with_auxiliary_states():
+    """Each finite-difference forward starts from the given auxiliary states (as MXNet's
+    numeric_grad resets them); values recorded from MXNet 1.9.1's numeric_grad."""
+    shape = (2, 3, 2)
+    x = (np.arange(12).reshape(shape) / 7.0) ** 2
+    w = np.linspace(0.5, 2, 12).reshape(shape)
+    sym = mx.sym.BatchNorm(mx.sym.Variable("data"), fix_gamma=False, name="bn") * mx.sym.Variable("w")
+    location = {"data": x, "bn_gamma": np.array([1., 2., 3.]), "bn_beta": np.ones(3), "w": w}
+    aux = {"bn_moving_mean": np.array([0.1, 0.2, 0.3]), "bn_moving_var": np.array([1., 2., 3.])}
+    grads = tu.numeric_grad(sym, location, aux, eps=1e-4, dtype=np.float64)
+    np.testing.assert_allclose(grads["data"], [[[-0.156209, 0.110574], [-0.121323, 0.097278],
+                                                [-0.095517, 0.081193]],
+                                               [[0.148603, -0.102968], [0.117316, -0.093271],
+                                                [0.09313, -0.078806]]], atol=2e-6)
+    np.testing.assert_allclose(grads["bn_gamma"], [1.638456, 1.65055, 1.65441], atol=2e-6)
+    np.testing.assert_allclose(grads["bn_beta"], [3.909091, 5.0, 6.090909], atol=2e-6)
+    tu.check_numeric_gradient(sym, location, aux, numeric_eps=1e-3, rtol=1e-2, atol=1e-3, dtype=np.float64)
+
+
+def test_numeric_grad_of_a_symbol_matches_the_forward_by_forward_loop():
+    """A Symbol's perturbed forwards run vmapped; a Python function of NDArrays runs them one
+    by one: both give the same central differences."""
+    rng = np.random.RandomState(3)
+    x, y = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (3, 4))
+    idx = np.array([2, 0, 1])
+    sym = mx.sym.sin(mx.sym.Variable("x")) * mx.sym.Variable("y") + mx.sym.take(mx.sym.Variable("x"),
+                                                                                mx.sym.Variable("idx"))
+
+    def fn(x, y, idx):
+        return nd.sin(x) * y + nd.take(x, idx)
+    location = {"x": x, "y": y, "idx": idx}
+    vectorized = tu.numeric_grad(sym, location, eps=1e-3, dtype=np.float64)
+    looped = tu.numeric_grad(fn, location, eps=1e-3, dtype=np.float64)
+    for name in ("x", "y", "idx"):
+        np.testing.assert_allclose(vectorized[name], looped[name], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(vectorized["y"], np.sin(x), rtol=1e-6)
+    tu.check_numeric_gradient(sym, location, grad_nodes=["x", "y"], numeric_eps=1e-3, rtol=1e-2, atol=1e-3)
+
+
+def test_dummy_iter_repeats_the_first_batch():
+    real = mx.io.NDArrayIter(np.arange(8).reshape(4, 2), np.arange(4), batch_size=2)
+    it = tu.DummyIter(real)
+    assert it.provide_data == real.provide_data and it.batch_size == 2
+    batches = [next(it) for _ in range(5)]
+    assert all(b is batches[0] for b in batches)
+    np.testing.assert_array_equal(batches[0].data[0].asnumpy(), [[0, 1], [2, 3]])

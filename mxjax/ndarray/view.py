@@ -18,8 +18,8 @@ def infer_reshape(src, spec, reverse=False, exact=True):
 
     ``exact``: a target whose size differs from the source's is an MXNetError; otherwise -1 is
     inferred by floor division and the caller compares the sizes (``NDArray.reshape``)."""
-    if reverse:
-        return tuple(reversed(infer_reshape(tuple(reversed(src)), _reverse_spec(spec), exact=exact)))
+    if reverse:   # MXNet reverses both lists as they are: a -4 reads the two codes after it there
+        return tuple(reversed(infer_reshape(tuple(reversed(src)), tuple(reversed(spec)), exact=exact)))
     out, i, j = [], 0, 0
     while j < len(spec):
         s = spec[j]
@@ -67,26 +67,28 @@ def infer_reshape(src, spec, reverse=False, exact=True):
     return tuple(out)
 
 
-def _reverse_spec(spec):
-    # -4 takes its two following numbers; keep them in order when reversing the list
-    groups, j = [], 0
-    while j < len(spec):
-        if spec[j] == -4:
-            groups.append((-4, spec[j + 1], spec[j + 2]))
-            j += 3
-        else:
-            groups.append((spec[j],))
-            j += 1
-    out = []
-    for g in reversed(groups):
-        out.extend((g[0], g[2], g[1]) if g[0] == -4 else g)
+def _legacy_target(src, target, keep_highest):
+    """MXNet's deprecated ``target_shape``: one 0 is inferred from the size; ``keep_highest``
+    keeps the first dimension of the source whatever the target's first is."""
+    out = list(target)
+    if keep_highest:
+        out[0] = src[0]
+    zeros = [i for i in range(1 if keep_highest else 0, len(out)) if out[i] == 0]
+    if len(zeros) == 1:
+        out[zeros[0]] = 1
+        out[zeros[0]] = int(np.prod(src, dtype=np.int64)) // int(np.prod(out, dtype=np.int64))
+    if int(np.prod(out, dtype=np.int64)) != int(np.prod(src, dtype=np.int64)):
+        raise MXNetError(f"reshape: cannot reshape array of shape {src} into target_shape {tuple(target)}")
     return tuple(out)
 
 
-@register("Reshape", attrs=dict(shape=(), reverse=False), aliases=("reshape",))
-def _reshape(data, shape, reverse):
+@register("Reshape", attrs=dict(shape=(), reverse=False, target_shape=(), keep_highest=False), aliases=("reshape",))
+def _reshape(data, shape, reverse, target_shape, keep_highest):
     if isinstance(shape, int):   # MXNet parses a shape attribute "-1" as (-1,)
         shape = (shape,)
+    if not shape and target_shape:
+        target = (target_shape,) if isinstance(target_shape, int) else target_shape
+        return data.reshape(_legacy_target(data.shape, target, keep_highest))
     return data.reshape(infer_reshape(data.shape, shape, reverse))
 
 

@@ -40,7 +40,8 @@ def evaluate(sym, values):
 def as_function(sym, aux_states=None):
     """``fn(*args, **kwargs)`` running ``sym``: positional values in ``list_arguments`` order,
     keyword values by name; ``aux_states`` (a list in ``list_auxiliary_states`` order or a
-    dict) supplies the auxiliary states."""
+    dict) supplies the auxiliary states; the function's ``aux_states`` attribute is that dict
+    (name -> NDArray, updated in place by a training-mode forward)."""
     arg_names, aux_names = sym.list_arguments(), sym.list_auxiliary_states()
     if isinstance(aux_states, dict):
         aux = dict(aux_states)
@@ -53,4 +54,5 @@ def as_function(sym, aux_states=None):
         values.update(aux)
         outputs = evaluate(sym, values)
         return outputs[0] if len(outputs) == 1 else outputs
+    function.aux_states = aux
     return function

@@ -330,6 +330,19 @@ def _upsampling(attrs, shapes, out):
     return {1: (int(attrs.get("num_filter", 0)), 1, kernel, kernel)}
 
 
+def _reshape(attrs, shapes, out):
+    """Reshape's backward inference: with the output known, one unknown input dimension is the
+    output's size over the known ones (MXNet's ReverseReshapeInferShape)."""
+    data = shapes["data"]
+    if not _known(out) or data is None or list(data).count(0) != 1:
+        return {}
+    known = math.prod(d for d in data if d)
+    total = math.prod(out)
+    if not known or total % known:
+        return {}
+    return {"data": tuple(total // known if d == 0 else d for d in data)}
+
+
 #: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name or position: shape}
 #: (``data_out``: the output shape, where the operator fixes some of its dimensions; a position
 #: names an input of a variadic operator)
@@ -351,4 +364,5 @@ PARAM_SHAPE_RULES = {
     "MAERegressionOutput": _same_label,
     "UpSampling": _upsampling,
     "RNN": _rnn,
+    "Reshape": _reshape,
 }

@@ -80,9 +80,10 @@ class _Node:
         if self.op is None:
             return self.name
         if self.op.free_attrs:
-            return f"{self.name}_{self.op.signature(self.params()).outputs[index]}"
-        total, _ = self.counts()
-        return f"{self.name}_{op_rules.output_names(self.op.name, total)[index]}"
+            suffix = self.op.signature(self.params()).outputs[index]
+        else:
+            suffix = op_rules.output_names(self.op.name, self.counts()[0])[index]
+        return f"{self.name}_{suffix}" if self.name else suffix
 
     def json_op(self):
         return "null" if self.op is None else op_rules.MXNET_OP_NAME.get(self.op.name, self.op.name)
@@ -242,6 +243,16 @@ class Symbol:
         heads = {id(n): n for n, _ in self._outputs}
         entries = [entry for node in heads.values() for entry in node.inputs]
         return Symbol(entries) if entries else None
+
+    def _gen_atomic_symbol(self):
+        """A new symbol of the first output's operator with its parameters, no inputs and an
+        empty name (MXNet's MXGenAtomicSymbolFromSymbol); all of the operator's outputs."""
+        node = self._outputs[0][0]
+        if node.op is None:
+            raise MXNetError(f"_gen_atomic_symbol: '{node.name}' is a variable, not an operator")
+        attrs = {k: v for k, v in node.attrs.items() if not (k.startswith("__") and k.endswith("__"))}
+        atomic = _Node(node.op, "", attrs, [], node.subgraphs)
+        return Symbol([(atomic, i) for i in range(atomic.counts()[1])])
 
     def __bool__(self):
         raise NotImplementedForSymbol(self.__bool__, "bool")

@@ -247,9 +247,12 @@ def _pooling(data, kernel, pool_type, global_pool, cudnn_off, pooling_convention
         last = _layout(op, layout, n, data.ndim)
         x = _to_channel_first(data) if last else data
         s = _spatial_arg(op, "stride", stride, n, 1)
-        p = _spatial_arg(op, "pad", pad, n, 0)
-        if pooling_convention == "same" and any(p):
-            raise _error(op, "the 'same' pooling convention does not take a pad argument")
+        if pooling_convention == "same":   # MXNet checks only that every pad given is 0
+            if any(_as_tuple(pad)):
+                raise _error(op, "the 'same' pooling convention does not take a pad argument")
+            p = (0,) * n
+        else:
+            p = _spatial_arg(op, "pad", pad, n, 0)
     spatial = x.shape[2:]
     geo = _pool_geometry(op, spatial, k, s, p, pooling_convention)
     # a 'valid' window grid may stop short of the input's end: crop that tail instead of padding

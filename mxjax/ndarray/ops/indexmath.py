@@ -44,13 +44,16 @@ def _ravel_multi_index(data, shape):
 @register("unravel_index", aliases=("_unravel_index",), attrs=dict(shape=None))
 def _unravel_index(data, shape):
     """The multi-indices (len(shape), *data.shape) of the flat indices ``data`` into an array of
-    ``shape``, in data's dtype.  No gradient (integer-valued)."""
+    ``shape``, in data's dtype.  As MXNet's, the first index is what remains after the others
+    (no modulo: an index past the end gives a first index past shape[0], and shape[0] may be
+    -1).  No gradient (integer-valued)."""
     shape = _check_shape("unravel_index", shape)
     index = lax.stop_gradient(data).astype(jnp.int64)
     rows = []
-    for size in reversed(shape):
+    for size in reversed(shape[1:]):
         rows.append(index % size)
         index = index // size
+    rows.append(index)
     return jnp.stack(rows[::-1]).astype(data.dtype)
 
 

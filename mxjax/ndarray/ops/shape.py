@@ -566,6 +566,9 @@ def _block(op, data, block_size):
         raise _error(op, f"requires a 4-d (NCHW) input, got shape {data.shape}")
     if int(block_size) <= 0:
         raise _error(op, f"block_size={block_size} must be a positive integer")
+    for axis, what in ((1, "depth"), (2, "height"), (3, "width")):   # MXNet: 0 is an unknown dimension
+        if data.shape[axis] == 0:
+            raise _error(op, f"the {what} dimension:{axis} cannot be 0, got shape {data.shape}")
     return int(block_size)
 
 
