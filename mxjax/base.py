@@ -21,8 +21,8 @@ mx_real_t = np.float32
 
 
 def py_str(x):
-    """Decode the bytes ``x`` (UTF-8) to str, as MXNet does for strings from its C library.
-    mxjax's callbacks (an executor's monitor) hand over str names, which pass unchanged."""
+    """Decode the bytes ``x`` (UTF-8) to str, as MXNet does for strings from its C library
+    (monitor callbacks get bytes names, in mxjax too); a str passes unchanged."""
     return x if isinstance(x, str) else x.decode("utf-8")
 
 
