@@ -91,3 +91,22 @@ def test_backward_and_attach_grad_are_sync_points():
         z = mx.nd.random.normal(0, -1, (2,)) * x
     with pytest.raises(MXNetError, match=_GAUSSIAN):
         z.backward()
+
+
+def test_softmax_with_a_float_length_binds_and_raises_when_run():
+    """MXNet checks softmax's length dtype in its kernel: the nd call returns an array of the
+    data's shape and reading it raises; a symbol with such a length binds (shapes are valid)
+    and its forward raises MXNetError."""
+    data = mx.nd.array(np.random.rand(2, 3, 4))
+    y = mx.nd.softmax(data, mx.nd.ones((2, 4)), axis=1, use_length=True)
+    assert y.shape == (2, 3, 4)
+    with pytest.raises(MXNetError, match="length input only supports integer types"):
+        y.asnumpy()
+    sym = mx.sym.softmax(mx.sym.var("data"), mx.sym.var("length"), axis=1, use_length=True)
+    exe = sym.simple_bind(mx.cpu(), grad_req="null", data=(2, 3, 4), length=(2, 4))
+    assert exe.outputs[0].shape == (2, 3, 4)
+    with pytest.raises(MXNetError, match="length input only supports integer types"):
+        exe.forward()
+        mx.nd.waitall()
+    good = mx.nd.softmax(data, mx.nd.array([[1, 2, 3, 3], [3, 3, 2, 1]], dtype="int32"), axis=1, use_length=True)
+    np.testing.assert_allclose(good.asnumpy().sum(axis=1), np.ones((2, 4)), rtol=1e-6)

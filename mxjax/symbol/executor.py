@@ -26,7 +26,7 @@ import numpy as np
 from ..base import MXNetError
 from .._engine import kernel_checks
 from .._engine.deferral import defer
-from .._engine.graph import Aval, OpInstance, apply, constant, failed_values
+from .._engine.graph import AsyncOpError, Aval, OpInstance, apply, constant, failed_values
 from .. import ndarray as nd
 from . import monitoring, op_rules, optimize
 from .inference import complete_creation_shapes
@@ -208,8 +208,15 @@ class Executor:
         self._monitor_all = False
         self._monitor_seen = None
         specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in arg_arrays + aux_arrays]
-        outs, _ = jax.eval_shape(lambda *xs: self._graph(xs[:len(arg_arrays)], xs[len(arg_arrays):], _NO_KEY, False),
-                                 *specs)
+        try:
+            outs, _ = jax.eval_shape(lambda *xs: self._graph(xs[:len(arg_arrays)], xs[len(arg_arrays):], _NO_KEY,
+                                                             False), *specs)
+        except AsyncOpError:   # a check MXNet makes in a kernel fails: it binds, and forward raises
+            names = self._arg_names + self._aux_names
+            arrays = arg_arrays + aux_arrays
+            out_shapes = sym.infer_shape(**{n: a.shape for n, a in zip(names, arrays)})[1]
+            out_types = sym.infer_type(**{n: a.dtype for n, a in zip(names, arrays)})[1]
+            outs = [jax.ShapeDtypeStruct(shape, dtype) for shape, dtype in zip(out_shapes, out_types)]
         self._out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outs)
         self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype) for o in outs]
 

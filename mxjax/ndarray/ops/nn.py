@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._engine import random_bits
+from ..._engine.graph import AsyncOpError
 from ...base import MXNetError
 from ..registry import REQUIRED, register
 
@@ -147,8 +148,9 @@ def _softmax_impl(op, data, length, axis, temperature, dtype, use_length, log=Fa
     if length is None:
         fn = jax.nn.log_softmax if log else jax.nn.softmax
         return fn(x, axis=ax).astype(out_dtype)
-    if not jnp.issubdtype(length.dtype, jnp.integer):
-        raise _error(op, f"the length input only supports integer types, not {length.dtype}")
+    if not jnp.issubdtype(length.dtype, jnp.integer):   # MXNet checks it in the kernel: reported asynchronously
+        raise AsyncOpError(f"{op}: the length input only supports integer types, not {length.dtype}",
+                           [(data.shape, out_dtype)])
     want = data.shape[:ax] + data.shape[ax + 1:]
     if length.shape != want:
         raise _error(op, f"length must have shape {want} (data's shape without axis {ax}), got {length.shape}")
