@@ -560,7 +560,6 @@ def test_max_pooling_ties_give_the_gradient_to_the_first_maximum(name):
 # ==== errors MXNet raises when the result is read (not at the call) ==============================
 
 ASYNC_ERRORS = {
-    "softmax float length": (lambda: nd.softmax(nd.ones((2, 3)), nd.array([1, 2]), use_length=True), "integer"),
     "softmax of integers": (lambda: nd.softmax(nd.ones((2, 3), dtype="int32")), "floating point"),
     "softmax axis": (lambda: nd.softmax(nd.ones((2, 3)), axis=2), "axis"),
     "SoftmaxActivation channel 2-d": (lambda: nd.SoftmaxActivation(nd.ones((2, 3)), mode="channel"), "3 dimensions"),
