@@ -76,20 +76,22 @@ def _backward(graph, seen, cotangents, aux_ids, training):
 
 def _functions(graph, training, inputs):
     """(forward, backward) jitted monitor runs of ``graph``, cached with its compiled forms;
-    the forward returns each operator's visible outputs, and its inputs when ``inputs``."""
+    the forward returns each operator's visible outputs, and its inputs when ``inputs`` (the
+    backward does not depend on it)."""
     key = ("monitor", training, inputs)
     if key not in graph.jitted:
-        aux_ids = {id(n) for n in graph.aux_nodes}
-
         def forward(args, aux, rng):
             return [(xs[1 if takes_key(node) else 0:] if inputs else [], results[:len(results) - len(node.op.mutates)])
                     for node, xs, results in _forward_nodes(graph, args, aux, rng, training)]
+        graph.jitted[key] = jax.jit(forward)
+    back = ("monitor", training, "backward")
+    if back not in graph.jitted:
+        aux_ids = {id(n) for n in graph.aux_nodes}
 
         def backward(args, aux, rng, cotangents):
             return _backward(graph, _forward_nodes(graph, args, aux, rng, training), cotangents, aux_ids, training)
-        graph.jitted[key] = jax.jit(forward)
-        graph.jitted[key + ("backward",)] = jax.jit(backward)
-    return graph.jitted[key], graph.jitted[key + ("backward",)]
+        graph.jitted[back] = jax.jit(backward)
+    return graph.jitted[key], graph.jitted[back]
 
 
 def _op_nodes(graph):

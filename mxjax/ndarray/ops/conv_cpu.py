@@ -69,8 +69,7 @@ def _fixed(x_shape, w_shape, s, pad, d):
     slower than ``tap`` on such layers (ResNet-18's 32x32 3x3: 1723 vs 477 ms; ResNet-50's
     7x7/2 stem: 993 vs 591 ms; its 28x28 and 56x56 3x3: about even), and faster on small
     outputs (4x4 to 8x8: up to 1.3x) and on LeNet's one-channel input (2.6 vs 8 ms)."""
-    out = [_out_size(x_shape[1 + i], w_shape[2 + i], s[i], d[i], *pad[i]) for i in range(len(s))]
-    big = math.prod(out) >= TAP_MIN_POSITIONS and x_shape[-1] >= 3
+    big = math.prod(_out_shape(x_shape, w_shape, s, pad, d)) >= TAP_MIN_POSITIONS and x_shape[-1] >= 3
     return ("xla", "tap" if big else "xla")
 
 
@@ -300,7 +299,7 @@ def candidates(x_shape, w_shape, s, d, g):
     """The formulations timed for the (data gradient, weight gradient), the likely fastest
     first.  XLA's forward (its library convolution) beat im2col and Winograd on every layer
     measured, so the forward is not tuned."""
-    out = [_out_size(x_shape[1 + i], w_shape[2 + i], s[i], d[i], 0, 0) for i in range(len(s))]
+    out = _out_shape(x_shape, w_shape, s, ((0, 0),) * len(s), d)
     col = ["col"] if 4 * x_shape[0] * math.prod(out) * math.prod(w_shape[1:]) <= COL_BYTES else []
     ext = ["ext"] if all(si == 1 for si in s) else []
     wino = ["wino"] if _wino_fits(x_shape, w_shape, tuple(s), tuple(d), g) else []
@@ -315,9 +314,13 @@ TUNE_MIN_MACS = 5_000_000
 TAP_MIN_POSITIONS = 100
 
 
+def _out_shape(x_shape, w_shape, s, pad, d):
+    """The spatial output shape of a channel-last convolution."""
+    return [_out_size(x_shape[1 + i], w_shape[2 + i], s[i], d[i], *pad[i]) for i in range(len(s))]
+
+
 def _macs(x_shape, w_shape, s, pad, d):
-    out = [_out_size(x_shape[1 + i], w_shape[2 + i], s[i], d[i], *pad[i]) for i in range(len(s))]
-    return x_shape[0] * math.prod(out) * math.prod(w_shape)
+    return x_shape[0] * math.prod(_out_shape(x_shape, w_shape, s, pad, d)) * math.prod(w_shape)
 
 
 def _choose(x_shape, w_shape, s, pad, d, g, dtype):
