@@ -104,6 +104,29 @@ def test_a_compile_is_timed_into_the_estimate(monkeypatch):
     assert cache.compile_per_node > 1e-6
 
 
+@pytest.mark.parametrize("compiled_seconds,stays_cold", [(1e-3, True), (0.0, False)])
+def test_a_forward_structure_keeps_the_faster_of_cold_and_compiled(monkeypatch, compiled_seconds, stays_cold):
+    """A loop's forward structure is compiled once two cold runs were timed (its first one
+    was short) and its compiled calls timed against them: a structure that ran cold faster
+    (a few numbers on the host) runs cold for good, the same values either way."""
+    from mxjax._engine import hot_tier
+    cache = hot_tier.PlanCache(16)
+    key = ("fwd", "structure")
+    assert cache.lookup(key, None, 2) == (None, False)         # first sighting: cold
+    cache.ran_cold(key, 1e-5)
+    assert cache.lookup(key, None, 2) == (None, False)         # a short first run: timed again
+    cache.ran_cold(key, 1e-5)
+
+    entry, seen = cache.lookup(key, lambda: lambda x: x + 1, 2)
+    assert entry is not None and not seen
+    clock = iter(np.arange(1000) * compiled_seconds)   # each timed call takes compiled_seconds
+    monkeypatch.setattr(hot_tier.time, "perf_counter", lambda: next(clock))
+    calls = [int(entry.fn(np.int32(i))) for i in range(1 + policy.TIMED_CALLS)]
+    assert calls == [1, 2, 3, 4]
+    assert (cache.entries[key] is hot_tier.STAYS_COLD) == stays_cold
+    assert (cache.lookup(key, None, 2)[0] is None) == stays_cold
+
+
 def test_cold_and_hot_tiers_agree():
     rng = np.random.RandomState(1)
     x = nd.array(rng.randn(3, 4))

@@ -8,7 +8,7 @@ pairs of ops run fused (``cold_entries``).
 import jax
 import numpy as np
 
-from . import policy, profiling
+from . import host_eval, policy, profiling
 from .graph import OpInstance
 
 _pairs = {}   # (first instance, second instance, wiring) -> sightings so far, or the fused instance
@@ -30,8 +30,8 @@ def cold_entries(plan):
     recurring pairs (``y * c`` then ``sin``), so in a long-running program they run with
     about half the dispatches.  Outputs keep their slots (the two nodes are consecutive).
     Only registry instances pair (not a hybridized block, a custom Function, a backward
-    pass or a pair), and only two nodes recorded alike (backward skips unrecorded ones).
-    Longer chains were measured too: more variants to compile, no faster once compiled."""
+    pass or a pair), and only two nodes recorded alike (backward skips unrecorded ones);
+    not two that both run on the host (``host_eval``), which dispatch nothing.  Longer chains were measured too: more variants to compile, no faster once compiled."""
     nodes = plan.nodes
     entries = []
     base = len(plan.leaves)        # first output slot of nodes[i]
@@ -50,7 +50,12 @@ def cold_entries(plan):
                     if type(pair) is int:
                         if len(_pairs) > policy.PLAN_CACHE_SIZE:
                             _pairs.clear()
-                        pair = _pairs[key] = pair + 1 if pair + 1 < policy.FUSE_SIGHTINGS else _fuse(*key)
+                        if pair + 1 < policy.FUSE_SIGHTINGS:
+                            pair = _pairs[key] = pair + 1
+                        elif host_eval.on_host(first) and host_eval.on_host(second):
+                            pair = _pairs[key] = 0   # no dispatch to save: ask again later
+                        else:
+                            pair = _pairs[key] = _fuse(*key)
                     if type(pair) is not int:
                         entries.append((pair, ins + tuple(s for s, w in zip(ins2, wiring) if w < 0), recorded))
                         base += len(pair.out_avals)

@@ -9,8 +9,9 @@ transpose, slicing, concatenation, casts, masks) or do integer and IEEE arithmet
 one where each result reads one element) or sort, which NumPy computes bit for bit as XLA
 does.  So the cold tier's first calls of an instance run its jaxpr through the NumPy rules
 below, and the instance is compiled once it has spent on the host what a compile costs
-(``policy.HOST_COMPILE_SECONDS``, ski rental) -- or at once when its jaxpr holds a primitive
-without an exact rule (``exp``, ``dot``: their results depend on XLA's own algorithms).
+(``policy.HOST_COMPILE_SECONDS``, ski rental), unless it is faster on the host than
+compiled (``Rental``: a few numbers, as no XLA dispatch is that cheap) -- or at once when its
+jaxpr holds a primitive without an exact rule (``exp``, ``dot``: their results depend on XLA's own algorithms).
 
 Where the host rule is not exact the call falls back to XLA: XLA:CPU flushes subnormal
 floats to zero (inputs and results of arithmetic, float conversions), so a rule meeting a
@@ -22,6 +23,8 @@ arrays placed on one of several devices must stay there.  The results stay NumPy
 later compiled op takes them as they are); read-only views (a broadcast, a reshape of a
 device buffer) are copied, so that each result owns writable memory as XLA's do (DLPack).
 """
+import functools
+import math
 import time
 
 import jax
@@ -50,45 +53,89 @@ def enabled():
 
 def forward(inst, jitted, closed):
     """The cold-tier forward of a new op instance: ``jitted`` (``inst.fn`` under ``jax.jit``,
-    already traced to ``closed``), or first a host evaluator of ``closed`` that hands over to
-    ``jitted`` (``inst._fwd`` is replaced) once it has cost what a compile costs."""
+    already traced to ``closed``), or first its ``Program`` on the host, until its ``Rental``
+    hands over to ``jitted`` (``inst._fwd`` is replaced)."""
     if not enabled() or not _exact(closed.jaxpr):
         return jitted
-    spent = 0.0
+    program = Program(closed.jaxpr, closed.consts)
+    rental = Rental()
 
     def host(*arrays):
-        nonlocal spent
         for a in arrays:
             if isinstance(a, Tracer):   # called while a hybridized block or plan is traced
                 return jitted(*arrays)
         start = time.perf_counter()
         try:
-            outs = tuple(o if o.flags.writeable else o.copy() for o in _run(closed.jaxpr, closed.consts, arrays))
+            outs = program(*arrays)
         except NotExact:
             inst._fwd = jitted
             return jitted(*arrays)
-        spent += time.perf_counter() - start
-        if spent >= policy.HOST_COMPILE_SECONDS:
+        if rental.due(time.perf_counter() - start) and rental.compiled_is_faster(jitted, arrays):
             inst._fwd = jitted
         return outs
+    host.on_host = True
     return host
+
+
+def on_host(inst):
+    """Whether ``inst``'s cold-tier forward currently runs on the host."""
+    return getattr(inst._fwd, "on_host", False)
+
+
+class Rental:
+    """Ski rental between the host and a compile, then the faster of the two for good.
+
+    The host's calls are timed until they have cost what a compile costs
+    (``policy.HOST_COMPILE_SECONDS``); then the compiled function is built and timed on the
+    same arguments, and kept only if it beats the host's fastest call.  A host evaluation of
+    a few numbers (a loss, a norm, a scalar's arithmetic: 2-10 us) is faster than any XLA
+    dispatch (10-20 us), so the sync points of a data-dependent loop stay on the host;
+    both are timed on the machine, under its present load, not against a fixed figure."""
+    __slots__ = ("spent", "fastest")
+
+    def __init__(self):
+        self.spent = 0.0              # host seconds so far; None once decided
+        self.fastest = float("inf")   # the fastest host call
+
+    def due(self, seconds):
+        """Count a host call of ``seconds``; True once: when the calls have cost a compile."""
+        if seconds < self.fastest:
+            self.fastest = seconds
+        if self.spent is None:
+            return False
+        self.spent += seconds
+        if self.spent < policy.HOST_COMPILE_SECONDS:
+            return False
+        self.spent = None
+        return True
+
+    def compiled_is_faster(self, jitted, args):
+        """Compile ``jitted`` (its first call on ``args``), time its next calls: whether the
+        fastest of them beats the host's fastest call."""
+        jax.block_until_ready(jitted(*args))
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            jax.block_until_ready(jitted(*args))
+            best = min(best, time.perf_counter() - start)
+        return best < self.fastest
 
 
 class Pullback:
     """The cold-tier vjp of an op instance for one set of needed cotangents: ``jitted`` (its
     ``jax.jit``), or first, where the vjp's jaxpr (traced once per pattern of absent output
-    cotangents) has exact rules, NumPy's evaluation of it, until that has cost what a compile
-    costs.  A transpose, reshape, broadcast, slice or cast differentiates into the same kind of
-    data movement, so a test looping over shapes pays no vjp compile per shape either."""
-    __slots__ = ("jitted", "traces", "spent")
+    cotangents) has exact rules, its ``Program`` on the host, until the ``Rental`` hands
+    over.  A transpose, reshape, broadcast, slice or cast differentiates into the same kind
+    of data movement, so a test looping over shapes pays no vjp compile per shape either."""
+    __slots__ = ("jitted", "traces", "rental")
 
     def __init__(self, jitted):
         self.jitted = jitted
-        self.traces = {}    # absent-cotangent pattern and dtypes -> (closed jaxpr, out tree) or None
-        self.spent = 0.0    # None once handed over to ``jitted``
+        self.traces = {}    # absent-cotangent pattern and dtypes -> (Program, out tree) or None
+        self.rental = Rental()   # None once handed over to ``jitted``
 
     def __call__(self, arrays, cotangents):
-        if self.spent is None:
+        if self.rental is None:
             return self.jitted(arrays, cotangents)
         leaves = jax.tree_util.tree_leaves((arrays, cotangents))
         for a in leaves:
@@ -100,20 +147,20 @@ class Pullback:
             traced = self.jitted.trace(arrays, cotangents)
             closed = traced.jaxpr
             live = _live(closed.jaxpr)
-            plan = self.traces[key] = ((live, closed.consts, jax.tree_util.tree_structure(traced.out_info))
+            plan = self.traces[key] = ((Program(live, closed.consts), jax.tree_util.tree_structure(traced.out_info))
                                        if _exact(live) else None)
         if plan is None:
             return self.jitted(arrays, cotangents)
-        live, consts, tree = plan
+        program, tree = plan
         start = time.perf_counter()
         try:
-            outs = [o if o.flags.writeable else o.copy() for o in _run(live, consts, leaves)]
+            outs = program(*leaves)
         except NotExact:
-            self.spent = None
+            self.rental = None
             return self.jitted(arrays, cotangents)
-        self.spent += time.perf_counter() - start
-        if self.spent >= policy.HOST_COMPILE_SECONDS:
-            self.spent = None
+        if self.rental.due(time.perf_counter() - start) and \
+                self.rental.compiled_is_faster(self.jitted, (arrays, cotangents)):
+            self.rental = None
         return jax.tree_util.tree_unflatten(tree, outs)
 
 
@@ -138,47 +185,123 @@ def _exact(jaxpr):
 def _walk(jaxpr, const, rounding):
     """``const``: the variables known when XLA compiles (constants and what only they make)."""
     for eqn in jaxpr.eqns:
-        rule = RULES.get(eqn.primitive.name)
-        if rule is None:
-            return False
+        name = eqn.primitive.name
         known = [type(a) is Literal or a in const for a in eqn.invars]
-        if rule is _call:
+        if name in _CALLS:
             inner = eqn.params["jaxpr"].jaxpr
             if not _walk(inner, {v for v, k in zip(inner.invars, known) if k} | set(inner.constvars), rounding):
                 return False
-        elif eqn.primitive.name in _ROUNDING and eqn.outvars[0].aval.dtype.kind in "fcV":
+        elif name not in RULES:
+            return False
+        elif name in _ROUNDING and eqn.outvars[0].aval.dtype.kind in "fcV":
             if any(known):
                 return False
             rounding.append(eqn)
-        elif eqn.primitive.name == "scatter-add" and eqn.outvars[0].aval.dtype.kind in "fcV":
+        elif name == "scatter-add" and eqn.outvars[0].aval.dtype.kind in "fcV":
             rounding.append(eqn)   # one add per element (its rule refuses two updates of one element)
         if all(known):
             const.update(eqn.outvars)
     return True
 
 
-def _run(jaxpr, consts, args):
-    env = {}
-    for var, value in zip(jaxpr.constvars, consts):
-        env[var] = np.asarray(value)
-    for var, value in zip(jaxpr.invars, args):
-        env[var] = np.asarray(value)
+class Program:
+    """A jaxpr with exact rules as straight-line NumPy calls: each equation's rule with its
+    parameters bound, reading and writing one flat list of values (constants, literals and
+    the arguments first, then each equation's results in order); calls to inner jaxprs are
+    inlined.  Built once per op instance (or vjp pattern), so a call pays one rule call per
+    equation and nothing to look up.  The first call checks every result's dtype and shape
+    against the jaxpr's (a rule's bug would otherwise be silent); later calls trust them.
+    Rules raise ``NotExact`` where NumPy's result could differ from XLA's."""
+    __slots__ = ("env", "args", "steps", "outs", "checked", "quiet")
 
-    def read(atom):
-        if type(atom) is Literal:
-            return np.asarray(atom.val, atom.aval.dtype)
-        return env[atom]
-    for eqn in jaxpr.eqns:
-        outs = RULES[eqn.primitive.name](*[read(a) for a in eqn.invars], **eqn.params)
-        if not eqn.primitive.multiple_results:
-            outs = (outs,)
-        for var, value in zip(eqn.outvars, outs):
-            value = np.asarray(value)
-            if value.dtype != var.aval.dtype or value.shape != var.aval.shape:
-                raise AssertionError(f"host rule of {eqn.primitive.name} gave {value.dtype}"
-                                     f"{value.shape}, XLA gives {var.aval.dtype}{var.aval.shape}")
-            env[var] = value
-    return [read(v) for v in jaxpr.outvars]
+    def __init__(self, jaxpr, consts):
+        self.env = []     # constants and literals; the arguments' places (None)
+        self.steps = []   # (rule, input places, multiple results, result avals, primitive name)
+        index = {var: self._constant(value) for var, value in zip(jaxpr.constvars, consts)}
+        self.args = slice(len(self.env), len(self.env) + len(jaxpr.invars))
+        for var in jaxpr.invars:
+            index[var] = self._constant(None)
+        results = []      # the steps' results as ("result", k); numbered once env is complete
+        outs = self._emit(jaxpr, index, results)
+        n = len(self.env)
+
+        def number(place):
+            return n + place[1] if type(place) is tuple else place
+        # a 0-d result is wrapped as an array (a ufunc returns a NumPy scalar, which a
+        # rule writing into its operand's copy, as scatter's does, must not get)
+        self.steps = [(rule, tuple(map(number, ins)), multiple, avals, name, any(shape == () for _, shape in avals))
+                      for rule, ins, multiple, avals, name in self.steps]
+        self.outs = tuple(map(number, outs))
+        self.checked = False
+        self.quiet = any(step[4] in _MAY_WARN for step in self.steps)
+
+    def _constant(self, value):
+        self.env.append(None if value is None else np.asarray(value))
+        return len(self.env) - 1
+
+    def _emit(self, jaxpr, index, results):
+        """Append ``jaxpr``'s steps; returns the places of its outputs."""
+        def place(atom):
+            if type(atom) is Literal:
+                return self._constant(np.asarray(atom.val, atom.aval.dtype))
+            return index[atom]
+        for eqn in jaxpr.eqns:
+            ins = tuple(place(a) for a in eqn.invars)
+            if eqn.primitive.name in _CALLS:
+                closed = eqn.params["jaxpr"]
+                inner = {var: self._constant(value) for var, value in zip(closed.jaxpr.constvars, closed.consts)}
+                inner.update(zip(closed.jaxpr.invars, ins))
+                index.update(zip(eqn.outvars, self._emit(closed.jaxpr, inner, results)))
+                continue
+            rule = RULES[eqn.primitive.name]
+            if eqn.params:
+                rule = functools.partial(rule, **eqn.params)
+            avals = tuple((v.aval.dtype, v.aval.shape) for v in eqn.outvars)
+            self.steps.append((rule, ins, eqn.primitive.multiple_results, avals, eqn.primitive.name))
+            for var in eqn.outvars:
+                index[var] = ("result", len(results))
+                results.append(var)
+        return [place(v) for v in jaxpr.outvars]
+
+    def __call__(self, *args):
+        """The outputs (writable NumPy arrays) for ``args``; NotExact where NumPy and XLA differ."""
+        env = self.env.copy()
+        env[self.args] = [np.asarray(a) for a in args]
+        if self.quiet:   # float arithmetic may overflow: XLA does so silently, and so must NumPy
+            with np.errstate(all="ignore"):
+                self._run(env)
+        else:
+            self._run(env)
+        outs = []
+        for i in self.outs:   # NumPy scalars as arrays; read-only views copied (XLA's own memory)
+            o = env[i]
+            outs.append(np.array(o) if type(o) is not np.ndarray or not o.flags.writeable else o)
+        return outs
+
+    def _run(self, env):
+        append, extend = env.append, env.extend
+        if self.checked:
+            for rule, ins, multiple, _, _, wrap in self.steps:
+                outs = rule(*[env[i] for i in ins])
+                if multiple:
+                    extend(map(np.asarray, outs) if wrap else outs)
+                else:
+                    append(np.asarray(outs) if wrap else outs)
+            return
+        for rule, ins, multiple, avals, name, _ in self.steps:
+            outs = rule(*[env[i] for i in ins])
+            for (dtype, shape), value in zip(avals, outs if multiple else (outs,)):
+                value = np.asarray(value)
+                if value.dtype != dtype or value.shape != shape:
+                    raise AssertionError(f"host rule of {name} gave {value.dtype}{value.shape}, "
+                                         f"XLA gives {dtype}{shape}")
+                append(value)
+        self.checked = True
+
+
+def evaluate(jaxpr, consts, args):
+    """``jaxpr`` run once on the host (its ``Program``)."""
+    return Program(jaxpr, consts)(*args)
 
 
 # ---- exactness guards ---------------------------------------------------------------------------
@@ -193,8 +316,9 @@ def _check_normal(*arrays):
     (and values so close to the smallest normal that the flush could depend on rounding).
     A one-element array (a loss, a norm) is checked as a Python float: 20 times faster."""
     for a in arrays:
-        if a.dtype.kind == "f" or a.dtype.kind == "V":
-            tiny = _TINY.get(a.dtype)
+        dtype = a.dtype
+        if dtype.kind in "fV":
+            tiny = _TINY.get(dtype)
             if tiny is None:
                 raise NotExact
             if a.size == 1:
@@ -211,8 +335,7 @@ def _arith(fn):
     a broadcast scalar as a multiply by its reciprocal, and its integer division truncates.)"""
     def rule(*args, **_):
         _check_normal(*args)
-        with np.errstate(all="ignore"):
-            out = fn(*args)
+        out = fn(*args)
         _check_normal(out)
         return out
     return rule
@@ -254,8 +377,7 @@ def _convert(x, new_dtype, **_):
             return np.trunc(x).astype(new_dtype)
         if new_dtype.kind == "b":
             return x != 0
-    with np.errstate(all="ignore"):
-        out = x.astype(new_dtype)
+    out = x.astype(new_dtype)
     if new_dtype.kind in "fV":
         _check_normal(out)
     return out
@@ -327,7 +449,7 @@ def _reduce(fn):
     are XLA's own), which XLA simplifies to a reshape: -0.0 stays -0.0."""
     def rule(x, axes, **_):
         if x.dtype.kind in "fcV":
-            if int(np.prod([x.shape[a] for a in axes])) != 1:
+            if math.prod([x.shape[a] for a in axes]) != 1:
                 raise NotExact
             return x.reshape([n for i, n in enumerate(x.shape) if i not in axes])
         return np.asarray(fn(x, axis=tuple(axes))).astype(x.dtype)
@@ -339,15 +461,20 @@ def _square(x):
     ``sqrt(square(x))`` (a norm of one element) as ``abs(x)``, which equals NumPy's result
     everywhere else (a correctly rounded square root of a correctly rounded square)."""
     out = np.square(x)
-    if x.dtype.kind == "f" and (np.any(np.isinf(out) & np.isfinite(x)) or np.any((out == 0) & (x != 0))):
-        raise NotExact
+    if x.dtype.kind == "f":
+        if x.size == 1:   # a norm's or a loss's one element: as Python floats, 10 times faster
+            v, o = x.item(), out.item()
+            if (math.isinf(o) and math.isfinite(v)) or (o == 0 and v != 0):
+                raise NotExact
+        elif np.any(np.isinf(out) & np.isfinite(x)) or np.any((out == 0) & (x != 0)):
+            raise NotExact
     return out
 
 
 def _sqrt(x, accuracy=None):
     """Correctly rounded in NumPy and XLA:CPU (checked bit for bit on 2e6 values of each
     float type); a negative operand's NaN, and a requested accuracy, are left to XLA."""
-    if accuracy is not None or np.any(x < 0):
+    if accuracy is not None or (x.item() < 0 if x.size == 1 else np.any(x < 0)):
         raise NotExact
     return np.sqrt(x)
 
@@ -470,18 +597,15 @@ def _scatter_rule(combine):
             out.reshape(-1)[flat] = values
         else:
             _check_normal(x, values)
-            with np.errstate(all="ignore"):
-                combine.at(out.reshape(-1), flat, values)
+            combine.at(out.reshape(-1), flat, values)
             _check_normal(out)
         return out
     return rule
 
 
-def _call(*args, jaxpr, **_):
-    return _run(jaxpr.jaxpr, jaxpr.consts, args)
-
-
 _ROUNDING = {"add", "sub", "mul", "square"}
+_CALLS = {"jit", "pjit"}   # inner jaxprs, inlined
+_MAY_WARN = _ROUNDING | {"convert_element_type", "scatter-add"}   # NumPy warns of overflow
 
 RULES = {
     "broadcast_in_dim": _broadcast_in_dim,
@@ -503,8 +627,6 @@ RULES = {
     "copy": lambda x: x.copy(),
     "copy_p": lambda x: x.copy(),
     "convert_element_type": _convert,
-    "jit": _call,
-    "pjit": _call,
     "add": _arith(np.add),
     "sub": _arith(np.subtract),
     "mul": _arith(np.multiply),

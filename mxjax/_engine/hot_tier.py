@@ -27,21 +27,39 @@ from .graph import OpInstance, as_differentiable, constant, differentiating, gra
 class Compiled:
     """A plan cache entry: the jitted whole-trace function, (for a backward structure) the
     op instance that runs it as one deferred node, and its name in ``mx.profiler``'s output.
-    Its first call (trace, lower, XLA compile) is timed for the cache's compile estimate."""
+    Its first call (trace, lower, XLA compile) is timed for the cache's compile estimate.
+    A forward structure (``key`` given) then times its next calls against ``fastest_cold``,
+    its fastest cold run: where running cold was faster (a few numbers evaluated on the
+    host, as a data-dependent loop reads them), the cache runs it cold for good."""
     __slots__ = ("fn", "deferred", "label")
 
-    def __init__(self, fn, cache, n_nodes):
+    def __init__(self, fn, cache, n_nodes, key=None, fastest_cold=None):
         jitted = jax.jit(fn)
+        times = []
 
         def first_call(*args):
             start = time.perf_counter()
             result = jitted(*args)
-            self.fn = jitted
+            self.fn = jitted if key is None else timed_call
             cache.learn_compile(n_nodes, time.perf_counter() - start)
+            return result
+
+        def timed_call(*args):
+            start = time.perf_counter()
+            result = jitted(*args)
+            times.append(time.perf_counter() - start)
+            if len(times) == policy.TIMED_CALLS:
+                self.fn = jitted
+                if min(times) > fastest_cold:
+                    cache.stay_cold(key)
             return result
         self.fn = first_call
         self.deferred = None
         self.label = None
+
+
+#: a plan cache entry: the structure runs cold for good (``Compiled`` found it faster)
+STAYS_COLD = "stays cold"
 
 
 class PlanCache:
@@ -54,7 +72,7 @@ class PlanCache:
 
     def __init__(self, size):
         self.size = size
-        self.entries = OrderedDict()   # key -> Compiled, or [cold runs, fastest cold run in seconds]
+        self.entries = OrderedDict()   # key -> Compiled, [cold runs, fastest cold run in seconds] or STAYS_COLD
         self.compiles = 0              # whole-trace functions built (each compiles once)
         self.hits = 0                  # sync points served by an existing one
         self.calls = 0                 # compiled whole-trace calls run (XLA executions)
@@ -68,6 +86,8 @@ class PlanCache:
         with self._lock:
             entries = self.entries
             entry = entries.get(key)
+            if entry is STAYS_COLD:
+                return None, False
             if entry is None or type(entry) is list:
                 last, self._last[key[0]] = self._last.get(key[0]), key
                 if entry is None:
@@ -76,9 +96,10 @@ class PlanCache:
                         entries.popitem(last=False)
                     return None, False
                 runs, fastest = entry
-                if not policy.compile_structure(last == key, runs, fastest, n_nodes, self.compile_per_node):
+                forward = key[0] == "fwd"
+                if not policy.compile_structure(last == key, runs, fastest, n_nodes, self.compile_per_node, forward):
                     return None, False
-                entry = entries[key] = Compiled(build(), self, n_nodes)
+                entry = entries[key] = Compiled(build(), self, n_nodes, key if forward else None, fastest)
                 self.compiles += 1
                 return entry, False
             self.hits += 1
@@ -90,6 +111,11 @@ class PlanCache:
         if type(entry) is list:
             entry[0] += 1
             entry[1] = min(entry[1], seconds)
+
+    def stay_cold(self, key):
+        """``key`` runs cold from now on: its compiled calls were slower."""
+        if key in self.entries:
+            self.entries[key] = STAYS_COLD
 
     def learn_compile(self, n_nodes, seconds):
         """A compile of ``n_nodes`` took ``seconds``: move the per-node estimate towards it."""

@@ -31,8 +31,16 @@ PRIOR_COMPILE_PER_NODE = 0.005
 #: compile of a broadcast measured 24 ms on the 2-core CI machine, lowering another 15 ms)
 HOST_COMPILE_SECONDS = 0.03
 
+#: a loop's structure whose one timed cold run took less than this is run cold once more
+#: before it is compiled (``compile_structure``): at most this much is lost, once
+SMALL_COLD_SECONDS = 1e-3
 
-def compile_structure(repeated, cold_runs, fastest_cold, n_nodes, compile_per_node):
+#: calls of a newly compiled forward structure timed against its fastest cold run; the
+#: faster way is kept (``hot_tier.Compiled``)
+TIMED_CALLS = 3
+
+
+def compile_structure(repeated, cold_runs, fastest_cold, n_nodes, compile_per_node, forward=False):
     """Whether a whole-trace structure seen before is compiled now.
 
     In a loop (``repeated``: the previous sync point of its kind had the same structure)
@@ -40,8 +48,13 @@ def compile_structure(repeated, cold_runs, fastest_cold, n_nodes, compile_per_no
     structures, a test looping over settings) it is compiled once running it cold has cost
     what compiling it is expected to cost: ski rental, so such a program never spends more
     than about twice what the better choice would have.  A cold run's cost is the fastest
-    of at least two timed runs (the first includes compiling its ops' own kernels)."""
-    return repeated or (cold_runs >= 2 and cold_runs * fastest_cold >= n_nodes * compile_per_node)
+    of at least two timed runs (the first includes compiling its ops' own kernels).  A
+    ``forward`` structure's compiled calls are weighed against that cost (``hot_tier.Compiled``
+    keeps the faster), so in a loop too it waits for a second timed run when its first was
+    short (under ``SMALL_COLD_SECONDS``)."""
+    if repeated:
+        return not forward or cold_runs >= 2 or fastest_cold >= SMALL_COLD_SECONDS
+    return cold_runs >= 2 and cold_runs * fastest_cold >= n_nodes * compile_per_node
 
 
 def deferral_gains_nothing(ran_alone, deferrals):
