@@ -331,6 +331,35 @@ def test_deferred_backward_with_retain_graph_keeps_the_graph():
 
 
 @pytest.mark.usefixtures("fresh_structures")
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_moving_statistics_are_computed_with_their_step(hybridize):
+    """BatchNorm's moving statistics are written outside the graph at each training step;
+    they are computed with that step's next sync point, not left as a chain of updates each
+    reading its step's forward pass (reading them after N steps recomputed N forwards, and
+    every step's plan walked the chain)."""
+    nn = mx.gluon.nn
+    net = nn.HybridSequential()
+    net.add(nn.Conv2D(4, 3, in_channels=2), nn.BatchNorm(in_channels=4))
+    net.initialize(mx.init.Xavier())
+    if hybridize:
+        net.hybridize()
+    trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    x = nd.array(np.random.RandomState(0).rand(3, 2, 6, 6))
+    bn = net[1]
+    for step in range(4):
+        with autograd.record():
+            loss = net(x).sum()
+        loss.backward()
+        trainer.step(3)
+        loss.asscalar()
+        for state in (bn.running_mean, bn.running_var):   # at most this step's update pending
+            assert state.data()._value.depth <= 3 and (step == 0 or state.data()._value.data is not None)
+    # the statistics moved four times towards the batch's (momentum 0.9), x unchanged
+    conv_out = net[0](x).asnumpy()
+    batch_mean = conv_out.mean(axis=(0, 2, 3))
+    np.testing.assert_allclose(bn.running_mean.data().asnumpy(), batch_mean * (1 - 0.9 ** 4), rtol=1e-4, atol=1e-6)
+
+
 def test_waitall_computes_deferred_work():
     x = nd.array([0.5, 1.0])
     x.attach_grad()

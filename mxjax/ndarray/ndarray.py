@@ -22,7 +22,7 @@ import jax.numpy as jnp
 
 from ..base import MXNetError, as_dtype, numeric_types
 from ..context import Context, current_context
-from .._engine import executor
+from .._engine import deferral, executor
 from .._engine.policy import MAX_PENDING_DEPTH
 from .._engine.graph import (VarInfo, _instances, apply, apply_binary, apply_unary, constant, instance,
                              raise_all_failures, set_owner)
@@ -453,8 +453,14 @@ class NDArray:
         self._rebind(constant(self._data(), self.context))
 
     def _write_unrecorded(self, value):
-        """Write ``value`` in place as a constant of no graph (auxiliary-state updates)."""
-        self._rebind(unrecorded(value))
+        """Write ``value`` in place as a constant of no graph (auxiliary-state updates).  A
+        pending update is deferred work (``deferral.defer``): the next sync point computes it
+        with what it needs, so that no chain of updates, each reading the forward pass that
+        made it, builds up from step to step until the state is read."""
+        new = unrecorded(value)
+        if new.data is None:
+            deferral.defer([new])
+        self._rebind(new)
 
     def __setitem__(self, key, value):
         from .indexing import setitem
