@@ -21,7 +21,7 @@ from .ndarray import NDArray, _call
 from .registry import OPS
 from .sparse import _CLASSES, BaseSparseNDArray, CSRNDArray, RowSparseNDArray, _as_dense, _structure_of, _wrap, \
     retain, cast_storage
-from .storage_types import ZERO_PRESERVING, sparse_result_stype
+from .storage_types import STORED_ONLY, ZERO_PRESERVING, sparse_result_stype
 
 __all__ = ["RULES", "install"]
 
@@ -122,6 +122,14 @@ _POSITIONS = {
 }
 
 
+def _stored_only(lhs, out):
+    """``out`` at the stored positions of the sparse ``lhs``, zero elsewhere."""
+    from .ndarray import array
+    mask = _mask(lhs)
+    keep = np.broadcast_to(mask.reshape(mask.shape + (1,) * (lhs.ndim - mask.ndim)), out.shape)
+    return _call("where", array(keep, ctx=out.context, dtype=out.dtype), out, _call("zeros_like", out))
+
+
 def _inferred(name):
     """The rule of operator ``name``: its dense result, in the storage type ``storage_types``
     infers for the call (MXNet's FInferStorageType), with its stored positions."""
@@ -136,6 +144,8 @@ def _inferred(name):
         out = _dense_call(fn, args, call_kwargs)
         if stype == "default":
             return out
+        if name in STORED_ONLY:
+            out = _stored_only(arrays[0], out)
         return _wrap(_CLASSES[stype], out._value, positions(arrays, params, stype, out))
     return rule
 
@@ -186,7 +196,7 @@ def getnnz(data, axis=None):
 _INFERRED = ZERO_PRESERVING + ("clip", "zeros_like", "dot", "slice", "add_n", "concat", "_square_sum", "take",
                                "_contrib_quadratic", "elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div",
                                "broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div", "maximum",
-                               "minimum", "hypot")
+                               "minimum", "hypot") + tuple(STORED_ONLY)
 RULES = {name: _inferred(name) for name in _INFERRED}
 RULES.update({"sgd_update": _lazy_update(0), "sgd_mom_update": _lazy_update(1), "adam_update": _lazy_update(2)})
 

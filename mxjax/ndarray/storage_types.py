@@ -16,7 +16,7 @@ import numpy as np
 
 from ..base import MXNetError
 
-__all__ = ["forward_stype", "gradient_stypes", "sparse_result_stype", "SPARSE_GRADIENT_OPS"]
+__all__ = ["forward_stype", "gradient_stypes", "sparse_result_stype", "SPARSE_GRADIENT_OPS", "STORED_ONLY"]
 
 _DEFAULT = "default"
 _SPARSE = ("csr", "row_sparse")
@@ -118,6 +118,16 @@ def _quadratic(stypes, shapes, params):
     return "csr" if stypes[0] == "csr" and params.get("c", 0.0) == 0 else _DEFAULT
 
 
+def _scatter_div(stypes, shapes, params):
+    """_scatter_elemwise_div: a row_sparse lhs keeps its storage (its stored rows divided)."""
+    return "row_sparse" if stypes[0] == "row_sparse" else _DEFAULT
+
+
+#: operators that compute a sparse lhs's stored positions only (the others stay zero, where the
+#: dense operator would give ``0 / x`` or ``0 + scalar``); their result keeps the lhs's positions
+STORED_ONLY = frozenset(("_scatter_elemwise_div", "_scatter_plus_scalar", "_scatter_minus_scalar"))
+
+
 def _batch_norm(stypes, shapes, params):
     """BatchNorm computes sparse inputs densely (storage fallback), except with ``fix_gamma``:
     MXNet's error."""
@@ -134,7 +144,8 @@ _RULES.update({
     "elemwise_add": _elemwise("add"), "elemwise_sub": _elemwise("sub"), "elemwise_mul": _elemwise("mul"),
     "maximum": _elemwise("max"), "minimum": _elemwise("min"), "hypot": _elemwise("hypot"),
     "broadcast_mul": _broadcast_scale, "broadcast_div": _broadcast_scale,
-    "BatchNorm": _batch_norm,
+    "BatchNorm": _batch_norm, "_scatter_elemwise_div": _scatter_div, "_scatter_plus_scalar": _unary,
+    "_scatter_minus_scalar": _unary,
 })
 
 

@@ -28,7 +28,8 @@ _contrib_functions.install(contrib)
 _random_functions.install(random)
 for _space in _spaces.values():
     _sys.modules[_space.__name__] = _space
-for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot", "split_v2"):
+for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot", "split_v2",
+              "histogram"):
     setattr(_sys.modules[__name__], _name, getattr(_functions, _name))   # the Python-level versions win
 
 

@@ -38,11 +38,11 @@ _graphs = weakref.WeakValueDictionary()   # tojson() -> GraphFunction shared by 
 _NO_KEY = np.zeros(2, np.uint32)
 
 
-def _graph_function(sym):
-    key = sym.tojson()
+def _graph_function(sym, stored_only=()):
+    key = (sym.tojson(), stored_only)
     graph = _graphs.get(key)
     if graph is None:
-        graph = _graphs[key] = GraphFunction(sym)
+        graph = _graphs[key] = GraphFunction(sym, stored_only)
     return graph
 
 
@@ -189,7 +189,17 @@ class Executor:
         self._optimized = optimize.eliminate_common_expr(sym) if optimize.enabled() else sym
         self._ctx = ctx
         shapes = {n: a.shape for n, a in zip(sym.list_arguments(), arg_arrays)}   # zeros((0, H)) made whole
-        self._graph = _graph_function(complete_creation_shapes(self._optimized, shapes))
+        graph_sym = complete_creation_shapes(self._optimized, shapes)
+        self._out_stypes = None   # the outputs' storage types when one is sparse (see ``storage``)
+        stored_only = ()
+        if any(isinstance(a, BaseSparseNDArray) for a in arg_arrays + aux_arrays):
+            names = sym.list_arguments() + sym.list_auxiliary_states()
+            stypes, stored = storage.output_stypes(graph_sym, {n: a.stype for n, a in zip(names, arg_arrays + aux_arrays)},
+                                                   {n: a.shape for n, a in zip(names, arg_arrays + aux_arrays)})
+            if any(s != "default" for s in stypes):
+                self._out_stypes = stypes
+            stored_only = tuple(sorted(stored.items()))
+        self._graph = _graph_function(graph_sym, stored_only)
         self._arg_names = sym.list_arguments()
         self._aux_names = sym.list_auxiliary_states()
         self._output_names = sym.list_outputs()
@@ -219,13 +229,6 @@ class Executor:
             out_types = sym.infer_type(**{n: a.dtype for n, a in zip(names, arrays)})[1]
             outs = [jax.ShapeDtypeStruct(shape, dtype) for shape, dtype in zip(out_shapes, out_types)]
         self._out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outs)
-        self._out_stypes = None   # the outputs' storage types when one is sparse (see ``storage``)
-        if any(isinstance(a, BaseSparseNDArray) for a in arg_arrays + aux_arrays):
-            names = self._arg_names + self._aux_names
-            stypes = storage.output_stypes(sym, {n: a.stype for n, a in zip(names, arg_arrays + aux_arrays)},
-                                           {n: a.shape for n, a in zip(names, arg_arrays + aux_arrays)})
-            if any(s != "default" for s in stypes):
-                self._out_stypes = stypes
         if self._out_stypes is None:
             self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype) for o in outs]
         else:

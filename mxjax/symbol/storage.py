@@ -11,13 +11,17 @@ are row_sparse).  Values are computed densely by the one compiled graph; the sto
 only decide the classes of the output and gradient arrays (their stored positions are the
 non-zeros of the values, see ``ndarray.sparse``).
 """
+import jax.numpy as jnp
+
 from ..base import MXNetError
 from ..ndarray.storage_ids import _STORAGE_TYPE_ID_TO_STR
-from ..ndarray.storage_types import SPARSE_GRADIENT_OPS, forward_stype, gradient_stypes as _node_gradient_stypes
+from ..ndarray.storage_types import SPARSE_GRADIENT_OPS, STORED_ONLY, forward_stype, \
+    gradient_stypes as _node_gradient_stypes
 from .inference import run_shapes
 from .symbol import topo_order
 
-__all__ = ["variable_stypes", "output_stypes", "gradient_stypes", "involves_sparse"]
+__all__ = ["variable_stypes", "output_stypes", "stored_only_nodes", "stored_only", "gradient_stypes",
+           "involves_sparse"]
 
 _DEFAULT = "default"
 
@@ -66,10 +70,24 @@ def _entry_stypes(sym, stypes, shapes):
 
 
 def output_stypes(sym, stypes, shapes):
-    """The storage types of ``sym``'s outputs for arguments of storage types ``stypes`` (name ->
-    stype) and shapes ``shapes`` (name -> shape)."""
-    _, entries = _entry_stypes(sym, stypes, shapes)
-    return [entries[(id(n), i)] for n, i in sym._outputs]
+    """(the storage types of ``sym``'s outputs, ``stored_only_nodes``) for arguments of storage
+    types ``stypes`` (name -> stype) and shapes ``shapes`` (name -> shape)."""
+    order, entries = _entry_stypes(sym, stypes, shapes)
+    stored = {k: entries[(id(n.inputs[0][0]), n.inputs[0][1])] for k, n in enumerate(order)
+              if n.op is not None and n.op.name in STORED_ONLY and entries[(id(n), 0)] != _DEFAULT}
+    return [entries[(id(n), i)] for n, i in sym._outputs], stored
+
+
+def stored_only(value, lhs, stype):
+    """An operator's dense result ``value`` at the stored positions of its sparse lhs only
+    (``storage_types.STORED_ONLY``): inside a compiled graph a sparse value's positions are its
+    non-zero rows (row_sparse) or entries (csr), so mxjax differs from MXNet for a stored
+    explicit zero (computed by MXNet, zero here)."""
+    if stype == "row_sparse":
+        keep = jnp.any(lhs.reshape(lhs.shape[0], -1) != 0, axis=1).reshape((-1,) + (1,) * (lhs.ndim - 1))
+    else:
+        keep = lhs != 0
+    return jnp.where(keep, value, jnp.zeros_like(value))
 
 
 def _summed(contributions):

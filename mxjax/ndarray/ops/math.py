@@ -451,6 +451,13 @@ SCALAR = {
 for _name, (_fn, _alias) in SCALAR.items():
     register(_name, attrs=dict(scalar=1.0, is_int=True), aliases=(_alias,))(_scalar_op(_name, _fn))
 
+# MXNet's scatter operators: the plain operator on a dense lhs; on a sparse lhs MXNet computes its
+# stored positions only and leaves the others zero (``storage_types.STORED_ONLY``)
+register("_scatter_elemwise_div", inputs=("lhs", "rhs"))(_elemwise(BINARY["div"], "_scatter_elemwise_div"))
+register("_scatter_plus_scalar", attrs=dict(scalar=1.0, is_int=True))(_scalar_op("_scatter_plus_scalar", operator.add))
+register("_scatter_minus_scalar", attrs=dict(scalar=1.0, is_int=True))(
+    _scalar_op("_scatter_minus_scalar", operator.sub))
+
 # MXNet's mod kernels give an integer operand a zero gradient (``x_int % y``, ``7 % x_int``)
 for _name in ("broadcast_mod", "mod", "_mod_scalar", "_rmod_scalar"):
     OPS[_name].no_integer_gradient = lambda attrs: True
