@@ -16,7 +16,8 @@ import numpy as np
 
 from ..base import MXNetError
 
-__all__ = ["forward_stype", "gradient_stypes", "sparse_result_stype", "SPARSE_GRADIENT_OPS", "STORED_ONLY"]
+__all__ = ["forward_stype", "gradient_stypes", "sparse_result_stype", "SPARSE_GRADIENT_OPS", "STORED_ONLY",
+           "ZERO_PRESERVING"]
 
 _DEFAULT = "default"
 _SPARSE = ("csr", "row_sparse")
@@ -26,7 +27,7 @@ ZERO_PRESERVING = ("abs", "sign", "round", "rint", "ceil", "floor", "trunc", "fi
                    "tan", "arcsin", "arctan", "sinh", "tanh", "arcsinh", "arctanh", "expm1", "log1p", "relu",
                    "negative", "radians", "degrees", "_copy", "cbrt")
 
-#: of those, the ones whose backward keeps the head gradient's sparse storage type
+#: operators whose backward keeps the head gradient's sparse storage type for an input of that type
 _SPARSE_BACKWARD = frozenset(("abs", "sign", "round", "rint", "ceil", "floor", "trunc", "fix", "square", "relu",
                               "negative", "_copy", "zeros_like", "_mul_scalar", "_div_scalar"))
 

@@ -13,7 +13,11 @@ signature from then on; executors of the same graph (``reshape``, a second
 ``simple_bind``) share the graph function and so its compiled code.  Arrays are MXNet's:
 ``arg_arrays`` are the NDArrays given to ``bind`` (a write into one is seen by the next
 forward), ``outputs`` and ``grad_arrays`` are updated in place after each call.
-``grad_req='add'`` adds into the gradient arrays.  ``debug_str`` reports MXNet's
+``grad_req='add'`` adds into the gradient arrays.  Storage types are MXNet's (``storage``):
+a sparse argument makes the bind run the storage pass, whose sparse outputs are CSRNDArray /
+RowSparseNDArray handles on the dense values; a gradient array keeps the storage type it was
+given (``simple_bind`` allocates MXNet's); an all-dense graph runs no storage code at all.
+``debug_str`` reports MXNet's
 "Total N MB allocated" line as an estimate: arguments, auxiliary states, outputs, plus the
 gradients and the intermediate values a backward keeps when a gradient reaches an argument.
 """
