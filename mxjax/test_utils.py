@@ -11,8 +11,11 @@ the larger of the two operands' defaults (float16 1e-2/1e-1, float32 1e-4/1e-3, 
 operator through mxjax's autograd; mxjax also accepts a Python function of NDArrays in its
 place (``location`` a list of arrays passed positionally, or a dict passed as keyword
 arguments; the function returns an NDArray or a list of them).  ``check_consistency`` binds
-Symbols through ``mx.sym``'s executor.  ``check_speed`` raises ``NotImplementedForMXJax``.
-Sparse storage types are not supported.
+Symbols through ``mx.sym``'s executor, and so do the checks of a Symbol with sparse storage
+(a sparse input or auxiliary state, ``grad_stypes`` / ``grad_stype_dict`` asking for a sparse
+gradient), as MXNet's do: outputs and gradients then have MXNet's storage types, and a storage
+type an operator refuses raises MXNet's error at bind.  ``check_speed`` raises
+``NotImplementedForMXJax``.
 """
 import bz2  # noqa: F401  (MXNet's module-level names: ``from mxnet.test_utils import *`` gives them)
 import contextlib
@@ -752,6 +755,36 @@ def _call(fn, names, arrays):
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
+def _sparse_storage(sym, arrays, aux_states, grad_stypes):
+    """Whether checking Symbol ``sym`` involves sparse storage (a sparse input or auxiliary state,
+    or a sparse gradient asked for): the check then binds an executor as MXNet's does, so that
+    outputs and gradients have MXNet's storage types (``mxjax.symbol.storage``)."""
+    from .ndarray.sparse import BaseSparseNDArray
+    from .symbol import Symbol
+    if not isinstance(sym, Symbol):
+        return False
+    values = list(arrays) + list((aux_states or {}).values() if isinstance(aux_states, dict) else aux_states or [])
+    return any(isinstance(a, BaseSparseNDArray) for a in values) or \
+        any(s not in (None, "default") for s in (grad_stypes or {}).values())
+
+
+def _bind(sym, names, arrays, aux_states, ctx, dtype, args_grad=None, grad_req="write"):
+    """``sym`` bound to the location's arrays (``names`` None: list_arguments order)."""
+    args = dict(zip(names if names is not None else sym.list_arguments(), arrays))
+    aux = aux_states
+    if aux is not None and not isinstance(aux, dict):
+        aux = dict(zip(sym.list_auxiliary_states(), aux))
+    if aux is not None:
+        aux = {k: v if isinstance(v, mx.nd.NDArray) else mx.nd.array(v, ctx=ctx, dtype=dtype) for k, v in aux.items()}
+    return sym.bind(ctx, args=args, args_grad=args_grad, grad_req=grad_req, aux_states=aux)
+
+
+def _gradient_buffers(names, arrays, ctx, dtype, grad_stypes):
+    """name -> a zero gradient array per input, of the storage type ``grad_stypes`` asks for."""
+    return {name: mx.nd.zeros(a.shape, ctx=ctx, dtype=dtype, stype=(grad_stypes or {}).get(name) or "default")
+            for name, a in zip(names, arrays)}
+
+
 def _positions(names, count, nodes):
     """Indices of the inputs named by ``nodes`` (names, or positions for a list location)."""
     if nodes is None:
@@ -854,13 +887,18 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
         assert eps >= 1e-5, "finite differences with a step below 1e-5 need float64"
     proj = mx.nd.array(projection, ctx=ctx, dtype=dtype)
 
-    for p, req in reqs.items():
-        arrays[p].attach_grad(grad_req=req)
-    with mx.autograd.record(train_mode=True):
-        out = _call(sym, names, arrays)[0]
-        loss = out * proj
-    if any(req != "null" for req in reqs.values()):   # all 'null': nothing to differentiate
-        loss.backward()
+    if _sparse_storage(symbol, arrays, aux_states, grad_stype_dict):
+        analytic = _bound_gradients(symbol, names, arrays, getattr(sym, "aux_states", None), proj, reqs, ctx, dtype,
+                                    grad_stype_dict)
+    else:
+        for p, req in reqs.items():
+            arrays[p].attach_grad(grad_req=req)
+        with mx.autograd.record(train_mode=True):
+            out = _call(sym, names, arrays)[0]
+            loss = out * proj
+        if any(req != "null" for req in reqs.values()):   # all 'null': nothing to differentiate
+            loss.backward()
+        analytic = {p: arrays[p].grad for p, req in reqs.items() if req != "null"}
 
     at = [x.asnumpy() for x in arrays]
     numeric = _numeric_grad(symbol, dict(zip(names, at)) if names is not None else at, aux_states, eps,
@@ -870,8 +908,23 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
         label = names[p] if names is not None else str(p)
         if req == "null":
             continue
-        assert_almost_equal(numeric[p], arrays[p].grad.asnumpy(), rtol, atol,
+        assert_almost_equal(numeric[p], analytic[p].asnumpy(), rtol, atol,
                             (f"NUMERICAL_{label}", f"BACKWARD_{label}"))
+
+
+def _bound_gradients(sym, names, arrays, aux_states, proj, reqs, ctx, dtype, grad_stypes):
+    """MXNet's analytic gradients of sum(sym * proj): ``make_loss(sym * proj)`` bound with gradient
+    arrays of the storage types ``grad_stypes`` asks for, forward in training mode, backward;
+    position -> gradient array.  Binding raises MXNet's error for storage types an operator
+    refuses."""
+    names = names if names is not None else sym.list_arguments()
+    out = mx.sym.make_loss(sym * mx.sym.Variable("__random_proj"))
+    grads = _gradient_buffers([names[p] for p in reqs], [arrays[p] for p in reqs], ctx, dtype, grad_stypes)
+    exe = _bind(out, names + ["__random_proj"], list(arrays) + [proj], aux_states, ctx, dtype, grads,
+                {names[p]: req for p, req in reqs.items()})
+    exe.forward(is_train=True)
+    exe.backward()
+    return {p: grads[names[p]] for p, req in reqs.items() if req != "null"}
 
 
 def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None, ctx=None,
@@ -880,10 +933,14 @@ def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_st
     (a list, or a dict by output position); returns the outputs.  ``sym``: a Symbol, or a Python
     function of NDArrays."""
     location = _named(sym, location)
-    sym = _as_function(sym, "check_symbolic_forward", aux_states, ctx, dtype)
     names, arrays = _arrays(location, ctx or default_context(), dtype)
-    with mx.autograd.predict_mode():
-        outputs = _call(sym, names, arrays)
+    if _sparse_storage(sym, arrays, aux_states, None):
+        exe = _bind(sym, names, arrays, aux_states, ctx or default_context(), dtype)
+        outputs = exe.forward(is_train=False)
+    else:
+        sym = _as_function(sym, "check_symbolic_forward", aux_states, ctx, dtype)
+        with mx.autograd.predict_mode():
+            outputs = _call(sym, names, arrays)
     expected = list(expected.values()) if isinstance(expected, dict) else list(expected)
     for i, (expect, output) in enumerate(zip(expected, outputs)):
         assert_almost_equal(expect, output, rtol, atol, (f"EXPECTED_{i}", f"FORWARD_{i}"), equal_nan=equal_nan)
@@ -894,31 +951,40 @@ def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=
                             grad_req="write", ctx=None, grad_stypes=None, equal_nan=False, dtype=default_dtype()):
     """Compare the input gradients of ``sym`` at ``location``, for head gradients ``out_grads``, with
     ``expected`` (a list, or a dict keyed like location).  ``grad_req``: one for all inputs, or a
-    dict; inputs with 'null' are skipped.  Returns the gradients (numpy).  ``sym``: a Symbol, or a
-    Python function of NDArrays."""
+    dict; inputs with 'null' are skipped.  Returns the gradient arrays (NDArrays, as MXNet does).
+    ``sym``: a Symbol, or a Python function of NDArrays."""
     location = _named(sym, location)
     ctx = ctx or default_context()
-    sym = _as_function(sym, "check_symbolic_backward", aux_states, ctx, dtype)
     names, arrays = _arrays(location, ctx, dtype)
     keys = names if names is not None else list(range(len(arrays)))
     reqs = dict(grad_req) if isinstance(grad_req, dict) else {k: grad_req for k in keys}
-    for key, x in zip(keys, arrays):
-        x.attach_grad(grad_req=reqs.get(key, "write"))
-    with mx.autograd.record(train_mode=True):
-        outputs = _call(sym, names, arrays)
     out_grads = list(out_grads.values()) if isinstance(out_grads, dict) else list(out_grads)
-    heads = [g if isinstance(g, mx.nd.NDArray) else mx.nd.array(g, ctx=ctx, dtype=o.dtype)
-             for g, o in zip(out_grads, outputs)]
-    if any(reqs.get(key, "write") != "null" for key in keys):
-        mx.autograd.backward(outputs, heads)
+    if _sparse_storage(sym, arrays, aux_states, grad_stypes):
+        buffers = _gradient_buffers(keys, arrays, ctx, dtype, grad_stypes)
+        exe = _bind(sym, names, arrays, aux_states, ctx, dtype, buffers, {k: reqs.get(k, "write") for k in keys})
+        outputs = exe.forward(is_train=True)
+        exe.backward([g if isinstance(g, mx.nd.NDArray) else mx.nd.array(g, ctx=ctx, dtype=o.dtype)
+                      for g, o in zip(out_grads, outputs)])
+        computed = [buffers[k] for k in keys]
+    else:
+        sym = _as_function(sym, "check_symbolic_backward", aux_states, ctx, dtype)
+        for key, x in zip(keys, arrays):
+            x.attach_grad(grad_req=reqs.get(key, "write"))
+        with mx.autograd.record(train_mode=True):
+            outputs = _call(sym, names, arrays)
+        heads = [g if isinstance(g, mx.nd.NDArray) else mx.nd.array(g, ctx=ctx, dtype=o.dtype)
+                 for g, o in zip(out_grads, outputs)]
+        if any(reqs.get(key, "write") != "null" for key in keys):
+            mx.autograd.backward(outputs, heads)
+        computed = [x.grad for x in arrays]
     expected = dict(expected) if isinstance(expected, dict) else dict(zip(keys, expected))
     grads = {}
-    for key, x in zip(keys, arrays):
+    for key, grad in zip(keys, computed):
         if reqs.get(key, "write") == "null":
             continue
-        grads[key] = x.grad.asnumpy()
+        grads[key] = grad
         if key in expected and expected[key] is not None:
-            assert_almost_equal(expected[key], grads[key], rtol, atol,
+            assert_almost_equal(expected[key], grad.asnumpy(), rtol, atol,
                                 (f"EXPECTED_{key}", f"BACKWARD_{key}"), equal_nan=equal_nan)
     return grads if names is not None else [grads.get(k) for k in keys]
 

@@ -31,6 +31,10 @@ CASES = {
     "_square_sum": [Case((U,), attrs=dict(axis=1, keepdims=True), out_shape=(2, 1)),
                     Case((U,), label="all", out_shape=(1,))],
     "_minus_scalar": [Case((U,), attrs=dict(scalar=0.7))],
+    # MXNet's scatter operators on dense arrays: the plain operators
+    "_scatter_plus_scalar": [Case((U,), attrs=dict(scalar=0.7))],
+    "_scatter_minus_scalar": [Case((U,), attrs=dict(scalar=0.7))],
+    "_scatter_elemwise_div": [Case((U, magnitude(0.5, 2.0)))],
     "_rminus_scalar": [Case((U,), attrs=dict(scalar=0.7))],
     "_mul_scalar": [Case((U,), attrs=dict(scalar=-1.3))],
     "_div_scalar": [Case((U,), attrs=dict(scalar=1.7))],

@@ -72,3 +72,9 @@ NON_DIFFERENTIABLE.update({
 
 SPECIAL_BACKWARD["reset_arrays"] = ("writes zeros into its inputs and returns nothing to differentiate; "
                                     "tests/test_gluon_parameter_storage.py")
+CASES.update({
+    "_image_normalize": [Case((uniform(-1.0, 1.0, (3, 2, 2)),), attrs=dict(mean=(0.1, 0.2, 0.3), std=(0.5, 1.0, 2.0))),
+                         Case((uniform(-1.0, 1.0, (2, 1, 2, 2)),), attrs=dict(mean=0.5, std=2.0), label="batch")],
+    # float32 output whatever the input (as MXNet): a step of 1 keeps the linear map's differences exact
+    "_image_to_tensor": [Case((uniform(0.0, 255.0, (2, 2, 3)),), out_dtype="float32", eps=1.0, rtol=1e-4)],
+})

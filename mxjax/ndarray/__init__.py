@@ -10,7 +10,7 @@ import types
 import jax.numpy as jnp
 import numpy as np
 
-from ..base import MXNetError, as_dtype
+from ..base import MXNetError, as_dtype, missing_api
 from ..context import current_context
 from .._engine.graph import constant
 from . import ops  # noqa: F401  (fills the registry)
@@ -84,8 +84,9 @@ op = types.ModuleType(__name__ + ".op", "Every registered operator by its MXNet 
 _internal = types.ModuleType(__name__ + "._internal", "Operators by their internal names (``nd._internal._plus``).")
 linalg = types.ModuleType(__name__ + ".linalg", "Linear algebra: the ``_linalg_*`` operators (``nd.linalg.gemm2``).")
 contrib = types.ModuleType(__name__ + ".contrib", "The ``_contrib_*`` operators (``nd.contrib.arange_like``).")
+image = types.ModuleType(__name__ + ".image", "The ``_image_*`` operators (``nd.image.normalize``).")
 #: MXNet's naming convention: an operator registered as ``_linalg_gemm2`` is ``nd.linalg.gemm2``
-NAMESPACES = {"_linalg_": linalg, "_contrib_": contrib}
+NAMESPACES = {"_linalg_": linalg, "_contrib_": contrib, "_image_": image}
 _module = sys.modules[__name__]
 for _name, _op in OPS.items():
     _fn = _make_function(_op)
@@ -98,8 +99,9 @@ for _name, _op in OPS.items():
             setattr(_namespace, _name[len(_prefix):], _fn)
     if _op.method and _name == _op.name and not hasattr(NDArray, _op.method):
         setattr(NDArray, _op.method, _make_method(_fn, _op.view_method))
-for _namespace in (op, _internal, linalg, contrib):
+for _namespace in (op, _internal, linalg, contrib, image):
     sys.modules[_namespace.__name__] = _namespace
+image.__getattr__ = missing_api(image.__name__)   # MXNet's image operators mxjax lacks (resize...)
 
 
 def _shape(shape):

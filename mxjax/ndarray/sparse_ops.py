@@ -1,10 +1,11 @@
-"""MXNet's output storage types for operators called on sparse arrays.
+"""Operators called on sparse arrays: MXNet's output storage types and stored positions.
 
 Every operator computes on the dense values (``sparse.py`` explains the
-storage); what this module adds is MXNet 1.9.1's storage-type inference
-(``FInferStorageType``): which calls give a CSRNDArray or RowSparseNDArray,
-and with which indices.  Anything without a rule here gives a dense NDArray,
-which is MXNet's "storage fallback".
+storage); which calls give a CSRNDArray or RowSparseNDArray is MXNet 1.9.1's
+storage-type inference (``FInferStorageType``), written once in
+``storage_types`` (the symbol executor runs the same rules over a graph);
+what this module adds is the stored positions of the result.  Anything
+without a rule gives a dense NDArray, which is MXNet's "storage fallback".
 
 Only the operators listed in ``RULES`` get a storage check in front of their
 ``nd.*`` function (one class test per array argument); every other operator,
@@ -18,8 +19,9 @@ import numpy as np
 from ..base import MXNetError
 from .ndarray import NDArray, _call
 from .registry import OPS
-from .sparse import BaseSparseNDArray, CSRNDArray, RowSparseNDArray, _as_dense, _structure_of, _wrap, retain, \
-    cast_storage, zeros
+from .sparse import _CLASSES, BaseSparseNDArray, CSRNDArray, RowSparseNDArray, _as_dense, _structure_of, _wrap, \
+    retain, cast_storage
+from .storage_types import STORED_ONLY, ZERO_PRESERVING, sparse_result_stype
 
 __all__ = ["RULES", "install"]
 
@@ -62,135 +64,90 @@ def _dense_call(fn, args, kwargs):
     return fn(*a, **k)
 
 
-# ---- rules: (dense function, args, kwargs) -> result ----------------------------------------------
-def _unary_same(fn, args, kwargs):
-    """Zero-preserving unary operators: the input's storage type and stored positions."""
-    x = args[0] if args else kwargs["data"]
-    out = _dense_call(fn, args, kwargs)
-    return _wrap(type(x), out._value, x._aux) if isinstance(x, BaseSparseNDArray) else out
+# ---- sparse results: the storage type from ``storage_types``, the stored positions here -------------
+def _input_aux(arrays, params, stype, out):
+    """The stored positions of the first input of storage ``stype`` and the result's shape
+    (None: the result's non-zeros)."""
+    for a in arrays:
+        if isinstance(a, BaseSparseNDArray) and a.stype == stype and a.shape == out.shape:
+            return a._aux
+    return None
 
 
-def _clip(fn, args, kwargs):
-    x = args[0] if args else kwargs["data"]
-    attrs = list(args[1:3]) + [kwargs.get("a_min"), kwargs.get("a_max")]
-    bounds = [v for v in attrs if v is not None]
-    out = _dense_call(fn, args, kwargs)
-    if isinstance(x, BaseSparseNDArray) and len(bounds) == 2 and bounds[0] <= 0 <= bounds[1]:
-        return _wrap(type(x), out._value, x._aux)
-    return out
+def _union_aux(arrays, params, stype, out):
+    """Two sparse inputs: the union of their stored positions; one: its positions."""
+    sparse = [a for a in arrays if isinstance(a, BaseSparseNDArray)]
+    if len(sparse) == 2:
+        return _union(*sparse)
+    return _input_aux(arrays, params, stype, out)
 
 
-def _zeros_like(fn, args, kwargs):
-    x = args[0] if args else kwargs["data"]
-    if isinstance(x, BaseSparseNDArray):
-        return zeros(x.stype, x.shape, ctx=x.context, dtype=x.dtype)
-    return fn(*args, **kwargs)
+def _zeros_aux(arrays, params, stype, out):
+    return None
 
 
-def _binary(kind):
-    """elemwise_* / broadcast_*: two sparse arrays of one storage type and shape give that
-    storage type over the union of their positions (add, sub, mul); a sparse array times
-    or divided by a dense one keeps the sparse one's storage and positions; otherwise dense."""
-    def rule(fn, args, kwargs):
-        lhs = args[0] if args else kwargs["lhs"]
-        rhs = args[1] if len(args) > 1 else kwargs["rhs"]
-        out = _dense_call(fn, args, kwargs)
-        ls, rs = isinstance(lhs, BaseSparseNDArray), isinstance(rhs, BaseSparseNDArray)
-        if ls and rs:
-            if lhs.stype == rhs.stype and lhs.shape == rhs.shape == out.shape and kind != "div":
-                return _wrap(type(lhs), out._value, _union(lhs, rhs))
-            return out
-        sparse = lhs if ls else rhs
-        if sparse.shape != out.shape or kind not in ("mul", "div") or (kind == "div" and not ls):
-            return out
-        return _wrap(type(sparse), out._value, sparse._aux)
-    return rule
+def _dot_aux(arrays, params, stype, out):
+    """dot(csr.T, dense): the csr's columns are the stored rows."""
+    lhs = arrays[0]
+    if stype == "row_sparse" and lhs._aux is not None:
+        return (np.unique(lhs._aux[1]).astype(np.int64),)
+    return None
 
 
-def _dot(fn, args, kwargs):
-    """dot(csr, dense) -> dense; dot(csr.T, dense) -> row_sparse (the csr's columns);
-    dot(dense, csr) -> csr; everything else dense."""
-    lhs = args[0] if args else kwargs["lhs"]
-    rhs = args[1] if len(args) > 1 else kwargs["rhs"]
-    kwargs = {k: v for k, v in kwargs.items() if k != "forward_stype"}
-    transpose_a = bool(args[2] if len(args) > 2 else kwargs.get("transpose_a", False))
-    out = _dense_call(fn, args, kwargs)
-    if isinstance(lhs, CSRNDArray) and transpose_a and not isinstance(rhs, BaseSparseNDArray) and out.ndim == 2:
-        aux = None if lhs._aux is None else (np.unique(lhs._aux[1]).astype(np.int64),)
-        return _wrap(RowSparseNDArray, out._value, aux)
-    if not isinstance(lhs, BaseSparseNDArray) and isinstance(rhs, CSRNDArray) and out.ndim == 2:
-        return _wrap(CSRNDArray, out._value, None)
-    return out
-
-
-def _slice(fn, args, kwargs):
-    """Continuous slices of a csr array stay csr (row ranges keep the stored values)."""
-    x = args[0] if args else kwargs["data"]
-    out = _dense_call(fn, args, kwargs)
-    step = _as_tuple(args[3] if len(args) > 3 else kwargs.get("step"))
-    if not isinstance(x, CSRNDArray) or (step and any(s not in (None, 1) for s in step)):
-        return out
-    begin = args[1] if len(args) > 1 else kwargs.get("begin")
-    end = args[2] if len(args) > 2 else kwargs.get("end")
-    aux = None
-    begin, end = _as_tuple(begin), _as_tuple(end)
-    if x._aux is not None and len(begin) == 1:
-        start, stop, _ = slice(begin[0], end[0]).indices(x.shape[0])
-        indptr, indices = x._aux
-        aux = (indptr[start:max(stop, start) + 1] - indptr[start], indices[indptr[start]:indptr[max(stop, start)]])
-    return _wrap(CSRNDArray, out._value, aux)
+def _slice_aux(arrays, params, stype, out):
+    """A row range of a csr array keeps the stored values of those rows."""
+    x, begin, end = arrays[0], _as_tuple(params.get("begin")), _as_tuple(params.get("end"))
+    if x._aux is None or len(begin) != 1:
+        return None
+    start, stop, _ = slice(begin[0], end[0]).indices(x.shape[0])
+    stop = max(stop, start)
+    indptr, indices = x._aux
+    return indptr[start:stop + 1] - indptr[start], indices[indptr[start]:indptr[stop]]
 
 
 def _as_tuple(v):
     return (v,) if isinstance(v, (int, np.integer)) or v is None else tuple(v)
 
 
-def _quadratic(fn, args, kwargs):
-    """contrib.quadratic ``a*x**2 + b*x + c`` keeps a sparse input's storage when c == 0."""
-    x = args[0] if args else kwargs["data"]
-    c = args[3] if len(args) > 3 else kwargs.get("c", 0.0)
-    out = _dense_call(fn, args, kwargs)
-    if isinstance(x, BaseSparseNDArray) and c == 0:
-        return _wrap(type(x), out._value, x._aux)
-    return out
+def _rows_union_aux(arrays, params, stype, out):
+    mask = np.logical_or.reduce([_mask(a) for a in arrays])
+    return (np.flatnonzero(mask).astype(np.int64),)
 
 
-def _add_n(fn, args, kwargs):
-    arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
-    out = fn(*[_as_dense(a) for a in arrays], **kwargs)
-    if arrays and all(isinstance(a, RowSparseNDArray) for a in arrays):
-        mask = np.logical_or.reduce([_mask(a) for a in arrays])
-        aux = (np.flatnonzero(mask).astype(np.int64),)
-        return _wrap(RowSparseNDArray, out._value, aux)
-    return out
+#: how each operator's sparse result finds its stored positions (default: ``_input_aux``)
+_POSITIONS = {
+    "zeros_like": _zeros_aux, "dot": _dot_aux, "slice": _slice_aux, "add_n": _rows_union_aux,
+    "concat": _zeros_aux, "take": _zeros_aux, "elemwise_add": _union_aux, "elemwise_sub": _union_aux,
+    "elemwise_mul": _union_aux, "maximum": _union_aux, "minimum": _union_aux, "hypot": _union_aux, "_square_sum": lambda arrays, params, stype, out: arrays[0]._aux,
+}
 
 
-def _concat(fn, args, kwargs):
-    arrays = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
-    out = fn(*[_as_dense(a) for a in arrays], **kwargs)
-    if arrays and all(isinstance(a, CSRNDArray) for a in arrays) and kwargs.get("dim", 1) == 0:
-        return _wrap(CSRNDArray, out._value, None)
-    return out
+def _stored_only(lhs, out):
+    """``out`` at the stored positions of the sparse ``lhs``, zero elsewhere."""
+    from .ndarray import array
+    mask = _mask(lhs)
+    keep = np.broadcast_to(mask.reshape(mask.shape + (1,) * (lhs.ndim - mask.ndim)), out.shape)
+    return _call("where", array(keep, ctx=out.context, dtype=out.dtype), out, _call("zeros_like", out))
 
 
-def _square_sum_rule(fn, args, kwargs):
-    x = args[0] if args else kwargs["data"]
-    out = _dense_call(fn, args, kwargs)
-    axis = args[1] if len(args) > 1 else kwargs.get("axis")
-    keepdims = args[2] if len(args) > 2 else kwargs.get("keepdims", False)
-    if isinstance(x, RowSparseNDArray) and axis in (1, -1, (1,), (-1,)) and keepdims and x.ndim == 2:
-        return _wrap(RowSparseNDArray, out._value, x._aux)
-    return out
+def _inferred(name):
+    """The rule of operator ``name``: its dense result, in the storage type ``storage_types``
+    infers for the call (MXNet's FInferStorageType), with its stored positions."""
+    positions = _POSITIONS.get(name, _input_aux)
 
-
-def _take(fn, args, kwargs):
-    """take(csr, indices) along axis 0 stays csr."""
-    x = args[0] if args else kwargs["a"]
-    axis = args[2] if len(args) > 2 else kwargs.get("axis", 0)
-    out = _dense_call(fn, args, kwargs)
-    if isinstance(x, CSRNDArray) and axis == 0:
-        return _wrap(CSRNDArray, out._value, None)
-    return out
+    def rule(fn, args, kwargs):
+        arrays, attrs = OPS[name].parse(args, dict(kwargs))
+        params = dict(attrs)
+        stype = sparse_result_stype(name, [getattr(a, "stype", "default") for a in arrays],
+                                    [tuple(getattr(a, "shape", ())) for a in arrays], params)
+        call_kwargs = {k: v for k, v in kwargs.items() if k != "forward_stype"}
+        out = _dense_call(fn, args, call_kwargs)
+        if stype == "default":
+            return out
+        if name in STORED_ONLY:
+            out = _stored_only(arrays[0], out)
+        return _wrap(_CLASSES[stype], out._value, positions(arrays, params, stype, out))
+    return rule
 
 
 def _lazy_update(n_states):
@@ -236,20 +193,12 @@ def getnnz(data, axis=None):
     return array(counts, ctx=data.context, dtype=np.int64)
 
 
-_ZERO_PRESERVING = ("abs", "sign", "round", "rint", "ceil", "floor", "trunc", "fix", "square", "sqrt", "sin",
-                    "tan", "arcsin", "arctan", "sinh", "tanh", "arcsinh", "arctanh", "expm1", "log1p", "relu",
-                    "negative", "radians", "degrees", "_copy")
-RULES = dict.fromkeys(_ZERO_PRESERVING, _unary_same)
-RULES.update({
-    "clip": _clip, "zeros_like": _zeros_like, "dot": _dot, "slice": _slice, "add_n": _add_n,
-    "concat": _concat, "_square_sum": _square_sum_rule, "take": _take,
-    "_contrib_quadratic": _quadratic,
-    "elemwise_add": _binary("add"), "elemwise_sub": _binary("sub"), "elemwise_mul": _binary("mul"),
-    "elemwise_div": _binary("div"), "broadcast_add": _binary("add"), "broadcast_sub": _binary("sub"),
-    "broadcast_mul": _binary("mul"), "broadcast_div": _binary("div"),
-    "sgd_update": _lazy_update(0), "sgd_mom_update": _lazy_update(1),
-    "adam_update": _lazy_update(2),
-})
+_INFERRED = ZERO_PRESERVING + ("clip", "zeros_like", "dot", "slice", "add_n", "concat", "_square_sum", "take",
+                               "_contrib_quadratic", "elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div",
+                               "broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div", "maximum",
+                               "minimum", "hypot") + tuple(STORED_ONLY)
+RULES = {name: _inferred(name) for name in _INFERRED}
+RULES.update({"sgd_update": _lazy_update(0), "sgd_mom_update": _lazy_update(1), "adam_update": _lazy_update(2)})
 
 
 def _storage_aware(fn, rule):
@@ -282,7 +231,8 @@ _REFLECTED = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": 
 
 
 def _scalar_dunder(name, reflected):
-    """``sparse <op> scalar`` keeps the storage type and stored positions when ``0 <op> scalar``
+    """``sparse <op> array``: MXNet's elemwise_* operator for equal shapes, broadcast_* otherwise.
+    ``sparse <op> scalar`` keeps the storage type and stored positions when ``0 <op> scalar``
     is 0 (``x * 2``, ``x > 0``, ``x - 0``), as MXNet's scalar operators do; else dense."""
     fn = _SCALAR_OPS[name]
     dense_dunder = getattr(NDArray, f"__r{name}__" if reflected and name not in _REFLECTED else f"__{name}__")
@@ -291,7 +241,8 @@ def _scalar_dunder(name, reflected):
         if isinstance(other, NDArray):
             if reflected or name not in _ARRAY_OPS:
                 return dense_dunder(_as_dense(self), _as_dense(other))
-            return getattr(_nd(), _ARRAY_OPS[name])(self, other)
+            op = _ARRAY_OPS[name]
+            return getattr(_nd(), op.replace("broadcast_", "elemwise_") if self.shape == other.shape else op)(self, other)
         result = dense_dunder(_as_dense(self), other)
         if result is NotImplemented:
             return result
@@ -328,9 +279,10 @@ def install(nd_module, namespaces, sparse_module, contrib):
     dunders, and fill ``mx.nd.sparse`` with every operator (as MXNet's ``gen_sparse``)."""
     for name, op in OPS.items():
         rule = RULES.get(op.name)
-        modules = [nd_module] if not name.startswith("_") else []
-        modules += list(namespaces)
         fn = getattr(namespaces[0], name)
+        # a public name held by a Python helper (nd.maximum: broadcast_maximum) keeps its helper
+        modules = [nd_module] if not name.startswith("_") and getattr(nd_module, name, None) is fn else []
+        modules += list(namespaces)
         if rule is not None:
             fn = _storage_aware(fn, rule)
             for module in modules:

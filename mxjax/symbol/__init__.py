@@ -2,11 +2,13 @@
 
 ``Variable``/``var``, ``Group``, ``load``/``load_json``, one function per registered operator
 (generated in ``register.py``), the Python-level functions MXNet writes by hand
-(``zeros``, ``ones``, ``full``, ``arange``, ``maximum``, ``minimum``, ``power``, ``hypot``)
-and the ``op``, ``_internal``, ``linalg``, ``contrib``, ``random`` and ``sparse`` namespaces.
+(``zeros``, ``ones``, ``full``, ``arange``, ``maximum``, ``minimum``, ``power``, ``hypot``,
+``histogram``) and the ``op``, ``_internal``, ``linalg``, ``contrib``, ``random``, ``sparse`` and
+``image`` namespaces.
 """
 import sys as _sys
 
+from .. import base as _base
 from .symbol import Symbol, Variable, var, Group, load, load_json  # noqa: F401
 from .executor import Executor  # noqa: F401
 from . import functions as _functions
@@ -23,12 +25,15 @@ linalg = _spaces["linalg"]
 contrib = _spaces["contrib"]
 random = _spaces["random"]
 sparse = _spaces["sparse"]
+image = _spaces["image"]
+image.__getattr__ = _base.missing_api(image.__name__)   # MXNet image operators mxjax lacks (resize...)
 _control_flow.install(contrib)
 _contrib_functions.install(contrib)
 _random_functions.install(random)
 for _space in _spaces.values():
     _sys.modules[_space.__name__] = _space
-for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot", "split_v2"):
+for _name in ("zeros", "ones", "full", "arange", "maximum", "minimum", "power", "pow", "hypot", "split_v2",
+              "histogram"):
     setattr(_sys.modules[__name__], _name, getattr(_functions, _name))   # the Python-level versions win
 
 

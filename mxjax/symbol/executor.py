@@ -13,7 +13,11 @@ signature from then on; executors of the same graph (``reshape``, a second
 ``simple_bind``) share the graph function and so its compiled code.  Arrays are MXNet's:
 ``arg_arrays`` are the NDArrays given to ``bind`` (a write into one is seen by the next
 forward), ``outputs`` and ``grad_arrays`` are updated in place after each call.
-``grad_req='add'`` adds into the gradient arrays.  ``debug_str`` reports MXNet's
+``grad_req='add'`` adds into the gradient arrays.  Storage types are MXNet's (``storage``):
+a sparse argument makes the bind run the storage pass, whose sparse outputs are CSRNDArray /
+RowSparseNDArray handles on the dense values; a gradient array keeps the storage type it was
+given (``simple_bind`` allocates MXNet's); an all-dense graph runs no storage code at all.
+``debug_str`` reports MXNet's
 "Total N MB allocated" line as an estimate: arguments, auxiliary states, outputs, plus the
 gradients and the intermediate values a backward keeps when a gradient reaches an argument.
 """
@@ -28,20 +32,21 @@ from .._engine import kernel_checks
 from .._engine.deferral import defer
 from .._engine.graph import AsyncOpError, Aval, OpInstance, apply, constant, failed_values
 from .. import ndarray as nd
-from . import monitoring, op_rules, optimize
+from . import monitoring, op_rules, optimize, storage
 from .inference import complete_creation_shapes
 from .lowering import GraphFunction
 from .symbol import Symbol
+from ..ndarray.sparse import _CLASSES, BaseSparseNDArray, _wrap
 
 _graphs = weakref.WeakValueDictionary()   # tojson() -> GraphFunction shared by executors of one graph
 _NO_KEY = np.zeros(2, np.uint32)
 
 
-def _graph_function(sym):
-    key = sym.tojson()
+def _graph_function(sym, stored_only=()):
+    key = (sym.tojson(), stored_only)
     graph = _graphs.get(key)
     if graph is None:
-        graph = _graphs[key] = GraphFunction(sym)
+        graph = _graphs[key] = GraphFunction(sym, stored_only)
     return graph
 
 
@@ -188,7 +193,17 @@ class Executor:
         self._optimized = optimize.eliminate_common_expr(sym) if optimize.enabled() else sym
         self._ctx = ctx
         shapes = {n: a.shape for n, a in zip(sym.list_arguments(), arg_arrays)}   # zeros((0, H)) made whole
-        self._graph = _graph_function(complete_creation_shapes(self._optimized, shapes))
+        graph_sym = complete_creation_shapes(self._optimized, shapes)
+        self._out_stypes = None   # the outputs' storage types when one is sparse (see ``storage``)
+        stored_only = ()
+        if any(isinstance(a, BaseSparseNDArray) for a in arg_arrays + aux_arrays):
+            names = sym.list_arguments() + sym.list_auxiliary_states()
+            stypes, stored = storage.output_stypes(graph_sym, {n: a.stype for n, a in zip(names, arg_arrays + aux_arrays)},
+                                                   {n: a.shape for n, a in zip(names, arg_arrays + aux_arrays)})
+            if any(s != "default" for s in stypes):
+                self._out_stypes = stypes
+            stored_only = tuple(sorted(stored.items()))
+        self._graph = _graph_function(graph_sym, stored_only)
         self._arg_names = sym.list_arguments()
         self._aux_names = sym.list_auxiliary_states()
         self._output_names = sym.list_outputs()
@@ -218,7 +233,10 @@ class Executor:
             out_types = sym.infer_type(**{n: a.dtype for n, a in zip(names, arrays)})[1]
             outs = [jax.ShapeDtypeStruct(shape, dtype) for shape, dtype in zip(out_shapes, out_types)]
         self._out_avals = tuple(Aval(tuple(o.shape), np.dtype(o.dtype)) for o in outs)
-        self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype) for o in outs]
+        if self._out_stypes is None:
+            self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype) for o in outs]
+        else:
+            self.outputs = [nd.zeros(o.shape, ctx=ctx, dtype=o.dtype, stype=s) for o, s in zip(outs, self._out_stypes)]
 
     # ---- construction -------------------------------------------------------------------
     @classmethod
@@ -253,7 +271,7 @@ class Executor:
         return self._grad_list if self._grads_given else None
 
     @classmethod
-    def simple_bind(cls, sym, ctx, grad_req, type_dict, shared_exec, shapes):
+    def simple_bind(cls, sym, ctx, grad_req, type_dict, shared_exec, shapes, stype_dict=None):
         try:
             arg_shapes, _, aux_shapes = sym.infer_shape_partial(**shapes)
         except MXNetError as exc:
@@ -271,11 +289,20 @@ class Executor:
             shared = dict(shared_exec.arg_dict)
             shared.update(shared_exec.aux_dict)
 
+        # storage types: stype_dict, else the Variables' stype; gradients' from MXNet's backward pass
+        stypes = storage.variable_stypes(sym, stype_dict)
+        grad_stypes = {}
+        if storage.involves_sparse(sym, stypes):
+            all_shapes = dict(zip(arg_names + aux_names, arg_shapes + aux_shapes))
+            grad_stypes = storage.gradient_stypes(sym, stypes, all_shapes)
+
         def alloc(name, shape, dtype):
             old = shared.get(name)
-            if old is not None and old.shape == tuple(shape) and old.dtype == (dtype or np.float32):
+            stype = stypes.get(name, "default")
+            if old is not None and old.shape == tuple(shape) and old.dtype == (dtype or np.float32) \
+                    and old.stype == stype:
                 return old
-            return nd.zeros(shape, ctx=ctx, dtype=dtype or np.float32)
+            return nd.zeros(shape, ctx=ctx, dtype=dtype or np.float32, stype=stype)
         arg_arrays = [alloc(n, s, t) for n, s, t in zip(arg_names, arg_shapes, arg_types)]
         aux_arrays = [alloc(n, s, t) for n, s, t in zip(aux_names, aux_shapes, aux_types)]
         if isinstance(grad_req, str):
@@ -284,7 +311,7 @@ class Executor:
             reqs = [grad_req.get(n, "null") for n in arg_names]
         else:
             reqs = list(grad_req)
-        grads = {n: nd.zeros(a.shape, ctx=ctx, dtype=a.dtype)
+        grads = {n: nd.zeros(a.shape, ctx=ctx, dtype=a.dtype, stype=grad_stypes.get(n, "default"))
                  for n, a, r in zip(arg_names, arg_arrays, reqs) if r != "null"}
         return cls.bind(sym, ctx, arg_arrays, grads, dict(zip(arg_names, reqs)), aux_arrays)
 
@@ -352,8 +379,7 @@ class Executor:
         values = apply(inst, args + aux + [rng], False, self._ctx)
         n = len(self._out_avals)
         if [(o.shape, np.dtype(o.dtype)) for o in self.outputs] != [(a.shape, a.dtype) for a in self._out_avals]:
-            from ..ndarray.ndarray import from_value
-            self.outputs = [from_value(v) for v in values[:n]]
+            self.outputs = [self._new_output(v, k) for k, v in enumerate(values[:n])]
         for arr, v in zip(self.outputs, values[:n]):
             arr._assign(v)
         for arr, v in zip(self.aux_arrays, values[n:]):
@@ -403,11 +429,17 @@ class Executor:
         avals = [Aval(o.shape, np.dtype(o.dtype)) for o in self.outputs]
         self.outputs = [from_value(v) for v in failed_values(message, avals, self._ctx)]
 
-    def _set_outputs(self, outs):
+    def _new_output(self, value, k):
+        """A new output array on the Value ``value``, of output ``k``'s storage type."""
         from ..ndarray.ndarray import from_value
+        if self._out_stypes is None or self._out_stypes[k] == "default":
+            return from_value(value)
+        return _wrap(_CLASSES[self._out_stypes[k]], value, None)
+
+    def _set_outputs(self, outs):
         if len(self.outputs) != len(outs) or any(o.shape != v.shape or o.dtype != v.dtype
                                                   for o, v in zip(self.outputs, outs)):
-            self.outputs = [from_value(constant(v, self._ctx)) for v in outs]
+            self.outputs = [self._new_output(constant(v, self._ctx), k) for k, v in enumerate(outs)]
         else:
             for arr, value in zip(self.outputs, outs):
                 arr._assign(constant(value, arr.context))

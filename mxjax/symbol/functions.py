@@ -1,6 +1,6 @@
 """The ``mx.sym`` functions MXNet writes in Python rather than generating from an operator:
-creation (``zeros``, ``ones``, ``full``, ``arange``) and the binary functions that choose
-between the symbol-symbol and the symbol-scalar operator (``maximum(x, 2)`` is
+creation (``zeros``, ``ones``, ``full``, ``arange``), ``histogram``, and the binary functions
+that choose between the symbol-symbol and the symbol-scalar operator (``maximum(x, 2)`` is
 ``_maximum_scalar``)."""
 import numpy as np
 
@@ -42,6 +42,18 @@ def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
         raise ValueError("indices_or_sections must either int or tuple of ints")
     return _create_by_name("_split_v2", "_split_v2", (ary,),
                            dict(indices=tuple(indices), axis=axis, squeeze_axis=squeeze_axis, sections=sections))
+
+
+def histogram(a, bins=10, range=None, **kwargs):  # noqa: A002  (MXNet's argument name)
+    """(counts, bin edges) of the flattened ``a`` (``_histogram``): ``bins`` a Symbol of edges, or
+    a number of equal bins over ``range`` (required in symbol mode, MXNet's ValueError)."""
+    if isinstance(bins, Symbol):
+        return _create_by_name("_histogram", "_histogram", (a, bins), kwargs)
+    if isinstance(bins, (int, np.integer)):
+        if range is None:
+            raise ValueError("null range is not supported in symbol mode")
+        return _create_by_name("_histogram", "_histogram", (a,), dict(bin_cnt=int(bins), range=tuple(range), **kwargs))
+    raise ValueError("bins argument should be either an integer or an NDArray")
 
 
 def _shape(shape):

@@ -124,8 +124,12 @@ def _is_same_shape(node):
 def _forward(node, shapes, in_shapes, dtypes):
     if node.op.free_attrs or node.subgraphs is not None or any(s is None for s in in_shapes):
         return
-    if not node.inputs and "shape" in node.attrs and not _attr_shape(node.attrs["shape"]):
-        return   # an array-creating operator of unknown rank (shape=()): its consumers infer it, as in MXNet
+    declared = _attr_shape(node.attrs["shape"]) if not node.inputs and "shape" in node.attrs else None
+    if declared is not None and not (declared and _complete(declared)):
+        # an array-creating operator of unknown rank (shape=()) or unknown dimensions (shape=(-1, 3)):
+        # its known dimensions, its consumers infer the rest, as in MXNet
+        shapes.set((node, 0), declared or None, node)
+        return
     in_dtypes = tuple(dtypes.get((id(c), i), np.dtype(np.float32)) for c, i in node.inputs)
     if all(_complete(s) for s in in_shapes):
         result = _eval(node, tuple(in_shapes), in_dtypes)
@@ -191,6 +195,24 @@ def _concat(node, shapes):
     sizes = [s[axis] if s else 0 for s in (shapes.get(e) for e in node.inputs)]
     total = sum(sizes) if all(sizes) else 0
     shapes.set((node, 0), rest[:axis] + (total,) + rest[axis + 1:], node)
+
+
+def _transpose(node, shapes):
+    """transpose both ways: dimension i of the output is dimension axes[i] of the input."""
+    data, out = shapes.get(node.inputs[0]), shapes.get((node, 0))
+    rank = len(data) if data is not None else len(out) if out is not None else 0
+    if not rank:
+        return
+    axes = tuple(node.params().get("axes") or ()) or tuple(reversed(range(rank)))
+    if len(axes) != rank:
+        return
+    if out is not None:
+        inferred = [0] * rank
+        for i, axis in enumerate(axes):
+            inferred[axis % rank] = out[i]
+        shapes.set(node.inputs[0], tuple(inferred), node)
+    if data is not None:
+        shapes.set((node, 0), tuple(data[axis % rank] for axis in axes), node)
 
 
 def _slice_channel(node, shapes):
@@ -309,6 +331,8 @@ def _apply_rules(node, shapes):
         _concat(node, shapes)
     elif name == "SliceChannel":
         _slice_channel(node, shapes)
+    elif node.op.name == "transpose":
+        _transpose(node, shapes)
     elif len(node.inputs) == 1 and _is_same_shape(node):
         _unify(node, [node.inputs[0], (node, 0)], shapes)
 

@@ -42,9 +42,12 @@ def node_function(node, training=False):
 class GraphFunction:
     """The pure function of a symbol graph (see module docstring)."""
 
-    def __init__(self, sym):
+    def __init__(self, sym, stored_only=()):
+        """``stored_only``: (position in graph order, lhs storage type) of the operators that
+        compute their sparse lhs's stored positions only (``storage.stored_only``)."""
         self.outputs = list(sym._outputs)
         self.order = topo_order(self.outputs)
+        self.stored_only = {id(self.order[k]): stype for k, stype in stored_only}
         aux = aux_nodes(self.order)
         self.arg_nodes = [n for n in self.order if n.op is None and id(n) not in aux]
         self.aux_nodes = [n for n in self.order if id(n) in aux]
@@ -69,6 +72,9 @@ class GraphFunction:
             if id(node) in self.random_nodes:
                 inputs.insert(0, jax.random.fold_in(key, self.random_nodes[id(node)]))
             results = node_function(node, training)(*inputs)
+            if self.stored_only and id(node) in self.stored_only:
+                from .storage import stored_only
+                results = (stored_only(results[0], inputs[0], self.stored_only[id(node)]),) + tuple(results[1:])
             if observe is not None:
                 observe(node, inputs, results)
             positions = mutated_positions(node)

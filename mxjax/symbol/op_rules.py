@@ -72,7 +72,8 @@ def output_counts(op_name, attrs):
         return (2, 2) if typ == "both" else (2, 1) if typ == "value" else (1, 1)
     if op_name == "_sample_multinomial":   # with get_prob, the log-probabilities too
         return (2, 2) if _flag(attrs, "get_prob") else (1, 1)
-    if op_name in ("_linalg_gelqf", "_linalg_syevd", "_linalg_slogdet", "moments", "_sample_unique_zipfian"):
+    if op_name in ("_linalg_gelqf", "_linalg_syevd", "_linalg_slogdet", "moments", "_sample_unique_zipfian",
+                   "_histogram"):
         return 2, 2
     if op_name == "_split_v2":   # ``sections`` equal parts, else one part per start index
         sections = int(attrs.get("sections", 0) or 0)

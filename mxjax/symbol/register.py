@@ -13,7 +13,8 @@ import types
 from ..ndarray.registry import OPS
 from .symbol import Symbol, create
 
-_PREFIXES = {"_linalg_": "linalg", "_contrib_": "contrib", "_random_": "random", "_sparse_": "sparse"}
+_PREFIXES = {"_linalg_": "linalg", "_contrib_": "contrib", "_random_": "random", "_sparse_": "sparse",
+             "_image_": "image"}
 #: ``mx.sym.sparse``: the operators MXNet 1.9.1 has sparse-storage kernels for (the same
 #: operators as ``mx.sym``; mxjax computes a graph's values densely whatever the storage)
 SPARSE_NAMES = (
@@ -63,7 +64,7 @@ def _make_method(op, method_name):
 def populate(module_name, module):
     """Fill ``module`` (mx.sym) and its namespaces; returns the namespace modules by name."""
     spaces = {key: types.ModuleType(f"{module_name}.{key}") for key in ("op", "_internal", "linalg", "contrib",
-                                                                         "random", "sparse")}
+                                                                         "random", "sparse", "image")}
     for name, op in OPS.items():
         fn = make_function(op, name)
         setattr(spaces["op"], name, fn)

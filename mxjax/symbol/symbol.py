@@ -464,7 +464,7 @@ class Symbol:
         # as MXNet's: only tuple values are shapes, and names the graph does not have are ignored
         known = set(self.list_arguments()) | set(self.list_auxiliary_states())
         shapes = {k: v for k, v in kwargs.items() if isinstance(v, tuple) and k in known}
-        return Executor.simple_bind(self, ctx, grad_req, type_dict, shared_exec, shapes)
+        return Executor.simple_bind(self, ctx, grad_req, type_dict, shared_exec, shapes, stype_dict)
 
     def eval(self, ctx=None, **kwargs):
         """Bind to ``kwargs`` (name -> NDArray), run forward, return the outputs."""

@@ -9,4 +9,5 @@ from . import square_sum  # noqa: F401
 from . import amp, attention, detection, indexmath, spatial, vision  # noqa: F401
 from . import optimizer_update, multi_update  # noqa: F401
 from . import spectral, graph, deformable_conv, quantization, correlation, psroi_pooling, rroi_align, proposal, sparse_reg, storage  # noqa: F401
+from . import image  # noqa: F401
 from . import custom  # noqa: F401

@@ -112,6 +112,43 @@ def _identity_on_int(fn):
     return lambda x: x if _is_int(x.dtype) else fn(x)
 
 
+def _digamma(x):
+    """MXNet's digamma: +inf at 0 and the negative integers (JAX gives NaN there)."""
+    pole = (x <= 0) & (x == jnp.floor(x))
+    return jnp.where(pole, jnp.inf, jax.scipy.special.digamma(x))
+
+
+@jax.custom_jvp
+def _gamma(x):
+    """Gamma function with MXNet's gradient gamma(x) * digamma(x) (inf at 0, not NaN)."""
+    return jax.scipy.special.gamma(x)
+
+
+@jax.custom_jvp
+def _gammaln(x):
+    """log|Gamma(x)| with MXNet's gradient digamma(x) (+inf at 0 and negative integers)."""
+    return jax.scipy.special.gammaln(x)
+
+
+_gamma.defjvp(lambda primals, tangents: (_gamma(primals[0]),
+                                         _gamma(primals[0]) * _digamma(primals[0]) * tangents[0]))
+_gammaln.defjvp(lambda primals, tangents: (_gammaln(primals[0]), _digamma(primals[0]) * tangents[0]))
+
+
+@jax.custom_jvp
+def _hypot(x, y):
+    """sqrt(x**2 + y**2) with MXNet's gradients x / hypot and y / hypot (NaN at (0, 0), where
+    JAX's hypot gives 0.5)."""
+    return jnp.hypot(x, y)
+
+
+@_hypot.defjvp
+def _hypot_jvp(primals, tangents):
+    x, y = primals
+    h = _hypot(x, y)
+    return h, x / h * tangents[0] + y / h * tangents[1]
+
+
 #: exact on integer arrays (computed in the array's own dtype)
 EXACT_UNARY = {
     "abs": _abs, "negative": jnp.negative, "sign": _sign,
@@ -135,7 +172,7 @@ FLOAT_UNARY = {
     "reciprocal": lambda x: 1.0 / x,
     "sigmoid": jax.nn.sigmoid, "softsign": jax.nn.soft_sign,
     "erf": jax.scipy.special.erf, "erfinv": jax.scipy.special.erfinv,
-    "gamma": jax.scipy.special.gamma, "gammaln": jax.scipy.special.gammaln,
+    "gamma": _gamma, "gammaln": _gammaln,
 }
 
 
@@ -278,7 +315,7 @@ def _nonzero(a):
 
 BINARY = {
     "add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply, "div": _div, "mod": _mod,
-    "power": _via_float(jnp.power), "maximum": _maximum, "minimum": _minimum, "hypot": _via_float(jnp.hypot),
+    "power": _via_float(jnp.power), "maximum": _maximum, "minimum": _minimum, "hypot": _via_float(_hypot),
     "equal": _cmp(jnp.equal), "not_equal": _cmp(jnp.not_equal), "greater": _cmp(jnp.greater),
     "greater_equal": _cmp(jnp.greater_equal), "lesser": _cmp(jnp.less), "lesser_equal": _cmp(jnp.less_equal),
     "logical_and": _cmp(lambda a, b: _nonzero(a) & _nonzero(b)),
@@ -413,6 +450,13 @@ SCALAR = {
 }
 for _name, (_fn, _alias) in SCALAR.items():
     register(_name, attrs=dict(scalar=1.0, is_int=True), aliases=(_alias,))(_scalar_op(_name, _fn))
+
+# MXNet's scatter operators: the plain operator on a dense lhs; on a sparse lhs MXNet computes its
+# stored positions only and leaves the others zero (``storage_types.STORED_ONLY``)
+register("_scatter_elemwise_div", inputs=("lhs", "rhs"))(_elemwise(BINARY["div"], "_scatter_elemwise_div"))
+register("_scatter_plus_scalar", attrs=dict(scalar=1.0, is_int=True))(_scalar_op("_scatter_plus_scalar", operator.add))
+register("_scatter_minus_scalar", attrs=dict(scalar=1.0, is_int=True))(
+    _scalar_op("_scatter_minus_scalar", operator.sub))
 
 # MXNet's mod kernels give an integer operand a zero gradient (``x_int % y``, ``7 % x_int``)
 for _name in ("broadcast_mod", "mod", "_mod_scalar", "_rmod_scalar"):
