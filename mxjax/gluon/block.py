@@ -434,11 +434,21 @@ class HybridBlock(Block):
         super().cast(dtype)
 
     def infer_shape(self, *args):
-        """Complete deferred parameter shapes from the inputs; layers override this (MXNet infers
-        them symbolically)."""
-        raise DeferredInitializationError(
-            f"{type(self).__name__} cannot infer the shapes of its deferred parameters: give their sizes "
-            "(in_units, in_channels...) when creating it")
+        """Complete deferred parameter shapes from the inputs, as MXNet: shape inference over
+        this block's symbolic graph, traced for these inputs (``x.dot(w)`` of a (64, 1000)
+        input makes a (-1, 100) parameter (1000, 100)).  Layers with a rule of their own
+        (Dense, Conv...) override it.  A parameter whose shape stays unknown raises
+        DeferredInitializationError when it is initialized."""
+        flat, fmt = _flatten(list(args), "input")
+        arrays = [a for a in flat if a is not None]
+        inputs, out = self._trace_graph([a is not None for a in flat], fmt)
+        arg_shapes, _, aux_shapes = out.infer_shape_partial(**{i.name: a.shape for i, a in zip(inputs, arrays)})
+        found = dict(zip(out.list_arguments(), arg_shapes))
+        found.update(zip(out.list_auxiliary_states(), aux_shapes))
+        for param in self.collect_params().values():
+            shape = found.get(param.name)
+            if param._data is None and shape is not None:
+                param.shape = tuple(max(int(d), 0) for d in shape)
 
     def _deferred_params(self):
         return [p for p in self._reg_params.values() if p._data is None and p._deferred_init]
@@ -498,17 +508,21 @@ class HybridBlock(Block):
         when first needed; the parameters' variables were made at that first call, so those of
         deferred parameters show unknown dimensions as 0, as in MXNet's files."""
         if not self._cached_graph:
-            present, fmt = self._graph_inputs
-            real = sum(present)
-            inputs, names = [], iter(["data"] if real == 1 else [f"data{i}" for i in range(real)])
-            for is_array in present:
-                inputs.append(symbol.var(next(names)) if is_array else None)
-            if is_np_array():   # NumPy semantics: the inputs are mx.sym.np symbols, as MXNet's
-                inputs = [None if a is None else a.as_np_ndarray() for a in inputs]
-            out = self._symbolic_forward(*_regroup(inputs, fmt))
-            outs, _ = _flatten(out, "output")
-            self._cached_graph = [i for i in inputs if i is not None], symbol.Group(outs)
+            self._cached_graph = self._trace_graph(*self._graph_inputs)
         return self._cached_graph
+
+    def _trace_graph(self, present, fmt):
+        """(input variables, output symbol) of this block for flat inputs ``present`` (which
+        are arrays, the others None) in format ``fmt``."""
+        real = sum(present)
+        inputs, names = [], iter(["data"] if real == 1 else [f"data{i}" for i in range(real)])
+        for is_array in present:
+            inputs.append(symbol.var(next(names)) if is_array else None)
+        if is_np_array():   # NumPy semantics: the inputs are mx.sym.np symbols, as MXNet's
+            inputs = [None if a is None else a.as_np_ndarray() for a in inputs]
+        out = self._symbolic_forward(*_regroup(inputs, fmt))
+        outs, _ = _flatten(out, "output")
+        return [i for i in inputs if i is not None], symbol.Group(outs)
 
     def export(self, path, epoch=0, remove_amp_cast=True):
         """Write ``path-symbol.json`` (the graph, MXNet's JSON) and ``path-%04d.params`` (the
