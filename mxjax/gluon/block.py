@@ -23,6 +23,7 @@ import warnings
 from collections import OrderedDict
 
 import jax
+import numpy as np
 
 from .. import autograd
 from .. import ndarray as nd
@@ -32,7 +33,7 @@ from ..base import MXNetError
 from ..context import current_context
 from ..name import Prefix
 from .._engine import deferral
-from .._engine.graph import OpInstance, constant
+from .._engine.graph import OpInstance, constant, gradient_replay, replay_constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
 from ..util import is_np_array
@@ -735,8 +736,16 @@ class _HybridOp:
         training, none_args = attrs["_training"], attrs["_none_args"]
         n_params = len(self.params)
         op = self
+        dtypes = []   # the arrays' dtypes, set by the first call (the instance's trace)
+
+        def leaf(a, i, ctx):
+            if gradient_replay.active and dtypes and a.dtype != dtypes[i]:   # an integer's float64 stand-in
+                return from_value(replay_constant(a, ctx, dtypes[i]))
+            return from_value(constant(a, ctx))
 
         def fn(key, *arrays):
+            if not dtypes:
+                dtypes.extend(np.dtype(a.dtype) for a in arrays)
             param_arrays, inputs = arrays[:n_params], list(arrays[n_params:])
             ctx = op._tls.ctx
             handles = []
@@ -744,12 +753,12 @@ class _HybridOp:
             np_types = attrs.get("_np")   # under npx.set_np(): which handles are mx.np.ndarray
             try:
                 for i, (p, a) in enumerate(zip(op.params, param_arrays)):
-                    handle = from_value(constant(a, ctx))
+                    handle = leaf(a, i, ctx)
                     if np_types and np_types[0][i]:
                         handle = _np_handle(handle)
                     handles.append(handle)
                     p._data, p._ctx_list = [handle], [ctx]
-                args = [from_value(constant(a, ctx)) for a in inputs]
+                args = [leaf(a, n_params + i, ctx) for i, a in enumerate(inputs)]
                 if np_types:
                     args = [_np_handle(a) if is_np else a for a, is_np in zip(args, np_types[1])]
                 for i in none_args:
