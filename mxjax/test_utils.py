@@ -881,7 +881,7 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
         outputs = _call(sym, names, arrays)
     if len(outputs) != 1:
         raise MXNetError(f"check_numeric_gradient: the function must return one output, got {len(outputs)}")
-    projection = np.random.rand(*outputs[0].shape) + 0.1
+    projection = np.asarray(np.random.rand(*outputs[0].shape) + 0.1)   # rand() of a 0-d output is a float
     eps = get_tolerance(outputs[0], numeric_eps, default_numeric_eps())
     if dtype in (np.float32, np.float16):
         assert eps >= 1e-5, "finite differences with a step below 1e-5 need float64"

@@ -301,3 +301,14 @@ def test_gather_and_scatter_on_the_host_are_xlas_bit_for_bit():
                 assert got.dtype == want.dtype and got.shape == want.shape
                 assert got.tobytes() == want.tobytes(), (fn, args)
     assert accepted > total // 2, (accepted, total)
+
+
+def test_scatter_into_a_0d_array_on_the_host():
+    """A scatter into a 0-d array (``x.at[()].set(v)``, the vjp of transposing a 0-d array)
+    writes its one element, as XLA does."""
+    x = np.float32(1.5) * np.ones((), np.float32)
+    for fn, args in [(lambda a, v: a.at[()].set(v), (x, np.float32(-0.25))),
+                     (lambda a, v: a.at[()].add(v), (x, np.float32(2.0)))]:
+        host = _host_or_none(fn, *args)
+        want = np.asarray(jax.jit(fn)(*args))
+        assert host is not None and host[0].tobytes() == want.tobytes()

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..base import MXNetError
 from . import cold_tier, deferral, hot_tier, kernel_checks, policy, profiling, replicas
-from .graph import raise_failure, unraised_failures
+from .graph import gradient_replay, raise_failure, unraised_failures
 from .hot_tier import plan_cache
 from .plan import Plan, pack_scalars
 
@@ -103,6 +103,16 @@ def materialize(values, compile=True):
         raise_failure(entry[0] for entry in plan.nodes)
     outs = collect_live(plan, values)
     out_slots = tuple(plan.slot(v) for v in outs)
+    if gradient_replay.active:
+        # a forward replayed only for its gradient (a hybridized block's vjp, inside JAX's
+        # trace): each op's own function traced inline.  The plan cache and the per-op jits
+        # hold traces made outside such a replay (an integer ``dtype`` cast there cuts the
+        # gradient, ``graph.cast_result``), so they are not reused here.
+        env = [v.data for v in plan.leaves]
+        for inst, ins, _ in plan.nodes:
+            env.extend(inst.fn(*[env[i] for i in ins]))
+        store(outs, [env[s] for s in out_slots])
+        return
     if spmd is not None and compile:
         entry, seen = plan_cache.lookup(spmd.key, spmd.build, len(spmd.nodes))
         if entry is not None:

@@ -89,6 +89,14 @@ def constant(data, ctx):
     return Value(Aval(tuple(data.shape), np.dtype(data.dtype)), ctx, data=data)
 
 
+def replay_constant(data, ctx, dtype):
+    """A leaf of a gradient replay (``differentiating``) holding ``data``, the float64
+    stand-in (``as_differentiable``) of an array of integer ``dtype``: its aval keeps that
+    dtype, so the operators it meets are the forward's instances, with their integer rules
+    (``no_integer_gradient``), as the hot tier's replay of the forward's nodes has them."""
+    return Value(Aval(tuple(data.shape), dtype), ctx, data=data)
+
+
 class Node:
     __slots__ = ("inst", "inputs", "recorded", "freed", "id")
 
@@ -211,7 +219,13 @@ def instance(op, attrs, avals):
     cache = getattr(op, "instances", _instances)
     inst = cache.get(key)
     if inst is None:
-        inst = _make_instance(op, attrs, avals)
+        # its output avals and traces are those of the forward, also where a gradient
+        # replay (``differentiating``) meets it first
+        replaying, gradient_replay.active = gradient_replay.active, False
+        try:
+            inst = _make_instance(op, attrs, avals)
+        finally:
+            gradient_replay.active = replaying
         if type(inst) is not FailedInstance:
             cache[key] = inst
     return inst

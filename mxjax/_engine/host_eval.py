@@ -587,8 +587,11 @@ def _scatter_rule(combine):
         if outside is not None:
             keep = ~outside
             index, upd = tuple(i[keep] for i in index), upd[keep]
-        flat = np.ravel_multi_index(tuple(np.broadcast_to(i, upd.shape).ravel() for i in index), x.shape) \
-            if x.size else np.zeros(0, np.int64)
+        if x.ndim == 0:   # a 0-d operand: every update is to its one element
+            flat = np.zeros(upd.size, np.int64)
+        else:
+            flat = np.ravel_multi_index(tuple(np.broadcast_to(i, upd.shape).ravel() for i in index), x.shape) \
+                if x.size else np.zeros(0, np.int64)
         if len(np.unique(flat)) != flat.size and (combine is None or x.dtype.kind in "fcV"):
             raise NotExact
         out = x.copy()

@@ -23,6 +23,7 @@ import warnings
 from collections import OrderedDict
 
 import jax
+import numpy as np
 
 from .. import autograd
 from .. import ndarray as nd
@@ -32,7 +33,7 @@ from ..base import MXNetError
 from ..context import current_context
 from ..name import Prefix
 from .._engine import deferral
-from .._engine.graph import OpInstance, constant
+from .._engine.graph import OpInstance, constant, gradient_replay, replay_constant
 from .._engine.state import state
 from ..ndarray.ndarray import NDArray, _apply, from_value
 from ..util import is_np_array
@@ -434,11 +435,21 @@ class HybridBlock(Block):
         super().cast(dtype)
 
     def infer_shape(self, *args):
-        """Complete deferred parameter shapes from the inputs; layers override this (MXNet infers
-        them symbolically)."""
-        raise DeferredInitializationError(
-            f"{type(self).__name__} cannot infer the shapes of its deferred parameters: give their sizes "
-            "(in_units, in_channels...) when creating it")
+        """Complete deferred parameter shapes from the inputs, as MXNet: shape inference over
+        this block's symbolic graph, traced for these inputs (``x.dot(w)`` of a (64, 1000)
+        input makes a (-1, 100) parameter (1000, 100)).  Layers with a rule of their own
+        (Dense, Conv...) override it.  A parameter whose shape stays unknown raises
+        DeferredInitializationError when it is initialized."""
+        flat, fmt = _flatten(list(args), "input")
+        arrays = [a for a in flat if a is not None]
+        inputs, out = self._trace_graph([a is not None for a in flat], fmt)
+        arg_shapes, _, aux_shapes = out.infer_shape_partial(**{i.name: a.shape for i, a in zip(inputs, arrays)})
+        found = dict(zip(out.list_arguments(), arg_shapes))
+        found.update(zip(out.list_auxiliary_states(), aux_shapes))
+        for param in self.collect_params().values():
+            shape = found.get(param.name)
+            if param._data is None and shape is not None:
+                param.shape = tuple(max(int(d), 0) for d in shape)
 
     def _deferred_params(self):
         return [p for p in self._reg_params.values() if p._data is None and p._deferred_init]
@@ -498,17 +509,21 @@ class HybridBlock(Block):
         when first needed; the parameters' variables were made at that first call, so those of
         deferred parameters show unknown dimensions as 0, as in MXNet's files."""
         if not self._cached_graph:
-            present, fmt = self._graph_inputs
-            real = sum(present)
-            inputs, names = [], iter(["data"] if real == 1 else [f"data{i}" for i in range(real)])
-            for is_array in present:
-                inputs.append(symbol.var(next(names)) if is_array else None)
-            if is_np_array():   # NumPy semantics: the inputs are mx.sym.np symbols, as MXNet's
-                inputs = [None if a is None else a.as_np_ndarray() for a in inputs]
-            out = self._symbolic_forward(*_regroup(inputs, fmt))
-            outs, _ = _flatten(out, "output")
-            self._cached_graph = [i for i in inputs if i is not None], symbol.Group(outs)
+            self._cached_graph = self._trace_graph(*self._graph_inputs)
         return self._cached_graph
+
+    def _trace_graph(self, present, fmt):
+        """(input variables, output symbol) of this block for flat inputs ``present`` (which
+        are arrays, the others None) in format ``fmt``."""
+        real = sum(present)
+        inputs, names = [], iter(["data"] if real == 1 else [f"data{i}" for i in range(real)])
+        for is_array in present:
+            inputs.append(symbol.var(next(names)) if is_array else None)
+        if is_np_array():   # NumPy semantics: the inputs are mx.sym.np symbols, as MXNet's
+            inputs = [None if a is None else a.as_np_ndarray() for a in inputs]
+        out = self._symbolic_forward(*_regroup(inputs, fmt))
+        outs, _ = _flatten(out, "output")
+        return [i for i in inputs if i is not None], symbol.Group(outs)
 
     def export(self, path, epoch=0, remove_amp_cast=True):
         """Write ``path-symbol.json`` (the graph, MXNet's JSON) and ``path-%04d.params`` (the
@@ -721,8 +736,16 @@ class _HybridOp:
         training, none_args = attrs["_training"], attrs["_none_args"]
         n_params = len(self.params)
         op = self
+        dtypes = []   # the arrays' dtypes, set by the first call (the instance's trace)
+
+        def leaf(a, i, ctx):
+            if gradient_replay.active and dtypes and a.dtype != dtypes[i]:   # an integer's float64 stand-in
+                return from_value(replay_constant(a, ctx, dtypes[i]))
+            return from_value(constant(a, ctx))
 
         def fn(key, *arrays):
+            if not dtypes:
+                dtypes.extend(np.dtype(a.dtype) for a in arrays)
             param_arrays, inputs = arrays[:n_params], list(arrays[n_params:])
             ctx = op._tls.ctx
             handles = []
@@ -730,12 +753,12 @@ class _HybridOp:
             np_types = attrs.get("_np")   # under npx.set_np(): which handles are mx.np.ndarray
             try:
                 for i, (p, a) in enumerate(zip(op.params, param_arrays)):
-                    handle = from_value(constant(a, ctx))
+                    handle = leaf(a, i, ctx)
                     if np_types and np_types[0][i]:
                         handle = _np_handle(handle)
                     handles.append(handle)
                     p._data, p._ctx_list = [handle], [ctx]
-                args = [from_value(constant(a, ctx)) for a in inputs]
+                args = [leaf(a, n_params + i, ctx) for i, a in enumerate(inputs)]
                 if np_types:
                     args = [_np_handle(a) if is_np else a for a, is_np in zip(args, np_types[1])]
                 for i in none_args:

@@ -22,7 +22,7 @@ from .._engine.graph import cast_result
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, invoke, scalar_value
 from ..ndarray.registry import OPS, _hashable
-from ._op import FUNCTIONS, scalar_dtype as _scalar_dtype
+from ._op import BINARY_SCALAR, FUNCTIONS, binary_scalar_dtype, scalar_dtype as _scalar_dtype
 from .multiarray import apply_binary_function, apply_unary_function, array, from_value, ndarray, wrap
 
 __all__ = ["call", "make_function", "SPECS"]
@@ -143,7 +143,7 @@ def call(name, args, kwargs):
     out = kwargs.pop("out", None)
     values, kw = _bind(name, args, kwargs)
     arrays, _, _, sequences = _PARSE[name]
-    ctx, ref = None, None
+    ctx, ref, first = None, None, None
     groups = []
     for a, seq in zip(arrays, sequences):
         items = list(values[a]) if seq else (values[a],)
@@ -151,8 +151,10 @@ def call(name, args, kwargs):
         for item in items:
             if isinstance(item, NDArray):
                 ctx = ctx or item._value.ctx
+                first = first or item._value.dtype
                 if ref is None and item._value.dtype.kind != "b":
-                    ref = item._value
+                    ref = item._value.dtype
+    binary = first is not None and name in BINARY_SCALAR
     flat, layout = [], []
     for items, seq in zip(groups, sequences):
         layout.append(len(items) if seq else None)
@@ -161,7 +163,8 @@ def call(name, args, kwargs):
                 flat.append(item)
             elif isinstance(item, (int, float, bool, onp.number, onp.bool_)):
                 c = ctx or current_context()
-                flat.append(from_value(scalar_value(item, _scalar_dtype(item, ref), c)))
+                dtype = binary_scalar_dtype(name, first, item) if binary else _scalar_dtype(item, ref)
+                flat.append(from_value(scalar_value(item, dtype, c)))
             else:
                 flat.append(array(item, ctx=ctx))
     attrs = (("fn", name), ("layout", tuple(layout)), ("kwargs", kw))
@@ -219,9 +222,8 @@ _FLOAT_UNARY = ("exp", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt",
 _PLAIN_UNARY = ("negative", "absolute", "fabs", "sign", "rint", "ceil", "floor", "trunc", "square",
                 "reciprocal", "logical_not", "isnan", "isinf", "isfinite", "isposinf", "isneginf",
                 "bitwise_not", "invert", "positive", "signbit")
-_FLOAT_BINARY = ("hypot", "arctan2", "float_power")
-_PLAIN_BINARY = ("add", "subtract", "multiply", "mod", "remainder", "fmod", "power", "maximum", "minimum",
-                 "fmax", "fmin", "copysign", "lcm", "gcd", "ldexp", "equal", "not_equal", "less",
+_PLAIN_BINARY = ("add", "subtract", "multiply", "fmod", "power", "maximum", "minimum",
+                 "fmax", "fmin", "lcm", "gcd", "equal", "not_equal", "less",
                  "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor",
                  "bitwise_and", "bitwise_or", "bitwise_xor", "heaviside")
 
@@ -244,8 +246,44 @@ for _n in _PLAIN_UNARY:
     define(_n, getattr(jnp, _n), ("x",))
 define("abs", jnp.absolute, ("x",))
 define("fix", jnp.trunc, ("x",))
-for _n in _FLOAT_BINARY:
-    define(_n, lambda a, b, _f=getattr(jnp, _n): _f(_as_float(a), _as_float(b)), ("x1", "x2"))
+def _float_kernel(f):
+    """hypot, arctan2, copysign, ldexp: MXNet computes integer operands (an integer array and a
+    number, which takes the array's dtype) in floating point and casts the result back to
+    their dtype (``np.hypot(int32 [3], 2.5)`` is int32 ``[3]``), float16 in float32; a bool
+    pair gives float32."""
+    def impl(a, b):
+        dtype = jnp.result_type(a, b)
+        if dtype == jnp.bool_:
+            return f(a.astype(jnp.float32), b.astype(jnp.float32))
+        if dtype != jnp.float16 and jnp.issubdtype(dtype, jnp.inexact):
+            return f(a, b)
+        wide = jnp.float32 if dtype == jnp.float16 else jnp.float64
+        return f(a.astype(wide), b.astype(wide), exact=not jnp.issubdtype(dtype, jnp.inexact)).astype(dtype)
+    return impl
+
+
+def _ldexp(x1, x2, exact=False):
+    """x1 * 2**x2, a float exponent included (MXNet's ldexp); ``exact``: the exponent holds
+    integers."""
+    if exact:
+        return jnp.ldexp(x1, x2.astype(jnp.int32))
+    return x1 * jnp.exp2(x2)
+
+
+for _n, _f in (("hypot", jnp.hypot), ("arctan2", jnp.arctan2), ("copysign", jnp.copysign)):
+    define(_n, _float_kernel(lambda a, b, exact=False, _f=_f: _f(a, b)), ("x1", "x2"))
+define("ldexp", _float_kernel(_ldexp), ("x1", "x2"))
+define("float_power", lambda a, b: jnp.float_power(_as_float(a), _as_float(b)), ("x1", "x2"))
+
+
+def _mod(x1, x2):
+    """NumPy's mod, and 0 where the divisor is 0, as MXNet's kernel gives (floats included)."""
+    out = jnp.mod(x1, x2)
+    return jnp.where(x2 == 0, jnp.zeros((), out.dtype), out)
+
+
+define("mod", _mod, ("x1", "x2"))
+define("remainder", _mod, ("x1", "x2"))
 for _n in _PLAIN_BINARY:
     define(_n, getattr(jnp, _n), ("x1", "x2"))
 

@@ -31,6 +31,7 @@ from .._engine.state import state
 from ..ndarray import ndarray as _nd
 from ..ndarray.ndarray import MAX_PENDING_DEPTH, NDArray, _scalars, scalar_value, unrecorded
 from ..ndarray.registry import OPS
+from ._op import binary_scalar_dtype
 from ..ndarray.view import View, make_view
 
 __all__ = ["ndarray", "array", "wrap"]
@@ -310,22 +311,23 @@ def array(object, dtype=None, ctx=None):  # noqa: A002  (NumPy's parameter name)
 _binary_instances = {}
 
 
-_INT64 = onp.dtype(onp.int64)
+_scalar_dtypes = {}   # (function, array dtype, number type) -> the number's dtype
 
 
-def _binary_value(self, other):
-    """The Value of ``other`` for a binary operator with ``self`` (a Python scalar takes
-    ``self``'s dtype, as MXNet's), or None if ``other`` is not an array or number."""
+def _binary_value(self, other, fn):
+    """The Value of ``other`` for binary function ``fn`` with ``self`` (a Python or NumPy
+    number takes the dtype ``binary_scalar_dtype`` gives, as MXNet's scalar kernels), or None
+    if ``other`` is not an array or number."""
     value = self._value
     kind = type(other)
-    if kind is float or kind is int or kind is bool:
-        # a bool array takes any Python scalar as int64 (MXNet 1.9.1: ``b + 2.5`` is int64 ``b + 2``)
-        dtype = value.dtype if value.dtype != onp.bool_ else _INT64
+    if kind is float or kind is int or kind is bool or isinstance(other, onp.generic):
+        key = (fn, value.dtype, kind)
+        dtype = _scalar_dtypes.get(key)
+        if dtype is None:
+            dtype = _scalar_dtypes[key] = binary_scalar_dtype(fn, onp.dtype(value.dtype), other)
         return _scalars.get((other, kind, dtype, value.ctx)) or scalar_value(other, dtype, value.ctx)
     if isinstance(other, NDArray):
         return other._value
-    if isinstance(other, onp.generic):
-        return scalar_value(other, value.dtype, value.ctx)
     if isinstance(other, onp.ndarray):
         return array(other, ctx=value.ctx)._value
     return None
@@ -378,10 +380,12 @@ def _add_binary_dunders():
     comparisons = {"lt", "le", "gt", "ge", "eq", "ne"}
 
     def make(attrs, reflected, none_result):
+        fn = attrs[0][1]
+
         def dunder(self, other):
             if other is None and none_result is not None:
                 return none_result
-            value = _binary_value(self, other)
+            value = _binary_value(self, other, fn)
             if value is None:
                 return NotImplemented
             if reflected:
@@ -390,8 +394,10 @@ def _add_binary_dunders():
         return dunder
 
     def make_inplace(attrs):
+        fn = attrs[0][1]
+
         def dunder(self, other):
-            value = _binary_value(self, other)
+            value = _binary_value(self, other, fn)
             if value is None:
                 return NotImplemented
             result = apply_binary_function(attrs, self._value, value)

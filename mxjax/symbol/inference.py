@@ -316,7 +316,8 @@ def _apply_rules(node, shapes):
     name = op_rules.MXNET_OP_NAME.get(node.op.name, node.op.name)
     rule = op_rules.PARAM_SHAPE_RULES.get(node.op.name)
     if rule is not None and node.inputs and shapes.get(node.inputs[0]) is not None:
-        input_shapes = {n: shapes.get(e) for n, e in zip(node.op.inputs, node.inputs)}
+        names = node.op.inputs or range(len(node.inputs))
+        input_shapes = {n: shapes.get(e) for n, e in zip(names, node.inputs)}
         for key, shape in rule(node.params(), input_shapes, shapes.get((node, 0))).items():
             if key == "data_out":
                 shapes.set((node, 0), shape, node)

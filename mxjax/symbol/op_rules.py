@@ -344,9 +344,36 @@ def _reshape(attrs, shapes, out):
     return {"data": tuple(total // known if d == 0 else d for d in data)}
 
 
+def _np_dot(shapes):
+    """np.dot's backward inference (MXNet's NumpyDotShape): each operand's contracted
+    dimension from the other's (a (64, 1000) array times a (-1, 100) parameter makes it
+    (1000, 100)), and the output's dimensions from the operands'."""
+    a, b = shapes[0], shapes[1]
+    if a is None or b is None or not a or not b:
+        return {}
+    if len(a) == 1 and len(b) == 1:
+        return {0: tuple(b), 1: tuple(a), "data_out": ()}
+    if len(b) == 1:
+        return {0: (0,) * (len(a) - 1) + (b[0],), 1: (a[-1],), "data_out": tuple(a[:-1])}
+    return {0: (0,) * (len(a) - 1) + (b[-2],), 1: (0,) * (len(b) - 2) + (a[-1], 0),
+            "data_out": tuple(a[:-1]) + tuple(b[:-2]) + (b[-1],)}
+
+
+#: mx.np function -> rule({input position: shape}) for a node of ``_npi_op`` on arrays only
+_NP_RULES = {"dot": _np_dot}
+
+
+def _np_function(attrs, shapes, out):
+    rule = _NP_RULES.get(attrs.get("fn"))
+    layout = attrs.get("layout")
+    if rule is None or any(n is not None for n in layout):   # a number or a sequence among the operands
+        return {}
+    return rule(shapes)
+
+
 #: op name -> rule(parsed attrs, {input name: shape}, output shape) -> {input name or position: shape}
 #: (``data_out``: the output shape, where the operator fixes some of its dimensions; a position
-#: names an input of a variadic operator)
+#: names an input of a variadic operator, whose input shapes the rule gets by position too)
 PARAM_SHAPE_RULES = {
     "FullyConnected": _fully_connected,
     "Convolution": _convolution,
@@ -366,4 +393,5 @@ PARAM_SHAPE_RULES = {
     "UpSampling": _upsampling,
     "RNN": _rnn,
     "Reshape": _reshape,
+    "_npi_op": _np_function,
 }
