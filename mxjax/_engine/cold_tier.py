@@ -31,7 +31,8 @@ def cold_entries(plan):
     about half the dispatches.  Outputs keep their slots (the two nodes are consecutive).
     Only registry instances pair (not a hybridized block, a custom Function, a backward
     pass or a pair), and only two nodes recorded alike (backward skips unrecorded ones);
-    not two that both run on the host (``host_eval``), which dispatch nothing.  Longer chains were measured too: more variants to compile, no faster once compiled."""
+    not two that both run on the host (``host_eval``), which dispatch nothing.  Longer
+    chains were measured too: more variants to compile, no faster once compiled."""
     nodes = plan.nodes
     entries = []
     base = len(plan.leaves)        # first output slot of nodes[i]
