@@ -10,8 +10,9 @@ one where each result reads one element) or sort, which NumPy computes bit for b
 does.  So the cold tier's first calls of an instance run its jaxpr through the NumPy rules
 below, and the instance is compiled once it has spent on the host what a compile costs
 (``policy.HOST_COMPILE_SECONDS``, ski rental), unless it is faster on the host than
-compiled (``Rental``: a few numbers, as no XLA dispatch is that cheap) -- or at once when its
-jaxpr holds a primitive without an exact rule (``exp``, ``dot``: their results depend on XLA's own algorithms).
+compiled (``Rental``: a few numbers, as no XLA dispatch is that cheap) -- or at once when
+its jaxpr holds a primitive without an exact rule (``exp``, ``dot``: their results depend
+on XLA's own algorithms).  Each jaxpr runs as a ``Program``.
 
 Where the host rule is not exact the call falls back to XLA: XLA:CPU flushes subnormal
 floats to zero (inputs and results of arithmetic, float conversions), so a rule meeting a
