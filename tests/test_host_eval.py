@@ -258,7 +258,7 @@ def _host_or_none(fn, *args):
     if not host_eval._exact(live):
         return None
     try:
-        return host_eval.evaluate(live, closed.consts, jax.tree_util.tree_leaves(args))
+        return host_eval.Program(live, closed.consts)(*jax.tree_util.tree_leaves(args))
     except host_eval.NotExact:
         return None
 

@@ -300,11 +300,6 @@ class Program:
         self.checked = True
 
 
-def evaluate(jaxpr, consts, args):
-    """``jaxpr`` run once on the host (its ``Program``)."""
-    return Program(jaxpr, consts)(*args)
-
-
 # ---- exactness guards ---------------------------------------------------------------------------
 _IEEE = (np.dtype(np.float32), np.dtype(np.float64))
 
